@@ -1,0 +1,1 @@
+//! Wire types of the platform API: the one contract between client and platform

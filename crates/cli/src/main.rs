@@ -1,0 +1,57 @@
+//! `pingshen`: the headless CLI for staff, auditors and scripts.
+//!
+//! Each command family lives in its own module; `main` only dispatches and
+//! turns errors into a message on stderr and a non-zero exit code.
+
+mod cmd_doc;
+mod cmd_pki;
+mod cmd_rules;
+mod cmd_screen;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "pingshen", version, about = "Pingshen 评审 command line: certificates, signatures, rules, documents, screens")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Certificate commands (证书).
+    #[command(subcommand)]
+    Cert(cmd_pki::CertCommand),
+    /// Sign a JSON document into a signed envelope (签名).
+    Sign(cmd_pki::SignArgs),
+    /// Verify a signed envelope (验签).
+    Verify(cmd_pki::VerifyArgs),
+    /// Evaluation rules (评标办法).
+    #[command(subcommand)]
+    Rules(cmd_rules::RulesCommand),
+    /// Bid documents (文件).
+    #[command(subcommand)]
+    Doc(cmd_doc::DocCommand),
+    /// Collusion and anomaly screens (串标分析).
+    Screen(cmd_screen::ScreenArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Cert(c) => cmd_pki::cert(c),
+        Command::Sign(a) => cmd_pki::sign(a),
+        Command::Verify(a) => cmd_pki::verify(a),
+        Command::Rules(c) => cmd_rules::run(c),
+        Command::Doc(c) => cmd_doc::run(c),
+        Command::Screen(a) => cmd_screen::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

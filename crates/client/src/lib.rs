@@ -1,0 +1,1 @@
+//! HTTP client of the platform API (the only crate doing HTTP)

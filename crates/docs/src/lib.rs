@@ -1,0 +1,1 @@
+//! Bid document text extraction (isolated) and Chinese full-text search

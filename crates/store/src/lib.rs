@@ -1,0 +1,1 @@
+//! The desktop's local SQLite store: cache, drafts, outbox
