@@ -1,0 +1,118 @@
+//! Exact decimals at the boundary: half-up rounding and a strict serde form.
+//!
+//! Decimals are written as strings (`"0.30"`) or integers (`10`). A float
+//! (`0.3`) is refused because TOML and JSON parse it as a binary float, which
+//! cannot hold most decimal fractions exactly.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Visitor};
+use serde::{Deserializer, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// Marker that the parser turns into the stable code `decimal_not_string`.
+pub(crate) const FLOAT_MARKER: &str = "decimal_not_string";
+
+/// Rounds half-up (四舍五入) to `dp` decimal places; ties move away from zero.
+pub fn round_half_up(value: Decimal, dp: u32) -> Decimal {
+    value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Parses a decimal written as text, e.g. `"27365000.00"`.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    if t.is_empty() || t.contains(['e', 'E']) {
+        return None;
+    }
+    Decimal::from_str_exact(t)
+        .or_else(|_| Decimal::from_str(t))
+        .ok()
+}
+
+struct DecVisitor;
+
+impl Visitor<'_> for DecVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a decimal written as a string, e.g. \"0.30\"")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal(v)
+            .ok_or_else(|| E::custom(format!("invalid_decimal|不是有效的数字：\"{v}\"")))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        Err(E::custom(format!(
+            "{FLOAT_MARKER}|小数必须写成字符串以保证精确，例如 \"{v}\" 而不是 {v}"
+        )))
+    }
+}
+
+/// `#[serde(with = "crate::dec")]` for a required decimal.
+pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&value.to_string())
+}
+
+/// See [`serialize`].
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    d.deserialize_any(DecVisitor)
+}
+
+/// `#[serde(default, with = "crate::dec::opt", skip_serializing_if = "Option::is_none")]`.
+pub mod opt {
+    use super::DecVisitor;
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.serialize_str(&v.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(Option::<Strict>::deserialize(d)?.map(|s| s.0))
+    }
+
+    /// One decimal read strictly; lets `Option` handle an explicit `null`.
+    struct Strict(Decimal);
+
+    impl<'de> Deserialize<'de> for Strict {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(DecVisitor).map(Strict)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_up_rounds_ties_away_from_zero() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(round_half_up(d("2.345"), 2), d("2.35"));
+        assert_eq!(round_half_up(d("2.344"), 2), d("2.34"));
+        assert_eq!(round_half_up(d("2.5"), 0), d("3"));
+        assert_eq!(round_half_up(d("-2.5"), 0), d("-3"));
+    }
+
+    #[test]
+    fn text_parsing_rejects_garbage() {
+        assert!(parse_decimal("1e3").is_none());
+        assert!(parse_decimal("abc").is_none());
+        assert!(parse_decimal("").is_none());
+        assert_eq!(parse_decimal(" 0.30 "), Some(Decimal::new(30, 2)));
+    }
+}
