@@ -14,6 +14,7 @@ mod diag;
 mod file;
 mod model;
 mod parse;
+mod price;
 mod validate;
 
 pub use diag::{Diagnostic, RulesError};
@@ -21,3 +22,4 @@ pub use file::{
     BenchmarkFile, BenchmarkKind, FactorFile, KindName, PriceFile, PriceMethodName, RulesFile,
 };
 pub use model::*;
+pub use price::*;

@@ -1,0 +1,15 @@
+//! Price scoring (价格分): valid prices → benchmark → scores, explained.
+
+mod compute;
+mod formula;
+mod input;
+mod outcome;
+mod prose;
+mod recheck;
+
+pub use compute::compute_prices;
+pub use input::{PriceInput, PriceRequest};
+pub use outcome::{
+    BenchmarkTrace, BidPrice, BidStatus, ComponentTrace, Exclusion, KTrace, MeanTrace,
+    PriceExplanation, PriceOutcome, PricedBid, ScoreTrace,
+};
