@@ -1,1 +1,45 @@
-//! Certificates, keys (PKCS#12, PKCS#11), trust, signed envelopes
+//! Certificates, keys (PKCS#12, PKCS#11), trust, signed envelopes.
+//!
+//! - [`signer`]: a [`Signer`] from a PKCS#12 file or a PKCS#11 token
+//!   (RSA-2048+, P-256, SM2 with SM3 and ID 1234567812345678).
+//! - [`trust`]: the recognised CAs (CA互认) and path validation at a given time.
+//! - [`envelope`]: RFC 8785 canonical JSON signed as a flattened JWS with `x5c`.
+//! - [`keywrap`]: a data key wrapped to a certificate, unwrapped by the [`Signer`].
+//! - [`demo`]: the sandbox's demo PKI.
+//!
+//! Every error is a [`PkiError`] with a stable `code()` and a Chinese `message_zh()`.
+
+pub mod alg;
+pub mod cert;
+mod crl;
+pub mod demo;
+mod der;
+pub mod envelope;
+pub mod error;
+mod ffi;
+pub mod issue;
+pub mod jcs;
+pub mod keywrap;
+pub mod possession;
+pub mod providers;
+pub mod sig;
+pub mod signer;
+pub mod sm2;
+pub mod trust;
+
+pub use alg::Algorithm;
+pub use cert::CertInfo;
+pub use envelope::{
+    sign_json, sign_value, verify_envelope, Envelope, SignerIdentity, VerifiedEnvelope,
+    VerifyOptions,
+};
+pub use error::{PkiError, Result};
+pub use keywrap::{wrap_key_for, DataKey, WrappedKey};
+pub use possession::prove_possession;
+pub use signer::{Pkcs12Signer, Signer, TokenConfig, TokenSigner};
+pub use trust::{TrustStore, ValidatedChain};
+
+/// Re-exported so callers (the CLI) can name certificates and times without
+/// adding the crates themselves.
+pub use openssl::x509::X509;
+pub use time::OffsetDateTime;

@@ -1,0 +1,257 @@
+//! The trust store (roots of the recognised CAs, intermediates, CRLs) and
+//! certificate path validation at a given time.
+
+use crate::alg::Algorithm;
+use crate::cert::{display_name, parse_certs, rfc3339, CertInfo};
+use crate::crl;
+use crate::error::{PkiError, Result};
+use crate::ffi;
+use foreign_types::ForeignTypeRef;
+use openssl::stack::Stack;
+use openssl::x509::store::X509StoreBuilder;
+use openssl::x509::{X509Crl, X509KeyUsage, X509Ref, X509StoreContext, X509VerifyResult, X509};
+use serde::Serialize;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// Roots, intermediates and CRLs of the recognised CAs (CA互认).
+#[derive(Default)]
+pub struct TrustStore {
+    roots: Vec<X509>,
+    intermediates: Vec<X509>,
+    crls: Vec<X509Crl>,
+    require_crl: bool,
+}
+
+/// A chain that validated, leaf first, trust anchor last.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidatedChain {
+    pub leaf: CertInfo,
+    pub chain: Vec<CertInfo>,
+    pub algorithm: Algorithm,
+    /// True when every certificate below the root was checked against a CRL.
+    pub revocation_checked: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub validated_at: OffsetDateTime,
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads every certificate (`.pem`, `.crt`, `.cer`, `.der`) and CRL (`.crl`)
+    /// in `dir` (not recursive). Self-issued certificates become roots, the
+    /// others intermediates.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let mut store = Self::new();
+        store.load_dir(dir)?;
+        Ok(store)
+    }
+
+    /// Adds the certificates and CRLs found in `dir`.
+    pub fn load_dir(&mut self, dir: &Path) -> Result<()> {
+        let entries = std::fs::read_dir(dir).map_err(|e| PkiError::io(dir, e))?;
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            match ext.as_str() {
+                "pem" | "crt" | "cer" | "der" => {
+                    let bytes = std::fs::read(&path).map_err(|e| PkiError::io(&path, e))?;
+                    for cert in parse_certs(&bytes)? {
+                        self.add_cert(cert);
+                    }
+                }
+                "crl" => self.load_crl_file(&path)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a root (self-issued) or intermediate certificate.
+    pub fn add_cert(&mut self, cert: X509) {
+        // Idempotent: loading the same file twice must not duplicate anchors.
+        let der = cert.to_der().unwrap_or_default();
+        let known = self
+            .roots
+            .iter()
+            .chain(&self.intermediates)
+            .any(|c| c.to_der().map(|d| d == der).unwrap_or(false));
+        if known {
+            return;
+        }
+        let _ = crate::cert::prepare(&cert);
+        if is_self_issued(&cert) {
+            self.roots.push(cert);
+        } else {
+            self.intermediates.push(cert);
+        }
+    }
+
+    /// Adds a CRL from PEM or DER bytes.
+    pub fn add_crl_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        let crl = if crate::cert::looks_like_pem(bytes) {
+            X509Crl::from_pem(bytes)
+        } else {
+            X509Crl::from_der(bytes)
+        }
+        .map_err(|e| PkiError::malformed("证书吊销列表", e))?;
+        self.crls.push(crl);
+        Ok(())
+    }
+
+    /// Adds a CRL file (PEM or DER).
+    pub fn load_crl_file(&mut self, path: &Path) -> Result<()> {
+        let bytes = std::fs::read(path).map_err(|e| PkiError::io(path, e))?;
+        self.add_crl_bytes(&bytes)
+    }
+
+    /// When set, a certificate whose issuer has no CRL in the store fails with
+    /// `crl_missing`; otherwise revocation is checked only where a CRL exists.
+    pub fn set_require_crl(&mut self, require: bool) {
+        self.require_crl = require;
+    }
+
+    pub fn roots(&self) -> &[X509] {
+        &self.roots
+    }
+    pub fn intermediates(&self) -> &[X509] {
+        &self.intermediates
+    }
+
+    /// Validates `leaf` at time `at`, using `extra` (untrusted, e.g. from `x5c`)
+    /// and the store's intermediates to build a path to one of the roots.
+    /// Checks signatures (SM2 included), validity, basic constraints, key usage
+    /// (digitalSignature on the leaf, keyCertSign on CAs) and CRLs.
+    pub fn validate(
+        &self,
+        leaf: &X509Ref,
+        extra: &[X509],
+        at: OffsetDateTime,
+    ) -> Result<ValidatedChain> {
+        let map = |e| PkiError::crypto("trust store", e);
+        crate::cert::prepare(leaf)?;
+        let mut builder = X509StoreBuilder::new().map_err(map)?;
+        for c in self.roots.iter().chain(&self.intermediates) {
+            builder.add_cert(c.clone()).map_err(map)?;
+        }
+        let store = builder.build();
+        let mut untrusted = Stack::new().map_err(map)?;
+        for c in extra {
+            crate::cert::prepare(c)?;
+            untrusted.push(c.clone()).map_err(map)?;
+        }
+        let mut ctx = X509StoreContext::new().map_err(map)?;
+        let outcome = ctx
+            .init(&store, leaf, &untrusted, |c| {
+                unsafe { ffi::X509_STORE_CTX_set_time(c.as_ptr(), 0, at.unix_timestamp() as _) };
+                let ok = c.verify_cert()?;
+                let chain: Vec<X509> = c
+                    .chain()
+                    .map(|s| s.iter().map(|x| x.to_owned()).collect())
+                    .unwrap_or_default();
+                let failing = c.current_cert().map(|x| x.to_owned());
+                Ok((ok, c.error(), chain, failing))
+            })
+            .map_err(map)?;
+        let _ = openssl::error::ErrorStack::get();
+        let (ok, error, chain, failing) = outcome;
+        if !ok {
+            let subject = failing.as_deref().unwrap_or(leaf);
+            return Err(map_verify_error(error, subject));
+        }
+        let leaf_ku = leaf.key_usage();
+        if !leaf_ku.is_some_and(|k| k.contains(X509KeyUsage::DIGITAL_SIGNATURE)) {
+            return Err(PkiError::BadKeyUsage {
+                subject: display_name(leaf),
+                needed: "数字签名（digitalSignature）".to_string(),
+            });
+        }
+        let public = leaf
+            .public_key()
+            .map_err(|e| PkiError::malformed("证书公钥", e))?;
+        let algorithm = Algorithm::of_key(&public)?;
+        let mut revocation_checked = true;
+        for pair in chain.windows(2) {
+            let checked = crl::check(&pair[0], &pair[1], &self.crls, at, self.require_crl)?;
+            revocation_checked &= checked;
+        }
+        Ok(ValidatedChain {
+            leaf: CertInfo::of(leaf)?,
+            chain: chain
+                .iter()
+                .map(|c| CertInfo::of(c))
+                .collect::<Result<_>>()?,
+            algorithm,
+            revocation_checked,
+            validated_at: at,
+        })
+    }
+}
+
+fn is_self_issued(cert: &X509Ref) -> bool {
+    cert.subject_name()
+        .try_cmp(cert.issuer_name())
+        .map(|o| o == std::cmp::Ordering::Equal)
+        .unwrap_or(false)
+}
+
+fn map_verify_error(error: X509VerifyResult, cert: &X509Ref) -> PkiError {
+    use openssl_sys as s;
+    let subject = display_name(cert);
+    match error.as_raw() {
+        s::X509_V_ERR_CERT_HAS_EXPIRED => PkiError::Expired {
+            not_after: crate::cert::asn1_time_to_offset(cert.not_after())
+                .map(rfc3339)
+                .unwrap_or_default(),
+            subject,
+        },
+        s::X509_V_ERR_CERT_NOT_YET_VALID => PkiError::NotYetValid {
+            not_before: crate::cert::asn1_time_to_offset(cert.not_before())
+                .map(rfc3339)
+                .unwrap_or_default(),
+            subject,
+        },
+        s::X509_V_ERR_CERT_SIGNATURE_FAILURE
+        | s::X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE
+        | s::X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY => PkiError::BadSignature { subject },
+        s::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT
+        | s::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+        | s::X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+        | s::X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+        | s::X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+        | s::X509_V_ERR_CERT_UNTRUSTED
+        | s::X509_V_ERR_CERT_REJECTED => PkiError::UntrustedRoot { subject },
+        s::X509_V_ERR_INVALID_CA | s::X509_V_ERR_PATH_LENGTH_EXCEEDED => {
+            PkiError::BadBasicConstraints { subject }
+        }
+        s::X509_V_ERR_KEYUSAGE_NO_CERTSIGN | s::X509_V_ERR_INVALID_PURPOSE => {
+            PkiError::BadKeyUsage {
+                subject,
+                needed: "签发证书（keyCertSign）".to_string(),
+            }
+        }
+        s::X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD
+        | s::X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD => {
+            PkiError::malformed("证书有效期字段", subject)
+        }
+        s::X509_V_ERR_CA_KEY_TOO_SMALL
+        | s::X509_V_ERR_EE_KEY_TOO_SMALL
+        | s::X509_V_ERR_CA_MD_TOO_WEAK => PkiError::UnsupportedAlgorithm {
+            detail: format!("{subject}: {}", error.error_string()),
+        },
+        _ => PkiError::ChainInvalid {
+            detail: format!("{subject}: {}", error.error_string()),
+        },
+    }
+}
