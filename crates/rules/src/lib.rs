@@ -13,8 +13,10 @@ pub mod dec;
 mod diag;
 mod file;
 mod model;
+mod panel;
 mod parse;
 mod price;
+mod sheet;
 mod validate;
 
 pub use diag::{Diagnostic, RulesError};
@@ -22,4 +24,6 @@ pub use file::{
     BenchmarkFile, BenchmarkKind, FactorFile, KindName, PriceFile, PriceMethodName, RulesFile,
 };
 pub use model::*;
+pub use panel::*;
 pub use price::*;
+pub use sheet::*;
