@@ -24,6 +24,34 @@ pub fn is_sm2<T>(pkey: &PKeyRef<T>) -> bool {
     unsafe { openssl_sys::EVP_PKEY_is_a(pkey.as_ptr(), c"SM2".as_ptr()) == 1 }
 }
 
+/// Builds an SM2 public key from affine coordinates (big-endian, 32 bytes each).
+/// The key goes through its SubjectPublicKeyInfo so OpenSSL types it as SM2.
+pub fn public_key_from_coordinates(x: &[u8], y: &[u8]) -> Result<PKey<openssl::pkey::Public>> {
+    use openssl::bn::{BigNum, BigNumContext};
+    use openssl::ec::{EcGroup, EcKey, EcPoint};
+    let map = |e| PkiError::malformed("SM2 公钥", e);
+    let group = EcGroup::from_curve_name(openssl::nid::Nid::SM2).map_err(map)?;
+    let mut point = EcPoint::new(&group).map_err(map)?;
+    let mut ctx = BigNumContext::new().map_err(map)?;
+    let (x, y) = (
+        BigNum::from_slice(x).map_err(map)?,
+        BigNum::from_slice(y).map_err(map)?,
+    );
+    point
+        .set_affine_coordinates_gfp(&group, &x, &y, &mut ctx)
+        .map_err(map)?;
+    let ec = EcKey::from_public_key(&group, &point).map_err(map)?;
+    ec.check_key().map_err(map)?;
+    let der = ec.public_key_to_der().map_err(map)?;
+    let key = PKey::public_key_from_der(&der).map_err(map)?;
+    if !is_sm2(&key) {
+        return Err(PkiError::UnsupportedAlgorithm {
+            detail: "OpenSSL 未将该密钥识别为 SM2".to_string(),
+        });
+    }
+    Ok(key)
+}
+
 /// Generates a fresh SM2 key pair.
 pub fn generate_key() -> Result<PKey<Private>> {
     let mut ctx = PkeyCtx::new_id(Id::SM2).map_err(|e| PkiError::crypto("SM2 keygen", e))?;
