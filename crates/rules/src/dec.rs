@@ -13,9 +13,13 @@ use std::str::FromStr;
 /// Marker that the parser turns into the stable code `decimal_not_string`.
 pub(crate) const FLOAT_MARKER: &str = "decimal_not_string";
 
-/// Rounds half-up (四舍五入) to `dp` decimal places; ties move away from zero.
+/// Rounds half-up (四舍五入) to `dp` decimal places; ties move away from
+/// zero. The result always shows `dp` places (60 → "60.00"), so a score
+/// reads the same wherever it is printed.
 pub fn round_half_up(value: Decimal, dp: u32) -> Decimal {
-    value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    let mut r = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(dp);
+    r
 }
 
 /// Parses a decimal written as text, e.g. `"27365000.00"`.
@@ -106,6 +110,7 @@ mod tests {
         assert_eq!(round_half_up(d("2.344"), 2), d("2.34"));
         assert_eq!(round_half_up(d("2.5"), 0), d("3"));
         assert_eq!(round_half_up(d("-2.5"), 0), d("-3"));
+        assert_eq!(round_half_up(d("60"), 2).to_string(), "60.00");
     }
 
     #[test]

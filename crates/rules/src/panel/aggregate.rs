@@ -346,7 +346,7 @@ fn factor_aggregate(
     } else if factor.objective {
         let first = scores[0].points;
         if scores.iter().all(|s| s.points == first) {
-            first
+            round_half_up(first, dp)
         } else {
             let list = scores
                 .iter()
