@@ -3,12 +3,13 @@
 
 Requires: Python 3.11, fpdf2==2.8.9 (pip install fpdf2==2.8.9; it brings
 fonttools 4.68.0), and the Noto CJK fonts (Debian package fonts-noto-cjk).
+The Noto faces are cut down to the characters used and converted to
+TrueType outlines first (gen/fonts.py, cached in gen/.font-cache/).
 Run from anywhere:  python3 assets/demo/generate.py
 
 Writes assets/demo/tender.pdf, assets/demo/bid-B01.pdf ... bid-B06.pdf, the
-text drawn on every page (assets/demo/text/<name>.pages.json, ground truth
-for the extraction tests) and assets/demo/text/outline.json-style outlines
-inside the same files. Output is reproducible: prices come from seeded
+text drawn on every page and the outline (assets/demo/text/<name>.pages.json,
+ground truth for the extraction tests). Output is reproducible: prices come from seeded
 generators, and dates are fixed in gen/bidders.py.
 """
 import json
@@ -22,7 +23,7 @@ sys.path.insert(0, str(HERE / "gen"))
 
 from boq import SECTIONS, price_bid, money, rmb_upper, D  # noqa: E402
 from bidders import BIDDERS, TENDER_META, EQUIPMENT_POOL  # noqa: E402
-from layout import DemoPdf, render_markup, cover, set_metadata  # noqa: E402
+from layout import DemoPdf, render_markup, cover, set_metadata, demo_characters  # noqa: E402
 
 CONTENT = HERE / "content"
 BLANK = "__________"
@@ -302,7 +303,7 @@ def save(pdf, name):
 def make_tender(project, forms):
     ctx = base_context(project)
     form_ctx = {**ctx, **tender_form_context()}
-    pdf = DemoPdf(project["project"]["name"], "招标文件")
+    pdf = DemoPdf(project["project"]["name"], "招标文件", demo_characters(HERE))
     set_metadata(pdf, TENDER_META)
     cover(pdf, [project["project"]["name"], project["project"]["lot"], "招 标 文 件"],
           [f"招标编号：{project['project']['id']}", f"招标人：{ctx['tenderer']}",
@@ -323,7 +324,7 @@ def make_bid(project, forms, bidder):
     lines, summary = price_bid(bidder["id"], bidder["price"], 1.0)
     meta = {**data["meta"], "title": f"{project['project']['name']}投标文件",
             "subject": f"投标文件 {project['project']['id']} {bidder['name']}"}
-    pdf = DemoPdf(project["project"]["name"], f"投标文件　{bidder['name']}")
+    pdf = DemoPdf(project["project"]["name"], f"投标文件　{bidder['name']}", demo_characters(HERE))
     set_metadata(pdf, meta)
     cover(pdf, [project["project"]["name"], project["project"]["lot"], "投 标 文 件"],
           [f"投标人：{bidder['name']}（盖单位章）", f"法定代表人或其委托代理人：{data['agent']}（签字）",

@@ -7,10 +7,13 @@ We break lines and pages ourselves (fpdf2's dry-run line splitting, then one
 holds, in content-stream order.
 """
 import datetime
+import pathlib
 import string
 
 from fpdf import FPDF
 import fpdf.output as fpdf_output
+
+from fonts import truetype_subset
 
 SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 SANS_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
@@ -43,7 +46,7 @@ fpdf_output.PDFInfo.__init__ = _info_init_with_mod_date
 class DemoPdf(FPDF):
     """An A4 document with a running header and a page-number footer."""
 
-    def __init__(self, header_left, header_right):
+    def __init__(self, header_left, header_right, characters):
         super().__init__(format="A4")
         self.header_left = header_left
         self.header_right = header_right
@@ -51,8 +54,8 @@ class DemoPdf(FPDF):
         self.plain_pages = set()  # pages without header/footer (covers)
         self.set_margins(22, 24, 22)
         self.set_auto_page_break(False)
-        self.add_font("serif", "", SERIF, collection_font_number=SC_FACE)
-        self.add_font("sans", "B", SANS_BOLD, collection_font_number=SC_FACE)
+        self.add_font("serif", "", truetype_subset(SERIF, SC_FACE, characters))
+        self.add_font("sans", "B", truetype_subset(SANS_BOLD, SC_FACE, characters))
         self.set_font("serif", "", BODY_PT)
 
     # ---- recording -------------------------------------------------------
@@ -195,6 +198,17 @@ class DemoPdf(FPDF):
                 draw_row(cells, False)
         self.set_font("serif", "", BODY_PT)
         self.ln(LINE_MM * 0.5)
+
+
+def demo_characters(root):
+    """Every character the generator can draw: those in its sources and
+    content, plus printable ASCII (fonts are cut down to this set)."""
+    root = pathlib.Path(root)
+    chars = {chr(c) for c in range(32, 127)}
+    for path in [*root.glob("content/*.txt"), *root.glob("gen/*.py"), root / "generate.py",
+                 root / "project.toml"]:
+        chars |= set(path.read_text(encoding="utf-8"))
+    return {c for c in chars if c.isprintable() or c == "\u3000"}
 
 
 def render_markup(pdf, markup, context, generators):
