@@ -1,0 +1,53 @@
+//! Text normalisation shared by extraction and search.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC: full-width letters, digits and punctuation become their ASCII forms,
+/// compatibility ideographs become unified ones, so that what is indexed and
+/// what is typed compare equal.
+pub fn nfkc(text: &str) -> String {
+    text.nfkc().collect()
+}
+
+/// The form search works on: NFKC, lower case, and no whitespace at all.
+///
+/// PDF text breaks lines in the middle of Chinese words (工 / 期), so a term
+/// must match across line breaks; removing all whitespace does that. Returns
+/// the squeezed characters and, for each, the byte offset of the character
+/// in `text` it came from (used to map matches back for snippets).
+pub fn search_form(text: &str) -> (Vec<char>, Vec<usize>) {
+    let mut chars = Vec::with_capacity(text.len() / 2);
+    let mut origin = Vec::with_capacity(text.len() / 2);
+    for (offset, ch) in text.char_indices() {
+        if ch.is_whitespace() {
+            continue;
+        }
+        for lower in ch.to_lowercase() {
+            chars.push(lower);
+            origin.push(offset);
+        }
+    }
+    (chars, origin)
+}
+
+/// `search_form` of already-normalised text, as a string.
+pub fn squeeze(text: &str) -> String {
+    search_form(text).0.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfkc_maps_fullwidth_forms() {
+        assert_eq!(nfkc("（１２３）ＡＢ，。"), "(123)AB,。");
+    }
+
+    #[test]
+    fn search_form_drops_whitespace_and_lowercases() {
+        let (chars, origin) = search_form("工\n期 SMA");
+        assert_eq!(chars.iter().collect::<String>(), "工期sma");
+        assert_eq!(origin, vec![0, 4, 8, 9, 10]);
+    }
+}

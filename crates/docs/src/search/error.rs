@@ -1,0 +1,19 @@
+use thiserror::Error;
+
+/// Search errors: stable codes, Chinese messages.
+#[derive(Debug, Error)]
+pub enum SearchError {
+    #[error("请输入检索词")]
+    EmptyQuery,
+    #[error("检索数据库出错：{0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl SearchError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SearchError::EmptyQuery => "empty_query",
+            SearchError::Database(_) => "search_database",
+        }
+    }
+}
