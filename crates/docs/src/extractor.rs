@@ -139,6 +139,10 @@ impl Extractor {
                     let culprit = page.unwrap_or_else(|| state.last_page() + 1);
                     if culprit <= page_count {
                         state.fail(culprit, reason.page_code(), reason.detail());
+                    } else {
+                        state
+                            .warnings
+                            .push(format!("outline unreadable: {}", reason.detail()));
                     }
                     from_page = culprit + 1;
                     restarts += 1;
@@ -275,11 +279,14 @@ impl Extractor {
             match message {
                 Message::Document {
                     metadata,
-                    outline,
                     page_count,
                     warnings,
                 } => {
-                    state.describe(*metadata, outline, page_count, warnings);
+                    state.describe(*metadata, page_count, warnings);
+                }
+                Message::Outline { outline, warning } => {
+                    state.outline = outline;
+                    state.warnings.extend(warning);
                 }
                 Message::PageStart { number } => in_progress = Some(number),
                 Message::Page { page } => {
@@ -405,17 +412,10 @@ struct Assembly {
 }
 
 impl Assembly {
-    fn describe(
-        &mut self,
-        metadata: Metadata,
-        outline: Vec<OutlineEntry>,
-        page_count: u32,
-        warnings: Vec<String>,
-    ) {
+    fn describe(&mut self, metadata: Metadata, page_count: u32, warnings: Vec<String>) {
         // A restarted worker describes the document again: keep the first.
         if self.page_count.is_none() {
             self.metadata = metadata;
-            self.outline = outline;
             self.warnings = warnings;
             self.page_count = Some(page_count);
         }

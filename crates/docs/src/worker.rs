@@ -189,19 +189,12 @@ fn extract_messages<'a>(
         return Box::new(std::iter::once(fatal("damaged", "no pages found")));
     }
     let page_count = page_numbers.len() as u32;
-    let (metadata, outline) = match &parsed.for_lopdf {
-        Some(doc) => {
-            let metadata = guarded(|| Ok(info::metadata(doc, page_count))).unwrap_or_else(|e| {
-                warnings.push(format!("metadata unreadable: {e}"));
-                Default::default()
-            });
-            let outline = guarded(|| info::outline(doc)).unwrap_or_else(|e| {
-                warnings.push(e);
-                Vec::new()
-            });
-            (metadata, outline)
-        }
-        None => (Default::default(), Vec::new()),
+    let metadata = match &parsed.for_lopdf {
+        Some(doc) => guarded(|| Ok(info::metadata(doc, page_count))).unwrap_or_else(|e| {
+            warnings.push(format!("metadata unreadable: {e}"));
+            Default::default()
+        }),
+        None => Default::default(),
     };
     let metadata = crate::model::Metadata {
         page_count,
@@ -209,12 +202,12 @@ fn extract_messages<'a>(
     };
     let head = Message::Document {
         metadata: Box::new(metadata),
-        outline,
         page_count,
         warnings,
     };
     let from = options.from_page;
     let parsed = std::rc::Rc::new(parsed);
+    let for_outline = parsed.clone();
     let pages = page_numbers
         .into_iter()
         .filter(move |&n| n >= from)
@@ -228,9 +221,28 @@ fn extract_messages<'a>(
                 }
             }))
         });
+    // The outline comes last: a cyclic outline that hangs or crashes the
+    // worker then costs the outline, not the pages.
+    let outline = std::iter::once_with(move || match &for_outline.for_lopdf {
+        Some(doc) => match guarded(|| info::outline(doc)) {
+            Ok(outline) => Message::Outline {
+                outline,
+                warning: None,
+            },
+            Err(e) => Message::Outline {
+                outline: Vec::new(),
+                warning: Some(e),
+            },
+        },
+        None => Message::Outline {
+            outline: Vec::new(),
+            warning: None,
+        },
+    });
     Box::new(
         std::iter::once(head)
             .chain(pages)
+            .chain(outline)
             .chain(std::iter::once(Message::Done)),
     )
 }
