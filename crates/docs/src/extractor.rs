@@ -196,7 +196,7 @@ impl Extractor {
             let stderr_tail = scope.spawn(move || tail_of(&mut stderr, 4096));
             let result = self.follow(&lines, deadline, state, &mut child);
             // Make sure the reader threads end: the worker must be gone.
-            let _ = child.kill();
+            kill_group(&mut child);
             let status = child.wait();
             drop(lines);
             let tail = stderr_tail.join().unwrap_or_default();
@@ -232,6 +232,9 @@ impl Extractor {
                 if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
+                // Own process group, so that killing it also ends anything
+                // the worker started.
+                libc::setpgid(0, 0);
                 // No core dumps: they would hold confidential bid text.
                 let none = libc::rlimit {
                     rlim_cur: 0,
@@ -267,13 +270,13 @@ impl Extractor {
             let line = match lines.recv_timeout(wait) {
                 Ok(line) => line,
                 Err(RecvTimeoutError::Timeout) => {
-                    let _ = child.kill();
+                    kill_group(child);
                     return Ok(Followed::Hung(in_progress));
                 }
                 Err(RecvTimeoutError::Disconnected) => return Ok(Followed::Closed(in_progress)),
             };
             let message: Message = serde_json::from_slice(&line).map_err(|e| {
-                let _ = child.kill();
+                kill_group(child);
                 ExtractError::Protocol(e.to_string())
             })?;
             match message {
@@ -302,6 +305,18 @@ impl Extractor {
             }
         }
     }
+}
+
+/// Kills the worker's process group (the worker and anything it started).
+fn kill_group(child: &mut Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: signals a process group this extractor created (setpgid in
+        // pre_exec makes the worker's pid its group id).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
 }
 
 fn fatal_error(code: &str, detail: String) -> ExtractError {

@@ -55,6 +55,12 @@ pub fn read_page(parsed: &Parsed, number: u32) -> PageOutcome {
         }
     }
     match weak {
+        // The page points at content that is not in the file (truncated or
+        // damaged): that is a failure, not a scan.
+        Some(_) if content_missing(parsed, number) => {
+            problems.push("content or fonts missing from the file".to_string());
+            PageOutcome::Failed(problems.join("; "))
+        }
         // Both parsers ran but found no usable text layer: keep what there is
         // (e.g. a running header) and ask for OCR.
         Some(text) => PageOutcome::Read(PageText {
@@ -65,6 +71,42 @@ pub fn read_page(parsed: &Parsed, number: u32) -> PageOutcome {
         }),
         None => PageOutcome::Failed(problems.join("; ")),
     }
+}
+
+/// True if the page's content or fonts are objects the file does not have
+/// (a truncated or damaged file), as opposed to a page that has no text.
+fn content_missing(parsed: &Parsed, number: u32) -> bool {
+    let Some(doc) = parsed.for_lopdf.as_ref() else {
+        return false;
+    };
+    guarded(|| {
+        let Some(page_id) = doc.get_pages().get(&number).copied() else {
+            return Ok(true);
+        };
+        let page = doc.get_dictionary(page_id).map_err(|e| e.to_string())?;
+        let mut references = Vec::new();
+        match page.get(b"Contents") {
+            Ok(lopdf::Object::Reference(id)) => references.push(*id),
+            Ok(lopdf::Object::Array(items)) => {
+                references.extend(items.iter().filter_map(|o| o.as_reference().ok()))
+            }
+            _ => {}
+        }
+        let fonts = page
+            .get(b"Resources")
+            .and_then(|r| doc.dereference(r))
+            .and_then(|(_, r)| r.as_dict())
+            .and_then(|r| r.get(b"Font"))
+            .and_then(|f| doc.dereference(f))
+            .and_then(|(_, f)| f.as_dict());
+        match fonts {
+            Ok(fonts) => references.extend(fonts.iter().filter_map(|(_, f)| f.as_reference().ok())),
+            Err(lopdf::Error::ObjectNotFound(_)) => return Ok(true),
+            Err(_) => {}
+        }
+        Ok(references.iter().any(|id| doc.get_object(*id).is_err()))
+    })
+    .unwrap_or(true)
 }
 
 fn with_pdf_extract(parsed: &Parsed, number: u32) -> Result<String, String> {

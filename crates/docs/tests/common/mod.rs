@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use pingshen_docs::Extractor;
 use std::path::PathBuf;
 use std::time::Duration;
