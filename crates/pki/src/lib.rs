@@ -39,7 +39,14 @@ pub use possession::prove_possession;
 pub use signer::{Pkcs12Signer, Signer, TokenConfig, TokenSigner};
 pub use trust::{TrustStore, ValidatedChain};
 
-/// Re-exported so callers (the CLI) can name certificates and times without
-/// adding the crates themselves.
+/// Re-exported so callers (the CLI) can name certificates, times and secret
+/// buffers without adding the crates themselves.
 pub use openssl::x509::X509;
 pub use time::OffsetDateTime;
+pub use zeroize::Zeroizing;
+
+/// Parses an RFC 3339 time such as `2026-11-30T09:30:00+08:00`.
+pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| PkiError::malformed("时间（RFC 3339）", e))
+}
