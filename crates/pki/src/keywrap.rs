@@ -253,6 +253,40 @@ pub(crate) fn ciphertext(wrapped: &WrappedKey) -> Result<Vec<u8>> {
     unb64("ct", Some(&wrapped.ct))
 }
 
+/// Removes OAEP (SHA-256, MGF1-SHA-256, empty label) padding from the output
+/// of a raw RSA decryption, for tokens whose OAEP mechanism lacks SHA-256
+/// (SoftHSM2 2.6 accepts only SHA-1). `modulus_len` is the key size in bytes.
+pub(crate) fn oaep_sha256_unpad(em: &[u8], modulus_len: usize) -> Result<DataKey> {
+    let fail = || PkiError::UnwrapFailed {
+        detail: "OAEP 解码失败（密钥不符或数据被篡改）".to_string(),
+    };
+    if em.len() > modulus_len {
+        return Err(fail());
+    }
+    // Left-pad to the modulus length: the leading zero byte may have been dropped.
+    let mut full = Zeroizing::new(vec![0u8; modulus_len]);
+    full[modulus_len - em.len()..].copy_from_slice(em);
+    let mut out = Zeroizing::new(vec![0u8; modulus_len]);
+    let n = unsafe {
+        crate::ffi::RSA_padding_check_PKCS1_OAEP_mgf1(
+            out.as_mut_ptr(),
+            modulus_len as _,
+            full.as_ptr(),
+            modulus_len as _,
+            modulus_len as _,
+            std::ptr::null(),
+            0,
+            openssl_sys::EVP_sha256(),
+            openssl_sys::EVP_sha256(),
+        )
+    };
+    let _ = openssl::error::ErrorStack::get();
+    if n < 0 {
+        return Err(fail());
+    }
+    DataKey::from_slice(&out[..n as usize])
+}
+
 /// Turns decrypted bytes into a data key (zeroising the buffer).
 pub(crate) fn data_key_from_plaintext(pt: Vec<u8>) -> Result<DataKey> {
     let pt = Zeroizing::new(pt);

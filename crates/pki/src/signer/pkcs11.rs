@@ -219,13 +219,35 @@ impl Signer for TokenSigner {
                     PkcsMgfType::MGF1_SHA256,
                     PkcsOaepSource::empty(),
                 );
-                let pt = self
+                let unwrap_err = |e: CkError| PkiError::UnwrapFailed {
+                    detail: e.to_string(),
+                };
+                match self
                     .session
                     .decrypt(&Mechanism::RsaPkcsOaep(params), self.key, &ct)
-                    .map_err(|e| PkiError::UnwrapFailed {
-                        detail: e.to_string(),
-                    })?;
-                keywrap::data_key_from_plaintext(pt)
+                {
+                    Ok(pt) => keywrap::data_key_from_plaintext(pt),
+                    // No OAEP with SHA-256 on this token (SoftHSM2 2.6 has SHA-1 only):
+                    // decrypt raw on the token, check the OAEP padding here.
+                    Err(CkError::Pkcs11(
+                        RvError::ArgumentsBad
+                        | RvError::MechanismParamInvalid
+                        | RvError::MechanismInvalid,
+                        _,
+                    )) => {
+                        let em = Zeroizing::new(
+                            self.session
+                                .decrypt(&Mechanism::RsaX509, self.key, &ct)
+                                .map_err(unwrap_err)?,
+                        );
+                        let modulus_len = self.chain[0]
+                            .public_key()
+                            .map_err(|e| PkiError::malformed("证书公钥", e))?
+                            .size();
+                        keywrap::oaep_sha256_unpad(&em, modulus_len)
+                    }
+                    Err(e) => Err(unwrap_err(e)),
+                }
             }
             (Algorithm::Es256, WrapAlg::EcdhEsA256Gcm) => {
                 let peer = keywrap::ecdh_peer_point(wrapped)?;

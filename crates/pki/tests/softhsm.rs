@@ -1,0 +1,253 @@
+//! PKCS#11 end to end on SoftHSM2 (standing in for a USB key): RSA and P-256
+//! keys imported with softhsm2-util, certificates written with pkcs11-tool,
+//! then signing envelopes, unwrapping cache keys, proof of possession and PIN
+//! errors. Skips with a reason when SoftHSM2 or its tools are missing.
+
+mod common;
+
+use common::{key, now, TestCa};
+use pingshen_pki::issue::{issue_cert, KeyKind};
+use pingshen_pki::{
+    prove_possession, sign_json, verify_envelope, wrap_key_for, Algorithm, DataKey, Signer,
+    TokenConfig, TokenSigner, VerifyOptions, Zeroizing,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const LABEL: &str = "expert-token";
+const PIN: &str = "123456";
+
+fn tool(cmd: &str, args: &[&str], conf: &Path) {
+    let out = Command::new(cmd)
+        .args(args)
+        .env("SOFTHSM2_CONF", conf)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn available() -> bool {
+    let have = |c: &str| Command::new(c).arg("--help").output().is_ok();
+    if !Path::new(MODULE).exists() || !have("softhsm2-util") || !have("pkcs11-tool") {
+        eprintln!("SKIPPED: SoftHSM2 ({MODULE}), softhsm2-util or pkcs11-tool not installed");
+        return false;
+    }
+    true
+}
+
+fn cfg(id: &[u8]) -> TokenConfig {
+    TokenConfig {
+        module: PathBuf::from(MODULE),
+        token_label: LABEL.into(),
+        key_id: id.to_vec(),
+    }
+}
+
+fn pin(p: &str) -> Zeroizing<String> {
+    Zeroizing::new(p.to_string())
+}
+
+/// One test function: SoftHSM2 reads SOFTHSM2_CONF once per process.
+#[test]
+fn token_signing_unwrapping_and_errors() {
+    if !available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens");
+    std::fs::create_dir_all(&tokens).unwrap();
+    let conf = dir.path().join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .unwrap();
+    // Set before the module is first initialised in this process; no other test here touches it.
+    std::env::set_var("SOFTHSM2_CONF", &conf);
+    tool(
+        "softhsm2-util",
+        &[
+            "--init-token",
+            "--free",
+            "--label",
+            LABEL,
+            "--so-pin",
+            "87654321",
+            "--pin",
+            PIN,
+        ],
+        &conf,
+    );
+
+    let ca = TestCa::new(KeyKind::Rsa(2048), "湖北CA");
+    let mut ids = Vec::new();
+    for (id, kind, alg) in [
+        ("01", KeyKind::Rsa(2048), Algorithm::Rs256),
+        ("02", KeyKind::P256, Algorithm::Es256),
+    ] {
+        let k = key(kind, 2);
+        let cert = issue_cert(&ca.leaf_spec("令牌用户"), &k, Some(&ca.issuer())).unwrap();
+        let key_pem = dir.path().join(format!("{id}.key.pem"));
+        let cert_der = dir.path().join(format!("{id}.der"));
+        std::fs::write(&key_pem, k.private_key_to_pem_pkcs8().unwrap()).unwrap();
+        std::fs::write(&cert_der, cert.to_der().unwrap()).unwrap();
+        if alg == Algorithm::Rs256 {
+            tool(
+                "softhsm2-util",
+                &[
+                    "--import",
+                    key_pem.to_str().unwrap(),
+                    "--token",
+                    LABEL,
+                    "--label",
+                    id,
+                    "--id",
+                    id,
+                    "--pin",
+                    PIN,
+                ],
+                &conf,
+            );
+        } else {
+            // softhsm2-util imports EC keys without CKA_DERIVE; ECDH unwrapping needs it.
+            tool(
+                "pkcs11-tool",
+                &[
+                    "--module",
+                    MODULE,
+                    "--token-label",
+                    LABEL,
+                    "--login",
+                    "--pin",
+                    PIN,
+                    "--write-object",
+                    key_pem.to_str().unwrap(),
+                    "--type",
+                    "privkey",
+                    "--id",
+                    id,
+                    "--label",
+                    id,
+                    "--usage-sign",
+                    "--usage-derive",
+                ],
+                &conf,
+            );
+        }
+        tool(
+            "pkcs11-tool",
+            &[
+                "--module",
+                MODULE,
+                "--token-label",
+                LABEL,
+                "--login",
+                "--pin",
+                PIN,
+                "--write-object",
+                cert_der.to_str().unwrap(),
+                "--type",
+                "cert",
+                "--id",
+                id,
+                "--label",
+                id,
+            ],
+            &conf,
+        );
+        ids.push((hex::decode(id).unwrap(), alg, cert));
+    }
+    // The intermediate on the token too, so the chain comes out complete.
+    let inter_der = dir.path().join("inter.der");
+    std::fs::write(&inter_der, ca.inter.to_der().unwrap()).unwrap();
+    tool(
+        "pkcs11-tool",
+        &[
+            "--module",
+            MODULE,
+            "--token-label",
+            LABEL,
+            "--login",
+            "--pin",
+            PIN,
+            "--write-object",
+            inter_der.to_str().unwrap(),
+            "--type",
+            "cert",
+            "--id",
+            "10",
+            "--label",
+            "ca",
+        ],
+        &conf,
+    );
+
+    let store = ca.store();
+    for (id, alg, cert) in &ids {
+        let signer = TokenSigner::open(&cfg(id), pin(PIN))
+            .unwrap_or_else(|e| panic!("{alg}: {} {}", e.code(), e.message_zh()));
+        assert_eq!(signer.algorithm(), *alg);
+        assert_eq!(
+            signer.certificate().to_der().unwrap(),
+            cert.to_der().unwrap()
+        );
+        assert_eq!(
+            signer.chain().len(),
+            2,
+            "leaf and intermediate from the token"
+        );
+
+        let env = sign_json(
+            &signer,
+            "pingshen.declaration+json",
+            br#"{"recusal":false}"#,
+            now(),
+        )
+        .unwrap();
+        let v = verify_envelope(&store, env.to_json().as_bytes(), &VerifyOptions::default())
+            .unwrap_or_else(|e| panic!("{alg}: {} {}", e.code(), e.message_zh()));
+        assert_eq!(v.algorithm, *alg);
+        assert_eq!(v.signer.subject_cn.as_deref(), Some("令牌用户"));
+
+        let data = DataKey::random().unwrap();
+        let wrapped = wrap_key_for(cert, &data).unwrap();
+        assert_eq!(
+            signer.unwrap_key(&wrapped).unwrap().expose(),
+            data.expose(),
+            "{alg}"
+        );
+        prove_possession(&signer, cert).unwrap();
+    }
+
+    // The PKCS#11 key cannot unwrap for the other certificate.
+    let rsa = TokenSigner::open(&cfg(&ids[0].0), pin(PIN)).unwrap();
+    let for_ec = wrap_key_for(&ids[1].2, &DataKey::random().unwrap()).unwrap();
+    assert_eq!(rsa.unwrap_key(&for_ec).unwrap_err().code(), "unwrap_failed");
+    assert_eq!(
+        prove_possession(&rsa, &ids[1].2).unwrap_err().code(),
+        "key_mismatch"
+    );
+    drop(rsa);
+
+    let missing = TokenSigner::open(&cfg(&[0x99]), pin(PIN)).err().unwrap();
+    assert_eq!(missing.code(), "key_not_found");
+    let mut other = cfg(&ids[0].0);
+    other.token_label = "no-such-token".into();
+    assert_eq!(
+        TokenSigner::open(&other, pin(PIN)).err().unwrap().code(),
+        "token_not_found"
+    );
+    let wrong = TokenSigner::open(&cfg(&ids[0].0), pin("000000"))
+        .err()
+        .unwrap();
+    assert_eq!(wrong.code(), "pin_incorrect");
+}
