@@ -1,1 +1,21 @@
-//! Test harness.
+//! The end-to-end harness: real processes, real ports, real windows.
+//!
+//! - [`PlatformProcess`]: the `pingshen-platform` binary on 127.0.0.1:0 with
+//!   a temp data directory.
+//! - [`Display`]: an Xvfb server when no `DISPLAY` is set.
+//! - [`AppDriver`]: `tauri-driver` (which spawns WebKitWebDriver) and a
+//!   WebDriver session on the real `pingshen-desktop` window.
+//!
+//! Every child is stopped with SIGTERM on drop: tauri-driver only stops its
+//! WebKitWebDriver on TERM/INT, and a leaked driver holds ports for later tests.
+
+mod app;
+mod display;
+mod paths;
+mod platform;
+mod process;
+
+pub use app::AppDriver;
+pub use display::Display;
+pub use paths::{binary, screenshot_dir, workspace_root};
+pub use platform::PlatformProcess;

@@ -1,1 +1,12 @@
-fn main() {}
+//! Pingshen's UI: Leptos 0.8, client-side rendered, Simplified Chinese.
+
+mod app;
+mod format;
+mod ipc;
+mod projects;
+mod status;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

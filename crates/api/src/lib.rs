@@ -1,1 +1,22 @@
-//! Wire types of the platform API: the one contract between client and platform
+//! Wire types of the Pingshen platform API.
+//!
+//! This crate is the one contract between the desktop client and the
+//! platform: both sides serialise exactly these types, and the platform
+//! derives its OpenAPI document from them (feature `openapi`). It holds no
+//! logic beyond (de)serialisation and must stay wasm-compatible, because the
+//! Leptos UI shares the types that cross the Tauri IPC.
+
+mod error;
+mod health;
+pub mod ipc;
+mod project;
+
+pub use error::{ApiError, ErrorBody};
+pub use health::Health;
+pub use project::{Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage};
+
+/// Every route of the API lives under this prefix.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Version of this API contract, reported by `GET /health`.
+pub const API_VERSION: &str = "1.0.0";

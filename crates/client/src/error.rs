@@ -1,0 +1,56 @@
+use pingshen_api::ApiError;
+
+/// Why a platform call did not succeed. [`ClientError::code`] is stable; the
+/// Display text is Chinese for people.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("平台地址无效：{url}（{reason}）")]
+    BadUrl { url: String, reason: String },
+    #[error("无法连接评标平台（{url}），请检查网络或平台地址")]
+    Unreachable { url: String },
+    #[error("评标平台响应超时（{url}）")]
+    Timeout { url: String },
+    #[error("{}", .error.message)]
+    Platform { status: u16, error: ApiError },
+    #[error("平台返回的内容无法识别：{reason}")]
+    BadResponse { reason: String },
+    #[error("客户端内部错误：{0}")]
+    Internal(String),
+}
+
+impl ClientError {
+    pub fn code(&self) -> &str {
+        match self {
+            ClientError::BadUrl { .. } => "bad_platform_url",
+            ClientError::Unreachable { .. } => "platform_unreachable",
+            ClientError::Timeout { .. } => "platform_timeout",
+            ClientError::Platform { error, .. } => &error.code,
+            ClientError::BadResponse { .. } => "bad_response",
+            ClientError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// True when the platform could not be reached at all: the caller may
+    /// carry on offline and retry later.
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Unreachable { .. } | ClientError::Timeout { .. }
+        )
+    }
+
+    pub(crate) fn from_send(url: &url::Url, e: reqwest::Error) -> Self {
+        let url = url.origin().ascii_serialization();
+        if e.is_timeout() {
+            ClientError::Timeout { url }
+        } else if e.is_connect() || e.is_request() {
+            ClientError::Unreachable { url }
+        } else if e.is_decode() || e.is_body() {
+            ClientError::BadResponse {
+                reason: e.to_string(),
+            }
+        } else {
+            ClientError::Unreachable { url }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The platform's SQLite database: one file, `platform.sqlite`, in the data
+//! directory. Writes are durable (WAL + synchronous=FULL) because a receipt
+//! the platform signs must never refer to a row that a crash can lose.
+
+mod migrations;
+pub mod projects;
+
+use crate::PlatformError;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+pub const DB_FILE: &str = "platform.sqlite";
+
+/// A handle to the database, cheap to clone. All access goes through
+/// [`Db::call`], which runs the closure on the blocking pool so request
+/// handlers never block the async runtime on disk I/O.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    /// Opens or creates `dir/platform.sqlite`, creating `dir` if needed, and
+    /// brings the schema up to date.
+    pub fn open_in(dir: &Path) -> Result<Self, PlatformError> {
+        let unusable = |reason: String| PlatformError::DataDir {
+            path: dir.display().to_string(),
+            reason,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| unusable(e.to_string()))?;
+        if !dir.is_dir() {
+            return Err(unusable("不是目录".into()));
+        }
+        check_writable(dir).map_err(|e| unusable(format!("不可写：{e}")))?;
+        let conn = Connection::open(dir.join(DB_FILE)).map_err(|e| unusable(e.to_string()))?;
+        Self::from_connection(conn)
+    }
+
+    /// Wraps an open connection (tests may use an in-memory one).
+    pub fn from_connection(mut conn: Connection) -> Result<Self, PlatformError> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::apply(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with exclusive access to the connection on the blocking pool.
+    pub async fn call<F, R>(&self, f: F) -> Result<R, PlatformError>
+    where
+        F: FnOnce(&mut Connection) -> Result<R, PlatformError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| PlatformError::Internal("数据库连接锁已损坏".into()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| PlatformError::Internal(e.to_string()))?
+    }
+
+    /// Synchronous access for start-up code (demo loading, CLI commands).
+    pub fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, PlatformError>,
+    ) -> Result<R, PlatformError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| PlatformError::Internal("数据库连接锁已损坏".into()))?;
+        f(&mut guard)
+    }
+
+    /// This platform's stable identifier, created on first start.
+    pub fn platform_id(&self) -> Result<String, PlatformError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM platform_meta WHERE key = 'platform_id'",
+                    [],
+                    |r| r.get(0),
+                )
+                .ok();
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let id = format!("pingshen-sandbox-{}", uuid::Uuid::new_v4().simple());
+                    tx.execute(
+                        "INSERT INTO platform_meta (key, value) VALUES ('platform_id', ?1)",
+                        [&id],
+                    )?;
+                    id
+                }
+            };
+            tx.commit()?;
+            Ok(id)
+        })
+    }
+}
+
+/// Creating and removing a probe file is the only reliable writability test
+/// (permission bits lie for root and on read-only mounts).
+fn check_writable(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"")?;
+    std::fs::remove_file(&probe)
+}

@@ -1,0 +1,69 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use pingshen_api::{ApiError, ErrorBody};
+
+/// Everything a platform handler can refuse or fail with. Each variant maps
+/// to one HTTP status and one stable code; messages are Chinese.
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error("{what}不存在")]
+    NotFound { what: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("数据目录不可用：{path}（{reason}）")]
+    DataDir { path: String, reason: String },
+    #[error("数据库错误：{0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("内部错误：{0}")]
+    Internal(String),
+}
+
+impl PlatformError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlatformError::NotFound { .. } => "not_found",
+            PlatformError::Conflict(_) => "conflict",
+            PlatformError::BadRequest { code, .. } => code,
+            PlatformError::DataDir { .. } => "data_dir_unusable",
+            PlatformError::Db(_) => "storage_error",
+            PlatformError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            PlatformError::NotFound { .. } => StatusCode::NOT_FOUND,
+            PlatformError::Conflict(_) => StatusCode::CONFLICT,
+            PlatformError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            PlatformError::DataDir { .. } | PlatformError::Db(_) | PlatformError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        PlatformError::NotFound { what: what.into() }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        PlatformError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for PlatformError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(code = self.code(), error = %self, "request failed");
+        }
+        let body = ErrorBody {
+            error: ApiError::new(self.code(), self.to_string()),
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}

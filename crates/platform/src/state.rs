@@ -1,0 +1,36 @@
+use crate::db::Db;
+use crate::PlatformError;
+use std::path::PathBuf;
+
+/// What the platform needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Directory holding `platform.sqlite` and the stored files.
+    pub data_dir: PathBuf,
+    /// Display name reported by `/health`.
+    pub platform_name: String,
+}
+
+/// Shared state of every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub platform_id: String,
+    pub platform_name: String,
+}
+
+impl AppState {
+    /// Opens (or creates) the platform database in `config.data_dir`.
+    ///
+    /// The directory is created if missing; an unwritable one is refused
+    /// before anything is written.
+    pub fn open(config: &Config) -> Result<Self, PlatformError> {
+        let db = Db::open_in(&config.data_dir)?;
+        let platform_id = db.platform_id()?;
+        Ok(Self {
+            db,
+            platform_id,
+            platform_name: config.platform_name.clone(),
+        })
+    }
+}

@@ -1,0 +1,65 @@
+//! The platform binary refuses bad input with a clear message and a non-zero
+//! exit, and writes nothing when it refuses.
+
+use std::process::Command;
+
+fn platform() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pingshen-platform"))
+}
+
+#[test]
+fn unknown_flag_is_refused() {
+    let out = platform().args(["serve", "--bogus"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--bogus"), "{err}");
+}
+
+#[test]
+fn malformed_listen_address_is_refused_before_touching_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for bad in ["localhost", "127.0.0.1", "127.0.0.1:99999", "[::1"] {
+        let out = platform()
+            .args(["serve", "--data"])
+            .arg(&data)
+            .args(["--listen", bad])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad} accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--listen"), "{bad}: {err}");
+        assert!(!data.exists(), "{bad}: data dir was created");
+    }
+}
+
+#[test]
+fn unusable_data_dir_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"keep").unwrap();
+    let out = platform()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(file.join("data"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("数据目录不可用"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"keep");
+}
+
+#[test]
+fn port_in_use_is_a_clear_error() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = platform()
+        .args(["serve", "--listen", &addr, "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("无法监听"), "{err}");
+}

@@ -1,0 +1,106 @@
+use crate::display::Display;
+use crate::paths::{binary, screenshot_dir};
+use crate::process::{free_port, wait_for_port, Guarded};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The real `pingshen-desktop` window under WebDriver (tauri-driver +
+/// WebKitWebDriver), on its own display and ports.
+pub struct AppDriver {
+    pub client: Client,
+    // Field order matters: the session closes before the driver and the
+    // display go away.
+    _driver: Guarded,
+    _display: Display,
+}
+
+impl AppDriver {
+    /// Opens the app with the given command-line arguments.
+    pub async fn launch(args: &[String]) -> anyhow::Result<Self> {
+        let display = Display::ensure()?;
+        let app = binary("pingshen-desktop")?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display.name)
+            // No GPU under Xvfb; software rendering keeps WebKit quiet and stable.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| {
+                anyhow::anyhow!("cannot start tauri-driver (run scripts/setup first): {e}")
+            })?;
+        let driver = Guarded::new("tauri-driver", child);
+        wait_for_port(port, Duration::from_secs(20))?;
+
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app, "args": args }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await?;
+        Ok(Self {
+            client,
+            _driver: driver,
+            _display: display,
+        })
+    }
+
+    /// Waits until the element matching `css` exists and its text contains
+    /// `needle`; returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str, timeout: Duration) -> anyhow::Result<String> {
+        let deadline = Instant::now() + timeout;
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot("timeout").await;
+                anyhow::bail!("`{css}` never contained “{needle}”; last text: “{last}”");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Texts of every element matching `css`.
+    pub async fn texts(&self, css: &str) -> anyhow::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css(css)).await? {
+            out.push(el.text().await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        self.client.find(Locator::Css(css)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Saves a screenshot of the window and prints its path.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        println!("screenshot: {}", path.display());
+        Ok(path)
+    }
+
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.client.clone().close().await?;
+        Ok(())
+    }
+}

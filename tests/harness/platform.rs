@@ -1,0 +1,64 @@
+use crate::paths::{binary, workspace_root};
+use crate::process::Guarded;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The real `pingshen-platform` binary serving a data directory on a free
+/// loopback port.
+pub struct PlatformProcess {
+    pub url: String,
+    pub data_dir: PathBuf,
+    process: Guarded,
+}
+
+impl PlatformProcess {
+    /// Starts `pingshen-platform serve --data DIR --listen 127.0.0.1:0 [--demo]`
+    /// and waits for its "listening on" line.
+    pub fn start(data_dir: &Path, demo: bool) -> anyhow::Result<Self> {
+        let mut cmd = Command::new(binary("pingshen-platform")?);
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data_dir)
+            .arg("--assets")
+            .arg(workspace_root().join("assets"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if demo {
+            cmd.arg("--demo");
+        }
+        let mut child = cmd.spawn()?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut process = Guarded::new("pingshen-platform", child);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = tx.send(line);
+            }
+            // Keep draining so the platform never blocks on a full pipe.
+            for _ in lines {}
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => line,
+            Err(_) => {
+                process.terminate();
+                anyhow::bail!("pingshen-platform did not report its address");
+            }
+        };
+        let url = line
+            .rsplit_once("listening on ")
+            .map(|(_, u)| u.trim().to_string())
+            .ok_or_else(|| anyhow::anyhow!("unexpected first line: {line}"))?;
+        Ok(Self {
+            url,
+            data_dir: data_dir.to_path_buf(),
+            process,
+        })
+    }
+
+    /// Stops the platform (SIGTERM, graceful shutdown).
+    pub fn stop(mut self) {
+        self.process.terminate();
+    }
+}
