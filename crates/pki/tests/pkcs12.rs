@@ -12,8 +12,21 @@ use pingshen_pki::issue::{issue_cert, KeyKind};
 use pingshen_pki::{Algorithm, Pkcs12Signer, Signer};
 use std::process::Command;
 
-fn identity(kind: KeyKind) -> (TestCa, openssl::pkey::PKey<openssl::pkey::Private>, openssl::x509::X509) {
-    let ca = TestCa::new(if kind == KeyKind::Sm2 { KeyKind::Sm2 } else { KeyKind::P256 }, "CA");
+fn identity(
+    kind: KeyKind,
+) -> (
+    TestCa,
+    openssl::pkey::PKey<openssl::pkey::Private>,
+    openssl::x509::X509,
+) {
+    let ca = TestCa::new(
+        if kind == KeyKind::Sm2 {
+            KeyKind::Sm2
+        } else {
+            KeyKind::P256
+        },
+        "CA",
+    );
     let k = key(kind, 2);
     let cert = issue_cert(&ca.leaf_spec("证书持有人"), &k, Some(&ca.issuer())).unwrap();
     (ca, k, cert)
@@ -41,20 +54,39 @@ fn legacy_rc2_3des_pfx_made_by_openssl_cli_loads() {
         .arg(&pfx)
         .output()
         .expect("openssl CLI");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // It really is legacy: RC2 or 3DES shows up in the file's description.
     let info = Command::new("openssl")
-        .args(["pkcs12", "-info", "-noout", "-legacy", "-passin", "pass:老密码123", "-in"])
+        .args([
+            "pkcs12",
+            "-info",
+            "-noout",
+            "-legacy",
+            "-passin",
+            "pass:老密码123",
+            "-in",
+        ])
         .arg(&pfx)
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&info.stderr).to_string() + &String::from_utf8_lossy(&info.stdout);
-    assert!(text.contains("RC2") || text.contains("3DES") || text.contains("TripleDES"), "{text}");
+    let text =
+        String::from_utf8_lossy(&info.stderr).to_string() + &String::from_utf8_lossy(&info.stdout);
+    assert!(
+        text.contains("RC2") || text.contains("3DES") || text.contains("TripleDES"),
+        "{text}"
+    );
 
     let signer = Pkcs12Signer::from_file(&pfx, "老密码123").unwrap();
     assert_eq!(signer.algorithm(), Algorithm::Rs256);
     assert_eq!(signer.chain().len(), 2);
-    assert_eq!(Pkcs12Signer::from_file(&pfx, "wrong").err().unwrap().code(), "wrong_password");
+    assert_eq!(
+        Pkcs12Signer::from_file(&pfx, "wrong").err().unwrap().code(),
+        "wrong_password"
+    );
 }
 
 #[test]
@@ -74,7 +106,10 @@ fn legacy_pfx_built_with_3des_keys_and_rc2_certs_loads() {
             .mac_md(MessageDigest::sha1());
         let der = b.build2("pw").unwrap().to_der().unwrap();
         let signer = Pkcs12Signer::from_der(&der, "pw").unwrap();
-        assert_eq!(signer.certificate().to_der().unwrap(), cert.to_der().unwrap());
+        assert_eq!(
+            signer.certificate().to_der().unwrap(),
+            cert.to_der().unwrap()
+        );
         let sig = signer.sign(b"data").unwrap();
         let public = cert.public_key().unwrap();
         assert!(pingshen_pki::sig::verify(signer.algorithm(), &public, b"data", &sig).unwrap());
@@ -83,9 +118,27 @@ fn legacy_pfx_built_with_3des_keys_and_rc2_certs_loads() {
 
 #[test]
 fn garbage_and_truncated_files_are_malformed() {
-    assert_eq!(Pkcs12Signer::from_der(b"not pkcs12", "x").err().unwrap().code(), "malformed");
+    assert_eq!(
+        Pkcs12Signer::from_der(b"not pkcs12", "x")
+            .err()
+            .unwrap()
+            .code(),
+        "malformed"
+    );
     let (_, k, cert) = identity(KeyKind::P256);
-    let der = Pkcs12::builder().pkey(&k).cert(&cert).build2("pw").unwrap().to_der().unwrap();
-    assert_eq!(Pkcs12Signer::from_der(&der[..der.len() - 40], "pw").err().unwrap().code(), "malformed");
+    let der = Pkcs12::builder()
+        .pkey(&k)
+        .cert(&cert)
+        .build2("pw")
+        .unwrap()
+        .to_der()
+        .unwrap();
+    assert_eq!(
+        Pkcs12Signer::from_der(&der[..der.len() - 40], "pw")
+            .err()
+            .unwrap()
+            .code(),
+        "malformed"
+    );
     assert!(Pkcs12Signer::from_der(&der, "pw").is_ok());
 }
