@@ -21,6 +21,7 @@ pub fn format_number(value: f64) -> Result<String> {
     let k = digits.len() as i32;
     // value = 0.d1d2...dk × 10^n
     let n = exp + 1;
+    let digits = even_on_tie(value.abs(), digits, n);
     let mut out = String::new();
     if value < 0.0 {
         out.push('-');
@@ -47,6 +48,78 @@ pub fn format_number(value: f64) -> Result<String> {
         out.push_str(&(n - 1).abs().to_string());
     }
     Ok(out)
+}
+
+/// ECMAScript breaks an exact tie between two shortest candidates towards the
+/// even last digit; Rust's formatter rounds half up. Only a value lying exactly
+/// halfway between two candidates of the same length is affected.
+fn even_on_tie(value: f64, digits: String, n: i32) -> String {
+    let Ok(d) = digits.parse::<u64>() else {
+        return digits;
+    };
+    if d % 2 == 0 {
+        return digits;
+    }
+    let k = digits.len() as i32;
+    for alt in [d.wrapping_sub(1), d + 1] {
+        let alt_digits = alt.to_string();
+        if alt_digits.len() != digits.len() || alt % 2 != 0 {
+            continue;
+        }
+        let text = format!("0.{alt_digits}e{n}");
+        if text.parse::<f64>().ok() != Some(value) {
+            continue;
+        }
+        // Midpoint (d + alt) / 2 = (d + alt) × 5 × 10^(n-k-1); is the double exactly it?
+        if exactly_equals(value, u128::from(d + alt) * 5, n - k - 1) {
+            return alt_digits;
+        }
+    }
+    digits
+}
+
+/// True when `value` equals `int × 10^exp10` exactly (big-number arithmetic).
+fn exactly_equals(value: f64, int: u128, exp10: i32) -> bool {
+    use openssl::bn::{BigNum, BigNumContext};
+    let exact = || -> std::result::Result<bool, openssl::error::ErrorStack> {
+        let bits = value.to_bits();
+        let raw_exp = ((bits >> 52) & 0x7ff) as i32;
+        let frac = bits & ((1u64 << 52) - 1);
+        let (m, e2) = if raw_exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), raw_exp - 1075)
+        };
+        let mut ctx = BigNumContext::new()?;
+        let ten = BigNum::from_u32(10)?;
+        let pow10 = |e: i32,
+                     ctx: &mut BigNumContext|
+         -> std::result::Result<BigNum, openssl::error::ErrorStack> {
+            let mut r = BigNum::new()?;
+            r.exp(&ten, &*BigNum::from_u32(e as u32)?, ctx)?;
+            Ok(r)
+        };
+        // left = int × 10^max(exp10,0) × 2^max(-e2,0); right = m × 2^max(e2,0) × 10^max(-exp10,0)
+        let mut left = BigNum::from_dec_str(&int.to_string())?;
+        let mut right = BigNum::from_dec_str(&m.to_string())?;
+        let mut tmp = BigNum::new()?;
+        if exp10 > 0 {
+            tmp.checked_mul(&left, &*pow10(exp10, &mut ctx)?, &mut ctx)?;
+            std::mem::swap(&mut left, &mut tmp);
+        } else if exp10 < 0 {
+            tmp.checked_mul(&right, &*pow10(-exp10, &mut ctx)?, &mut ctx)?;
+            std::mem::swap(&mut right, &mut tmp);
+        }
+        if e2 < 0 {
+            tmp.lshift(&left, -e2)?;
+            std::mem::swap(&mut left, &mut tmp);
+        } else if e2 > 0 {
+            tmp.lshift(&right, e2)?;
+            std::mem::swap(&mut right, &mut tmp);
+        }
+        Ok(left == right)
+    };
+    exact().unwrap_or(false)
 }
 
 #[cfg(test)]
