@@ -8,8 +8,11 @@ pub(crate) struct SignedParts<'a> {
     pub signature: &'a [u8],
 }
 
-/// Reads one TLV at the start of `input`: (tag, whole TLV, content, rest).
-fn read_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+/// One TLV read from the front of a buffer: (tag, whole TLV, content, rest).
+type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// Reads one TLV at the start of `input`.
+fn read_tlv(input: &[u8]) -> Option<Tlv<'_>> {
     let tag = *input.first()?;
     let first = *input.get(1)?;
     let (len, header) = if first < 0x80 {

@@ -45,7 +45,7 @@ fn cases() -> Vec<(TestCa, KeyKind, Algorithm)> {
 fn signer(ca: &TestCa, kind: KeyKind) -> Pkcs12Signer {
     let k = key(kind, 2);
     let cert = issue_cert(&ca.leaf_spec("互通测试"), &k, Some(&ca.issuer())).unwrap();
-    Pkcs12Signer::from_parts(k, cert, &[ca.inter.clone()]).unwrap()
+    Pkcs12Signer::from_parts(k, cert, std::slice::from_ref(&ca.inter)).unwrap()
 }
 
 fn script() -> std::path::PathBuf {

@@ -58,7 +58,7 @@ fn matrix(kind: KeyKind) {
     let other = TestCa::with_key_slots(kind, "Matrix", 3, 2);
     let (stranger, _) = other.leaf("陌生人");
     assert_eq!(
-        code(store.validate(&stranger, &[other.inter.clone()], n)),
+        code(store.validate(&stranger, std::slice::from_ref(&other.inter), n)),
         "untrusted_root"
     );
     // ...even when the stranger's own root travels along in the chain.
@@ -125,7 +125,7 @@ fn matrix(kind: KeyKind) {
     )
     .unwrap();
     assert_eq!(
-        code(store.validate(&under_not_ca, &[not_ca.clone()], n)),
+        code(store.validate(&under_not_ca, std::slice::from_ref(&not_ca), n)),
         "bad_basic_constraints"
     );
     // ...and a CA below an intermediate whose path length is 0.
@@ -274,7 +274,7 @@ fn both_cas_are_recognised_side_by_side() {
     let only_rsa = rsa.store();
     assert_eq!(
         only_rsa
-            .validate(&b, &[sm.inter.clone()], n)
+            .validate(&b, std::slice::from_ref(&sm.inter), n)
             .unwrap_err()
             .code(),
         "untrusted_root"

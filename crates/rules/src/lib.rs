@@ -26,4 +26,6 @@ pub use file::{
 pub use model::*;
 pub use panel::*;
 pub use price::*;
+/// Re-exported so callers name the same decimal type without a direct dependency.
+pub use rust_decimal::Decimal;
 pub use sheet::*;

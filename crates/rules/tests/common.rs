@@ -9,47 +9,20 @@ pub fn d(s: &str) -> Decimal {
     Decimal::from_str(s).expect("test decimal")
 }
 
-/// A comprehensive method with one technical factor and a price factor of
-/// `full` points, followed by the given `[price]` section.
+/// The shared small method (`fixtures/small.toml`).
+pub const SMALL: &str = include_str!("fixtures/small.toml");
+
+/// The small method with a price factor of `full` points and the given
+/// `[price]` section instead of lowest-price-first.
 pub fn price_rules(full: &str, price_section: &str) -> Rules {
     let tech = d("100") - d(full);
-    let text = format!(
-        r#"
-version = 1
-tie_break = ["lower_price", "lots"]
-
-[meta]
-id = "price-test"
-name = "价格分测试"
-method = "comprehensive"
-total = "100"
-
-[panel]
-size = 5
-
-[[preliminary]]
-id = "form.signature"
-stage = "form"
-name = "签字盖章"
-
-[[factors]]
-id = "tech.plan"
-name = "施工方案"
-group = "technical"
-kind = "range"
-max = "{tech}"
-step = "0.5"
-
-[[factors]]
-id = "price.bid"
-name = "投标报价"
-group = "price"
-kind = "price"
-max = "{full}"
-
-{price_section}
-"#
-    );
+    // Through a marker, so that a new technical maximum of "60" is not
+    // then taken for the price factor's.
+    let text = SMALL
+        .replace("max = \"40\"", "max = \"TECH_MAX\"")
+        .replace("max = \"60\"", &format!("max = \"{full}\""))
+        .replace("TECH_MAX", &tech.to_string())
+        .replace("[price]\nmethod = \"lowest_price\"\n", price_section);
     Rules::from_toml(&text).unwrap_or_else(|e| panic!("test rules invalid:\n{e}\n{text}"))
 }
 

@@ -27,41 +27,7 @@ fn line_of(text: &str, needle: &str) -> u32 {
     u32::try_from(at + 1).unwrap()
 }
 
-const BASE: &str = r#"version = 1
-tie_break = ["lower_price", "lots"]
-
-[meta]
-id = "v-test"
-name = "校验测试"
-method = "comprehensive"
-total = "100"
-
-[panel]
-size = 5
-
-[[preliminary]]
-id = "form.signature"
-stage = "form"
-name = "签字盖章"
-
-[[factors]]
-id = "tech.plan"
-name = "施工方案"
-group = "technical"
-kind = "range"
-max = "40"
-step = "0.5"
-
-[[factors]]
-id = "price.bid"
-name = "投标报价"
-group = "price"
-kind = "price"
-max = "60"
-
-[price]
-method = "lowest_price"
-"#;
+const BASE: &str = include_str!("fixtures/small.toml");
 
 #[test]
 fn the_base_file_is_valid() {
@@ -152,7 +118,7 @@ fn a_missing_field_is_named() {
 #[test]
 fn several_problems_are_reported_together() {
     let text = BASE
-        .replace("size = 5", "size = 4")
+        .replace("size = 3", "size = 4")
         .replace("id = \"tech.plan\"", "id = \"form.signature\"\n")
         .replace(
             "tie_break = [\"lower_price\", \"lots\"]",
@@ -243,9 +209,11 @@ fn k_ranges_are_checked() {
 
 #[test]
 fn floor_above_the_price_maximum() {
-    let text = deviation_base("floor = \"70\"\n[price.benchmark]\nkind = \"composite\"\ncomponents = [{ source = \"lowest\", weight = \"1\" }]\n")
-        .replace("below_per_percent = \"0.5\"\nfloor", "below_per_percent = \"0.5\"\nfloor");
-    find(&errors(&text), "floor_above_max");
+    let text = deviation_base(
+        "floor = \"70\"\n[price.benchmark]\nkind = \"composite\"\ncomponents = [{ source = \"lowest\", weight = \"1\" }]\n",
+    );
+    let d = find(&errors(&text), "floor_above_max").clone();
+    assert_eq!(d.path, "price.deviation.floor");
 }
 
 #[test]

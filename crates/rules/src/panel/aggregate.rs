@@ -294,6 +294,7 @@ fn bidder_result(
             if let (Some(score), Some(f)) = (r.price_score, rules.price_factor()) {
                 r.groups.add(f.group, score);
             }
+            r.groups = r.groups.at_places(rules.rounding.points);
             r.total = Some(r.groups.total());
         }
         Method::LowestEvaluatedPrice => {

@@ -36,15 +36,32 @@ pub(crate) fn render(rules: &Rules, r: &PanelResult) -> Vec<String> {
         }
         method => {
             for step in &r.ranking.trace {
-                let values = if step.rule == TieBreak::Lots {
-                    String::new()
-                } else {
-                    step.values
-                        .iter()
-                        .map(|v| format!("{} {}", v.bidder, v.value))
-                        .collect::<Vec<_>>()
-                        .join("，")
-                };
+                if step.rule == TieBreak::Lots {
+                    let drawn = step.groups.iter().all(|g| g.len() == 1);
+                    out.push(if drawn {
+                        format!(
+                            "{} 同分，按记录的抽签结果：{}。",
+                            step.bidders.join("、"),
+                            step.groups
+                                .iter()
+                                .map(|g| g.join(""))
+                                .collect::<Vec<_>>()
+                                .join(" > ")
+                        )
+                    } else {
+                        format!(
+                            "{} 同分，须抽签决定，尚未记录抽签结果。",
+                            step.bidders.join("、")
+                        )
+                    });
+                    continue;
+                }
+                let values = step
+                    .values
+                    .iter()
+                    .map(|v| format!("{} {}", v.bidder, v.value))
+                    .collect::<Vec<_>>()
+                    .join("，");
                 let order = step
                     .groups
                     .iter()
@@ -72,9 +89,6 @@ pub(crate) fn render(rules: &Rules, r: &PanelResult) -> Vec<String> {
                     "第 {} 名：{}，{what} {}。",
                     e.rank, e.bidder, e.key
                 ));
-            }
-            for tie in &r.ranking.unresolved {
-                out.push(format!("{} 仍然同分，须抽签决定名次。", tie.join("、")));
             }
         }
     }

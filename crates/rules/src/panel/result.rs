@@ -118,6 +118,17 @@ impl GroupPoints {
         }
     }
 
+    /// The same points shown with `dp` places (0 → "0.00").
+    pub fn at_places(self, dp: u32) -> Self {
+        let r = |d: Decimal| crate::dec::round_half_up(d, dp);
+        GroupPoints {
+            business: r(self.business),
+            technical: r(self.technical),
+            price: r(self.price),
+            other: r(self.other),
+        }
+    }
+
     pub fn total(&self) -> Decimal {
         self.business + self.technical + self.price + self.other
     }

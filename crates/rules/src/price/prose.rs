@@ -97,7 +97,7 @@ fn mean_sentence(m: &MeanTrace) -> String {
         }
     }
     s.push_str(&format!(
-        "其余 {} 家合计 {} 元，平均值 = {} ÷ {} = {} 元。",
+        "参与平均的 {} 家合计 {} 元，平均值 = {} ÷ {} = {} 元。",
         m.kept.len(),
         m.sum,
         m.sum,

@@ -100,6 +100,7 @@ pub fn expert_view(
         if let (Some(s), Some(f)) = (price_score, rules.price_factor()) {
             groups.add(f.group, s);
         }
+        let groups = groups.at_places(rules.rounding.points);
         let valid_price = bid.is_none_or(|x| x.status == BidStatus::Valid);
         let total = (rules.meta.method == Method::Comprehensive && passes && valid_price)
             .then(|| groups.total());
