@@ -87,7 +87,7 @@ pub fn run(c: RulesCommand) -> Result<u8> {
 type Loaded<T> = std::result::Result<T, (PathBuf, RulesError)>;
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    std::fs::read_to_string(path).with_context(|| format!("无法读取文件 {}", path.display()))
 }
 
 fn load_rules(path: &Path) -> Result<Loaded<Rules>> {
@@ -224,7 +224,7 @@ fn run_aggregate(
     };
     let mut sheets: Vec<ExpertSheet> = Vec::new();
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
+        .with_context(|| format!("无法读取目录 {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();

@@ -102,7 +102,7 @@ fn check_reports_errors_with_file_line_code_and_exits_one() {
 fn a_missing_file_is_exit_two() {
     let out = run(&["rules", "check", "/nonexistent/rules.toml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("cannot read"));
+    assert!(text(&out.stderr).contains("无法读取文件"));
 }
 
 const DEMO_PRICES: &str = r#"{

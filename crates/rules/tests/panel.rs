@@ -187,6 +187,32 @@ fn panel_aggregates_and_ranks() {
         .prose_zh
         .iter()
         .any(|l| l.contains("投标人 D 初步评审未通过")));
+    r.recheck().unwrap();
+}
+
+#[test]
+fn a_tampered_panel_result_fails_the_recheck() {
+    let rules = small();
+    let r = aggregate(&rules, &five_sheets(&rules), Some(&prices()), &[]).unwrap();
+    r.recheck().unwrap();
+
+    let mut bad = r.clone();
+    bad.bidders[0].factors[0].points += d("0.01");
+    assert!(bad.recheck().unwrap_err().has("explanation_mismatch"));
+
+    let mut bad = r.clone();
+    bad.bidders[0].factors[0].dropped.clear();
+    assert!(bad.recheck().is_err());
+
+    let mut bad = r.clone();
+    bad.ranking.entries.swap(0, 1);
+    assert!(bad.recheck().is_err());
+
+    let mut bad = r;
+    if let Some(p) = bad.price.as_mut() {
+        p.bids[0].score = Some(d("59.99"));
+    }
+    assert!(bad.recheck().is_err());
 }
 
 #[test]
@@ -438,6 +464,10 @@ fn lowest_evaluated_price_ranks_by_adjusted_price() {
         .map(|e| e.bidder.as_str())
         .collect();
     assert_eq!(order, vec!["P3", "P2", "P1"]);
+    r.recheck().unwrap();
+    let mut bad = r.clone();
+    bad.bidders[1].adjustments[0].amount += d("1");
+    assert!(bad.recheck().is_err());
     assert_eq!(r.status, PanelStatus::Final);
 }
 
@@ -464,6 +494,7 @@ fn adjustment_disagreement_is_flagged() {
         .any(|f| f.kind == FlagKind::AdjustmentDisagreement && f.blocking));
     let p2 = r.bidders.iter().find(|x| x.bidder == "P2").unwrap();
     assert_eq!(p2.evaluated_price, Some(d("997640.00")));
+    r.recheck().unwrap();
     assert_eq!(r.status, PanelStatus::Provisional);
 }
 

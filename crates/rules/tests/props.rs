@@ -200,6 +200,7 @@ proptest! {
             .collect();
         let r = aggregate(&rules, &sheets, Some(&req), &lots).unwrap();
         prop_assert!(r.ranking.unresolved.is_empty());
+        prop_assert!(r.recheck().is_ok(), "{:?}", r.recheck());
         let ranks: Vec<u32> = r.ranking.entries.iter().map(|e| e.rank).collect();
         let expected: Vec<u32> = (1..=u32::try_from(bidders).unwrap()).collect();
         prop_assert_eq!(ranks, expected);

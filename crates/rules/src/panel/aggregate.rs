@@ -118,6 +118,7 @@ pub fn aggregate(
     let blocked = flags.iter().any(|f| f.blocking) || !ranking.unresolved.is_empty();
     let mut result = PanelResult {
         method: rules.meta.method,
+        rounding: rules.rounding,
         experts: sheets.iter().map(|s| s.expert.clone()).collect(),
         status: if blocked {
             PanelStatus::Provisional
@@ -390,6 +391,7 @@ fn factor_aggregate(
     };
     FactorAggregate {
         factor: factor.id.clone(),
+        group: factor.group,
         objective: factor.objective,
         scores,
         dropped,
@@ -497,7 +499,15 @@ fn adjustment_aggregate(
     };
     AdjustmentAggregate {
         adjustment: rule.id.clone(),
-        amount: adjustment_amount(rule, price, quantity, rules.rounding.price),
+        unit: rule.unit,
+        per_unit: rule.per_unit,
+        amount: adjustment_amount(
+            rule.unit,
+            rule.per_unit,
+            price,
+            quantity,
+            rules.rounding.price,
+        ),
         quantities,
         quantity,
     }

@@ -5,6 +5,7 @@ mod aggregate;
 mod evaluated;
 mod prose;
 pub(crate) mod ranking;
+mod recheck;
 mod result;
 
 pub use aggregate::aggregate;

@@ -1,7 +1,7 @@
 //! What the panel aggregation returns.
 
 use super::ranking::Ranking;
-use crate::model::{Group, Method};
+use crate::model::{AdjustmentUnit, Group, Method, Rounding};
 use crate::price::PriceOutcome;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PanelResult {
     pub method: Method,
+    /// The rules' rounding, so that the numbers can be re-checked alone.
+    pub rounding: Rounding,
     pub experts: Vec<String>,
     /// `final` when no flag blocks and the ranking has no open tie.
     pub status: PanelStatus,
@@ -137,6 +139,7 @@ impl GroupPoints {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FactorAggregate {
     pub factor: String,
+    pub group: Group,
     pub objective: bool,
     /// Every expert's points, by expert id.
     pub scores: Vec<ExpertPoints>,
@@ -158,6 +161,9 @@ pub struct ExpertPoints {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdjustmentAggregate {
     pub adjustment: String,
+    pub unit: AdjustmentUnit,
+    #[serde(with = "crate::dec")]
+    pub per_unit: Decimal,
     pub quantities: Vec<ExpertPoints>,
     /// The agreed quantity (the mean, flagged, when experts disagree).
     #[serde(with = "crate::dec")]

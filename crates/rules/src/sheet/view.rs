@@ -109,7 +109,13 @@ pub fn expert_view(
                 let mut e = x.price;
                 for a in &b.adjustments {
                     if let Some(rule) = rules.adjustment(&a.adjustment) {
-                        e += adjustment_amount(rule, x.price, a.quantity, rules.rounding.price);
+                        e += adjustment_amount(
+                            rule.unit,
+                            rule.per_unit,
+                            x.price,
+                            a.quantity,
+                            rules.rounding.price,
+                        );
                     }
                 }
                 Some(round_half_up(e, rules.rounding.price))
