@@ -105,17 +105,8 @@ fn a_missing_file_is_exit_two() {
     assert!(text(&out.stderr).contains("无法读取文件"));
 }
 
-const DEMO_PRICES: &str = r#"{
-  "ceiling": "28600000.00",
-  "bids": [
-    {"bidder": "B01", "price": "27365000.00"},
-    {"bidder": "B02", "price": "26980500.00"},
-    {"bidder": "B03", "price": "27912000.00"},
-    {"bidder": "B04", "price": "25870300.00"},
-    {"bidder": "B05", "price": "27988000.00"},
-    {"bidder": "B06", "price": "26455800.00", "valid_after_preliminary": true}
-  ]
-}"#;
+/// The demo project's six bids (assets/demo/project.toml) and its ceiling.
+const DEMO_PRICES: &str = include_str!("../../../assets/rules/examples/demo-prices.json");
 
 /// The demo project's prices on the municipal template with K = 0.02:
 /// B = 26 378 385.60 and B04 scores 59.04 (worked out in the rules crate's
