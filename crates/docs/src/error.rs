@@ -45,18 +45,24 @@ impl ExtractError {
 }
 
 /// Why one page could not be read. Stable codes; Chinese messages.
+/// Serialised as its stable code (`page_unreadable`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum PageFailureCode {
-    /// Both extractors returned an error or panicked on this page.
+    /// Both extractors returned an error or panicked on this page, or the
+    /// page refers to content missing from the file.
+    #[serde(rename = "page_unreadable")]
     Unreadable,
     /// The worker took too long on this page and was killed.
+    #[serde(rename = "page_timeout")]
     PageTimeout,
     /// The worker died (crash or abort) while reading this page.
+    #[serde(rename = "worker_crashed")]
     WorkerCrashed,
     /// The worker ran out of its memory allowance on this page.
+    #[serde(rename = "worker_out_of_memory")]
     OutOfMemory,
     /// Not attempted: too many worker restarts on this document.
+    #[serde(rename = "page_abandoned")]
     Abandoned,
 }
 
@@ -71,6 +77,7 @@ impl PageFailureCode {
         }
     }
 
+    /// The Chinese message shown to the expert.
     pub fn message_zh(self) -> &'static str {
         match self {
             PageFailureCode::Unreadable => "该页内容损坏，无法读取文本",
@@ -78,6 +85,29 @@ impl PageFailureCode {
             PageFailureCode::WorkerCrashed => "读取该页时提取进程异常退出，已跳过",
             PageFailureCode::OutOfMemory => "读取该页时内存超限，已跳过",
             PageFailureCode::Abandoned => "该文件损坏页面过多，剩余页面未读取",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageFailureCode;
+
+    #[test]
+    fn page_failure_codes_serialise_as_their_stable_code() {
+        for code in [
+            PageFailureCode::Unreadable,
+            PageFailureCode::PageTimeout,
+            PageFailureCode::WorkerCrashed,
+            PageFailureCode::OutOfMemory,
+            PageFailureCode::Abandoned,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.code()));
+            assert_eq!(
+                serde_json::from_str::<PageFailureCode>(&json).unwrap(),
+                code
+            );
         }
     }
 }
