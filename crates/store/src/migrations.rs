@@ -1,0 +1,132 @@
+//! Schema migrations, numbered by `PRAGMA user_version`, each applied in one
+//! transaction together with its version bump.
+
+use crate::error::{Result, StoreError};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// The migrations in order; index + 1 is the version each one produces.
+const MIGRATIONS: &[fn(&Connection) -> Result<()>] = &[v1_initial];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (index, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as i64 + 1;
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        step(&tx)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn v1_initial(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE projects (
+             project TEXT PRIMARY KEY,
+             detail_json TEXT,
+             rules_json TEXT,
+             manifest_json TEXT,
+             updated_at INTEGER NOT NULL
+         );
+         -- Per-project random document keys (AES-256-GCM for the blobs). They
+         -- live only inside this encrypted database; purge deletes them.
+         CREATE TABLE project_keys (
+             project TEXT PRIMARY KEY,
+             doc_key BLOB NOT NULL CHECK (length(doc_key) = 32),
+             created_at INTEGER NOT NULL
+         );
+         CREATE TABLE purges_pending (
+             project TEXT PRIMARY KEY,
+             started_at INTEGER NOT NULL
+         );
+         CREATE TABLE documents (
+             project TEXT NOT NULL,
+             file_id TEXT NOT NULL,
+             bidder TEXT,
+             kind TEXT NOT NULL,
+             name TEXT NOT NULL,
+             size INTEGER NOT NULL CHECK (size >= 0),
+             sha256 TEXT NOT NULL,
+             sm3 TEXT NOT NULL,
+             state TEXT NOT NULL CHECK (state IN ('missing', 'partial', 'verified', 'failed')),
+             blob_path TEXT,
+             metadata_json TEXT,
+             outline_json TEXT,
+             page_count INTEGER,
+             updated_at INTEGER NOT NULL,
+             PRIMARY KEY (project, file_id)
+         );
+         CREATE TABLE annotations (
+             id INTEGER PRIMARY KEY,
+             project TEXT NOT NULL,
+             file_id TEXT NOT NULL,
+             page INTEGER NOT NULL CHECK (page >= 1),
+             kind TEXT NOT NULL CHECK (kind IN ('note', 'bookmark')),
+             text TEXT NOT NULL,
+             created_at INTEGER NOT NULL,
+             updated_at INTEGER NOT NULL,
+             FOREIGN KEY (project, file_id) REFERENCES documents (project, file_id)
+                 ON DELETE CASCADE
+         );
+         CREATE INDEX annotations_by_page ON annotations (project, file_id, page);
+         CREATE TABLE drafts (
+             project TEXT NOT NULL,
+             sheet_kind TEXT NOT NULL,
+             bidder TEXT NOT NULL,
+             item TEXT NOT NULL,
+             value TEXT NOT NULL,
+             reason TEXT NOT NULL,
+             updated_at INTEGER NOT NULL,
+             PRIMARY KEY (project, sheet_kind, bidder, item)
+         );
+         CREATE TABLE sheets (
+             project TEXT NOT NULL,
+             version INTEGER NOT NULL CHECK (version >= 1),
+             state TEXT NOT NULL CHECK (state IN ('editing', 'submitted', 'locked')),
+             submission_id TEXT,
+             updated_at INTEGER NOT NULL,
+             PRIMARY KEY (project, version)
+         );
+         CREATE TABLE outbox (
+             submission_id TEXT PRIMARY KEY,
+             kind TEXT NOT NULL,
+             project TEXT NOT NULL,
+             endpoint TEXT NOT NULL,
+             body BLOB NOT NULL,
+             created_at INTEGER NOT NULL,
+             attempts INTEGER NOT NULL DEFAULT 0,
+             next_attempt_at INTEGER NOT NULL,
+             last_error TEXT,
+             state TEXT NOT NULL CHECK (state IN ('pending', 'delivered')),
+             receipt BLOB,
+             delivered_at INTEGER
+         );
+         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+         CREATE TABLE receipts (
+             submission_id TEXT PRIMARY KEY,
+             receipt BLOB NOT NULL,
+             received_at INTEGER NOT NULL
+         );
+         CREATE TABLE witness_log (
+             project TEXT NOT NULL,
+             seq INTEGER NOT NULL CHECK (seq >= 1),
+             entry_id TEXT NOT NULL UNIQUE,
+             envelope BLOB NOT NULL,
+             entry_hash TEXT NOT NULL,
+             prev_hash TEXT,
+             synced_at INTEGER,
+             PRIMARY KEY (project, seq)
+         );",
+    )?;
+    pingshen_docs::search::create_schema(conn)?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! The project cache: the platform's project detail, rules and manifest JSON,
+//! kept as received so the expert can work offline.
+
+use super::check_json;
+use crate::clock::{from_millis, now_millis};
+use crate::error::Result;
+use crate::ids::check_id;
+use rusqlite::{params, Connection, OptionalExtension};
+use time::OffsetDateTime;
+
+/// Which JSON document of a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectPart {
+    Detail,
+    Rules,
+    Manifest,
+}
+
+impl ProjectPart {
+    fn column(self) -> &'static str {
+        match self {
+            ProjectPart::Detail => "detail_json",
+            ProjectPart::Rules => "rules_json",
+            ProjectPart::Manifest => "manifest_json",
+        }
+    }
+}
+
+/// What is cached for one project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedProject {
+    pub project: String,
+    pub detail_json: Option<String>,
+    pub rules_json: Option<String>,
+    pub manifest_json: Option<String>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// The project cache table.
+pub struct Projects<'a> {
+    conn: &'a Connection,
+}
+
+impl<'a> Projects<'a> {
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        Projects { conn }
+    }
+
+    /// Stores (replaces) one JSON document of a project; `invalid_json` if it is not JSON.
+    pub fn put(&self, project: &str, part: ProjectPart, json: &str) -> Result<()> {
+        check_id("项目编号", project)?;
+        check_json("项目数据", json)?;
+        let column = part.column();
+        self.conn.execute(
+            &format!(
+                "INSERT INTO projects (project, {column}, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (project) DO UPDATE SET {column} = excluded.{column},
+                     updated_at = excluded.updated_at"
+            ),
+            params![project, json, now_millis()],
+        )?;
+        Ok(())
+    }
+
+    pub fn get(&self, project: &str) -> Result<Option<CachedProject>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT project, detail_json, rules_json, manifest_json, updated_at
+                 FROM projects WHERE project = ?1",
+                [project],
+                |r| {
+                    Ok(CachedProject {
+                        project: r.get(0)?,
+                        detail_json: r.get(1)?,
+                        rules_json: r.get(2)?,
+                        manifest_json: r.get(3)?,
+                        updated_at: from_millis(r.get(4)?),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Ids of the cached projects, sorted.
+    pub fn list(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT project FROM projects ORDER BY project")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+}
