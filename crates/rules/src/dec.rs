@@ -13,6 +13,35 @@ use std::str::FromStr;
 /// Marker that the parser turns into the stable code `decimal_not_string`.
 pub(crate) const FLOAT_MARKER: &str = "decimal_not_string";
 
+/// Largest magnitude any decimal read from outside may have: 10^20, room
+/// for sums of many prices in an explanation. Business limits are tighter
+/// (see [`MAX_PRICE`]).
+pub const MAX_ABS: Decimal = Decimal::from_parts(0x6310_0000, 0x6BC7_5E2D, 0x5, false, 0);
+
+/// Largest price (元) the engine accepts: 10^15 (千万亿). With points and
+/// coefficients bounded by validation this keeps every product the engine
+/// forms far inside Decimal's 28 digits.
+pub const MAX_PRICE: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+/// Most decimal places accepted from outside.
+pub const MAX_SCALE: u32 = 10;
+
+/// Checks a value read from outside against [`MAX_ABS`] and [`MAX_SCALE`];
+/// the error is "code|中文" as the parsers expect.
+fn bounded(v: Decimal) -> Result<Decimal, String> {
+    if v.abs() >= MAX_ABS {
+        Err(format!(
+            "value_too_large|数值 {v} 过大（绝对值须小于 10^20）"
+        ))
+    } else if v.scale() > MAX_SCALE {
+        Err(format!(
+            "too_many_decimals|数值 {v} 的小数位数过多（最多 {MAX_SCALE} 位）"
+        ))
+    } else {
+        Ok(v)
+    }
+}
+
 /// Rounds half-up (四舍五入) to `dp` decimal places; ties move away from
 /// zero. The result always shows `dp` places (60 → "60.00"), so a score
 /// reads the same wherever it is printed.
@@ -43,16 +72,17 @@ impl Visitor<'_> for DecVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        parse_decimal(v)
-            .ok_or_else(|| E::custom(format!("invalid_decimal|不是有效的数字：\"{v}\"")))
+        let d = parse_decimal(v)
+            .ok_or_else(|| E::custom(format!("invalid_decimal|不是有效的数字：\"{v}\"")))?;
+        bounded(d).map_err(E::custom)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
+        bounded(Decimal::from(v)).map_err(E::custom)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
+        bounded(Decimal::from(v)).map_err(E::custom)
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
@@ -111,6 +141,20 @@ mod tests {
         assert_eq!(round_half_up(d("2.5"), 0), d("3"));
         assert_eq!(round_half_up(d("-2.5"), 0), d("-3"));
         assert_eq!(round_half_up(d("60"), 2).to_string(), "60.00");
+    }
+
+    #[test]
+    fn magnitude_and_scale_are_bounded() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(MAX_ABS, d("100000000000000000000"));
+        assert_eq!(MAX_PRICE, d("1000000000000000"));
+        assert!(bounded(d("99999999999999999999.99")).is_ok());
+        assert!(bounded(d("100000000000000000000"))
+            .unwrap_err()
+            .starts_with("value_too_large|"));
+        assert!(bounded(d("0.12345678901"))
+            .unwrap_err()
+            .starts_with("too_many_decimals|"));
     }
 
     #[test]

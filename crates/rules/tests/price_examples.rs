@@ -455,3 +455,24 @@ fn outcome_json_uses_strings_for_decimals_and_round_trips() {
     assert_eq!(back, o);
     back.recheck().unwrap();
 }
+
+#[test]
+fn prices_beyond_the_limit_are_refused_not_overflowed() {
+    let rules = Rules::from_toml(MUNICIPAL).unwrap();
+    let huge = request(
+        &[("B01", "1000000000000000"), ("B02", "0.01")],
+        None,
+        Some("0"),
+    );
+    let err = compute_prices(&rules, &huge).unwrap_err();
+    assert!(err.has("value_out_of_range"), "{err}");
+    // The largest accepted price against the smallest still computes.
+    let wide = request(
+        &[("B01", "999999999999999.99"), ("B02", "0.01")],
+        None,
+        Some("0"),
+    );
+    let o = compute_prices(&rules, &wide).unwrap();
+    o.recheck().unwrap();
+    assert!(o.bids.iter().all(|b| b.score.is_some()));
+}

@@ -7,6 +7,8 @@ mod common;
 use common::{bidder_sheet, sheet, TRIMMED_MEAN_STANDARD_BANDS};
 use pingshen_rules::{aggregate, compute_prices, LotOutcome, PriceInput, PriceRequest, Rules};
 use proptest::prelude::*;
+
+const MUNICIPAL: &str = include_str!("../../../assets/rules/municipal-construction.toml");
 use rust_decimal::Decimal;
 
 fn cents(c: u64) -> Decimal {
@@ -217,6 +219,18 @@ proptest! {
         for g in &first.ranking.unresolved {
             let k0 = key(&g[0]);
             prop_assert!(g.iter().all(|b| key(b) == k0));
+        }
+    }
+
+    /// Any edit of a real file gives rules or diagnostics, never a panic.
+    #[test]
+    fn mangled_rules_files_never_panic(at in 0usize..12_000, len in 0usize..40, junk in ".{0,20}") {
+        let text = MUNICIPAL;
+        let start = text.char_indices().map(|(i, _)| i).find(|i| *i >= at % text.len()).unwrap_or(0);
+        let end = text[start..].char_indices().map(|(i, _)| start + i).nth(len).unwrap_or(text.len());
+        let mangled = format!("{}{junk}{}", &text[..start], &text[end..]);
+        if let Err(e) = Rules::from_toml(&mangled) {
+            prop_assert!(e.0.iter().all(|d| !d.code.is_empty() && !d.message_zh.is_empty()));
         }
     }
 

@@ -283,3 +283,21 @@ fn rules_cross_json_through_the_same_validation() {
     let err = serde_json::from_str::<Rules>(&broken).unwrap_err();
     assert!(err.to_string().contains("panel_size_invalid"), "{err}");
 }
+
+#[test]
+fn huge_or_overly_precise_numbers_are_refused() {
+    let text = BASE.replace("max = \"40\"", "max = \"99999999999999999999999\"");
+    find(&errors(&text), "value_too_large");
+    let text = BASE
+        .replace("max = \"40\"", "max = \"20000\"")
+        .replace("total = \"100\"", "total = \"20060\"");
+    let list = errors(&text);
+    let paths: Vec<&str> = list
+        .iter()
+        .filter(|d| d.code == "value_out_of_range")
+        .map(|d| d.path.as_str())
+        .collect();
+    assert_eq!(paths, vec!["meta.total", "factors[0].max"]);
+    let text = BASE.replace("step = \"0.5\"", "step = \"0.00000000001\"");
+    find(&errors(&text), "too_many_decimals");
+}

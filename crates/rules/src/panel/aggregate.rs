@@ -507,7 +507,8 @@ fn adjustment_aggregate(
             price,
             quantity,
             rules.rounding.price,
-        ),
+        )
+        .unwrap_or_default(),
         quantities,
         quantity,
     }

@@ -69,13 +69,13 @@ impl PanelResult {
             for a in &b.adjustments {
                 let amount =
                     adjustment_amount(a.unit, a.per_unit, price, a.quantity, self.rounding.price);
-                if amount != a.amount {
+                if amount != Some(a.amount) {
                     bad.push(mismatch(
                         format!("{path}.adjustments[{}]", a.adjustment),
                         "折算金额不符",
                     ));
                 }
-                sum += a.amount;
+                sum = sum.checked_add(a.amount).unwrap_or(Decimal::MAX);
             }
             if round_half_up(sum, self.rounding.price) != ev {
                 bad.push(mismatch(

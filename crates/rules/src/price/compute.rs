@@ -6,6 +6,7 @@ use super::outcome::{
     BenchmarkTrace, BidPrice, BidStatus, ComponentTrace, Exclusion, KTrace, MeanTrace,
     PriceExplanation, PriceOutcome, PricedBid, ScoreTrace,
 };
+use crate::dec::MAX_PRICE;
 use crate::diag::Sink;
 use crate::model::{
     Benchmark, ComponentSource, DeviationRule, KRule, PriceMethod, Rules, TrimBand,
@@ -121,10 +122,26 @@ fn check_bids(req: &PriceRequest) -> Result<(), RulesError> {
                 format!("bids[{i}].price"),
                 format!("投标人 {} 的报价 {} 必须大于 0", bid.bidder, bid.price),
             );
+        } else if bid.price >= MAX_PRICE {
+            sink.push(
+                "value_out_of_range",
+                format!("bids[{i}].price"),
+                format!(
+                    "投标人 {} 的报价 {} 过大（须小于 10^15 元）",
+                    bid.bidder, bid.price
+                ),
+            );
         }
     }
-    if req.ceiling.is_some_and(|c| c <= Decimal::ZERO) {
-        sink.push("value_out_of_range", "ceiling", "最高投标限价必须大于 0");
+    if req
+        .ceiling
+        .is_some_and(|c| c <= Decimal::ZERO || c >= MAX_PRICE)
+    {
+        sink.push(
+            "value_out_of_range",
+            "ceiling",
+            "最高投标限价必须大于 0 且小于 10^15 元",
+        );
     }
     sink.finish()
 }
@@ -331,7 +348,13 @@ fn deviation_scores(
                 "评标基准价为 0，不能计算偏差率",
             ));
         };
-        let ded = formula::deduction(rule, d);
+        let Some(ded) = formula::deduction(rule, d) else {
+            return Err(RulesError::one(
+                "value_out_of_range",
+                "deviation",
+                format!("{} 的偏差扣分超出可计算范围", bid.bidder),
+            ));
+        };
         out.push(ScoreTrace::Deviation {
             bidder: bid.bidder.clone(),
             price: bid.price,

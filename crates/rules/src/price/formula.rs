@@ -58,7 +58,9 @@ pub(crate) struct Deduction {
     pub applied: Decimal,
 }
 
-pub(crate) fn deduction(rule: &DeviationRule, deviation_percent: Decimal) -> Deduction {
+/// `None` only when the product overflows, which validated rules and
+/// bounded prices cannot reach; a hand-made explanation might.
+pub(crate) fn deduction(rule: &DeviationRule, deviation_percent: Decimal) -> Option<Deduction> {
     let mut counted = deviation_percent.abs();
     if rule.whole_percent {
         counted = counted.trunc();
@@ -70,15 +72,15 @@ pub(crate) fn deduction(rule: &DeviationRule, deviation_percent: Decimal) -> Ded
     } else {
         (Decimal::ZERO, None)
     };
-    let raw = per * counted;
+    let raw = per.checked_mul(counted)?;
     let applied = cap.map_or(raw, |c| raw.min(c));
-    Deduction {
+    Some(Deduction {
         counted_percent: counted,
         per_percent: per,
         raw,
         cap,
         applied,
-    }
+    })
 }
 
 /// clamp(round(full − deduction), floor, full).

@@ -76,7 +76,11 @@ impl PriceOutcome {
                         "benchmark.components",
                         &format!("{} 计算不符", c.source.name_zh()),
                     );
-                    sum += c.weight * c.value;
+                    sum = c
+                        .weight
+                        .checked_mul(c.value)
+                        .and_then(|x| sum.checked_add(x))
+                        .unwrap_or(Decimal::MAX);
                 }
                 check(
                     &mut bad,
@@ -161,8 +165,11 @@ fn mean_holds(m: &MeanTrace, valid: &[PricedBid], dp: u32) -> bool {
     let parts_ok = m.dropped_lowest == valid[..lo]
         && m.dropped_highest == highest_first
         && m.kept == valid[lo..n - hi];
-    let sum: Decimal = m.kept.iter().map(|b| b.price).sum();
-    parts_ok && sum == m.sum && formula::mean(sum, m.kept.len(), dp) == Some(m.mean)
+    let sum = m
+        .kept
+        .iter()
+        .try_fold(Decimal::ZERO, |s, b| s.checked_add(b.price));
+    parts_ok && sum == Some(m.sum) && formula::mean(m.sum, m.kept.len(), dp) == Some(m.mean)
 }
 
 fn score_holds(
@@ -211,7 +218,9 @@ fn score_holds(
                 floor: *floor,
                 whole_percent: *whole_percent,
             };
-            let ded = formula::deduction(&rule, *deviation_percent);
+            let Some(ded) = formula::deduction(&rule, *deviation_percent) else {
+                return false;
+            };
             *p == price
                 && Some(*benchmark) == b
                 && Some(*full) == full_points

@@ -200,10 +200,9 @@ fn check_adjustments(rules: &Rules, b: &BidderSheet, path: &str, sink: &mut Sink
                 format!("价格折算项 \"{}\" 重复", a.adjustment),
             );
         }
-        if a.quantity < Decimal::ZERO || rule.max_quantity.is_some_and(|m| a.quantity > m) {
-            let limit = rule
-                .max_quantity
-                .map_or("不限".to_string(), |m| m.to_string());
+        let most = rule.max_quantity.unwrap_or(crate::validate::MAX_QUANTITY);
+        if a.quantity < Decimal::ZERO || a.quantity > most {
+            let limit = most.to_string();
             sink.push(
                 "quantity_out_of_range",
                 format!("{apath}.quantity"),

@@ -115,7 +115,8 @@ pub fn expert_view(
                             x.price,
                             a.quantity,
                             rules.rounding.price,
-                        );
+                        )
+                        .unwrap_or_default();
                     }
                 }
                 Some(round_half_up(e, rules.rounding.price))

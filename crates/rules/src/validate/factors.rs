@@ -1,6 +1,6 @@
 //! Detailed factors: kinds, ranges, steps, options, deductions, the total.
 
-use super::{check_id, check_name};
+use super::{check_id, check_name, MAX_POINTS};
 use crate::diag::Sink;
 use crate::file::{FactorFile, KindName, RulesFile};
 use crate::model::{Factor, FactorKind, Group, Method};
@@ -32,11 +32,11 @@ pub(super) fn check(file: &RulesFile, sink: &mut Sink) -> Vec<Factor> {
         let path = format!("factors[{i}]");
         check_id(&f.id, &format!("{path}.id"), &mut seen, sink);
         check_name(&f.name, &format!("{path}.name"), sink);
-        if f.max <= Decimal::ZERO {
+        if f.max <= Decimal::ZERO || f.max > MAX_POINTS {
             sink.push(
                 "value_out_of_range",
                 format!("{path}.max"),
-                "最高分必须大于 0",
+                format!("最高分必须大于 0 且不超过 {MAX_POINTS}"),
             );
         }
         forbid_foreign_fields(f, &path, sink);

@@ -16,6 +16,14 @@ use std::collections::HashSet;
 /// Largest number of decimal places any rounding setting may ask for.
 const MAX_PLACES: u32 = 6;
 
+/// Largest total, factor maximum or deduction coefficient (points). Far
+/// above any real method; with prices below 10^15 it keeps the engine's
+/// arithmetic inside Decimal's range.
+pub(crate) const MAX_POINTS: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+
+/// Largest adjustment quantity an expert may enter.
+pub(crate) const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
 pub(crate) fn build(file: RulesFile) -> Result<Rules, RulesError> {
     let mut sink = Sink::default();
     if file.version != FORMAT_VERSION {
@@ -84,9 +92,11 @@ fn check_meta(file: &RulesFile, sink: &mut Sink) {
             "meta.total",
             "综合评估法必须写明总分 total（如 \"100\"）",
         ),
-        (Method::Comprehensive, Some(t)) if t <= Decimal::ZERO => {
-            sink.push("value_out_of_range", "meta.total", "总分必须大于 0")
-        }
+        (Method::Comprehensive, Some(t)) if t <= Decimal::ZERO || t > MAX_POINTS => sink.push(
+            "value_out_of_range",
+            "meta.total",
+            format!("总分必须大于 0 且不超过 {MAX_POINTS}"),
+        ),
         (Method::Comprehensive, _) => {}
         (m, Some(_)) => sink.push(
             "field_not_allowed",
@@ -182,18 +192,33 @@ fn check_adjustments(method: Method, items: &[Adjustment], sink: &mut Sink) {
         let path = format!("adjustments[{i}]");
         check_id(&a.id, &format!("{path}.id"), &mut seen, sink);
         check_name(&a.name, &format!("{path}.name"), sink);
+        let percent = a.unit == crate::model::AdjustmentUnit::PercentOfPrice;
         if a.per_unit.is_zero() {
             sink.push(
                 "value_out_of_range",
                 format!("{path}.per_unit"),
                 "每单位折算额不能为 0",
             );
+        } else if percent && a.per_unit.abs() > Decimal::ONE_HUNDRED {
+            sink.push(
+                "value_out_of_range",
+                format!("{path}.per_unit"),
+                "按报价百分比折算时，每单位不能超过 100%",
+            );
+        } else if a.per_unit.abs() >= crate::dec::MAX_PRICE {
+            sink.push(
+                "value_out_of_range",
+                format!("{path}.per_unit"),
+                "每单位折算额过大",
+            );
         }
-        if a.max_quantity.is_some_and(|m| m <= Decimal::ZERO) {
+        if a.max_quantity
+            .is_some_and(|m| m <= Decimal::ZERO || m > MAX_QUANTITY)
+        {
             sink.push(
                 "value_out_of_range",
                 format!("{path}.max_quantity"),
-                "最大数量必须大于 0",
+                format!("最大数量必须大于 0 且不超过 {MAX_QUANTITY}"),
             );
         }
     }

@@ -1,6 +1,8 @@
 //! The `[price]` section: the method fits the evaluation method and has
 //! every parameter it needs, and nothing it does not.
 
+use super::MAX_POINTS;
+use crate::dec::MAX_PRICE;
 use crate::diag::Sink;
 use crate::file::{BenchmarkFile, BenchmarkKind, KindName, PriceFile, PriceMethodName, RulesFile};
 use crate::model::{
@@ -54,11 +56,13 @@ pub(super) fn check(file: &RulesFile, sink: &mut Sink) -> Option<PriceRule> {
         );
         return None;
     }
-    if p.ceiling.is_some_and(|c| c <= Decimal::ZERO) {
+    if p.ceiling
+        .is_some_and(|c| c <= Decimal::ZERO || c >= MAX_PRICE)
+    {
         sink.push(
             "value_out_of_range",
             "price.ceiling",
-            "最高投标限价必须大于 0",
+            "最高投标限价必须大于 0 且小于 10^15 元",
         );
     }
     let before = sink.0.len();
@@ -263,11 +267,11 @@ fn deviation_rule(file: &RulesFile, d: &DeviationRule, sink: &mut Sink) -> Optio
         ("floor", Some(d.floor)),
     ];
     for (field, value) in nonneg {
-        if value.is_some_and(|v| v < Decimal::ZERO) {
+        if value.is_some_and(|v| v < Decimal::ZERO || v > MAX_POINTS) {
             sink.push(
                 "value_out_of_range",
                 format!("price.deviation.{field}"),
-                "不能为负数",
+                format!("应在 0～{MAX_POINTS} 之间"),
             );
         }
     }
@@ -315,6 +319,11 @@ fn check_k(k: &KRule, sink: &mut Sink) {
             "value_out_of_range",
             "price.k.min",
             "乘数 K（multiply）必须大于 0，否则基准价为 0",
+        ),
+        KApply::Multiply if k.max > Decimal::TEN => sink.push(
+            "value_out_of_range",
+            "price.k.max",
+            "乘数 K（multiply）不应超过 10",
         ),
         _ => {}
     }
