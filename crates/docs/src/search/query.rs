@@ -143,9 +143,16 @@ fn match_ids(
     query: &Query,
     limit: Option<usize>,
 ) -> Result<Vec<(i64, f64)>, SearchError> {
+    // Join the page table only to filter (a lookup per match); CROSS JOIN
+    // keeps the full-text match as the outer loop.
+    let filtered = !query.bidders.is_empty() || !query.docs.is_empty();
+    let join = if filtered {
+        format!(" CROSS JOIN doc_pages p ON p.id = {table}.rowid")
+    } else {
+        String::new()
+    };
     let mut sql = format!(
-        "SELECT {table}.rowid, -bm25({table}) AS score FROM {table} \
-         JOIN doc_pages p ON p.id = {table}.rowid WHERE {table} MATCH ?1"
+        "SELECT {table}.rowid AS id, -bm25({table}) AS score FROM {table}{join} WHERE {table} MATCH ?1"
     );
     let mut args: Vec<Value> = vec![Value::Text(expr.to_string())];
     for (column, values) in [("p.bidder", &query.bidders), ("p.doc", &query.docs)] {
@@ -163,7 +170,7 @@ fn match_ids(
     }
     if let Some(limit) = limit {
         args.push(Value::Integer(limit as i64));
-        sql.push_str(&format!(" ORDER BY score DESC, p.id LIMIT ?{}", args.len()));
+        sql.push_str(&format!(" ORDER BY score DESC, id LIMIT ?{}", args.len()));
     }
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
