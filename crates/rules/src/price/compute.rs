@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::RulesError;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Scores every valid price by the rules' price method and explains how.
 ///
@@ -77,6 +77,8 @@ pub fn compute_prices(rules: &Rules, req: &PriceRequest) -> Result<PriceOutcome,
         _ => (None, Vec::new()),
     };
 
+    let by_bidder: HashMap<&str, Decimal> =
+        scores.iter().map(|s| (s.bidder(), s.score())).collect();
     let bids = req
         .bids
         .iter()
@@ -84,10 +86,7 @@ pub fn compute_prices(rules: &Rules, req: &PriceRequest) -> Result<PriceOutcome,
             bidder: bid.bidder.clone(),
             price: bid.price,
             status: status_of(bid.valid_after_preliminary, bid.price, ceiling),
-            score: scores
-                .iter()
-                .find(|s| s.bidder() == bid.bidder)
-                .map(ScoreTrace::score),
+            score: by_bidder.get(bid.bidder.as_str()).copied(),
         })
         .collect();
     let mut explanation = PriceExplanation {

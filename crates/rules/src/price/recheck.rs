@@ -6,6 +6,7 @@ use super::outcome::{BenchmarkTrace, BidStatus, MeanTrace, PriceOutcome, PricedB
 use crate::model::{ComponentSource, DeviationRule};
 use crate::RulesError;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 impl PriceOutcome {
     /// `Ok` when every step of the explanation follows from the previous
@@ -119,12 +120,10 @@ impl PriceOutcome {
                 &format!("{} 的价格分计算不符", s.bidder()),
             );
         }
+        let by_bidder: HashMap<&str, Decimal> =
+            e.scores.iter().map(|s| (s.bidder(), s.score())).collect();
         for bid in &self.bids {
-            let explained = e
-                .scores
-                .iter()
-                .find(|s| s.bidder() == bid.bidder)
-                .map(ScoreTrace::score);
+            let explained = by_bidder.get(bid.bidder.as_str()).copied();
             check(
                 &mut bad,
                 explained == bid.score,
