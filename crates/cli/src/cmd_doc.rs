@@ -1,4 +1,4 @@
-//! `pingshen doc extract FILE.pdf [--json]`: per-page text, metadata and
+//! `pingshen doc extract FILE.pdf [--json] [--ocr]`: per-page text, metadata and
 //! outline of a PDF, extracted in an isolated worker (this binary re-run in
 //! worker mode; `main` calls `pingshen_docs::worker::run_if_requested()`).
 //!
@@ -8,7 +8,7 @@
 
 use anyhow::Context;
 use clap::Subcommand;
-use pingshen_docs::{Extraction, Extractor, PdfDate};
+use pingshen_docs::{Extraction, Extractor, Ocr, PdfDate};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,6 +23,9 @@ pub enum DocCommand {
         /// Seconds a page may take before it is skipped.
         #[arg(long, default_value_t = 10)]
         page_timeout: u64,
+        /// OCR pages without a text layer (needs tesseract-ocr-chi-sim).
+        #[arg(long)]
+        ocr: bool,
     },
 }
 
@@ -32,13 +35,25 @@ pub fn run(command: DocCommand) -> anyhow::Result<u8> {
             file,
             json,
             page_timeout,
-        } => extract(&file, json, page_timeout),
+            ocr,
+        } => extract(&file, json, page_timeout, ocr),
     }
 }
 
-fn extract(file: &PathBuf, json: bool, page_timeout: u64) -> anyhow::Result<u8> {
+fn extract(file: &PathBuf, json: bool, page_timeout: u64, ocr: bool) -> anyhow::Result<u8> {
     let bytes = std::fs::read(file).with_context(|| format!("无法读取文件 {}", file.display()))?;
-    let extractor = Extractor::new()?.page_timeout(Duration::from_secs(page_timeout.max(1)));
+    let ocr = if ocr {
+        let found = Ocr::detect();
+        if found.is_none() {
+            eprintln!("提示：未安装 tesseract 中文识别（tesseract-ocr-chi-sim），不进行OCR");
+        }
+        found
+    } else {
+        None
+    };
+    let extractor = Extractor::new()?
+        .page_timeout(Duration::from_secs(page_timeout.max(1)))
+        .ocr(ocr);
     let name = file.display().to_string();
     let extraction = match extractor.extract(&bytes) {
         Ok(extraction) => extraction,

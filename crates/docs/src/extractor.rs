@@ -3,8 +3,11 @@
 //! [`Extraction`].
 
 use crate::error::{ExtractError, PageFailureCode};
-use crate::model::{Extraction, Metadata, OutlineEntry, PageFailure, PageText};
+use crate::model::{Extraction, Metadata, OutlineEntry, PageFailure, PageText, TextSource};
+use crate::normalize::nfkc;
+use crate::ocr::Ocr;
 use crate::protocol::Message;
+use crate::quality::{assess, Quality};
 use crate::worker::{looks_like_pdf, WorkerOptions};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -28,6 +31,7 @@ pub struct Extractor {
     max_page_content: usize,
     max_restarts: u32,
     parallelism: usize,
+    ocr: Option<Ocr>,
 }
 
 impl Extractor {
@@ -53,6 +57,7 @@ impl Extractor {
             max_page_content: 64 << 20,
             max_restarts: 8,
             parallelism: cores.clamp(1, 2),
+            ocr: None,
         }
     }
 
@@ -77,6 +82,13 @@ impl Extractor {
     /// Address-space limit of a worker (RLIMIT_AS), in bytes.
     pub fn memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = bytes;
+        self
+    }
+
+    /// OCR for pages without a text layer (e.g. `Ocr::detect()`, which is
+    /// `None` where tesseract with chi_sim is not installed).
+    pub fn ocr(mut self, ocr: Option<Ocr>) -> Self {
+        self.ocr = ocr;
         self
     }
 
@@ -159,7 +171,11 @@ impl Extractor {
                 }
             }
         }
-        Ok(state.finish())
+        let mut extraction = state.finish();
+        if let Some(ocr) = &self.ocr {
+            recognise(ocr, pdf, &mut extraction);
+        }
+        Ok(extraction)
     }
 
     /// Runs one worker from `from_page` until it finishes, dies or hangs.
@@ -303,6 +319,26 @@ impl Extractor {
                 Message::Done => return Ok(Followed::Done),
                 Message::Fatal { code, detail } => return Err(fatal_error(&code, detail)),
             }
+        }
+    }
+}
+
+/// Replaces the text of `needs_ocr` pages with OCR output when that output
+/// is usable; otherwise the page stays marked.
+fn recognise(ocr: &Ocr, pdf: &[u8], extraction: &mut Extraction) {
+    for page in extraction.pages.iter_mut().filter(|p| p.needs_ocr) {
+        match ocr.page_text(pdf, page.number) {
+            Ok(text) => {
+                let text = nfkc(&text);
+                if assess(&text) == Quality::Usable {
+                    page.text = text;
+                    page.source = TextSource::Ocr;
+                    page.needs_ocr = false;
+                }
+            }
+            Err(e) => extraction
+                .warnings
+                .push(format!("OCR of page {} failed: {e}", page.number)),
         }
     }
 }

@@ -78,6 +78,10 @@ fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> String {
 /// does not resolve to a page are dropped by lopdf; a broken outline yields
 /// an empty list and a warning.
 pub fn outline(doc: &Document) -> Result<Vec<OutlineEntry>, String> {
+    let has_outline = doc.catalog().map(|c| c.has(b"Outlines")).unwrap_or(false);
+    if !has_outline {
+        return Ok(Vec::new());
+    }
     match doc.get_toc() {
         Ok(toc) => Ok(toc
             .toc

@@ -104,7 +104,15 @@ pub fn document(pages: Vec<PageSpec>, catalog_extra: &str) -> Vec<u8> {
         );
         objects.push(page.content);
         for body in page.extra {
-            extras.push(fill(&String::from_utf8_lossy(&body)).into_bytes());
+            // Only the dictionary before the stream data may hold placeholders;
+            // the data is binary and must pass through untouched.
+            let split = body
+                .windows(7)
+                .position(|w| w == b"stream\n")
+                .map_or(body.len(), |i| i + 7);
+            let mut object = fill(&String::from_utf8_lossy(&body[..split])).into_bytes();
+            object.extend_from_slice(&body[split..]);
+            extras.push(object);
         }
         extra_base += numbers.len();
     }
