@@ -5,6 +5,7 @@ use crate::error::{Result, StoreError};
 use crate::migrations;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;
+use std::sync::OnceLock;
 use zeroize::Zeroizing;
 
 /// The store master key: also the SQLCipher raw key of `store.db`.
@@ -13,6 +14,7 @@ pub(crate) type MasterKey = Zeroizing<[u8; 32]>;
 /// Opens (or creates) `path` keyed with `key`, checks the key, applies the
 /// pragmas and runs pending migrations.
 pub(crate) fn open_keyed(path: &Path, key: &MasterKey) -> Result<Connection> {
+    initialize_sqlcipher()?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -32,6 +34,25 @@ pub(crate) fn open_keyed(path: &Path, key: &MasterKey) -> Result<Connection> {
     )?;
     migrations::migrate(&conn)?;
     Ok(conn)
+}
+
+/// Initialises SQLite (and so SQLCipher) once, before any connection opens.
+///
+/// SQLite 3.54 marks itself initialised before it runs SQLCipher's extra
+/// init, so a second thread opening a connection meanwhile gets "sqlcipher
+/// not initialized" from `sqlite3_key` (seen with parallel tests). Running
+/// the whole initialisation under a `OnceLock` makes the others wait.
+fn initialize_sqlcipher() -> Result<()> {
+    static INIT: OnceLock<std::os::raw::c_int> = OnceLock::new();
+    // SAFETY: sqlite3_initialize takes no arguments and may be called repeatedly.
+    let rc = *INIT.get_or_init(|| unsafe { rusqlite::ffi::sqlite3_initialize() });
+    if rc == rusqlite::ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(StoreError::Crypto {
+            context: "sqlite3_initialize",
+        })
+    }
 }
 
 /// Hands the key to SQLCipher as a raw key (`x'<64 hex>'`, no PBKDF2) through

@@ -40,9 +40,9 @@ pub use purge::PurgeReport;
 pub use store::Store;
 pub use tables::{
     Annotation, AnnotationKind, Annotations, CachedProject, DocState, DocumentRecord, Documents,
-    DraftEntry, DraftInput, Drafts, Enqueued, NewDocument, NewSubmission, NewWitnessEntry, Outbox,
-    OutboxEntry, OutboxState, PdfInfo, ProjectPart, Projects, Receipt, Receipts, SheetRecord,
-    SheetState, WitnessEntry, WitnessLog,
+    DraftEntry, DraftInput, Drafts, Enqueued, ManifestEntry, NewSubmission, NewWitnessEntry,
+    Outbox, OutboxEntry, OutboxState, PdfInfo, ProjectPart, Projects, Receipt, Receipts,
+    SheetRecord, SheetState, WitnessEntry, WitnessLog,
 };
 pub use vault::Vault;
 

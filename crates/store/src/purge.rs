@@ -70,7 +70,8 @@ impl Store {
         let mut report = PurgeReport::default();
         let documents = self.documents().list(project)?;
         for doc in &documents {
-            report.pages += search::remove_document(conn, &search_doc_id(project, &doc.file_id))?;
+            report.pages +=
+                search::remove_document(conn, &search_doc_id(project, &doc.entry.file_id))?;
         }
         let dir = project_dir(self.dir(), project);
         match std::fs::remove_dir_all(&dir) {

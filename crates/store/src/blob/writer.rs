@@ -59,11 +59,27 @@ impl BlobWriter {
         file.write_all(header.bytes())
             .map_err(|e| StoreError::io(&part, e))?;
         sync_dir(&dir)?;
+        Self::assemble(
+            store,
+            project,
+            file_id,
+            file,
+            ChunkCipher::new(key, header, file_id),
+        )
+    }
+
+    fn assemble(
+        store: &Store,
+        project: &str,
+        file_id: &str,
+        file: File,
+        cipher: ChunkCipher,
+    ) -> Result<BlobWriter> {
         Ok(BlobWriter {
             file,
             enc: enc_path(store.dir(), project, file_id),
-            part,
-            cipher: ChunkCipher::new(key, header, file_id),
+            part: part_path(store.dir(), project, file_id),
+            cipher,
             next_index: 0,
             pending: Zeroizing::new(Vec::with_capacity(CHUNK_LEN)),
             digests: RunningDigests::new()?,
@@ -97,15 +113,8 @@ impl BlobWriter {
             drop(file);
             return Self::create(store, project, file_id);
         };
-        let mut writer = BlobWriter {
-            file,
-            enc: enc_path(store.dir(), project, file_id),
-            part,
-            cipher: ChunkCipher::new(key, header, file_id),
-            next_index: 0,
-            pending: Zeroizing::new(Vec::with_capacity(CHUNK_LEN)),
-            digests: RunningDigests::new()?,
-        };
+        let cipher = ChunkCipher::new(key, header, file_id);
+        let mut writer = Self::assemble(store, project, file_id, file, cipher)?;
         writer.keep_good_chunks()?;
         Ok(writer)
     }

@@ -45,9 +45,9 @@ impl DocState {
     }
 }
 
-/// A document as the manifest lists it.
+/// A document as the signed manifest lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewDocument {
+pub struct ManifestEntry {
     pub project: String,
     pub file_id: String,
     /// `None` for the tender document.
@@ -60,17 +60,10 @@ pub struct NewDocument {
     pub sm3: String,
 }
 
-/// A stored document row.
+/// A stored document: its manifest entry and the state of the local copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentRecord {
-    pub project: String,
-    pub file_id: String,
-    pub bidder: Option<String>,
-    pub kind: String,
-    pub name: String,
-    pub size: u64,
-    pub sha256: String,
-    pub sm3: String,
+    pub entry: ManifestEntry,
     pub state: DocState,
     /// Relative to the profile folder; set once the document is verified.
     pub blob_path: Option<String>,
@@ -91,14 +84,16 @@ const COLUMNS: &str =
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DocumentRecord> {
     Ok(DocumentRecord {
-        project: r.get(0)?,
-        file_id: r.get(1)?,
-        bidder: r.get(2)?,
-        kind: r.get(3)?,
-        name: r.get(4)?,
-        size: r.get::<_, i64>(5)?.max(0) as u64,
-        sha256: r.get(6)?,
-        sm3: r.get(7)?,
+        entry: ManifestEntry {
+            project: r.get(0)?,
+            file_id: r.get(1)?,
+            bidder: r.get(2)?,
+            kind: r.get(3)?,
+            name: r.get(4)?,
+            size: r.get::<_, i64>(5)?.max(0) as u64,
+            sha256: r.get(6)?,
+            sm3: r.get(7)?,
+        },
         state: DocState::parse(&r.get::<_, String>(8)?),
         blob_path: r.get(9)?,
         page_count: r.get(10)?,
@@ -126,7 +121,7 @@ impl<'a> Documents<'a> {
     /// Records a manifest entry. A new document starts `missing`; an existing
     /// one keeps its state unless its size or digests changed (then it is
     /// `missing` again and must be downloaded anew).
-    pub fn upsert(&self, doc: &NewDocument) -> Result<()> {
+    pub fn upsert(&self, doc: &ManifestEntry) -> Result<()> {
         check_id("项目编号", &doc.project)?;
         check_id("文件编号", &doc.file_id)?;
         if let Some(b) = &doc.bidder {
@@ -269,7 +264,7 @@ impl<'a> Documents<'a> {
         let doc = self.require(project, file_id)?;
         let doc_ref = DocRef {
             doc: search_doc_id(project, file_id),
-            bidder: doc.bidder,
+            bidder: doc.entry.bidder,
         };
         Ok(search::index_document(self.conn, &doc_ref, pages)?)
     }
@@ -281,7 +276,7 @@ impl<'a> Documents<'a> {
         scoped.docs = if query.docs.is_empty() {
             self.list(project)?
                 .iter()
-                .map(|d| search_doc_id(project, &d.file_id))
+                .map(|d| search_doc_id(project, &d.entry.file_id))
                 .collect()
         } else {
             query

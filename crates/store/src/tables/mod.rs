@@ -12,7 +12,7 @@ mod witness;
 
 pub use annotations::{Annotation, AnnotationKind, Annotations};
 pub(crate) use documents::search_doc_id;
-pub use documents::{DocState, DocumentRecord, Documents, NewDocument, PdfInfo};
+pub use documents::{DocState, DocumentRecord, Documents, ManifestEntry, PdfInfo};
 pub use drafts::{DraftEntry, DraftInput, Drafts, SheetRecord, SheetState};
 pub use outbox::{Enqueued, NewSubmission, Outbox, OutboxEntry, OutboxState};
 pub use projects::{CachedProject, ProjectPart, Projects};
