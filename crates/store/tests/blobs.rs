@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 const P: &str = "JA-2026-0117";
 const HEADER: u64 = 20;
-const STORED_CHUNK: u64 = CHUNK_LEN as u64 + 16;
+/// Plaintext + nonce (12) + tag (16).
+const STORED_CHUNK: u64 = CHUNK_LEN as u64 + 28;
 
 fn write_blob(store: &Store, file_id: &str, data: &[u8], piece: usize) {
     let mut w = BlobWriter::create(store, P, file_id).unwrap();
@@ -61,7 +62,7 @@ fn files_of_every_boundary_size_round_trip() {
         assert_eq!(r.len(), len as u64);
         assert_eq!(r.read_all().unwrap(), data, "length {len}");
         // Stored size: header + whole chunks + a last chunk (empty when len is a multiple).
-        let expected = HEADER + (len / c) as u64 * STORED_CHUNK + (len % c) as u64 + 16;
+        let expected = HEADER + (len / c) as u64 * STORED_CHUNK + (len % c) as u64 + 28;
         assert_eq!(std::fs::metadata(enc(&store, &id)).unwrap().len(), expected);
     }
 }
@@ -234,11 +235,14 @@ fn tampering_truncation_reordering_and_swapping_are_detected() {
         assert_eq!(result.expect_err(name).code(), "blob_corrupt", "{name}");
     };
     let mut flipped = a_bytes.clone();
-    flipped[(HEADER + STORED_CHUNK + 7) as usize] ^= 1;
+    flipped[(HEADER + STORED_CHUNK + 100) as usize] ^= 1;
     check_a("a flipped bit", flipped);
+    let mut nonce = a_bytes.clone();
+    nonce[(HEADER + 3) as usize] ^= 1;
+    check_a("a changed chunk nonce", nonce);
     let mut header = a_bytes.clone();
     header[10] ^= 1;
-    check_a("a changed file nonce", header);
+    check_a("a changed file salt", header);
     check_a(
         "cut at a chunk boundary",
         a_bytes[..(HEADER + 2 * STORED_CHUNK) as usize].to_vec(),

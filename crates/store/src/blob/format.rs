@@ -1,18 +1,26 @@
 //! The encrypted file format (version 1).
 //!
 //! ```text
-//! header  (20 bytes) = "PSBLOB\0\x01" | file nonce (8 random bytes) | chunk length (u32 BE, 65536)
-//! chunk i            = AES-256-GCM(ciphertext of up to 64 KiB) | tag (16 bytes)
+//! header  (20 bytes) = "PSBLOB\0\x01" | file salt (8 random bytes) | chunk length (u32 BE, 65536)
+//! chunk i            = nonce (12 random bytes) | AES-256-GCM ciphertext of up to 64 KiB | tag (16 bytes)
 //! ```
 //!
 //! Every chunk but the last holds exactly 64 KiB of plaintext; the last
 //! holds 0..=64 KiB (a file whose length is a multiple of 64 KiB ends with
-//! an empty last chunk). Chunk i is sealed with the project's key,
-//! nonce = file nonce | i (u32 BE), and associated data =
+//! an empty last chunk), so chunk boundaries follow from the file length
+//! alone. Chunk i is sealed with the project's key and associated data =
 //! header | i (u64 BE) | last flag (1 byte) | file id. So a chunk cannot be
-//! moved to another place or file, a file cut at a chunk boundary is noticed
-//! (its new final chunk was not sealed as last), and the header cannot be
-//! altered. Chunk lengths follow from the file length alone.
+//! moved to another place, file or version of the file (the random salt), a
+//! file cut at a chunk boundary is noticed (its new final chunk was not
+//! sealed as last), and the header cannot be altered.
+//!
+//! Why a random nonce per chunk rather than one derived from a file nonce
+//! and the chunk index: a resumed download rewrites the chunk that was torn
+//! by the crash, and the torn copy may already have reached the disk. With a
+//! derived nonce the rewrite would reuse that nonce (with a different
+//! last-chunk flag, or different bytes if the server's file changed), which
+//! in GCM leaks the authentication key. Twelve bytes per 64 KiB make that
+//! impossible; 2^32 random nonces per project key (256 TiB) is far away.
 
 use super::keys::DocKey;
 use crate::error::{crypto, Result, StoreError};
@@ -23,21 +31,24 @@ use zeroize::Zeroizing;
 pub const CHUNK_LEN: usize = 64 * 1024;
 pub(crate) const TAG_LEN: usize = 16;
 /// Bytes a full chunk takes on disk.
-pub(crate) const STORED_CHUNK_LEN: u64 = (CHUNK_LEN + TAG_LEN) as u64;
+pub(crate) const STORED_CHUNK_LEN: u64 = (CHUNK_LEN + CHUNK_OVERHEAD) as u64;
 pub(crate) const HEADER_LEN: usize = 20;
 const MAGIC: [u8; 8] = *b"PSBLOB\0\x01";
-const NONCE_PREFIX_LEN: usize = 8;
+const SALT_LEN: usize = 8;
+pub(crate) const NONCE_LEN: usize = 12;
+/// Bytes a chunk takes on disk beyond its plaintext.
+pub(crate) const CHUNK_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
 
-/// A file's header: magic, random nonce prefix, chunk length.
+/// A file's header: magic, random salt, chunk length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Header([u8; HEADER_LEN]);
 
 impl Header {
-    /// A fresh header with a random file nonce.
+    /// A fresh header with a random salt.
     pub(crate) fn random() -> Result<Header> {
         let mut bytes = [0u8; HEADER_LEN];
         bytes[..8].copy_from_slice(&MAGIC);
-        openssl::rand::rand_bytes(&mut bytes[8..8 + NONCE_PREFIX_LEN]).map_err(crypto("random"))?;
+        openssl::rand::rand_bytes(&mut bytes[8..8 + SALT_LEN]).map_err(crypto("random"))?;
         bytes[16..20].copy_from_slice(&(CHUNK_LEN as u32).to_be_bytes());
         Ok(Header(bytes))
     }
@@ -51,14 +62,6 @@ impl Header {
 
     pub(crate) fn bytes(&self) -> &[u8; HEADER_LEN] {
         &self.0
-    }
-
-    fn nonce(&self, index: u64) -> Option<[u8; 12]> {
-        let index = u32::try_from(index).ok()?;
-        let mut nonce = [0u8; 12];
-        nonce[..NONCE_PREFIX_LEN].copy_from_slice(&self.0[8..8 + NONCE_PREFIX_LEN]);
-        nonce[NONCE_PREFIX_LEN..].copy_from_slice(&index.to_be_bytes());
-        Some(nonce)
     }
 }
 
@@ -91,14 +94,12 @@ impl ChunkCipher {
         aad
     }
 
-    /// Seals chunk `index`; returns ciphertext | tag.
+    /// Seals chunk `index`; returns nonce | ciphertext | tag.
     pub(crate) fn seal(&self, index: u64, last: bool, plaintext: &[u8]) -> Result<Vec<u8>> {
-        let nonce = self
-            .header
-            .nonce(index)
-            .ok_or_else(|| self.corrupt("文件过大"))?;
+        let mut nonce = [0u8; NONCE_LEN];
+        openssl::rand::rand_bytes(&mut nonce).map_err(crypto("random"))?;
         let mut tag = [0u8; TAG_LEN];
-        let mut out = encrypt_aead(
+        let ct = encrypt_aead(
             Cipher::aes_256_gcm(),
             self.key.as_ref(),
             Some(&nonce),
@@ -107,22 +108,25 @@ impl ChunkCipher {
             &mut tag,
         )
         .map_err(crypto("seal chunk"))?;
+        let mut out = Vec::with_capacity(CHUNK_OVERHEAD + ct.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
         out.extend_from_slice(&tag);
         Ok(out)
     }
 
-    /// Opens chunk `index` (ciphertext | tag); `blob_corrupt` if it does not authenticate.
+    /// Opens chunk `index` (nonce | ciphertext | tag); `blob_corrupt` if it does not authenticate.
     pub(crate) fn open(&self, index: u64, last: bool, stored: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let fail = || self.corrupt(&format!("第 {index} 块认证失败"));
-        if stored.len() < TAG_LEN {
+        if stored.len() < CHUNK_OVERHEAD {
             return Err(fail());
         }
-        let nonce = self.header.nonce(index).ok_or_else(fail)?;
-        let (ct, tag) = stored.split_at(stored.len() - TAG_LEN);
+        let (nonce, rest) = stored.split_at(NONCE_LEN);
+        let (ct, tag) = rest.split_at(rest.len() - TAG_LEN);
         decrypt_aead(
             Cipher::aes_256_gcm(),
             self.key.as_ref(),
-            Some(&nonce),
+            Some(nonce),
             &self.aad(index, last),
             ct,
             tag,
@@ -150,17 +154,17 @@ impl Layout {
     /// `None` when no sequence of full chunks plus one last chunk has this length.
     pub(crate) fn of_file_len(file_len: u64) -> Option<Layout> {
         let data = file_len.checked_sub(HEADER_LEN as u64)?;
-        if data < TAG_LEN as u64 {
+        if data < CHUNK_OVERHEAD as u64 {
             return None;
         }
         let chunks = data.div_ceil(STORED_CHUNK_LEN);
         let last_stored = data - (chunks - 1) * STORED_CHUNK_LEN;
-        if last_stored < TAG_LEN as u64 {
+        if last_stored < CHUNK_OVERHEAD as u64 {
             return None;
         }
         Some(Layout {
             chunks,
-            plain_len: (chunks - 1) * CHUNK_LEN as u64 + last_stored - TAG_LEN as u64,
+            plain_len: (chunks - 1) * CHUNK_LEN as u64 + last_stored - CHUNK_OVERHEAD as u64,
         })
     }
 
@@ -174,7 +178,7 @@ impl Layout {
         if index + 1 < self.chunks {
             STORED_CHUNK_LEN
         } else {
-            self.plain_len - index * CHUNK_LEN as u64 + TAG_LEN as u64
+            self.plain_len - index * CHUNK_LEN as u64 + CHUNK_OVERHEAD as u64
         }
     }
 }
@@ -186,7 +190,7 @@ mod tests {
     #[test]
     fn layout_from_length() {
         let h = HEADER_LEN as u64;
-        let t = TAG_LEN as u64;
+        let t = CHUNK_OVERHEAD as u64;
         let c = CHUNK_LEN as u64;
         // (file length, chunks, plaintext length); None = impossible length
         let table: &[(u64, Option<(u64, u64)>)] = &[
@@ -214,6 +218,6 @@ mod tests {
         let mut other = *h.bytes();
         other[17] ^= 1; // a different chunk length
         assert_eq!(Header::parse(&other), None);
-        assert_ne!(Header::random().unwrap(), h, "file nonces are random");
+        assert_ne!(Header::random().unwrap(), h, "salts are random");
     }
 }
