@@ -1,14 +1,18 @@
 // The Tauri config lives at the repository root; our own commands are put
 // under the ACL so the capability file must allow each one explicitly.
 fn main() {
-    let attrs = tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&[
+    let attrs =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
             "app_info",
             "platform_health",
+            "list_identity_files",
+            "login",
+            "login_state",
+            "lock",
+            "logout",
             "list_projects",
             "get_project",
-        ]),
-    );
+        ]));
     if let Err(e) = tauri_build::try_build(attrs.config_path("../tauri.conf.json")) {
         panic!("tauri build failed: {e:#}");
     }

@@ -1,6 +1,7 @@
-//! Real-window UI test of the foundation: the desktop app, pointed at a real
-//! sandbox platform with demo data, lists the demo project and its bidders;
-//! with the platform stopped it says so in Chinese.
+//! Real-window UI tests of the foundation and of certificate login: the
+//! desktop app, pointed at a real sandbox platform with demo data, refuses a
+//! wrong PIN with a readable message, logs in with a demo .p12, lists the
+//! demo project and its bidders; with the platform stopped it says so.
 
 use pingshen_e2e::{AppDriver, PlatformProcess};
 use std::time::Duration;
@@ -8,22 +9,50 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_project_and_bidders_then_unreachable_platform() -> anyhow::Result<()> {
+async fn login_then_demo_project_then_unreachable_platform() -> anyhow::Result<()> {
     let platform_dir = tempfile::tempdir()?;
     let app_dir = tempfile::tempdir()?;
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
+    let cert_dir = platform_dir.path().join("pki/people");
 
     let app = AppDriver::launch(&[
         "--platform-url".into(),
         platform.url.clone(),
         "--data-dir".into(),
         app_dir.path().display().to_string(),
+        "--cert-dir".into(),
+        cert_dir.display().to_string(),
     ])
     .await?;
 
     app.wait_text("#platform-status", "平台在线", WAIT).await?;
-    app.wait_text("#project-title", "解放大道（二七路—黄浦大街段）市政道路改造工程施工", WAIT)
+    app.wait_text("#login", "数字证书登录", WAIT).await?;
+    let p12 = cert_dir.join("E003.p12").display().to_string();
+    app.fill("#cert-path", &p12).await?;
+
+    // A wrong PIN: a readable Chinese error with its code, and no login.
+    app.fill("#pin", "wrong-pin").await?;
+    app.click("#login-button").await?;
+    let err = app
+        .wait_text("#login-error", "证书密码或 PIN 码错误", WAIT)
         .await?;
+    assert!(err.contains("wrong_password"), "{err}");
+    app.screenshot("login-wrong-pin").await?;
+
+    // The demo password logs in: name, role and issuer appear in the top bar.
+    app.fill("#cert-path", &p12).await?;
+    app.fill("#pin", "pingshen-demo").await?;
+    app.click("#login-button").await?;
+    app.wait_text("#user-name", "王强", WAIT).await?;
+    app.wait_text("#user-role", "评标专家", WAIT).await?;
+    app.wait_text("#user-issuer", "SM2SM3", WAIT).await?;
+
+    app.wait_text(
+        "#project-title",
+        "解放大道（二七路—黄浦大街段）市政道路改造工程施工",
+        WAIT,
+    )
+    .await?;
     let names = app.texts("#bidders .bidder-name").await?;
     assert_eq!(
         names,
@@ -43,8 +72,10 @@ async fn demo_project_and_bidders_then_unreachable_platform() -> anyhow::Result<
     platform.stop();
     app.click("#refresh").await?;
     // The page must explain, in Chinese, what happened.
-    app.wait_text("#error-panel", "无法连接评标平台", WAIT).await?;
-    app.wait_text("#error-panel", "platform_unreachable", WAIT).await?;
+    app.wait_text("#error-panel", "无法连接评标平台", WAIT)
+        .await?;
+    app.wait_text("#error-panel", "platform_unreachable", WAIT)
+        .await?;
     app.wait_text("#platform-status", "平台离线", WAIT).await?;
     app.screenshot("foundation-unreachable").await?;
     app.close().await?;

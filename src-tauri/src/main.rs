@@ -5,11 +5,17 @@
 
 mod commands;
 mod error;
+mod identity;
 mod settings;
+mod state;
 
 use settings::Settings;
+use state::DesktopState;
 
 fn main() {
+    // PDF text is extracted in a child process: this binary re-executed in
+    // worker mode. Returns at once unless argv asks for the worker.
+    pingshen_docs::worker::run_if_requested();
     let settings = match Settings::resolve(std::env::args().skip(1), |k| std::env::var(k).ok()) {
         Ok(s) => s,
         Err(e) => {
@@ -17,7 +23,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let state = match commands::DesktopState::new(settings) {
+    let state = match DesktopState::new(settings) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("错误：{}", e.message);
@@ -27,10 +33,15 @@ fn main() {
     let result = tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::platform_health,
-            commands::list_projects,
-            commands::get_project,
+            commands::app::app_info,
+            commands::app::platform_health,
+            commands::auth::list_identity_files,
+            commands::auth::login,
+            commands::auth::login_state,
+            commands::auth::lock,
+            commands::auth::logout,
+            commands::projects::list_projects,
+            commands::projects::get_project,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -4,11 +4,17 @@
 use std::path::PathBuf;
 
 pub const DEFAULT_PLATFORM_URL: &str = "http://127.0.0.1:8620";
+pub const DEFAULT_PKCS11_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub platform_url: String,
     pub data_dir: PathBuf,
+    /// Folder the login screen lists .p12/.pfx files from.
+    pub cert_dir: PathBuf,
+    pub pkcs11_module: String,
+    pub idle_lock_minutes: u32,
 }
 
 impl Settings {
@@ -20,6 +26,7 @@ impl Settings {
     ) -> Result<Self, String> {
         let mut platform_url = None;
         let mut data_dir = None;
+        let mut cert_dir = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (key, inline) = match arg.split_once('=') {
@@ -35,6 +42,7 @@ impl Settings {
             match key.as_str() {
                 "--platform-url" => platform_url = Some(value()?),
                 "--data-dir" => data_dir = Some(PathBuf::from(value()?)),
+                "--cert-dir" => cert_dir = Some(PathBuf::from(value()?)),
                 // WebKit and the test driver may pass their own switches.
                 other if other.starts_with("--") => {}
                 other => return Err(format!("无法识别的参数：{other}")),
@@ -47,9 +55,24 @@ impl Settings {
             Some(d) => d,
             None => default_data_dir(&env)?,
         };
+        let cert_dir = cert_dir
+            .or_else(|| env("PINGSHEN_CERT_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| data_dir.join("certs"));
+        let pkcs11_module =
+            env("PINGSHEN_PKCS11_MODULE").unwrap_or_else(|| DEFAULT_PKCS11_MODULE.to_string());
+        let idle_lock_minutes =
+            match env("PINGSHEN_IDLE_LOCK_MINUTES") {
+                Some(v) => v.parse::<u32>().ok().filter(|m| *m >= 1).ok_or_else(|| {
+                    format!("PINGSHEN_IDLE_LOCK_MINUTES 无效：{v}（应为正整数分钟）")
+                })?,
+                None => DEFAULT_IDLE_LOCK_MINUTES,
+            };
         Ok(Self {
             platform_url,
             data_dir,
+            cert_dir,
+            pkcs11_module,
+            idle_lock_minutes,
         })
     }
 }

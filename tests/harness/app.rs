@@ -24,7 +24,12 @@ impl AppDriver {
         let port = free_port()?;
         let native_port = free_port()?;
         let child = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("DISPLAY", &display.name)
             // No GPU under Xvfb; software rendering keeps WebKit quiet and stable.
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
@@ -56,7 +61,12 @@ impl AppDriver {
 
     /// Waits until the element matching `css` exists and its text contains
     /// `needle`; returns the text.
-    pub async fn wait_text(&self, css: &str, needle: &str, timeout: Duration) -> anyhow::Result<String> {
+    pub async fn wait_text(
+        &self,
+        css: &str,
+        needle: &str,
+        timeout: Duration,
+    ) -> anyhow::Result<String> {
         let deadline = Instant::now() + timeout;
         let mut last = String::new();
         loop {
@@ -83,6 +93,14 @@ impl AppDriver {
             out.push(el.text().await?);
         }
         Ok(out)
+    }
+
+    /// Replaces the text of an input.
+    pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let el = self.client.find(Locator::Css(css)).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
     }
 
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {

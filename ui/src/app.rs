@@ -1,23 +1,42 @@
-//! The application shell: top bar with the platform status, then the page.
+//! The application shell: top bar (platform status, who is logged in), then
+//! either the login screen or the work area.
 
 use crate::ipc;
+use crate::login::LoginPage;
 use crate::projects::ProjectsPage;
+use crate::session::{IdleLock, UserBadge};
 use crate::status::PlatformStatus;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pingshen_api::ipc::LoginState;
 use std::time::Duration;
 
 const HEALTH_POLL: Duration = Duration::from_secs(15);
 
 #[component]
 pub fn App() -> impl IntoView {
+    let info = LocalResource::new(ipc::app_info);
     let health = LocalResource::new(ipc::platform_health);
-    let projects = LocalResource::new(ipc::list_projects);
-    let retry = Callback::new(move |()| {
-        health.refetch();
-        projects.refetch();
+    let login = RwSignal::new(None::<LoginState>);
+    let notice = RwSignal::new(None::<String>);
+    // Restore a session the shell still holds (e.g. after a webview reload).
+    spawn_local(async move {
+        if let Ok(Some(state)) = ipc::login_state().await {
+            login.set(Some(state));
+        }
     });
     // Notice a platform that comes or goes without the expert doing anything.
     set_interval(move || health.refetch(), HEALTH_POLL);
+    let reload = RwSignal::new(0u32);
+    let refresh = Callback::new(move |()| {
+        health.refetch();
+        reload.update(|n| *n += 1);
+    });
+    let on_login = Callback::new(move |state: LoginState| login.set(Some(state)));
+    let on_locked = Callback::new(move |reason: String| {
+        login.set(None);
+        notice.set(Some(reason));
+    });
 
     view! {
         <header class="topbar">
@@ -25,10 +44,20 @@ pub fn App() -> impl IntoView {
                 <span class="brand-mark">"评审"</span>
                 <span class="brand-name">"Pingshen 远程异地评标客户端"</span>
             </div>
-            <PlatformStatus health=health on_retry=retry />
+            <div class="topbar-right">
+                <PlatformStatus health=health on_retry=refresh />
+                {move || login.get().map(|state| view! { <UserBadge state=state on_locked=on_locked /> })}
+            </div>
         </header>
         <main class="page">
-            <ProjectsPage projects=projects on_retry=retry />
+            {move || match login.get() {
+                None => view! { <LoginPage info=info on_login=on_login notice=notice /> }.into_any(),
+                Some(state) => view! {
+                    <IdleLock minutes=state.idle_lock_minutes on_locked=on_locked />
+                    <ProjectsPage reload=reload />
+                }
+                .into_any(),
+            }}
         </main>
     }
 }

@@ -3,7 +3,7 @@
 //! Components call these functions; none of them spells a command name or
 //! touches `window.__TAURI__` directly.
 
-use pingshen_api::ipc::{cmd, AppError, AppInfo};
+use pingshen_api::ipc::{cmd, AppError, AppInfo, IdentityFile, LoginRequest, LoginState};
 use pingshen_api::{Health, ProjectDetail, ProjectSummary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,8 +21,8 @@ async fn call<A: Serialize, R: DeserializeOwned>(name: &str, args: &A) -> Result
     match invoke(name, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value)
             .map_err(|e| AppError::new("ui_decode", format!("界面无法解析返回内容：{e}"))),
-        Err(err) => Err(serde_wasm_bindgen::from_value::<AppError>(err.clone()).unwrap_or_else(
-            |_| {
+        Err(err) => Err(
+            serde_wasm_bindgen::from_value::<AppError>(err.clone()).unwrap_or_else(|_| {
                 AppError::new(
                     "ipc_failed",
                     format!(
@@ -30,8 +30,8 @@ async fn call<A: Serialize, R: DeserializeOwned>(name: &str, args: &A) -> Result
                         err.as_string().unwrap_or_else(|| "未知原因".into())
                     ),
                 )
-            },
-        )),
+            }),
+        ),
     }
 }
 
@@ -49,6 +49,31 @@ pub async fn app_info() -> Result<AppInfo, AppError> {
 
 pub async fn platform_health() -> Result<Health, AppError> {
     call(cmd::PLATFORM_HEALTH, &NoArgs {}).await
+}
+
+pub async fn list_identity_files() -> Result<Vec<IdentityFile>, AppError> {
+    call(cmd::LIST_IDENTITY_FILES, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct LoginArgs<'a> {
+    request: &'a LoginRequest,
+}
+
+pub async fn login(request: &LoginRequest) -> Result<LoginState, AppError> {
+    call(cmd::LOGIN, &LoginArgs { request }).await
+}
+
+pub async fn login_state() -> Result<Option<LoginState>, AppError> {
+    call(cmd::LOGIN_STATE, &NoArgs {}).await
+}
+
+pub async fn lock() -> Result<(), AppError> {
+    call(cmd::LOCK, &NoArgs {}).await
+}
+
+pub async fn logout() -> Result<(), AppError> {
+    call(cmd::LOGOUT, &NoArgs {}).await
 }
 
 pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {

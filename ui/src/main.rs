@@ -3,7 +3,9 @@
 mod app;
 mod format;
 mod ipc;
+mod login;
 mod projects;
+mod session;
 mod status;
 
 fn main() {

@@ -6,11 +6,14 @@ use leptos::prelude::*;
 use pingshen_api::ipc::AppError;
 use pingshen_api::{ProjectDetail, ProjectSummary};
 
+/// `reload` is bumped by the top bar's refresh; the list refetches with it.
 #[component]
-pub fn ProjectsPage(
-    projects: LocalResource<Result<Vec<ProjectSummary>, AppError>>,
-    on_retry: Callback<()>,
-) -> impl IntoView {
+pub fn ProjectsPage(reload: RwSignal<u32>) -> impl IntoView {
+    let projects = LocalResource::new(move || {
+        reload.track();
+        ipc::list_projects()
+    });
+    let on_retry = Callback::new(move |()| reload.update(|n| *n += 1));
     let selected = RwSignal::new(None::<String>);
     // The selected project, or the first one once the list has loaded.
     let detail = LocalResource::new(move || {
@@ -28,7 +31,8 @@ pub fn ProjectsPage(
         }
     });
 
-    move || match projects.get() {
+    move || {
+        match projects.get() {
         None => view! { <p class="loading">"正在加载项目…"</p> }.into_any(),
         Some(Err(e)) => view! { <ErrorPanel error=e on_retry=on_retry /> }.into_any(),
         Some(Ok(list)) if list.is_empty() => view! {
@@ -57,6 +61,7 @@ pub fn ProjectsPage(
             </div>
         }
         .into_any(),
+    }
     }
 }
 

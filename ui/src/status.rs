@@ -9,7 +9,8 @@ pub fn PlatformStatus(
     health: LocalResource<Result<Health, AppError>>,
     on_retry: Callback<()>,
 ) -> impl IntoView {
-    move || match health.get() {
+    move || {
+        match health.get() {
         None => view! {
             <div class="status status-pending" id="platform-status">"正在连接评标平台…"</div>
         }
@@ -35,6 +36,7 @@ pub fn PlatformStatus(
             </div>
         }
         .into_any(),
+    }
     }
 }
 

@@ -6,14 +6,25 @@
 //! logic beyond (de)serialisation and must stay wasm-compatible, because the
 //! Leptos UI shares the types that cross the Tauri IPC.
 
+mod auth;
 mod error;
 mod health;
 pub mod ipc;
 mod project;
+mod receipt;
+mod rules;
 
+pub use auth::{
+    CertSummary, Challenge, ChallengeRequest, Person, Role, Session, SessionRequest,
+    SignedEnvelope, LOGIN_PURPOSE, LOGIN_TYP,
+};
 pub use error::{ApiError, ErrorBody};
 pub use health::Health;
-pub use project::{Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage};
+pub use project::{
+    Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage, StageChange,
+};
+pub use receipt::{Receipt, RECEIPT_PURPOSE, RECEIPT_TYP};
+pub use rules::{PublishRules, PublishedRules, RulesDocument, RULES_TYP};
 
 /// Every route of the API lives under this prefix.
 pub const API_PREFIX: &str = "/api/v1";

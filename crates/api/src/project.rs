@@ -108,3 +108,11 @@ pub struct NewBidder {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub bid_price: Decimal,
 }
+
+/// Body of `POST /api/v1/projects/{id}/stage`: staff move a project forward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StageChange {
+    pub stage: Stage,
+}

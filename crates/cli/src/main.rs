@@ -38,6 +38,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // PDF text is extracted in a child process: this binary re-executed in
+    // worker mode. Returns at once unless argv asks for the worker.
+    pingshen_docs::worker::run_if_requested();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Cert(c) => cmd_pki::cert(c),

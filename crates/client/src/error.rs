@@ -14,6 +14,9 @@ pub enum ClientError {
     Platform { status: u16, error: ApiError },
     #[error("平台返回的内容无法识别：{reason}")]
     BadResponse { reason: String },
+    /// The local key could not sign (wrong PIN, token removed, ...).
+    #[error("{message}")]
+    Signing { code: &'static str, message: String },
     #[error("客户端内部错误：{0}")]
     Internal(String),
 }
@@ -26,6 +29,7 @@ impl ClientError {
             ClientError::Timeout { .. } => "platform_timeout",
             ClientError::Platform { error, .. } => &error.code,
             ClientError::BadResponse { .. } => "bad_response",
+            ClientError::Signing { code, .. } => code,
             ClientError::Internal(_) => "internal_error",
         }
     }

@@ -5,10 +5,17 @@
 //! the wire types of `pingshen-api`.
 
 mod error;
+mod login;
+mod signing;
 
 pub use error::ClientError;
+pub use login::sign_challenge;
+pub use signing::sign_document;
 
-use pingshen_api::{ErrorBody, Health, NewProject, ProjectDetail, ProjectSummary};
+use pingshen_api::{
+    Challenge, ChallengeRequest, ErrorBody, Health, NewProject, ProjectDetail, ProjectSummary,
+    PublishRules, PublishedRules, Session, SessionRequest, SignedEnvelope, Stage, StageChange,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -27,6 +34,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct PlatformClient {
     base: Url,
     http: reqwest::Client,
+    /// Bearer token of the session, once logged in.
+    token: Option<std::sync::Arc<str>>,
 }
 
 impl PlatformClient {
@@ -52,7 +61,60 @@ impl PlatformClient {
             .user_agent(concat!("pingshen/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Internal(e.to_string()))?;
-        Ok(Self { base, http })
+        Ok(Self {
+            base,
+            http,
+            token: None,
+        })
+    }
+
+    /// A client that sends `session`'s token with every request.
+    pub fn with_session(&self, session: &Session) -> Self {
+        Self {
+            token: Some(session.token.as_str().into()),
+            ..self.clone()
+        }
+    }
+
+    /// Asks for a login challenge for a certificate chain (leaf first, DER).
+    pub async fn request_challenge(&self, chain_der: &[Vec<u8>]) -> Result<Challenge, ClientError> {
+        use base64::Engine;
+        let chain = chain_der
+            .iter()
+            .map(|d| base64::engine::general_purpose::STANDARD.encode(d))
+            .collect();
+        self.send(
+            Method::POST,
+            "auth/challenge",
+            Some(&ChallengeRequest { chain }),
+        )
+        .await
+    }
+
+    /// Opens a session with a signed challenge.
+    pub async fn open_session(&self, envelope: SignedEnvelope) -> Result<Session, ClientError> {
+        self.send(
+            Method::POST,
+            "auth/session",
+            Some(&SessionRequest { envelope }),
+        )
+        .await
+    }
+
+    /// The whole handshake: challenge, `sign` it (the caller's key, which may
+    /// live on a token), open the session. Returns a client carrying the token.
+    pub async fn login<F>(
+        &self,
+        chain_der: &[Vec<u8>],
+        sign: F,
+    ) -> Result<(PlatformClient, Session), ClientError>
+    where
+        F: FnOnce(&Challenge) -> Result<SignedEnvelope, ClientError> + Send,
+    {
+        let challenge = self.request_challenge(chain_der).await?;
+        let envelope = sign(&challenge)?;
+        let session = self.open_session(envelope).await?;
+        Ok((self.with_session(&session), session))
     }
 
     /// The platform root this client talks to.
@@ -76,6 +138,45 @@ impl PlatformClient {
         self.send(Method::POST, "projects", Some(new)).await
     }
 
+    pub async fn change_stage(
+        &self,
+        project: &str,
+        stage: Stage,
+    ) -> Result<ProjectDetail, ClientError> {
+        let path = format!("projects/{}/stage", encode_segment(project));
+        self.send(Method::POST, &path, Some(&StageChange { stage }))
+            .await
+    }
+
+    /// Publishes signed rules (staff).
+    pub async fn publish_rules(
+        &self,
+        project: &str,
+        envelope: SignedEnvelope,
+    ) -> Result<PublishedRules, ClientError> {
+        let path = format!("projects/{}/rules", encode_segment(project));
+        self.send(Method::POST, &path, Some(&PublishRules { envelope }))
+            .await
+    }
+
+    /// The latest published rules of a project.
+    pub async fn rules(&self, project: &str) -> Result<PublishedRules, ClientError> {
+        self.get(&format!("projects/{}/rules", encode_segment(project)))
+            .await
+    }
+
+    pub async fn rules_version(
+        &self,
+        project: &str,
+        version: u32,
+    ) -> Result<PublishedRules, ClientError> {
+        self.get(&format!(
+            "projects/{}/rules/{version}",
+            encode_segment(project)
+        ))
+        .await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         self.send::<(), T>(Method::GET, path, None).await
     }
@@ -88,6 +189,9 @@ impl PlatformClient {
     ) -> Result<T, ClientError> {
         let url = self.url(path)?;
         let mut req = self.http.request(method, url.clone());
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
         if let Some(body) = body {
             req = req.json(body);
         }

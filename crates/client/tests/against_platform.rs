@@ -1,7 +1,9 @@
-//! The client against a real platform on 127.0.0.1 (in-process, temp SQLite).
+//! The client against a real platform on 127.0.0.1 (in-process, temp SQLite,
+//! the demo PKI): login, listing, creating, errors.
 
-use pingshen_api::{NewBidder, NewProject, Stage};
-use pingshen_client::{ClientError, PlatformClient};
+use pingshen_api::{NewBidder, NewProject, Role, Stage};
+use pingshen_client::{sign_challenge, ClientError, PlatformClient};
+use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::RunningPlatform;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -30,52 +32,105 @@ fn sample_project(id: &str) -> NewProject {
     }
 }
 
+async fn login(platform: &RunningPlatform, person: &str) -> PlatformClient {
+    let signer = Pkcs12Signer::from_file(&platform.demo_p12(person), "pingshen-demo").unwrap();
+    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
+    let client = PlatformClient::new(&platform.url()).unwrap();
+    let (client, session) = client
+        .login(&chain, |c| sign_challenge(&signer, c))
+        .await
+        .unwrap();
+    assert_eq!(session.person.id, person);
+    client
+}
+
 #[tokio::test]
 async fn health_projects_and_errors_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start(dir.path()).await.unwrap();
-    let client = PlatformClient::new(&platform.url()).unwrap();
+    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let anonymous = PlatformClient::new(&platform.url()).unwrap();
 
-    let health = client.health().await.unwrap();
+    let health = anonymous.health().await.unwrap();
     assert_eq!(health.status, "ok");
     assert_eq!(health.api_version, pingshen_api::API_VERSION);
     assert!(health.platform_id.starts_with("pingshen-sandbox-"));
+    // The project list is closed to anonymous callers.
+    assert_eq!(
+        anonymous.projects().await.unwrap_err().code(),
+        "unauthenticated"
+    );
 
-    assert!(client.projects().await.unwrap().is_empty());
-    let created = client
-        .create_project(&sample_project("QS-1"))
-        .await
-        .unwrap();
+    let staff = login(&platform, "S001").await;
+    assert_eq!(staff.projects().await.unwrap().len(), 1, "the demo project");
+    let created = staff.create_project(&sample_project("QS-1")).await.unwrap();
     assert_eq!(created.summary.stage, Stage::Preparing);
     assert_eq!(created.bidders.len(), 2);
     // Decimals survive the wire exactly (no float rounding).
     assert_eq!(created.bidders[0].bid_price.to_string(), "11500000.50");
 
     // Same body again: accepted, nothing duplicated.
-    client
-        .create_project(&sample_project("QS-1"))
-        .await
-        .unwrap();
-    let list = client.projects().await.unwrap();
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0].bidder_count, 2);
+    staff.create_project(&sample_project("QS-1")).await.unwrap();
+    let list = staff.projects().await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().any(|p| p.id == "QS-1" && p.bidder_count == 2));
 
     // Same id, different body: conflict with a stable code.
     let mut changed = sample_project("QS-1");
     changed.bidders[1].bid_price = Decimal::from_str("1.00").unwrap();
-    let err = client.create_project(&changed).await.unwrap_err();
+    let err = staff.create_project(&changed).await.unwrap_err();
     assert_eq!(err.code(), "conflict");
     assert!(matches!(err, ClientError::Platform { status: 409, .. }));
 
-    let err = client.project("NOPE").await.unwrap_err();
+    let err = staff.project("NOPE").await.unwrap_err();
     assert_eq!(err.code(), "not_found");
     assert!(err.to_string().contains("不存在"));
 
     let mut invalid = sample_project("QS-2");
     invalid.bidders[1].id = "B01".into();
-    let err = client.create_project(&invalid).await.unwrap_err();
+    let err = staff.create_project(&invalid).await.unwrap_err();
     assert_eq!(err.code(), "invalid_project");
 
+    // An expert sees only the projects they are assigned to, and may not create one.
+    let expert = login(&platform, "E003").await;
+    let mine = expert.projects().await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].id, "JA-2026-0117");
+    assert_eq!(
+        expert.project("QS-1").await.unwrap_err().code(),
+        "not_assigned"
+    );
+    assert_eq!(
+        expert
+            .create_project(&sample_project("QS-3"))
+            .await
+            .unwrap_err()
+            .code(),
+        "wrong_role"
+    );
+    let detail = expert.project("JA-2026-0117").await.unwrap();
+    assert_eq!(detail.bidders.len(), 6);
+
+    platform.stop().await;
+}
+
+#[tokio::test]
+async fn roles_of_demo_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    for (id, role) in [
+        ("E002", Role::Expert),
+        ("W001", Role::Witness),
+        ("S001", Role::Staff),
+    ] {
+        let signer = Pkcs12Signer::from_file(&platform.demo_p12(id), "pingshen-demo").unwrap();
+        let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
+        let (_, session) = PlatformClient::new(&platform.url())
+            .unwrap()
+            .login(&chain, |c| sign_challenge(&signer, c))
+            .await
+            .unwrap();
+        assert_eq!(session.person.role, role, "{id}");
+    }
     platform.stop().await;
 }
 

@@ -1,9 +1,10 @@
 //! The sandbox's demo data: `assets/demo/project.toml` (one municipal road
 //! project, its bidders and the people who evaluate it).
 
+use crate::db::people;
 use crate::db::projects::{self, Created};
 use crate::{AppState, PlatformError};
-use pingshen_api::{NewBidder, NewProject};
+use pingshen_api::{NewBidder, NewProject, Person, Role};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -91,12 +92,124 @@ impl DemoFile {
     }
 }
 
-/// Loads the demo into the platform's database. Safe to call on every start:
-/// an existing identical demo project is left as it is.
+/// Creates the demo PKI in `pki_dir` unless it is already there.
+pub fn ensure_pki(pki_dir: &Path, assets_dir: &Path) -> Result<(), PlatformError> {
+    if pki_dir.join("people.json").is_file() {
+        return Ok(());
+    }
+    let path = assets_dir.join("demo/project.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        PlatformError::Internal(format!("无法读取演示数据 {}：{e}", path.display()))
+    })?;
+    let people = pingshen_pki::demo::DemoPeople::from_project_toml(&text)
+        .map_err(PlatformError::from_pki)?;
+    pingshen_pki::demo::init(pki_dir, &people).map_err(PlatformError::from_pki)?;
+    tracing::info!(dir = %pki_dir.display(), "demo PKI created");
+    Ok(())
+}
+
+/// Loads the demo into the platform's database: the project and bidders, the
+/// people with the certificates of the demo PKI, and the panel's
+/// assignments. Safe to call on every start: what exists is left as it is.
 pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformError> {
     let demo = DemoFile::read(assets_dir)?;
+    let identities = read_identities(&state.pki.dir)?;
     let new = demo.new_project();
-    state
+    let now = OffsetDateTime::now_utc();
+    let created = state.db.with(|c| {
+        let tx = c.transaction()?;
+        let created = projects::create(&tx, &new, now)?;
+        for p in &demo.people {
+            let role = Role::parse(&p.role).ok_or_else(|| {
+                PlatformError::Internal(format!("演示人员 {} 的角色“{}”未知", p.id, p.role))
+            })?;
+            people::upsert_person(
+                &tx,
+                &Person {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    role,
+                    city: p.city.clone(),
+                },
+            )?;
+            let identity = identities.iter().find(|i| i.id == p.id).ok_or_else(|| {
+                PlatformError::Internal(format!("演示证书目录中没有 {} 的证书", p.id))
+            })?;
+            people::bind_cert(
+                &tx,
+                &p.id,
+                &identity.fingerprint_sha256,
+                &identity.subject,
+                &identity.issuer,
+                now,
+            )?;
+            if role != Role::Staff {
+                people::assign(&tx, &new.id, &p.id)?;
+            }
+        }
+        tx.commit()?;
+        Ok(created)
+    })?;
+    publish_demo_rules(state, &demo, assets_dir)?;
+    Ok(created)
+}
+
+/// Publishes the demo project's rules template, signed by the demo staff
+/// member, and opens the evaluation — as centre staff would before the panel
+/// sits. Skipped when rules were already published.
+fn publish_demo_rules(
+    state: &AppState,
+    demo: &DemoFile,
+    assets_dir: &Path,
+) -> Result<(), PlatformError> {
+    let project_id = demo.project.id.clone();
+    if state
         .db
-        .with(|c| projects::create(c, &new, OffsetDateTime::now_utc()))
+        .with(|c| crate::db::rules::latest_version(c, &project_id))?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let staff = demo
+        .people
+        .iter()
+        .find(|p| p.role == "staff")
+        .ok_or_else(|| PlatformError::Internal("演示数据中没有工作人员".into()))?;
+    let template = assets_dir.join("rules").join(&demo.project.rules_template);
+    let rules_toml = std::fs::read_to_string(&template)
+        .map_err(|e| PlatformError::Internal(format!("无法读取 {}：{e}", template.display())))?;
+    let p12 = state.pki.dir.join(format!("people/{}.p12", staff.id));
+    let signer = pingshen_pki::Pkcs12Signer::from_file(&p12, crate::pki::DEMO_PASSWORD)
+        .map_err(PlatformError::from_pki)?;
+    let doc = pingshen_api::RulesDocument {
+        project_id: project_id.clone(),
+        rules_toml,
+        based_on_version: None,
+    };
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc());
+    let env = pingshen_pki::sign_value(&signer, pingshen_api::RULES_TYP, &doc, now)
+        .map_err(PlatformError::from_pki)?;
+    let envelope = crate::receipts::to_wire(env);
+    state.db.with(|c| {
+        crate::routes::rules::store_publication(
+            c,
+            state,
+            &staff.id,
+            &project_id,
+            &doc,
+            &envelope,
+            now,
+        )?;
+        projects::set_stage(c, &project_id, pingshen_api::Stage::Evaluating)
+    })
+}
+
+fn read_identities(pki_dir: &Path) -> Result<Vec<pingshen_pki::demo::DemoIdentity>, PlatformError> {
+    let path = pki_dir.join("people.json");
+    let bytes = std::fs::read(&path)
+        .map_err(|e| PlatformError::Internal(format!("无法读取 {}：{e}", path.display())))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| PlatformError::Internal(format!("{} 格式错误：{e}", path.display())))
 }

@@ -14,6 +14,17 @@ pub enum PlatformError {
     BadRequest { code: &'static str, message: String },
     #[error("数据目录不可用：{path}（{reason}）")]
     DataDir { path: String, reason: String },
+    /// A certificate or signature was refused; `code` is the pki crate's
+    /// stable code (e.g. `expired`, `revoked`, `bad_signature`).
+    #[error("{message}")]
+    Pki { code: &'static str, message: String },
+    /// Authentication or authorisation refused.
+    #[error("{message}")]
+    Auth {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("数据库错误：{0}")]
     Db(#[from] rusqlite::Error),
     #[error("内部错误：{0}")]
@@ -27,6 +38,7 @@ impl PlatformError {
             PlatformError::Conflict(_) => "conflict",
             PlatformError::BadRequest { code, .. } => code,
             PlatformError::DataDir { .. } => "data_dir_unusable",
+            PlatformError::Pki { code, .. } | PlatformError::Auth { code, .. } => code,
             PlatformError::Db(_) => "storage_error",
             PlatformError::Internal(_) => "internal_error",
         }
@@ -37,6 +49,8 @@ impl PlatformError {
             PlatformError::NotFound { .. } => StatusCode::NOT_FOUND,
             PlatformError::Conflict(_) => StatusCode::CONFLICT,
             PlatformError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            PlatformError::Pki { .. } => StatusCode::UNAUTHORIZED,
+            PlatformError::Auth { status, .. } => *status,
             PlatformError::DataDir { .. } | PlatformError::Db(_) | PlatformError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -45,6 +59,29 @@ impl PlatformError {
 
     pub fn not_found(what: impl Into<String>) -> Self {
         PlatformError::NotFound { what: what.into() }
+    }
+
+    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> Self {
+        PlatformError::Auth {
+            status: StatusCode::UNAUTHORIZED,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        PlatformError::Auth {
+            status: StatusCode::FORBIDDEN,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn from_pki(e: pingshen_pki::PkiError) -> Self {
+        PlatformError::Pki {
+            code: e.code(),
+            message: e.message_zh(),
+        }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {

@@ -5,15 +5,20 @@
 //! with a temp SQLite file, and the desktop is always exercised against real
 //! HTTP with real persistence.
 
+mod auth;
 pub mod db;
 pub mod demo;
 mod error;
 mod json;
 pub mod openapi;
+pub mod pki;
+pub mod receipts;
 mod routes;
 pub mod running;
+mod signed;
 mod state;
 
+pub use auth::Caller;
 pub use error::PlatformError;
 pub use running::RunningPlatform;
 pub use state::{AppState, Config};

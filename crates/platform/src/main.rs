@@ -20,6 +20,22 @@ enum Command {
     Serve(ServeArgs),
     /// Write the OpenAPI document to stdout.
     Openapi,
+    /// Demo PKI commands.
+    #[command(subcommand)]
+    Pki(PkiCommand),
+}
+
+#[derive(Subcommand)]
+enum PkiCommand {
+    /// Create two demo CAs (RSA and SM2), a platform signing certificate and
+    /// PKCS#12 identities for the demo people in DIR (demo password
+    /// `pingshen-demo`). Refuses a non-empty DIR.
+    Init {
+        dir: PathBuf,
+        /// Folder holding `demo/project.toml` (defaults to this source tree's `assets/`).
+        #[arg(long, value_name = "DIR")]
+        assets: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -30,9 +46,13 @@ struct ServeArgs {
     /// Address to listen on, e.g. 127.0.0.1:8620 (port 0 picks a free one).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8620")]
     listen: SocketAddr,
-    /// Load the demo project, bidders and people.
+    /// Load the demo project, bidders and people (creating the demo PKI in
+    /// the PKI directory when it is missing).
     #[arg(long)]
     demo: bool,
+    /// PKI directory: trust/, crl/, platform/platform.p12 (default DATA/pki).
+    #[arg(long, value_name = "DIR")]
+    pki: Option<PathBuf>,
     /// Folder holding `demo/` (defaults to this source tree's `assets/`).
     #[arg(long, value_name = "DIR")]
     assets: Option<PathBuf>,
@@ -53,6 +73,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(args),
         Command::Openapi => openapi(),
+        Command::Pki(PkiCommand::Init { dir, assets }) => pki_init(dir, assets),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,13 +90,36 @@ fn openapi() -> anyhow::Result<()> {
     Ok(())
 }
 
+fn pki_init(dir: PathBuf, assets: Option<PathBuf>) -> anyhow::Result<()> {
+    let assets = assets.unwrap_or_else(demo::default_assets_dir);
+    let text = std::fs::read_to_string(assets.join("demo/project.toml"))
+        .context("无法读取 demo/project.toml")?;
+    let people = pingshen_pki::demo::DemoPeople::from_project_toml(&text)
+        .map_err(|e| anyhow::anyhow!(e.message_zh()))?;
+    let pki =
+        pingshen_pki::demo::init(&dir, &people).map_err(|e| anyhow::anyhow!(e.message_zh()))?;
+    println!(
+        "演示证书已生成：{}（{} 人，密码 pingshen-demo，仅供演示）",
+        pki.dir.display(),
+        pki.people.len()
+    );
+    Ok(())
+}
+
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Refuse an unusable data directory before creating anything in it.
+    pingshen_platform::db::Db::check_data_dir(&args.data)?;
+    let pki_dir = args.pki.clone().unwrap_or_else(|| args.data.join("pki"));
+    let assets = args.assets.clone().unwrap_or_else(demo::default_assets_dir);
+    if args.demo {
+        demo::ensure_pki(&pki_dir, &assets).context("生成演示证书失败")?;
+    }
     let state = AppState::open(&Config {
         data_dir: args.data.clone(),
+        pki_dir,
         platform_name: args.name,
     })?;
     if args.demo {
-        let assets = args.assets.unwrap_or_else(demo::default_assets_dir);
         demo::load(&state, &assets).context("加载演示数据失败")?;
     }
     let runtime = tokio::runtime::Runtime::new()?;

@@ -14,27 +14,63 @@ use utoipa::OpenApi;
     ),
     paths(
         crate::routes::health::health,
+        crate::routes::auth::challenge,
+        crate::routes::auth::session,
         crate::routes::projects::list_projects,
         crate::routes::projects::get_project,
         crate::routes::projects::create_project,
+        crate::routes::projects::change_stage,
+        crate::routes::rules::publish,
+        crate::routes::rules::latest,
+        crate::routes::rules::version,
     ),
     components(schemas(
         pingshen_api::ApiError,
         pingshen_api::ErrorBody,
         pingshen_api::Health,
+        pingshen_api::SignedEnvelope,
+        pingshen_api::ChallengeRequest,
+        pingshen_api::Challenge,
+        pingshen_api::SessionRequest,
+        pingshen_api::Session,
+        pingshen_api::Person,
+        pingshen_api::Role,
+        pingshen_api::CertSummary,
         pingshen_api::Stage,
         pingshen_api::ProjectSummary,
         pingshen_api::ProjectDetail,
         pingshen_api::Bidder,
         pingshen_api::NewProject,
         pingshen_api::NewBidder,
+        pingshen_api::StageChange,
+        pingshen_api::PublishRules,
+        pingshen_api::PublishedRules,
+        pingshen_api::RulesDocument,
+        pingshen_api::Receipt,
     )),
+    modifiers(&BearerAuth),
     tags(
         (name = "platform", description = "平台状态"),
+        (name = "auth", description = "数字证书登录（挑战—应答）"),
         (name = "projects", description = "项目与投标人"),
+        (name = "rules", description = "评标办法（工作人员签名发布）"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer-token scheme every protected route uses.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The document as JSON.
 pub fn document() -> utoipa::openapi::OpenApi {

@@ -54,12 +54,28 @@ fn port_in_use_is_a_clear_error() {
     let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = held.local_addr().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
+    let pki = pingshen_platform::running::shared_demo_pki().unwrap();
     let out = platform()
         .args(["serve", "--listen", &addr, "--data"])
         .arg(dir.path())
+        .arg("--pki")
+        .arg(pki)
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("无法监听"), "{err}");
+}
+
+#[test]
+fn missing_pki_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = platform()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("无法加载信任证书"), "{err}");
 }

@@ -2,6 +2,8 @@
 //! directories before writing anything.
 
 use pingshen_api::{NewBidder, NewProject, ProjectDetail};
+use pingshen_client::{sign_challenge, PlatformClient};
+use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::{AppState, Config, RunningPlatform};
 use rust_decimal::Decimal;
 
@@ -22,30 +24,32 @@ fn project() -> NewProject {
     }
 }
 
+async fn staff_client(platform: &RunningPlatform) -> PlatformClient {
+    let signer = Pkcs12Signer::from_file(&platform.demo_p12("S001"), "pingshen-demo").unwrap();
+    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
+    PlatformClient::new(&platform.url())
+        .unwrap()
+        .login(&chain, |c| sign_challenge(&signer, c))
+        .await
+        .unwrap()
+        .0
+}
+
 #[tokio::test]
 async fn data_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let http = reqwest::Client::new();
 
-    let first = RunningPlatform::start(dir.path()).await.unwrap();
+    let first = RunningPlatform::start_demo(dir.path()).await.unwrap();
     let first_id = first.state.platform_id.clone();
-    let resp = http
-        .post(format!("{}/api/v1/projects", first.url()))
-        .json(&project())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+    let staff = staff_client(&first).await;
+    staff.create_project(&project()).await.unwrap();
     first.stop().await;
 
-    let second = RunningPlatform::start(dir.path()).await.unwrap();
+    let second = RunningPlatform::start_demo(dir.path()).await.unwrap();
     assert_eq!(second.state.platform_id, first_id, "platform id is stable");
-    let detail: ProjectDetail = http
-        .get(format!("{}/api/v1/projects/HK-2026-001", second.url()))
-        .send()
+    let detail: ProjectDetail = staff_client(&second)
         .await
-        .unwrap()
-        .json()
+        .project("HK-2026-001")
         .await
         .unwrap();
     assert_eq!(detail.summary.name, "汉口滨江大道照明提升工程");
@@ -56,7 +60,7 @@ async fn data_survives_a_restart() {
 #[tokio::test]
 async fn openapi_document_is_served_and_lists_the_routes() {
     let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start(dir.path()).await.unwrap();
+    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
     let doc: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", platform.url()))
         .await
         .unwrap()
@@ -78,9 +82,9 @@ async fn openapi_document_is_served_and_lists_the_routes() {
 #[tokio::test]
 async fn malformed_json_gets_the_api_error_body() {
     let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start(dir.path()).await.unwrap();
+    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
     let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/projects", platform.url()))
+        .post(format!("{}/api/v1/auth/challenge", platform.url()))
         .header("content-type", "application/json")
         .body("{\"id\": 1")
         .send()
@@ -105,6 +109,7 @@ fn an_unwritable_data_dir_is_refused_and_left_untouched() {
     std::fs::write(&file, b"x").unwrap();
     let err = AppState::open(&Config {
         data_dir: file.join("sub"),
+        pki_dir: pingshen_platform::running::shared_demo_pki().unwrap(),
         platform_name: "t".into(),
     })
     .err()

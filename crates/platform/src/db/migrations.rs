@@ -33,6 +33,61 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (project_id, id)
     );
     "#,
+    // 2: people, their certificates, assignments, login challenges, sessions.
+    r#"
+    CREATE TABLE people (
+        id   TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('expert', 'witness', 'staff')),
+        city TEXT NOT NULL
+    );
+    -- A person may hold certificates from several recognised CAs (CA互认);
+    -- each is bound to the person by its SHA-256 fingerprint.
+    CREATE TABLE person_certs (
+        fingerprint   TEXT PRIMARY KEY,
+        person_id     TEXT NOT NULL REFERENCES people(id),
+        subject       TEXT NOT NULL,
+        issuer        TEXT NOT NULL,
+        registered_at TEXT NOT NULL
+    );
+    CREATE TABLE assignments (
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        person_id  TEXT NOT NULL REFERENCES people(id),
+        PRIMARY KEY (project_id, person_id)
+    );
+    CREATE TABLE challenges (
+        nonce       TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        issued_at   TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        used_at     TEXT
+    );
+    -- Only a hash of each token is stored: a copy of the database cannot be
+    -- used to impersonate anyone.
+    CREATE TABLE sessions (
+        token_hash  TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES people(id),
+        fingerprint TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    "#,
+    // 3: evaluation rules, every published version kept.
+    r#"
+    CREATE TABLE rules_versions (
+        project_id      TEXT NOT NULL REFERENCES projects(id),
+        version         INTEGER NOT NULL,
+        rules_toml      TEXT NOT NULL,
+        sha256          TEXT NOT NULL,
+        -- The staff member's signed envelope exactly as received.
+        envelope        TEXT NOT NULL,
+        envelope_sha256 TEXT NOT NULL UNIQUE,
+        published_by    TEXT NOT NULL REFERENCES people(id),
+        published_at    TEXT NOT NULL,
+        receipt         TEXT NOT NULL,
+        PRIMARY KEY (project_id, version)
+    );
+    "#,
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -3,7 +3,10 @@
 //! the platform signs must never refer to a row that a crash can lose.
 
 mod migrations;
+pub mod people;
 pub mod projects;
+pub mod rules;
+pub mod sessions;
 
 use crate::PlatformError;
 use rusqlite::Connection;
@@ -24,6 +27,16 @@ impl Db {
     /// Opens or creates `dir/platform.sqlite`, creating `dir` if needed, and
     /// brings the schema up to date.
     pub fn open_in(dir: &Path) -> Result<Self, PlatformError> {
+        Self::check_data_dir(dir)?;
+        let conn = Connection::open(dir.join(DB_FILE)).map_err(|e| PlatformError::DataDir {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::from_connection(conn)
+    }
+
+    /// Creates `dir` if missing and checks that it is a writable directory.
+    pub fn check_data_dir(dir: &Path) -> Result<(), PlatformError> {
         let unusable = |reason: String| PlatformError::DataDir {
             path: dir.display().to_string(),
             reason,
@@ -32,9 +45,7 @@ impl Db {
         if !dir.is_dir() {
             return Err(unusable("不是目录".into()));
         }
-        check_writable(dir).map_err(|e| unusable(format!("不可写：{e}")))?;
-        let conn = Connection::open(dir.join(DB_FILE)).map_err(|e| unusable(e.to_string()))?;
-        Self::from_connection(conn)
+        check_writable(dir).map_err(|e| unusable(format!("不可写：{e}")))
     }
 
     /// Wraps an open connection (tests may use an in-memory one).

@@ -16,13 +16,42 @@ pub enum Created {
     AlreadyExists,
 }
 
+const SUMMARY_COLUMNS: &str = "p.id, p.name, p.lot, p.centre, p.tenderer, p.stage,
+    p.ceiling_price, p.opening_time,
+    (SELECT COUNT(*) FROM bidders b WHERE b.project_id = p.id)";
+
+/// Every project (staff view).
 pub fn list(conn: &Connection) -> Result<Vec<ProjectSummary>, PlatformError> {
-    let mut stmt = conn.prepare(
-        "SELECT p.id, p.name, p.lot, p.centre, p.tenderer, p.stage, p.ceiling_price,
-                p.opening_time, (SELECT COUNT(*) FROM bidders b WHERE b.project_id = p.id)
-         FROM projects p ORDER BY p.opening_time DESC, p.id",
-    )?;
-    let rows = stmt.query_map([], summary_from_row)?;
+    query_summaries(
+        conn,
+        &format!("SELECT {SUMMARY_COLUMNS} FROM projects p ORDER BY p.opening_time DESC, p.id"),
+        [],
+    )
+}
+
+/// The projects a person is assigned to.
+pub fn list_assigned(
+    conn: &Connection,
+    person_id: &str,
+) -> Result<Vec<ProjectSummary>, PlatformError> {
+    query_summaries(
+        conn,
+        &format!(
+            "SELECT {SUMMARY_COLUMNS} FROM projects p
+             JOIN assignments a ON a.project_id = p.id AND a.person_id = ?1
+             ORDER BY p.opening_time DESC, p.id"
+        ),
+        [person_id],
+    )
+}
+
+fn query_summaries(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<ProjectSummary>, PlatformError> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(params, summary_from_row)?;
     let mut out = Vec::new();
     for row in rows {
         out.push(row??);
@@ -33,9 +62,7 @@ pub fn list(conn: &Connection) -> Result<Vec<ProjectSummary>, PlatformError> {
 pub fn get(conn: &Connection, id: &str) -> Result<ProjectDetail, PlatformError> {
     let summary = conn
         .query_row(
-            "SELECT p.id, p.name, p.lot, p.centre, p.tenderer, p.stage, p.ceiling_price,
-                    p.opening_time, (SELECT COUNT(*) FROM bidders b WHERE b.project_id = p.id)
-             FROM projects p WHERE p.id = ?1",
+            &format!("SELECT {SUMMARY_COLUMNS} FROM projects p WHERE p.id = ?1"),
             [id],
             summary_from_row,
         )
@@ -67,14 +94,14 @@ pub fn get(conn: &Connection, id: &str) -> Result<ProjectDetail, PlatformError> 
 /// Creates a project with its bidders in one transaction. Idempotent: the
 /// same body again returns [`Created::AlreadyExists`]; a different body under
 /// an existing id is a conflict.
+/// Call it inside a transaction: the project and its bidders go in together.
 pub fn create(
-    conn: &mut Connection,
+    tx: &Connection,
     new: &NewProject,
     now: OffsetDateTime,
 ) -> Result<Created, PlatformError> {
     validate(new)?;
     let hash = body_hash(new)?;
-    let tx = conn.transaction()?;
     let existing: Option<String> = tx
         .query_row(
             "SELECT body_hash FROM projects WHERE id = ?1",
@@ -122,7 +149,6 @@ pub fn create(
             ],
         )?;
     }
-    tx.commit()?;
     Ok(Created::New)
 }
 
@@ -221,12 +247,37 @@ fn parse_decimal(s: &str) -> Result<Decimal, PlatformError> {
     Decimal::from_str(s).map_err(|e| PlatformError::Internal(format!("金额“{s}”无法解析：{e}")))
 }
 
+/// Times are stored in UTC, whole seconds, so that text order is time order.
 pub(crate) fn format_time(t: OffsetDateTime) -> Result<String, PlatformError> {
-    t.format(&Rfc3339)
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .map_err(|e| PlatformError::Internal(e.to_string()))?
+        .format(&Rfc3339)
         .map_err(|e| PlatformError::Internal(e.to_string()))
 }
 
 pub(crate) fn parse_time(s: &str) -> Result<OffsetDateTime, PlatformError> {
     OffsetDateTime::parse(s, &Rfc3339)
         .map_err(|e| PlatformError::Internal(format!("时间“{s}”无法解析：{e}")))
+}
+
+/// The project's current stage.
+pub fn stage_of(conn: &Connection, id: &str) -> Result<Stage, PlatformError> {
+    let s: Option<String> = conn
+        .query_row("SELECT stage FROM projects WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match s {
+        Some(s) => stage_from_str(&s),
+        None => Err(PlatformError::not_found(format!("项目 {id} "))),
+    }
+}
+
+pub fn set_stage(conn: &Connection, id: &str, stage: Stage) -> Result<(), PlatformError> {
+    conn.execute(
+        "UPDATE projects SET stage = ?2 WHERE id = ?1",
+        params![id, stage_to_str(stage)],
+    )?;
+    Ok(())
 }

@@ -1,21 +1,31 @@
 //! HTTP routes. Handlers stay thin: parse, call `db::*`, answer.
 
+pub(crate) mod auth;
 pub(crate) mod health;
 pub(crate) mod projects;
+pub(crate) mod rules;
 
 use crate::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
     let api = Router::new()
         .route("/health", get(health::health))
         .route("/openapi.json", get(crate::openapi::serve))
+        .route("/auth/challenge", post(auth::challenge))
+        .route("/auth/session", post(auth::session))
         .route(
             "/projects",
             get(projects::list_projects).post(projects::create_project),
         )
-        .route("/projects/{id}", get(projects::get_project));
+        .route("/projects/{id}", get(projects::get_project))
+        .route("/projects/{id}/stage", post(projects::change_stage))
+        .route(
+            "/projects/{id}/rules",
+            get(rules::latest).post(rules::publish),
+        )
+        .route("/projects/{id}/rules/{version}", get(rules::version));
     Router::new()
         .nest(pingshen_api::API_PREFIX, api)
         .fallback(not_found)

@@ -1,0 +1,105 @@
+//! Who is calling: the bearer-token extractor and role/assignment checks.
+
+use crate::db::{people, sessions};
+use crate::{AppState, PlatformError};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use pingshen_api::{Person, Role};
+use sha2::{Digest, Sha256};
+
+/// An authenticated caller. Extracting it refuses requests without a valid,
+/// unexpired session token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub person: Person,
+    /// Fingerprint of the certificate the session was opened with.
+    pub fingerprint: String,
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = PlatformError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                PlatformError::unauthenticated("unauthenticated", "请先使用数字证书登录")
+            })?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                PlatformError::unauthenticated("unauthenticated", "登录凭据格式错误，请重新登录")
+            })?;
+        let hash = token_hash(token);
+        let row = state.db.call(move |c| sessions::session(c, &hash)).await?;
+        let row = row.ok_or_else(|| {
+            PlatformError::unauthenticated("unauthenticated", "登录凭据无效，请重新登录")
+        })?;
+        if time::OffsetDateTime::now_utc() > row.expires_at {
+            return Err(PlatformError::unauthenticated(
+                "session_expired",
+                "登录已过期，请重新验证证书",
+            ));
+        }
+        Ok(Caller {
+            person: row.person,
+            fingerprint: row.fingerprint,
+        })
+    }
+}
+
+impl Caller {
+    pub fn require_role(&self, role: Role) -> Result<(), PlatformError> {
+        if self.person.role == role {
+            Ok(())
+        } else {
+            Err(PlatformError::forbidden(
+                "wrong_role",
+                format!(
+                    "此操作仅限{}，您的身份是{}",
+                    role.label_zh(),
+                    self.person.role.label_zh()
+                ),
+            ))
+        }
+    }
+
+    /// Staff see every project; experts and witnesses only those they are
+    /// assigned to.
+    pub async fn require_project(
+        &self,
+        state: &AppState,
+        project_id: &str,
+    ) -> Result<(), PlatformError> {
+        if self.person.role == Role::Staff {
+            return Ok(());
+        }
+        let (pid, person) = (project_id.to_string(), self.person.id.clone());
+        let assigned = state
+            .db
+            .call(move |c| {
+                crate::db::projects::get(c, &pid)?;
+                people::is_assigned(c, &pid, &person)
+            })
+            .await?;
+        if assigned {
+            Ok(())
+        } else {
+            Err(PlatformError::forbidden(
+                "not_assigned",
+                format!("您未被抽取为项目 {project_id} 的评标人员"),
+            ))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Verifying what a person signed: the envelope, its chain, and that the
+//! signer is the registered person making the request.
+
+use crate::db::people;
+use crate::receipts::from_wire;
+use crate::{AppState, Caller, PlatformError};
+use pingshen_api::SignedEnvelope;
+use pingshen_pki::envelope::{verify_parsed, VerifiedEnvelope, VerifyOptions};
+use time::OffsetDateTime;
+
+/// Verifies `env` (type `typ`) at `now` and checks it was signed with a
+/// certificate registered to the caller.
+pub async fn verify_by_caller(
+    state: &AppState,
+    caller: &Caller,
+    env: &SignedEnvelope,
+    typ: &str,
+    now: OffsetDateTime,
+) -> Result<VerifiedEnvelope, PlatformError> {
+    let verified = verify_parsed(
+        &state.pki.trust,
+        &from_wire(env),
+        &VerifyOptions {
+            at: Some(now),
+            expected_typ: Some(typ.to_string()),
+        },
+    )
+    .map_err(|e| PlatformError::Pki {
+        code: e.code(),
+        message: format!("签名无效：{}", e.message_zh()),
+    })?;
+    let fp = verified.signer.fingerprint_sha256.clone();
+    let signer = state
+        .db
+        .call(move |c| people::by_fingerprint(c, &fp))
+        .await?;
+    match signer {
+        Some(p) if p.id == caller.person.id => Ok(verified),
+        _ => Err(PlatformError::forbidden(
+            "signer_mismatch",
+            "签名证书不属于当前登录人员",
+        )),
+    }
+}

@@ -1,0 +1,6 @@
+//! The desktop's Tauri commands, grouped by area. Each adapts IPC arguments
+//! into calls on the crates and maps errors into [`AppError`].
+
+pub mod app;
+pub mod auth;
+pub mod projects;

@@ -1,0 +1,158 @@
+//! The login screen: a certificate file or a USB key, and its PIN.
+
+use crate::ipc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pingshen_api::ipc::{AppError, AppInfo, KeySource, LoginRequest, LoginState};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Medium {
+    File,
+    Token,
+}
+
+#[component]
+pub fn LoginPage(
+    info: LocalResource<Result<AppInfo, AppError>>,
+    on_login: Callback<LoginState>,
+    /// Why the person is asked to log in again (idle lock, expired session).
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let files = LocalResource::new(ipc::list_identity_files);
+    let medium = RwSignal::new(Medium::File);
+    let path = RwSignal::new(String::new());
+    let module = RwSignal::new(String::new());
+    let token_label = RwSignal::new(String::new());
+    let key_id = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+
+    // Pre-fill the first certificate file found and the default token module.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = files.get() {
+            if path.get_untracked().is_empty() {
+                if let Some(first) = list.first() {
+                    path.set(first.path.clone());
+                }
+            }
+        }
+        if let Some(Ok(i)) = info.get() {
+            if module.get_untracked().is_empty() {
+                module.set(i.pkcs11_module.clone());
+            }
+        }
+    });
+
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let source = match medium.get_untracked() {
+            Medium::File => KeySource::P12 {
+                path: path.get_untracked().trim().to_string(),
+            },
+            Medium::Token => KeySource::Pkcs11 {
+                module: module.get_untracked().trim().to_string(),
+                token_label: token_label.get_untracked().trim().to_string(),
+                key_id: key_id.get_untracked().trim().to_string(),
+            },
+        };
+        let request = LoginRequest {
+            source,
+            pin: pin.get_untracked(),
+        };
+        // The PIN leaves the page's state as soon as it is sent.
+        pin.set(String::new());
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = ipc::login(&request).await;
+            busy.set(false);
+            match result {
+                Ok(state) => {
+                    notice.set(None);
+                    on_login.run(state);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section class="login-card" id="login">
+            <h1>"数字证书登录"</h1>
+            <p class="muted">
+                "请插入 USB Key 或选择证书文件，输入证书密码（PIN）。支持各互认 CA 签发的 RSA、ECC 与国密 SM2 证书。"
+            </p>
+            {move || notice.get().map(|n| view! { <p class="notice" id="login-notice">{n}</p> })}
+            <div class="tabs" role="tablist">
+                <button class="tab" id="tab-file" class:active=move || medium.get() == Medium::File
+                    on:click=move |_| medium.set(Medium::File)>"证书文件"</button>
+                <button class="tab" id="tab-token" class:active=move || medium.get() == Medium::Token
+                    on:click=move |_| medium.set(Medium::Token)>"USB Key（PKCS#11）"</button>
+            </div>
+            <form class="form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <Show when=move || medium.get() == Medium::File>
+                    <label for="cert-path">"证书文件（.p12 / .pfx）"</label>
+                    <select id="cert-file" on:change=move |ev| path.set(event_target_value(&ev))>
+                        {move || files.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|f| {
+                            let p = f.path.clone();
+                            view! { <option value=f.path.clone() selected=move || path.get() == p>{f.file_name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <input id="cert-path" type="text" placeholder="或输入证书文件的完整路径"
+                        prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
+                </Show>
+                <Show when=move || medium.get() == Medium::Token>
+                    <label for="pkcs11-module">"驱动模块"</label>
+                    <input id="pkcs11-module" type="text"
+                        prop:value=move || module.get() on:input=move |ev| module.set(event_target_value(&ev)) />
+                    <label for="token-label">"Key 名称（令牌标签）"</label>
+                    <input id="token-label" type="text"
+                        prop:value=move || token_label.get() on:input=move |ev| token_label.set(event_target_value(&ev)) />
+                    <label for="key-id">"密钥标识（十六进制）"</label>
+                    <input id="key-id" type="text" placeholder="例如 01"
+                        prop:value=move || key_id.get() on:input=move |ev| key_id.set(event_target_value(&ev)) />
+                </Show>
+                <label for="pin">"证书密码 / PIN"</label>
+                <input id="pin" type="password" autocomplete="off"
+                    prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
+                <button class="primary" id="login-button" type="submit" disabled=move || busy.get()>
+                    {move || if busy.get() { "正在验证证书…" } else { "登录" }}
+                </button>
+            </form>
+            {move || error.get().map(|e| view! {
+                <div class="login-error" id="login-error" data-code=e.code.clone() role="alert">
+                    <strong>{hint(&e.code)}</strong>
+                    <span>{e.message.clone()}</span>
+                    <code>{e.code.clone()}</code>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// A short Chinese headline per failure code; the platform's or the key's
+/// own message follows it.
+fn hint(code: &str) -> &'static str {
+    match code {
+        "wrong_password" | "pin_incorrect" => "证书密码或 PIN 码错误",
+        "pin_locked" => "USB Key 已锁定",
+        "pin_required" => "请输入证书密码或 PIN 码",
+        "cert_file_missing" => "找不到证书文件",
+        "token_not_found" | "key_not_found" | "token_error" => "无法读取 USB Key",
+        "expired" => "证书已过期",
+        "not_yet_valid" => "证书尚未生效",
+        "revoked" => "证书已被吊销",
+        "untrusted_root" => "证书颁发机构不受信任",
+        "bad_key_usage" => "证书用途不允许签名",
+        "bad_signature" | "malformed" => "证书无效",
+        "unregistered_certificate" => "证书未在平台登记",
+        "challenge_replayed" | "challenge_expired" | "foreign_challenge" | "unknown_challenge" => {
+            "登录验证失败"
+        }
+        "platform_unreachable" | "platform_timeout" => "无法连接评标平台",
+        _ => "登录失败",
+    }
+}

@@ -1,0 +1,83 @@
+//! Who is logged in (top bar), and the idle lock.
+
+use crate::ipc;
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pingshen_api::ipc::LoginState;
+use std::time::Duration;
+
+/// Name, role and certificate issuer of the logged-in person, with lock and
+/// logout buttons.
+#[component]
+pub fn UserBadge(state: LoginState, on_locked: Callback<String>) -> impl IntoView {
+    let issuer = common_name(&state.certificate.issuer);
+    let lock = move |_| {
+        spawn_local(async move {
+            let _ = ipc::lock().await;
+            on_locked.run("已锁定，请重新输入 PIN 解锁。".to_string());
+        })
+    };
+    let logout = move |_| {
+        spawn_local(async move {
+            let _ = ipc::logout().await;
+            on_locked.run("已退出登录。".to_string());
+        })
+    };
+    view! {
+        <div class="user-badge" id="user-badge">
+            <span class="user-name" id="user-name">{state.person.name.clone()}</span>
+            <span class="user-role" id="user-role">{state.person.role.label_zh()}</span>
+            <span class="user-issuer" id="user-issuer" title=state.certificate.subject.clone()>
+                {format!("{} · {}", issuer, state.certificate.alg)}
+            </span>
+            {(!state.online).then(|| view! { <span class="offline-tag">"离线工作"</span> })}
+            <button class="link" id="lock" on:click=lock>"锁定"</button>
+            <button class="link" id="logout" on:click=logout>"退出"</button>
+        </div>
+    }
+}
+
+/// Locks the app after `minutes` without keyboard or mouse activity.
+#[component]
+pub fn IdleLock(minutes: u32, on_locked: Callback<String>) -> impl IntoView {
+    let last_activity = StoredValue::new(js_sys::Date::now());
+    let touch = move || last_activity.set_value(js_sys::Date::now());
+    let handles = [
+        window_event_listener(ev::keydown, move |_| touch()),
+        window_event_listener(ev::mousedown, move |_| touch()),
+        window_event_listener(ev::mousemove, move |_| touch()),
+    ];
+    let limit_ms = f64::from(minutes) * 60_000.0;
+    let timer = set_interval_with_handle(
+        move || {
+            if js_sys::Date::now() - last_activity.get_value() > limit_ms {
+                spawn_local(async move {
+                    let _ = ipc::lock().await;
+                    on_locked.run(format!(
+                        "已超过 {minutes} 分钟未操作，系统已自动锁定，请重新输入 PIN。"
+                    ));
+                });
+            }
+        },
+        Duration::from_secs(15),
+    )
+    .ok();
+    on_cleanup(move || {
+        for h in handles {
+            h.remove();
+        }
+        if let Some(t) = timer {
+            t.clear();
+        }
+    });
+}
+
+/// `C=CN, O=…, CN=湖北演示CA` → `湖北演示CA`.
+pub fn common_name(dn: &str) -> String {
+    dn.split(',')
+        .filter_map(|part| part.trim().strip_prefix("CN="))
+        .last()
+        .unwrap_or(dn)
+        .to_string()
+}
