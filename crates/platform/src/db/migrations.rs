@@ -1,11 +1,13 @@
 //! Schema migrations, applied in order inside one transaction each and
-//! tracked by `PRAGMA user_version`. Never edit a released migration: add one.
+//! tracked by name in `schema_migrations`, so that features developed side by
+//! side each append their own without renumbering. Never edit a released
+//! migration: add one.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
-const MIGRATIONS: &[&str] = &[
-    // 1: platform identity, projects and bidders.
-    r#"
+const MIGRATIONS: &[(&str, &str)] = &[
+    // Platform identity, projects and bidders.
+    ("0001_projects", r#"
     CREATE TABLE platform_meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -32,9 +34,9 @@ const MIGRATIONS: &[&str] = &[
         position   INTEGER NOT NULL,
         PRIMARY KEY (project_id, id)
     );
-    "#,
-    // 2: people, their certificates, assignments, login challenges, sessions.
-    r#"
+    "#),
+    // People, their certificates, assignments, login challenges, sessions.
+    ("0002_people_sessions", r#"
     CREATE TABLE people (
         id   TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -71,9 +73,9 @@ const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL,
         expires_at  TEXT NOT NULL
     );
-    "#,
-    // 3: evaluation rules, every published version kept.
-    r#"
+    "#),
+    // Evaluation rules, every published version kept.
+    ("0003_rules", r#"
     CREATE TABLE rules_versions (
         project_id      TEXT NOT NULL REFERENCES projects(id),
         version         INTEGER NOT NULL,
@@ -87,15 +89,26 @@ const MIGRATIONS: &[&str] = &[
         receipt         TEXT NOT NULL,
         PRIMARY KEY (project_id, version)
     );
-    "#,
+    "#),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             name       TEXT PRIMARY KEY,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+         )",
+    )?;
+    for (name, sql) in MIGRATIONS {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        let done = tx
+            .query_row("SELECT 1 FROM schema_migrations WHERE name = ?1", [name], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !done {
+            tx.execute_batch(sql)?;
+            tx.execute("INSERT INTO schema_migrations (name) VALUES (?1)", [name])?;
+        }
         tx.commit()?;
     }
     Ok(())
@@ -110,9 +123,17 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         apply(&mut conn).unwrap();
         apply(&mut conn).unwrap();
-        let v: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v as usize, MIGRATIONS.len());
+        assert_eq!(n as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn migration_names_are_unique() {
+        let mut names: Vec<_> = MIGRATIONS.iter().map(|(n, _)| *n).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), MIGRATIONS.len());
     }
 }
