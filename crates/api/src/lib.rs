@@ -13,6 +13,7 @@ pub mod ipc;
 mod project;
 mod receipt;
 mod rules;
+mod witness;
 
 pub use auth::{
     CertSummary, Challenge, ChallengeRequest, Person, Role, Session, SessionRequest,
@@ -25,6 +26,7 @@ pub use project::{
 };
 pub use receipt::{Receipt, RECEIPT_PURPOSE, RECEIPT_TYP};
 pub use rules::{PublishRules, PublishedRules, RulesDocument, RULES_TYP};
+pub use witness::*;
 
 /// Every route of the API lives under this prefix.
 pub const API_PREFIX: &str = "/api/v1";
