@@ -7,10 +7,12 @@
 mod error;
 mod login;
 mod signing;
+mod witness;
 
 pub use error::ClientError;
 pub use login::sign_challenge;
 pub use signing::sign_document;
+pub use witness::sign_witness_entry;
 
 use pingshen_api::{
     Challenge, ChallengeRequest, ErrorBody, Health, NewProject, ProjectDetail, ProjectSummary,

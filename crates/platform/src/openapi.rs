@@ -23,6 +23,9 @@ use utoipa::OpenApi;
         crate::routes::rules::publish,
         crate::routes::rules::latest,
         crate::routes::rules::version,
+        crate::routes::witness::submit,
+        crate::routes::witness::list,
+        crate::routes::witness::export,
     ),
     components(schemas(
         pingshen_api::ApiError,
@@ -47,6 +50,14 @@ use utoipa::OpenApi;
         pingshen_api::PublishedRules,
         pingshen_api::RulesDocument,
         pingshen_api::Receipt,
+        pingshen_api::SubmitWitnessEntries,
+        pingshen_api::WitnessSyncResult,
+        pingshen_api::WitnessEntryReceipt,
+        pingshen_api::WitnessLogView,
+        pingshen_api::WitnessLogEntry,
+        pingshen_api::WitnessExport,
+        pingshen_api::WitnessLogAttestation,
+        pingshen_api::AttestedEntry,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -54,6 +65,7 @@ use utoipa::OpenApi;
         (name = "auth", description = "数字证书登录（挑战—应答）"),
         (name = "projects", description = "项目与投标人"),
         (name = "rules", description = "评标办法（工作人员签名发布）"),
+        (name = "witness", description = "见证记录（签名、哈希链接、只增不改）"),
     )
 )]
 pub struct ApiDoc;

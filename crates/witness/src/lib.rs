@@ -22,6 +22,8 @@ mod labels;
 mod link;
 mod next;
 mod payload;
+#[cfg(feature = "pki")]
+pub mod pki;
 mod verify;
 
 #[cfg(test)]

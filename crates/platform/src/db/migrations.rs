@@ -90,6 +90,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
         PRIMARY KEY (project_id, version)
     );
     "#),
+    // Witness logs, append-only (schema in db/witness.rs).
+    ("0005_witness", super::witness::SCHEMA),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

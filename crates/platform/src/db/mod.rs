@@ -7,6 +7,7 @@ pub mod people;
 pub mod projects;
 pub mod rules;
 pub mod sessions;
+pub mod witness;
 
 use crate::PlatformError;
 use rusqlite::Connection;

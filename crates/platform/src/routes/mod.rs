@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod health;
 pub(crate) mod projects;
 pub(crate) mod rules;
+pub(crate) mod witness;
 
 use crate::AppState;
 use axum::routing::{get, post};
@@ -13,6 +14,7 @@ pub fn router() -> Router<AppState> {
     let api = Router::new()
         .route("/health", get(health::health))
         .route("/openapi.json", get(crate::openapi::serve))
+        .merge(witness::routes())
         .route("/auth/challenge", post(auth::challenge))
         .route("/auth/session", post(auth::session))
         .route(
