@@ -209,3 +209,35 @@ fn missing_font_is_font_missing() {
     assert_eq!(err.code(), "font_missing");
     assert!(err.message_zh().contains("/nonexistent/font.ttc"));
 }
+
+#[test]
+fn a_tall_row_starts_under_its_header_instead_of_leaving_it_alone() {
+    let long: String = "施工组织设计内容不完整，"
+        .chars()
+        .cycle()
+        .take(3000)
+        .collect();
+    let mut r = builder("长行");
+    for i in 0..22 {
+        r.paragraph(format!(
+            "第{i}段：评标委员会依据招标文件规定的评标办法进行评审。"
+        ));
+    }
+    r.table(
+        Table::new(vec![Column::new("表头甲", 1.0), Column::new("表头乙", 4.0)])
+            .row(["1", long.as_str()]),
+    );
+    let pdf = r.render().unwrap();
+    let header_page = (1..=page_count(&pdf))
+        .find(|&p| squeeze(&pdftotext(&pdf, Some((p, p)))).contains("表头甲表头乙"))
+        .unwrap();
+    let text = squeeze(&pdftotext(&pdf, Some((header_page, header_page))));
+    assert!(
+        text.contains("施工组织设计内容不完整"),
+        "header alone on page {header_page}: {text}"
+    );
+    assert!(
+        text.contains("第21段"),
+        "the table starts on the page of the paragraphs"
+    );
+}

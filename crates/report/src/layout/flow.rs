@@ -13,6 +13,10 @@ use crate::style;
 /// Tolerance for float comparisons of vertical positions.
 const EPS: f32 = 0.01;
 
+/// A `keep` row taller than this share of the content height is split
+/// rather than moved: moving it would leave too large a gap.
+const MAX_KEPT_SHARE: f32 = 0.33;
+
 /// One cell of a row: a column's box and its wrapped lines.
 #[derive(Debug, Clone)]
 pub(crate) struct Cell {
@@ -36,8 +40,8 @@ pub(crate) struct Row {
     pub(crate) pad_bottom: f32,
     /// Draw cell borders (tables, signature blocks).
     pub(crate) borders: bool,
-    /// Move the row whole to the next page when it does not fit here but
-    /// would fit on an empty page (table rows); otherwise split it by lines.
+    /// Move the row whole to the next page when it does not fit here and
+    /// is at most a third of a page (table rows); otherwise split it by lines.
     pub(crate) keep: bool,
 }
 
@@ -58,6 +62,20 @@ impl Row {
 
     pub(crate) fn height(&self) -> f32 {
         self.height_for(self.line_count())
+    }
+
+    /// The height that must be free on a page before the row starts there:
+    /// all of it for a row that is kept whole, else its first two lines.
+    pub(crate) fn start_height(&self, area: &ContentBox) -> f32 {
+        if self.kept_whole(area) {
+            self.height()
+        } else {
+            self.height_for(self.line_count().min(2))
+        }
+    }
+
+    fn kept_whole(&self, area: &ContentBox) -> bool {
+        self.keep && self.height() <= area.height() * MAX_KEPT_SHARE
     }
 }
 
@@ -169,8 +187,7 @@ impl<'b, 'f> Flow<'b, 'f> {
                 self.draw_slice(row, start, total);
                 return;
             }
-            let on_fresh_page = self.area.height() - reserved;
-            if row.keep && start == 0 && row.height() <= on_fresh_page && !self.at_top(reserved) {
+            if start == 0 && row.kept_whole(&self.area) && !self.at_top(reserved) {
                 self.continue_on_new_page(header);
                 continue;
             }

@@ -1,6 +1,6 @@
 //! Tables: column widths from shares of the line, wrapped cells, a header
-//! row repeated on every page, optional stripes. Rows move whole to the
-//! next page when they fit on one; a row taller than a page is split.
+//! row repeated on every page, optional stripes. Rows up to a third of a
+//! page move whole to the next page; taller ones are split by lines.
 
 use super::cells::{make_cell, CellStyle};
 use super::flow::{Flow, Row};
@@ -102,9 +102,7 @@ impl Flow<'_, '_> {
 
         let repeat = header.height() <= self.area.height() * MAX_REPEATED_HEADER_SHARE;
         // Never leave the header alone at the foot of a page.
-        let first = body
-            .first()
-            .map_or(0.0, |r| r.height_for(r.line_count().min(2)));
+        let first = body.first().map_or(0.0, |r| r.start_height(&self.area));
         self.ensure(header.height() + first);
         self.place_row(&header, None);
         let repeated = repeat.then_some(&header);
