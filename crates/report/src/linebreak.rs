@@ -12,6 +12,9 @@
 pub struct Line {
     pub text: String,
     pub width: f32,
+    /// Ended by wrapping (not by `\n` or the end of the text): such a line
+    /// may be justified to the full width.
+    pub wrapped: bool,
 }
 
 /// Characters that must not begin a line.
@@ -127,11 +130,12 @@ impl Filler<'_> {
         s.chars().map(self.width_of).sum()
     }
 
-    fn end_line(&mut self) {
+    fn end_line(&mut self, wrapped: bool) {
         let text = std::mem::take(&mut self.text);
         self.lines.push(Line {
             text,
             width: std::mem::take(&mut self.width),
+            wrapped,
         });
     }
 
@@ -146,7 +150,7 @@ impl Filler<'_> {
         for c in s.chars() {
             let w = (self.width_of)(c);
             if !self.text.is_empty() && self.width + w > self.max_width + EPSILON {
-                self.end_line();
+                self.end_line(true);
             }
             self.text.push(c);
             self.width += w;
@@ -166,7 +170,7 @@ impl Filler<'_> {
                 self.push(&seg.text, seg_w);
                 return;
             }
-            self.end_line();
+            self.end_line(true);
         }
         if self.width + seg_w <= self.max_width + EPSILON {
             self.push(&seg.text, seg_w);
@@ -195,7 +199,7 @@ pub fn wrap(text: &str, max_width: f32, width_of: &dyn Fn(char) -> f32) -> Vec<L
         for (i, seg) in segments(hard_line).iter().enumerate() {
             filler.place(seg, i == 0);
         }
-        filler.end_line();
+        filler.end_line(false);
     }
     filler.lines
 }
@@ -291,6 +295,15 @@ mod tests {
         let text = "评标 报告 B01 27,365,000.00 元，合计（含税）。";
         let joined: String = lines(text, 5.0).concat();
         assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+    }
+
+    #[test]
+    fn wrapped_lines_are_marked() {
+        let flags: Vec<bool> = wrap("一二三四五\n六七", 2.0, &unit)
+            .iter()
+            .map(|l| l.wrapped)
+            .collect();
+        assert_eq!(flags, [true, true, false, false]);
     }
 
     #[test]

@@ -204,3 +204,36 @@ fn numbers_are_right_aligned() {
         "the amounts grow leftwards: {boxes:?}"
     );
 }
+
+#[test]
+fn paragraph_lines_are_justified_except_the_last() {
+    let text: String =
+        "评标委员会依据招标文件规定的评标办法，对投标文件ABC123进行了评审和比较。".repeat(6);
+    let mut r = builder("两端对齐");
+    r.paragraph(text);
+    let pdf = r.render().unwrap();
+    let right_margin =
+        pingshen_report::style::PAGE_WIDTH - pingshen_report::Margins::default().right;
+    // Right end of each body line (pdftotext splits lines into words).
+    let mut line_ends: std::collections::BTreeMap<i32, f32> = Default::default();
+    for w in common::words(&pdf, 1) {
+        if w.y_min < 60.0 || w.y_min > 780.0 {
+            continue; // running header and footer
+        }
+        let end = line_ends.entry(w.y_min.round() as i32).or_insert(0.0);
+        *end = end.max(w.x_max);
+    }
+    let ends: Vec<f32> = line_ends.into_values().collect();
+    assert!(ends.len() >= 4, "{ends:?}");
+    let (last, wrapped) = ends.split_last().unwrap();
+    for end in wrapped {
+        assert!(
+            (end - right_margin).abs() < 0.6,
+            "line ends at {end}, margin {right_margin}: {ends:?}"
+        );
+    }
+    assert!(
+        *last < right_margin - 20.0,
+        "the last line is not stretched: {ends:?}"
+    );
+}

@@ -19,6 +19,7 @@ pub(crate) struct CellStyle {
     pub(crate) align: Align,
     pub(crate) pad_x: f32,
     pub(crate) fill: Option<f32>,
+    pub(crate) justify: bool,
 }
 
 impl CellStyle {
@@ -31,6 +32,7 @@ impl CellStyle {
             align: Align::Left,
             pad_x: 0.0,
             fill: None,
+            justify: false,
         }
     }
 
@@ -46,6 +48,11 @@ impl CellStyle {
 
     pub(crate) fn grey(mut self, grey: f32) -> Self {
         self.grey = grey;
+        self
+    }
+
+    pub(crate) fn justified(mut self) -> Self {
+        self.justify = true;
         self
     }
 
@@ -77,5 +84,6 @@ pub(crate) fn make_cell(
         grey: style.grey,
         align: style.align,
         fill: style.fill,
+        justify: style.justify,
     })
 }

@@ -41,6 +41,7 @@ impl Chrome<'_, '_> {
             *last = Line {
                 width: self.width(&text),
                 text,
+                wrapped: false,
             };
         }
         lines
@@ -53,6 +54,7 @@ impl Chrome<'_, '_> {
             x,
             y,
             grey: style::MUTED_GREY,
+            spacing: 0.0,
             text,
         });
     }

@@ -29,6 +29,27 @@ pub(crate) struct Cell {
     pub(crate) grey: f32,
     pub(crate) align: Align,
     pub(crate) fill: Option<f32>,
+    /// Stretch wrapped lines to the full width (两端对齐), as Chinese body
+    /// text is set.
+    pub(crate) justify: bool,
+}
+
+impl Cell {
+    /// Character spacing that makes `line` fill the cell, or 0 when the line
+    /// is not to be justified or would need gaps wider than a quarter em.
+    fn justification(&self, line: &Line) -> f32 {
+        let gaps = line.text.chars().count().saturating_sub(1);
+        if !self.justify || !line.wrapped || self.align != Align::Left || gaps == 0 {
+            return 0.0;
+        }
+        let extra = self.width - 2.0 * self.pad_x - line.width;
+        let per_gap = extra / gaps as f32;
+        if per_gap > 0.0 && per_gap <= 0.25 * self.size {
+            per_gap
+        } else {
+            0.0
+        }
+    }
 }
 
 /// A horizontal band of cells sharing a line height.
@@ -256,6 +277,7 @@ impl<'b, 'f> Flow<'b, 'f> {
                     x,
                     y: line_top - baseline_drop,
                     grey: cell.grey,
+                    spacing: cell.justification(line),
                     text: line.text.clone(),
                 });
             }

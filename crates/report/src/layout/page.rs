@@ -12,6 +12,8 @@ pub(crate) enum DrawOp {
         x: f32,
         y: f32,
         grey: f32,
+        /// Extra space after each character (PDF `Tc`), for justified lines.
+        spacing: f32,
         text: String,
     },
     Line {

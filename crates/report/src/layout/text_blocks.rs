@@ -50,7 +50,7 @@ impl Flow<'_, '_> {
     }
 
     pub(crate) fn paragraph(&mut self, text: &str) -> Result<(), ReportError> {
-        let cell = CellStyle::text(FontId::Regular, style::BODY_SIZE);
+        let cell = CellStyle::text(FontId::Regular, style::BODY_SIZE).justified();
         let row = self.text_row(text, cell, style::BODY_LEADING)?;
         self.place_row(&row, None);
         self.gap(style::BODY_SIZE * 0.5);

@@ -40,6 +40,7 @@ pub(crate) fn page_content(
                 x,
                 y,
                 grey,
+                spacing,
                 text,
             } => {
                 let embedded = book.embedded_id(*font);
@@ -66,8 +67,17 @@ pub(crate) fn page_content(
                     content.set_stroke_gray(*grey);
                     content.set_line_width(r(size * SYNTHETIC_BOLD_STROKE));
                 }
+                // Character spacing is text state that outlives the text
+                // object: set it back after a justified line.
+                let spacing = r(*spacing);
+                if spacing != 0.0 {
+                    content.set_char_spacing(spacing);
+                }
                 content.next_line(r(*x), r(*y));
                 content.show(Str(&bytes));
+                if spacing != 0.0 {
+                    content.set_char_spacing(0.0);
+                }
                 content.end_text();
                 if synthetic {
                     content.restore_state();
