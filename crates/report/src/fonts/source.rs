@@ -115,11 +115,21 @@ impl LoadedFonts {
 }
 
 /// The bytes of a font file and the index of the chosen face in it.
-#[derive(Debug)]
 pub(crate) struct LoadedFace {
     pub(crate) data: Vec<u8>,
     pub(crate) index: u32,
     pub(crate) path: String,
+}
+
+/// Without the ~19 MB of font data.
+impl std::fmt::Debug for LoadedFace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedFace")
+            .field("path", &self.path)
+            .field("index", &self.index)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
 }
 
 impl LoadedFace {
@@ -251,5 +261,7 @@ mod tests {
         let face = LoadedFace::load(&FontFile::new(DEFAULT_REGULAR_PATH)).unwrap();
         let parsed = Face::parse(&face.data, face.index).unwrap();
         assert!(family_names(&parsed).iter().any(|f| f == DEFAULT_FAMILY));
+        let debug = format!("{face:?}");
+        assert!(debug.len() < 200 && debug.contains("index: 2"), "{debug}");
     }
 }
