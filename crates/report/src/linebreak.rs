@@ -297,6 +297,30 @@ mod tests {
         assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
     }
 
+    proptest::proptest! {
+        /// Any text and width: wrapping ends, keeps every non-space
+        /// character in order, and overfills a line only with a single
+        /// character wider than the line or with indentation spaces.
+        #[test]
+        fn wrapping_keeps_text_and_width(
+            text in "[a-z0-9 ,.()（），。、“”评标报告价格\\n]{0,80}",
+            max in 0.5f32..30.0,
+        ) {
+            let width_of = |c: char| if is_cjk(c) { 2.0 } else { 1.0 };
+            let lines = wrap(&text, max, &width_of);
+            let kept: String = lines.iter().flat_map(|l| l.text.chars()).filter(|c| *c != ' ').collect();
+            let input: String = text.chars().filter(|c| *c != ' ' && *c != '\n').collect();
+            proptest::prop_assert_eq!(kept, input);
+            for line in &lines {
+                let w: f32 = line.text.chars().map(width_of).sum();
+                proptest::prop_assert!((w - line.width).abs() < 1e-3);
+                let single = line.text.chars().count() == 1;
+                let indentation_only = line.text.trim().is_empty();
+                proptest::prop_assert!(w <= max + EPSILON || single || indentation_only, "{:?}", line);
+            }
+        }
+    }
+
     #[test]
     fn wrapped_lines_are_marked() {
         let flags: Vec<bool> = wrap("一二三四五\n六七", 2.0, &unit)

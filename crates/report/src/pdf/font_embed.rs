@@ -94,8 +94,19 @@ pub(crate) fn embed_font(
     map: &CidMap,
 ) -> Result<(), ReportError> {
     let loaded = face.loaded;
-    let subset = subsetter::subset(&loaded.data, loaded.index, &map.remapper)
-        .map_err(|e| subset_error(face, e))?;
+    // The font file is input too: a malformed one that trips the subsetter
+    // must become an error, not bring the application down.
+    let attempt =
+        std::panic::catch_unwind(|| subsetter::subset(&loaded.data, loaded.index, &map.remapper));
+    let subset = match attempt {
+        Ok(result) => result.map_err(|e| subset_error(face, e))?,
+        Err(_) => {
+            return Err(ReportError::FontInvalid {
+                path: loaded.path.clone(),
+                detail: "生成字体子集时出错".into(),
+            })
+        }
+    };
     let is_cff = face.face.tables().cff.is_some();
     let base = face.postscript_name();
     let name = format!("{}+{}", subset_tag(&base, used), base);
