@@ -26,6 +26,14 @@ pub struct Lexicon {
     known: BTreeSet<Vec<char>>,
     /// Half length → hash of the half → (entry, is the first half).
     halves: BTreeMap<usize, IdMap<Vec<(usize, bool)>>>,
+    /// Bitmap of the characters a half starts with: most positions of a
+    /// text start no half and are passed over without hashing.
+    starts: Vec<u64>,
+}
+
+fn bit(map: &[u64], c: char) -> bool {
+    let i = c as usize;
+    map.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
 impl Lexicon {
@@ -39,9 +47,12 @@ impl Lexicon {
             .collect();
         let entries: Vec<Vec<char>> = known.iter().cloned().collect();
         let mut halves: BTreeMap<usize, IdMap<Vec<(usize, bool)>>> = BTreeMap::new();
+        let mut starts = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
         for (i, e) in entries.iter().enumerate() {
             let p = e.len() / 2;
             for (half, first) in [(&e[..p], true), (&e[p..], false)] {
+                let c = half[0] as usize;
+                starts[c / 64] |= 1 << (c % 64);
                 halves
                     .entry(half.len())
                     .or_default()
@@ -54,15 +65,22 @@ impl Lexicon {
             entries,
             known,
             halves,
+            starts,
         }
     }
 
     /// `(start, entry)` of every misspelling in `chars`, sorted.
     pub fn misspellings(&self, chars: &[char]) -> Vec<(u32, usize)> {
         let mut found = Vec::new();
-        for (&len, index) in &self.halves {
-            for (pos, h) in hash::windows(chars, len).enumerate() {
-                let Some(list) = index.get(&h) else { continue };
+        let candidates = (0..chars.len()).filter(|&pos| bit(&self.starts, chars[pos]));
+        for pos in candidates {
+            for (&len, index) in &self.halves {
+                let Some(half) = chars.get(pos..pos + len) else {
+                    continue;
+                };
+                let Some(list) = index.get(&hash::of(half)) else {
+                    continue;
+                };
                 for &(i, first) in list {
                     let entry = &self.entries[i];
                     let start = if first {
