@@ -22,8 +22,8 @@ pub struct TextSettings {
     pub shingle_chars: usize,
     /// Shortest passage reported, in letters and ideographs (digits do not count).
     pub min_passage_chars: u32,
-    /// A passage must hold an identical stretch at least this long
-    /// (compared characters): copied prose does, tables whose rows were
+    /// A passage must hold an identical stretch with at least this many
+    /// letters and ideographs: copied prose does, tables whose rows were
     /// filled from the same short lists do not.
     pub min_run_chars: u32,
     /// Largest edit (inserted, deleted or changed characters) bridged inside

@@ -7,8 +7,8 @@
 //! ends are trimmed of masked characters (tender text, boilerplate), which
 //! a shingle straddling the border would otherwise drag in. A passage is
 //! kept when its identical stretches hold at least `min_passage_chars`
-//! letters and ideographs and the longest of them is at least
-//! `min_run_chars` long.
+//! letters and ideographs and the longest of them holds at least
+//! `min_run_chars`.
 
 use super::normalize::significant;
 use crate::settings::TextSettings;
@@ -189,7 +189,10 @@ pub fn passages(a: &Text, b: &Text, hits: &[(u32, u32)], s: &TextSettings) -> Ve
         .filter_map(|chain| {
             let (a0, a1, b0, b1) = trimmed(&chain, chain.runs.first()?, a.mask, b.mask);
             let runs = clipped(&chain.runs, a0, a1);
-            let longest = runs.iter().map(|r| r.a1 - r.a0).max()?;
+            let longest = runs
+                .iter()
+                .map(|r| covered(a.chars, vec![(r.a0, r.a1)]).1)
+                .max()?;
             let (ma, sa) = covered(a.chars, runs.iter().map(|r| (r.a0, r.a1)).collect());
             let (mb, sb) = covered(b.chars, runs.iter().map(|r| (r.b0, r.b1)).collect());
             let passage = RawPassage {
