@@ -1,14 +1,17 @@
 //! The application shell: top bar (platform status, who is logged in), then
 //! either the login screen or the work area.
 
+use crate::expert::ExpertHome;
 use crate::ipc;
 use crate::login::LoginPage;
-use crate::projects::ProjectsPage;
 use crate::session::{IdleLock, UserBadge};
+use crate::staff::StaffHome;
 use crate::status::PlatformStatus;
+use crate::witness::WitnessHome;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::LoginState;
+use pingshen_api::Role;
 use std::time::Duration;
 
 const HEALTH_POLL: Duration = Duration::from_secs(15);
@@ -52,11 +55,18 @@ pub fn App() -> impl IntoView {
         <main class="page">
             {move || match login.get() {
                 None => view! { <LoginPage info=info on_login=on_login notice=notice /> }.into_any(),
-                Some(state) => view! {
-                    <IdleLock minutes=state.idle_lock_minutes on_locked=on_locked />
-                    <ProjectsPage reload=reload />
+                Some(state) => {
+                    let home = match state.person.role {
+                        Role::Staff => view! { <StaffHome reload=reload /> }.into_any(),
+                        Role::Expert => view! { <ExpertHome reload=reload /> }.into_any(),
+                        Role::Witness => view! { <WitnessHome reload=reload /> }.into_any(),
+                    };
+                    view! {
+                        <IdleLock minutes=state.idle_lock_minutes on_locked=on_locked />
+                        {home}
+                    }
+                    .into_any()
                 }
-                .into_any(),
             }}
         </main>
     }

@@ -1,12 +1,15 @@
 //! Pingshen's UI: Leptos 0.8, client-side rendered, Simplified Chinese.
 
 mod app;
+mod expert;
 mod format;
 mod ipc;
 mod login;
 mod projects;
 mod session;
+mod staff;
 mod status;
+mod witness;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -69,8 +69,9 @@ pub fn ProjectsPage(reload: RwSignal<u32>) -> impl IntoView {
 fn ProjectCard(project: ProjectSummary, selected: RwSignal<Option<String>>) -> impl IntoView {
     let id = project.id.clone();
     let id_for_click = id.clone();
+    let id_attr = id.clone();
     view! {
-        <button class="project-card" data-project-id=id.clone()
+        <button class="project-card" data-project-id=id_attr
             on:click=move |_| selected.set(Some(id_for_click.clone()))>
             <div class="project-name">{project.name.clone()}</div>
             <div class="project-meta">

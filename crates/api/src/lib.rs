@@ -7,7 +7,9 @@
 //! Leptos UI shares the types that cross the Tauri IPC.
 
 mod auth;
+mod documents;
 mod error;
+mod evaluation;
 mod health;
 pub mod ipc;
 mod project;
@@ -19,7 +21,13 @@ pub use auth::{
     CertSummary, Challenge, ChallengeRequest, Person, Role, Session, SessionRequest,
     SignedEnvelope, LOGIN_PURPOSE, LOGIN_TYP,
 };
+pub use documents::{DocumentKind, Manifest, ManifestFile, MANIFEST_PURPOSE, MANIFEST_TYP};
 pub use error::{ApiError, ErrorBody};
+pub use evaluation::{
+    Accepted, Declaration, DeclarationDecision, LeaderVote, PanelMember, PanelStatus, PanelSummary,
+    ReasonRequest, Reopen, ReportSignature, ReportStatus, ScoreSheet, SignedSubmission,
+    DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
+};
 pub use health::Health;
 pub use project::{
     Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage, StageChange,

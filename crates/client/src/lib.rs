@@ -4,11 +4,14 @@
 //! HTTP. The desktop shell and the CLI call the platform through it, using
 //! the wire types of `pingshen-api`.
 
+mod documents;
 mod error;
+mod evaluation;
 mod login;
 mod signing;
 mod witness;
 
+pub use documents::Download;
 pub use error::ClientError;
 pub use login::sign_challenge;
 pub use signing::sign_document;
@@ -67,6 +70,16 @@ impl PlatformClient {
             base,
             http,
             token: None,
+        })
+    }
+
+    /// The same session against another address (e.g. through a proxy).
+    pub fn with_base_url(&self, base_url: &str) -> Result<Self, ClientError> {
+        let fresh = PlatformClient::new(base_url)?;
+        Ok(Self {
+            base: fresh.base,
+            http: fresh.http,
+            token: self.token.clone(),
         })
     }
 
@@ -179,11 +192,11 @@ impl PlatformClient {
         .await
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         self.send::<(), T>(Method::GET, path, None).await
     }
 
-    async fn send<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn send<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -215,7 +228,7 @@ impl PlatformClient {
         }
     }
 
-    fn url(&self, path: &str) -> Result<Url, ClientError> {
+    pub(crate) fn url(&self, path: &str) -> Result<Url, ClientError> {
         self.base
             .join(&format!("api/v1/{path}"))
             .map_err(|e| ClientError::BadUrl {
@@ -225,7 +238,7 @@ impl PlatformClient {
     }
 }
 
-fn error_from_body(status: StatusCode, bytes: &[u8]) -> ClientError {
+pub(crate) fn error_from_body(status: StatusCode, bytes: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(bytes) {
         Ok(body) => ClientError::Platform {
             status: status.as_u16(),
@@ -238,7 +251,7 @@ fn error_from_body(status: StatusCode, bytes: &[u8]) -> ClientError {
 }
 
 /// Percent-encodes one path segment (ids are ASCII codes, but never trust that).
-fn encode_segment(s: &str) -> String {
+pub(crate) fn encode_segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")

@@ -75,6 +75,38 @@ impl Caller {
         }
     }
 
+    /// Bid documents: people assigned to the project (and staff).
+    /// Experts additionally need their signed declaration once that exists
+    /// (see `routes::evaluation`).
+    pub async fn require_documents(
+        &self,
+        state: &AppState,
+        project_id: &str,
+    ) -> Result<(), PlatformError> {
+        self.require_project(state, project_id).await?;
+        if self.person.role != Role::Expert {
+            return Ok(());
+        }
+        let (pid, me) = (project_id.to_string(), self.person.id.clone());
+        let decision = state
+            .db
+            .call(
+                move |c| Ok(crate::db::evaluation::declaration(c, &pid, &me)?.map(|d| d.decision)),
+            )
+            .await?;
+        match decision {
+            Some(pingshen_api::DeclarationDecision::NoConflict) => Ok(()),
+            Some(pingshen_api::DeclarationDecision::Recuse) => Err(PlatformError::forbidden(
+                "recused",
+                "您已申请回避本项目，不能查看投标文件或评分",
+            )),
+            None => Err(PlatformError::forbidden(
+                "declaration_required",
+                "请先签署回避声明，方可查看投标文件",
+            )),
+        }
+    }
+
     /// Staff see every project; experts and witnesses only those they are
     /// assigned to.
     pub async fn require_project(

@@ -4,7 +4,7 @@
 use crate::db::people;
 use crate::db::projects::{self, Created};
 use crate::{AppState, PlatformError};
-use pingshen_api::{NewBidder, NewProject, Person, Role};
+use pingshen_api::{DocumentKind, NewBidder, NewProject, Person, Role};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -36,6 +36,8 @@ pub struct DemoProject {
     pub opening_time: OffsetDateTime,
     pub tender_file: String,
     pub rules_template: String,
+    /// 下浮系数 K drawn at opening.
+    pub k: Option<Decimal>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +121,9 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
     let created = state.db.with(|c| {
         let tx = c.transaction()?;
         let created = projects::create(&tx, &new, now)?;
+        if let Some(k) = demo.project.k {
+            crate::db::evaluation::set_k(&tx, &new.id, &k.to_string())?;
+        }
         for p in &demo.people {
             let role = Role::parse(&p.role).ok_or_else(|| {
                 PlatformError::Internal(format!("演示人员 {} 的角色“{}”未知", p.id, p.role))
@@ -150,8 +155,58 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
         tx.commit()?;
         Ok(created)
     })?;
+    load_demo_documents(state, &demo, assets_dir)?;
     publish_demo_rules(state, &demo, assets_dir)?;
     Ok(created)
+}
+
+/// Stores the tender and the bids of the demo project and lists them.
+fn load_demo_documents(
+    state: &AppState,
+    demo: &DemoFile,
+    assets_dir: &Path,
+) -> Result<(), PlatformError> {
+    let mut files = vec![(
+        "tender".to_string(),
+        None,
+        DocumentKind::Tender,
+        format!("招标文件-{}.pdf", demo.project.name),
+        demo.project.tender_file.clone(),
+    )];
+    for b in &demo.bidders {
+        files.push((
+            format!("bid-{}", b.id),
+            Some(b.id.clone()),
+            DocumentKind::Bid,
+            format!("投标文件-{}.pdf", b.name),
+            b.bid_file.clone(),
+        ));
+    }
+    let mut entries = Vec::new();
+    for (file_id, bidder_id, kind, name, source) in files {
+        let path = assets_dir.join("demo").join(&source);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            PlatformError::Internal(format!("无法读取演示文件 {}：{e}", path.display()))
+        })?;
+        let stored = crate::files::put(&state.data_dir, &bytes)?;
+        entries.push(pingshen_api::ManifestFile {
+            file_id,
+            bidder_id,
+            kind,
+            name,
+            size: stored.size,
+            sha256: stored.sha256,
+            sm3: stored.sm3,
+        });
+    }
+    state.db.with(|c| {
+        let tx = c.transaction()?;
+        for (i, f) in entries.iter().enumerate() {
+            crate::db::documents::upsert(&tx, &demo.project.id, f, i as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    })
 }
 
 /// Publishes the demo project's rules template, signed by the demo staff

@@ -6,9 +6,12 @@
 //! HTTP with real persistence.
 
 mod auth;
+mod clock;
 pub mod db;
 pub mod demo;
 mod error;
+mod evaluation;
+pub mod files;
 mod json;
 pub mod openapi;
 pub mod pki;

@@ -7,7 +7,9 @@ use rusqlite::{Connection, OptionalExtension};
 
 const MIGRATIONS: &[(&str, &str)] = &[
     // Platform identity, projects and bidders.
-    ("0001_projects", r#"
+    (
+        "0001_projects",
+        r#"
     CREATE TABLE platform_meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -34,9 +36,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         position   INTEGER NOT NULL,
         PRIMARY KEY (project_id, id)
     );
-    "#),
+    "#,
+    ),
     // People, their certificates, assignments, login challenges, sessions.
-    ("0002_people_sessions", r#"
+    (
+        "0002_people_sessions",
+        r#"
     CREATE TABLE people (
         id   TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -73,9 +78,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         created_at  TEXT NOT NULL,
         expires_at  TEXT NOT NULL
     );
-    "#),
+    "#,
+    ),
     // Evaluation rules, every published version kept.
-    ("0003_rules", r#"
+    (
+        "0003_rules",
+        r#"
     CREATE TABLE rules_versions (
         project_id      TEXT NOT NULL REFERENCES projects(id),
         version         INTEGER NOT NULL,
@@ -89,9 +97,31 @@ const MIGRATIONS: &[(&str, &str)] = &[
         receipt         TEXT NOT NULL,
         PRIMARY KEY (project_id, version)
     );
-    "#),
+    "#,
+    ),
+    // Project documents (the files themselves live in DATA/files/<sha256>).
+    (
+        "0004_documents",
+        r#"
+    CREATE TABLE documents (
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        file_id    TEXT NOT NULL,
+        bidder_id  TEXT,
+        kind       TEXT NOT NULL CHECK (kind IN ('tender', 'bid', 'clarification')),
+        name       TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        sha256     TEXT NOT NULL,
+        sm3        TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        PRIMARY KEY (project_id, file_id)
+    );
+    "#,
+    ),
     // Witness logs, append-only (schema in db/witness.rs).
     ("0005_witness", super::witness::SCHEMA),
+    // The evaluation: K drawn at opening, declarations, leader votes, signed
+    // score sheets (every version), reopenings, the report and its signatures.
+    ("0006_evaluation", super::evaluation::SCHEMA),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -104,7 +134,11 @@ pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
     for (name, sql) in MIGRATIONS {
         let tx = conn.transaction()?;
         let done = tx
-            .query_row("SELECT 1 FROM schema_migrations WHERE name = ?1", [name], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM schema_migrations WHERE name = ?1",
+                [name],
+                |_| Ok(()),
+            )
             .optional()?
             .is_some();
         if !done {

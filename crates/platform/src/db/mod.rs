@@ -2,6 +2,8 @@
 //! directory. Writes are durable (WAL + synchronous=FULL) because a receipt
 //! the platform signs must never refer to a row that a crash can lose.
 
+pub mod documents;
+pub mod evaluation;
 mod migrations;
 pub mod people;
 pub mod projects;

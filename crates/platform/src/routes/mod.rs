@@ -1,6 +1,8 @@
 //! HTTP routes. Handlers stay thin: parse, call `db::*`, answer.
 
 pub(crate) mod auth;
+pub(crate) mod documents;
+pub(crate) mod evaluation;
 pub(crate) mod health;
 pub(crate) mod projects;
 pub(crate) mod rules;
@@ -23,6 +25,17 @@ pub fn router() -> Router<AppState> {
         )
         .route("/projects/{id}", get(projects::get_project))
         .route("/projects/{id}/stage", post(projects::change_stage))
+        .route("/projects/{id}/manifest", get(documents::manifest))
+        .route("/projects/{id}/declaration", post(evaluation::declare))
+        .route("/projects/{id}/leader/votes", post(evaluation::vote))
+        .route("/projects/{id}/sheets", post(evaluation::submit_sheet))
+        .route(
+            "/projects/{id}/sheets/{expert}/reopen",
+            post(evaluation::reopen),
+        )
+        .route("/projects/{id}/panel", get(evaluation::panel))
+        .route("/projects/{id}/summary", get(evaluation::summary))
+        .route("/projects/{id}/files/{file_id}", get(documents::file))
         .route(
             "/projects/{id}/rules",
             get(rules::latest).post(rules::publish),

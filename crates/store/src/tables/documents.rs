@@ -189,9 +189,13 @@ impl<'a> Documents<'a> {
     }
 
     /// Sets the download state. `verified` records the blob's path; any other
-    /// state clears it.
+    /// state clears it. `failed` also deletes the finished file: bytes that
+    /// did not match the signed manifest are never shown, so they are not kept.
     pub fn set_state(&self, project: &str, file_id: &str, state: DocState) -> Result<()> {
         let blob = (state == DocState::Verified).then(|| relative_enc_path(project, file_id));
+        if state == DocState::Failed {
+            remove_file_if_exists(&enc_path(self.dir, project, file_id))?;
+        }
         let n = self.conn.execute(
             "UPDATE documents SET state = ?3, blob_path = ?4, updated_at = ?5
              WHERE project = ?1 AND file_id = ?2",

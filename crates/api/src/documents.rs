@@ -1,0 +1,65 @@
+//! Project documents: the platform-signed manifest and file downloads.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Envelope `typ` of a document manifest; the platform signs it.
+pub const MANIFEST_TYP: &str = "pingshen.manifest+json";
+pub const MANIFEST_PURPOSE: &str = "pingshen-manifest";
+
+/// What a file is to the evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// 招标文件
+    Tender,
+    /// 投标文件
+    Bid,
+    /// 澄清文件
+    Clarification,
+}
+
+impl DocumentKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DocumentKind::Tender => "招标文件",
+            DocumentKind::Bid => "投标文件",
+            DocumentKind::Clarification => "澄清文件",
+        }
+    }
+}
+
+/// One file of a project as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ManifestFile {
+    /// Stable id within the project, e.g. `bid-B03`.
+    pub file_id: String,
+    /// The bidder the file belongs to; `None` for the tender and clarifications to all.
+    pub bidder_id: Option<String>,
+    pub kind: DocumentKind,
+    /// Display name, e.g. 投标文件-武汉恒达建设工程有限公司.pdf
+    pub name: String,
+    pub size: u64,
+    /// SHA-256 of the file, lower-case hex.
+    pub sha256: String,
+    /// SM3 of the file, lower-case hex.
+    pub sm3: String,
+}
+
+/// The payload of a manifest envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`MANIFEST_PURPOSE`].
+    pub purpose: String,
+    pub platform_id: String,
+    pub project_id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub issued_at: OffsetDateTime,
+    pub files: Vec<ManifestFile>,
+}

@@ -1,0 +1,13 @@
+//! The desktop's application logic, without Tauri.
+//!
+//! `src-tauri` adapts these functions into commands; tests drive them
+//! directly against a real platform. Everything here works through
+//! `pingshen-client` (HTTP), `pingshen-store` (the encrypted local store) and
+//! `pingshen-pki` (verification), never through the webview.
+
+mod error;
+mod platform_identity;
+pub mod sync;
+
+pub use error::AppError;
+pub use platform_identity::verify_platform_document;

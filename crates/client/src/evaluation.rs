@@ -1,0 +1,71 @@
+//! The evaluation endpoints: declaration, leader vote, score sheets, panel.
+
+use crate::{encode_segment, ClientError, PlatformClient};
+use pingshen_api::{Accepted, PanelStatus, PanelSummary, Reopen, SignedEnvelope, SignedSubmission};
+use reqwest::Method;
+
+impl PlatformClient {
+    pub async fn declare(
+        &self,
+        project: &str,
+        envelope: SignedEnvelope,
+    ) -> Result<Accepted, ClientError> {
+        let path = format!("projects/{}/declaration", encode_segment(project));
+        self.send(Method::POST, &path, Some(&SignedSubmission { envelope }))
+            .await
+    }
+
+    pub async fn vote_leader(
+        &self,
+        project: &str,
+        envelope: SignedEnvelope,
+    ) -> Result<Accepted, ClientError> {
+        let path = format!("projects/{}/leader/votes", encode_segment(project));
+        self.send(Method::POST, &path, Some(&SignedSubmission { envelope }))
+            .await
+    }
+
+    /// Submits a signed score sheet. Safe to repeat: the platform answers the
+    /// same receipt for the same submission.
+    pub async fn submit_sheet(
+        &self,
+        project: &str,
+        envelope: SignedEnvelope,
+    ) -> Result<Accepted, ClientError> {
+        let path = format!("projects/{}/sheets", encode_segment(project));
+        self.send(Method::POST, &path, Some(&SignedSubmission { envelope }))
+            .await
+    }
+
+    /// 评审回退 (staff).
+    pub async fn reopen_sheet(
+        &self,
+        project: &str,
+        expert: &str,
+        reason: &str,
+    ) -> Result<PanelStatus, ClientError> {
+        let path = format!(
+            "projects/{}/sheets/{}/reopen",
+            encode_segment(project),
+            encode_segment(expert)
+        );
+        self.send(
+            Method::POST,
+            &path,
+            Some(&Reopen {
+                reason: reason.to_string(),
+            }),
+        )
+        .await
+    }
+
+    pub async fn panel(&self, project: &str) -> Result<PanelStatus, ClientError> {
+        self.get(&format!("projects/{}/panel", encode_segment(project)))
+            .await
+    }
+
+    pub async fn summary(&self, project: &str) -> Result<PanelSummary, ClientError> {
+        self.get(&format!("projects/{}/summary", encode_segment(project)))
+            .await
+    }
+}

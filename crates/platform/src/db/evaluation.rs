@@ -1,0 +1,538 @@
+//! Declarations, leader votes, score sheets, reopenings, the report.
+
+use crate::db::projects::{format_time, parse_time};
+use crate::PlatformError;
+use pingshen_api::{DeclarationDecision, SignedEnvelope};
+use rusqlite::{params, Connection, OptionalExtension};
+use time::OffsetDateTime;
+
+pub const SCHEMA: &str = r#"
+    ALTER TABLE projects ADD COLUMN k_value TEXT;
+    CREATE TABLE declarations (
+        project_id      TEXT NOT NULL REFERENCES projects(id),
+        expert_id       TEXT NOT NULL REFERENCES people(id),
+        decision        TEXT NOT NULL CHECK (decision IN ('no_conflict', 'recuse')),
+        reason          TEXT,
+        envelope        TEXT NOT NULL,
+        envelope_sha256 TEXT NOT NULL,
+        receipt         TEXT NOT NULL,
+        received_at     TEXT NOT NULL,
+        PRIMARY KEY (project_id, expert_id)
+    );
+    CREATE TABLE leader_votes (
+        project_id      TEXT NOT NULL REFERENCES projects(id),
+        voter_id        TEXT NOT NULL REFERENCES people(id),
+        candidate_id    TEXT NOT NULL REFERENCES people(id),
+        envelope        TEXT NOT NULL,
+        envelope_sha256 TEXT NOT NULL,
+        receipt         TEXT NOT NULL,
+        received_at     TEXT NOT NULL,
+        PRIMARY KEY (project_id, voter_id)
+    );
+    CREATE TABLE sheets (
+        project_id    TEXT NOT NULL REFERENCES projects(id),
+        expert_id     TEXT NOT NULL REFERENCES people(id),
+        version       INTEGER NOT NULL,
+        submission_id TEXT NOT NULL UNIQUE,
+        body_sha256   TEXT NOT NULL,
+        envelope      TEXT NOT NULL,
+        sheet_json    TEXT NOT NULL,
+        rules_version INTEGER NOT NULL,
+        receipt       TEXT NOT NULL,
+        received_at   TEXT NOT NULL,
+        PRIMARY KEY (project_id, expert_id, version)
+    );
+    CREATE TABLE reopenings (
+        project_id   TEXT NOT NULL REFERENCES projects(id),
+        expert_id    TEXT NOT NULL REFERENCES people(id),
+        from_version INTEGER NOT NULL,
+        reason       TEXT NOT NULL,
+        granted_by   TEXT NOT NULL REFERENCES people(id),
+        granted_at   TEXT NOT NULL,
+        PRIMARY KEY (project_id, expert_id, from_version)
+    );
+    CREATE TABLE reports (
+        project_id   TEXT PRIMARY KEY REFERENCES projects(id),
+        sha256       TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        generated_at TEXT NOT NULL
+    );
+    CREATE TABLE report_signatures (
+        project_id    TEXT NOT NULL REFERENCES projects(id),
+        expert_id     TEXT NOT NULL REFERENCES people(id),
+        report_sha256 TEXT NOT NULL,
+        envelope      TEXT NOT NULL,
+        receipt       TEXT NOT NULL,
+        signed_at     TEXT NOT NULL,
+        PRIMARY KEY (project_id, expert_id, report_sha256)
+    );
+"#;
+
+fn env_from(s: &str) -> Result<SignedEnvelope, PlatformError> {
+    serde_json::from_str(s).map_err(|e| PlatformError::Internal(e.to_string()))
+}
+
+// ---------------------------------------------------------------- K
+
+pub fn set_k(conn: &Connection, project: &str, k: &str) -> Result<(), PlatformError> {
+    conn.execute(
+        "UPDATE projects SET k_value = ?2 WHERE id = ?1",
+        params![project, k],
+    )?;
+    Ok(())
+}
+
+pub fn k_value(conn: &Connection, project: &str) -> Result<Option<String>, PlatformError> {
+    Ok(conn
+        .query_row(
+            "SELECT k_value FROM projects WHERE id = ?1",
+            [project],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+// ---------------------------------------------------------------- declarations
+
+pub struct StoredDeclaration {
+    pub decision: DeclarationDecision,
+    pub envelope_sha256: String,
+    pub receipt: SignedEnvelope,
+}
+
+pub fn declaration(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+) -> Result<Option<StoredDeclaration>, PlatformError> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT decision, envelope_sha256, receipt FROM declarations
+             WHERE project_id = ?1 AND expert_id = ?2",
+            params![project, expert],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    row.map(|(d, sha, receipt)| {
+        Ok(StoredDeclaration {
+            decision: if d == "recuse" {
+                DeclarationDecision::Recuse
+            } else {
+                DeclarationDecision::NoConflict
+            },
+            envelope_sha256: sha,
+            receipt: env_from(&receipt)?,
+        })
+    })
+    .transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_declaration(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+    decision: DeclarationDecision,
+    reason: Option<&str>,
+    envelope: &str,
+    envelope_sha256: &str,
+    receipt: &str,
+    at: OffsetDateTime,
+) -> Result<(), PlatformError> {
+    conn.execute(
+        "INSERT INTO declarations (project_id, expert_id, decision, reason, envelope,
+             envelope_sha256, receipt, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            project,
+            expert,
+            match decision {
+                DeclarationDecision::NoConflict => "no_conflict",
+                DeclarationDecision::Recuse => "recuse",
+            },
+            reason,
+            envelope,
+            envelope_sha256,
+            receipt,
+            format_time(at)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every declaration of a project: (expert, decision, envelope JSON, receipt JSON).
+pub fn declarations(
+    conn: &Connection,
+    project: &str,
+) -> Result<Vec<(String, String, String, String)>, PlatformError> {
+    let mut stmt = conn.prepare(
+        "SELECT expert_id, decision, envelope, receipt FROM declarations
+         WHERE project_id = ?1 ORDER BY expert_id",
+    )?;
+    let rows = stmt.query_map([project], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+// ---------------------------------------------------------------- leader votes
+
+pub fn vote(
+    conn: &Connection,
+    project: &str,
+    voter: &str,
+) -> Result<Option<(String, String, SignedEnvelope)>, PlatformError> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT candidate_id, envelope_sha256, receipt FROM leader_votes
+             WHERE project_id = ?1 AND voter_id = ?2",
+            params![project, voter],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    row.map(|(c, sha, receipt)| Ok((c, sha, env_from(&receipt)?)))
+        .transpose()
+}
+
+pub fn insert_vote(
+    conn: &Connection,
+    project: &str,
+    voter: &str,
+    candidate: &str,
+    envelope: &str,
+    envelope_sha256: &str,
+    receipt: &str,
+    at: OffsetDateTime,
+) -> Result<(), PlatformError> {
+    conn.execute(
+        "INSERT INTO leader_votes (project_id, voter_id, candidate_id, envelope, envelope_sha256,
+             receipt, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            project,
+            voter,
+            candidate,
+            envelope,
+            envelope_sha256,
+            receipt,
+            format_time(at)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// (voter, candidate) of every vote.
+pub fn votes(conn: &Connection, project: &str) -> Result<Vec<(String, String)>, PlatformError> {
+    let mut stmt = conn.prepare(
+        "SELECT voter_id, candidate_id FROM leader_votes WHERE project_id = ?1 ORDER BY voter_id",
+    )?;
+    let rows = stmt.query_map([project], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+// ---------------------------------------------------------------- sheets
+
+pub struct StoredSheet {
+    pub expert_id: String,
+    pub version: u32,
+    pub submission_id: String,
+    pub body_sha256: String,
+    pub envelope: SignedEnvelope,
+    pub sheet_json: String,
+    pub rules_version: u32,
+    pub receipt: SignedEnvelope,
+    pub received_at: OffsetDateTime,
+}
+
+const SHEET_COLUMNS: &str = "expert_id, version, submission_id, body_sha256, envelope, sheet_json,
+    rules_version, receipt, received_at";
+
+fn sheet_row(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(
+    String,
+    u32,
+    String,
+    String,
+    String,
+    String,
+    u32,
+    String,
+    String,
+)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+#[allow(clippy::type_complexity)]
+fn to_sheet(
+    row: (
+        String,
+        u32,
+        String,
+        String,
+        String,
+        String,
+        u32,
+        String,
+        String,
+    ),
+) -> Result<StoredSheet, PlatformError> {
+    let (
+        expert_id,
+        version,
+        submission_id,
+        body_sha256,
+        envelope,
+        sheet_json,
+        rules_version,
+        receipt,
+        at,
+    ) = row;
+    Ok(StoredSheet {
+        expert_id,
+        version,
+        submission_id,
+        body_sha256,
+        envelope: env_from(&envelope)?,
+        sheet_json,
+        rules_version,
+        receipt: env_from(&receipt)?,
+        received_at: parse_time(&at)?,
+    })
+}
+
+pub fn sheet_by_submission(
+    conn: &Connection,
+    submission_id: &str,
+) -> Result<Option<(String, StoredSheet)>, PlatformError> {
+    let row = conn
+        .query_row(
+            &format!("SELECT project_id, {SHEET_COLUMNS} FROM sheets WHERE submission_id = ?1"),
+            [submission_id],
+            |r| {
+                let project: String = r.get(0)?;
+                let rest = (
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                );
+                Ok((project, rest))
+            },
+        )
+        .optional()?;
+    row.map(|(p, rest)| Ok((p, to_sheet(rest)?))).transpose()
+}
+
+/// The latest version of each expert's sheet.
+pub fn latest_sheets(conn: &Connection, project: &str) -> Result<Vec<StoredSheet>, PlatformError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {SHEET_COLUMNS} FROM sheets s WHERE project_id = ?1 AND version =
+             (SELECT MAX(version) FROM sheets t WHERE t.project_id = s.project_id
+                                                 AND t.expert_id = s.expert_id)
+         ORDER BY expert_id"
+    ))?;
+    let rows = stmt.query_map([project], sheet_row)?;
+    rows.map(|r| to_sheet(r?)).collect()
+}
+
+/// Every version of every sheet (the archive).
+pub fn all_sheets(conn: &Connection, project: &str) -> Result<Vec<StoredSheet>, PlatformError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {SHEET_COLUMNS} FROM sheets WHERE project_id = ?1 ORDER BY expert_id, version"
+    ))?;
+    let rows = stmt.query_map([project], sheet_row)?;
+    rows.map(|r| to_sheet(r?)).collect()
+}
+
+pub fn latest_version(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+) -> Result<Option<u32>, PlatformError> {
+    Ok(conn.query_row(
+        "SELECT MAX(version) FROM sheets WHERE project_id = ?1 AND expert_id = ?2",
+        params![project, expert],
+        |r| r.get(0),
+    )?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_sheet(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+    version: u32,
+    submission_id: &str,
+    body_sha256: &str,
+    envelope: &str,
+    sheet_json: &str,
+    rules_version: u32,
+    receipt: &str,
+    at: OffsetDateTime,
+) -> Result<(), PlatformError> {
+    conn.execute(
+        "INSERT INTO sheets (project_id, expert_id, version, submission_id, body_sha256, envelope,
+             sheet_json, rules_version, receipt, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            project,
+            expert,
+            version,
+            submission_id,
+            body_sha256,
+            envelope,
+            sheet_json,
+            rules_version,
+            receipt,
+            format_time(at)?
+        ],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- reopenings
+
+pub fn reopened(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+    from_version: u32,
+) -> Result<bool, PlatformError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM reopenings WHERE project_id = ?1 AND expert_id = ?2 AND from_version = ?3",
+            params![project, expert, from_version],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+pub fn insert_reopening(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+    from_version: u32,
+    reason: &str,
+    by: &str,
+    at: OffsetDateTime,
+) -> Result<(), PlatformError> {
+    conn.execute(
+        "INSERT OR IGNORE INTO reopenings (project_id, expert_id, from_version, reason, granted_by, granted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![project, expert, from_version, reason, by, format_time(at)?],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- report
+
+pub fn report(
+    conn: &Connection,
+    project: &str,
+) -> Result<Option<(String, u64, OffsetDateTime)>, PlatformError> {
+    let row: Option<(String, i64, String)> = conn
+        .query_row(
+            "SELECT sha256, size, generated_at FROM reports WHERE project_id = ?1",
+            [project],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    row.map(|(s, n, t)| Ok((s, n as u64, parse_time(&t)?)))
+        .transpose()
+}
+
+pub fn set_report(
+    conn: &Connection,
+    project: &str,
+    sha256: &str,
+    size: u64,
+    at: OffsetDateTime,
+) -> Result<(), PlatformError> {
+    conn.execute(
+        "INSERT INTO reports (project_id, sha256, size, generated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(project_id) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
+             generated_at = excluded.generated_at",
+        params![project, sha256, size as i64, format_time(at)?],
+    )?;
+    Ok(())
+}
+
+pub fn report_signers(
+    conn: &Connection,
+    project: &str,
+    sha256: &str,
+) -> Result<Vec<String>, PlatformError> {
+    let mut stmt = conn.prepare(
+        "SELECT expert_id FROM report_signatures WHERE project_id = ?1 AND report_sha256 = ?2
+         ORDER BY expert_id",
+    )?;
+    let rows = stmt.query_map(params![project, sha256], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn report_signature(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+    sha256: &str,
+) -> Result<Option<(String, SignedEnvelope)>, PlatformError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT envelope, receipt FROM report_signatures
+             WHERE project_id = ?1 AND expert_id = ?2 AND report_sha256 = ?3",
+            params![project, expert, sha256],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(e, r)| Ok((e, env_from(&r)?))).transpose()
+}
+
+pub fn insert_report_signature(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+    sha256: &str,
+    envelope: &str,
+    receipt: &str,
+    at: OffsetDateTime,
+) -> Result<(), PlatformError> {
+    conn.execute(
+        "INSERT INTO report_signatures (project_id, expert_id, report_sha256, envelope, receipt, signed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![project, expert, sha256, envelope, receipt, format_time(at)?],
+    )?;
+    Ok(())
+}
+
+/// Every report signature of the project: (expert, sha256, envelope JSON, receipt JSON).
+pub fn report_signatures(
+    conn: &Connection,
+    project: &str,
+) -> Result<Vec<(String, String, String, String)>, PlatformError> {
+    let mut stmt = conn.prepare(
+        "SELECT expert_id, report_sha256, envelope, receipt FROM report_signatures
+         WHERE project_id = ?1 ORDER BY expert_id",
+    )?;
+    let rows = stmt.query_map([project], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,168 @@
+//! Shared evaluation logic: the panel, the rules in force, prices, and the
+//! aggregate (pure computation delegated to `pingshen-rules`).
+
+use crate::db::{evaluation as ev, people, projects, rules as rules_db};
+use crate::PlatformError;
+use pingshen_api::{DeclarationDecision, Person};
+use pingshen_rules::{ExpertSheet, PanelResult, PriceInput, PriceRequest, Rules};
+use rusqlite::Connection;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// The experts assigned to a project, by id.
+pub fn panel(conn: &Connection, project: &str) -> Result<Vec<Person>, PlatformError> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.name, p.role, p.city FROM assignments a JOIN people p ON p.id = a.person_id
+         WHERE a.project_id = ?1 AND p.role = 'expert' ORDER BY p.id",
+    )?;
+    let rows = stmt.query_map([project], people::person_from_row)?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(r??);
+    }
+    Ok(out)
+}
+
+/// Panel members who have not recused.
+pub fn sitting(conn: &Connection, project: &str) -> Result<Vec<Person>, PlatformError> {
+    let mut out = Vec::new();
+    for p in panel(conn, project)? {
+        let recused = ev::declaration(conn, project, &p.id)?
+            .is_some_and(|d| d.decision == DeclarationDecision::Recuse);
+        if !recused {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The elected leader: the candidate with votes from more than half of the
+/// sitting panel.
+pub fn leader(conn: &Connection, project: &str) -> Result<Option<String>, PlatformError> {
+    let sitting = sitting(conn, project)?;
+    let votes = ev::votes(conn, project)?;
+    let mut tally: std::collections::BTreeMap<String, usize> = Default::default();
+    for (voter, candidate) in &votes {
+        if sitting.iter().any(|p| &p.id == voter) {
+            *tally.entry(candidate.clone()).or_default() += 1;
+        }
+    }
+    Ok(tally
+        .into_iter()
+        .find(|(_, n)| *n * 2 > sitting.len())
+        .map(|(c, _)| c))
+}
+
+/// The rules in force (latest published), their version and SHA-256.
+pub fn rules_in_force(
+    conn: &Connection,
+    project: &str,
+) -> Result<(Rules, u32, String), PlatformError> {
+    let published = rules_db::get(conn, project, None)?
+        .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
+    let rules = Rules::from_toml(&published.rules_toml)
+        .map_err(|_| PlatformError::Internal("已发布的评标办法无法解析".into()))?;
+    Ok((rules, published.version, published.sha256))
+}
+
+/// The bids as read out at opening, the ceiling and K.
+pub fn price_request(conn: &Connection, project: &str) -> Result<PriceRequest, PlatformError> {
+    let detail = projects::get(conn, project)?;
+    let k = ev::k_value(conn, project)?
+        .map(|k| Decimal::from_str(&k))
+        .transpose()
+        .map_err(|e| PlatformError::Internal(format!("K 值无效：{e}")))?;
+    Ok(PriceRequest {
+        bids: detail
+            .bidders
+            .iter()
+            .map(|b| PriceInput {
+                bidder: b.id.clone(),
+                price: b.bid_price,
+                valid_after_preliminary: true,
+            })
+            .collect(),
+        ceiling: Some(detail.summary.ceiling_price),
+        k,
+    })
+}
+
+/// The bidders' ids in order.
+pub fn bidder_ids(conn: &Connection, project: &str) -> Result<Vec<String>, PlatformError> {
+    Ok(projects::get(conn, project)?
+        .bidders
+        .into_iter()
+        .map(|b| b.id)
+        .collect())
+}
+
+/// The current sheet of each expert who submitted.
+pub fn current_sheets(conn: &Connection, project: &str) -> Result<Vec<ExpertSheet>, PlatformError> {
+    ev::latest_sheets(conn, project)?
+        .into_iter()
+        .map(|s| {
+            serde_json::from_str::<ExpertSheet>(&s.sheet_json)
+                .map_err(|e| PlatformError::Internal(format!("已存评分表无法解析：{e}")))
+        })
+        .collect()
+}
+
+/// The panel aggregate over the current sheets.
+pub fn aggregate(
+    conn: &Connection,
+    project: &str,
+) -> Result<(PanelResult, Vec<ExpertSheet>, u32), PlatformError> {
+    let (rules, version, _) = rules_in_force(conn, project)?;
+    let sheets = current_sheets(conn, project)?;
+    let prices = price_request(conn, project)?;
+    let uses_prices = rules.price.is_some();
+    let result = pingshen_rules::aggregate(&rules, &sheets, uses_prices.then_some(&prices), &[])
+        .map_err(|e| {
+            PlatformError::Internal(format!(
+                "汇总失败：{}",
+                e.0.iter()
+                    .map(|d| d.message_zh.clone())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ))
+        })?;
+    Ok((result, sheets, version))
+}
+
+/// Whether every sitting member has submitted at least once.
+pub fn all_submitted(conn: &Connection, project: &str) -> Result<bool, PlatformError> {
+    let sitting = sitting(conn, project)?;
+    for p in &sitting {
+        if ev::latest_version(conn, project, &p.id)?.is_none() {
+            return Ok(false);
+        }
+    }
+    Ok(!sitting.is_empty())
+}
+
+/// Deviation flags that still lack a reason, for one expert (only once the
+/// whole panel has submitted: before that there is no panel mean).
+pub fn reasons_required(
+    conn: &Connection,
+    project: &str,
+    expert: &str,
+) -> Result<Vec<pingshen_api::ReasonRequest>, PlatformError> {
+    if !all_submitted(conn, project)? {
+        return Ok(Vec::new());
+    }
+    let (result, _, _) = aggregate(conn, project)?;
+    Ok(result
+        .flags
+        .iter()
+        .filter(|f| {
+            f.kind == pingshen_rules::FlagKind::DeviationOverThreshold
+                && f.blocking
+                && f.expert.as_deref() == Some(expert)
+        })
+        .map(|f| pingshen_api::ReasonRequest {
+            bidder: f.bidder.clone().unwrap_or_default(),
+            factor: f.factor.clone().unwrap_or_default(),
+            message: f.message_zh.clone(),
+        })
+        .collect())
+}

@@ -1,0 +1,177 @@
+//! The signed document manifest and file downloads (HTTP Range, ETag).
+
+use crate::db::documents;
+use crate::receipts::to_wire;
+use crate::{AppState, Caller, PlatformError};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pingshen_api::{ErrorBody, Manifest, SignedEnvelope, MANIFEST_PURPOSE, MANIFEST_TYP};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+/// The project's files with sizes and hashes, signed by the platform. A
+/// client shows no file whose bytes do not match it.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/manifest", tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses(
+        (status = 200, description = "平台签名的文件清单（载荷为 Manifest）", body = SignedEnvelope),
+        (status = 403, description = "未被分配到该项目", body = ErrorBody)))]
+pub async fn manifest(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Json<SignedEnvelope>, PlatformError> {
+    caller.require_documents(&state, &project_id).await?;
+    let pid = project_id.clone();
+    let files = state.db.call(move |c| documents::list(c, &pid)).await?;
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let manifest = Manifest {
+        purpose: MANIFEST_PURPOSE.to_string(),
+        platform_id: state.platform_id.clone(),
+        project_id,
+        issued_at: now,
+        files,
+    };
+    let env = pingshen_pki::sign_value(state.pki.signer(), MANIFEST_TYP, &manifest, now)
+        .map_err(|e| PlatformError::Internal(format!("无法签署文件清单：{}", e.message_zh())))?;
+    Ok(Json(to_wire(env)))
+}
+
+/// One file. Supports `Range: bytes=…` (one range) so an interrupted
+/// download resumes, and `ETag` (the file's SHA-256) with `If-None-Match`
+/// and `If-Range`.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/files/{file_id}", tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号"), ("file_id" = String, Path, description = "文件编号")),
+    responses(
+        (status = 200, description = "文件内容", content_type = "application/pdf"),
+        (status = 206, description = "所请求的字节范围", content_type = "application/pdf"),
+        (status = 304, description = "未改变（If-None-Match）"),
+        (status = 404, description = "无此文件", body = ErrorBody),
+        (status = 416, description = "范围无效", body = ErrorBody)))]
+pub async fn file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((project_id, file_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PlatformError> {
+    caller.require_documents(&state, &project_id).await?;
+    let (pid, fid) = (project_id.clone(), file_id.clone());
+    let meta = state
+        .db
+        .call(move |c| documents::get(c, &pid, &fid))
+        .await?
+        .ok_or_else(|| PlatformError::not_found(format!("文件 {file_id} ")))?;
+    let etag = format!("\"{}\"", meta.sha256);
+    let etag_value =
+        HeaderValue::from_str(&etag).map_err(|e| PlatformError::Internal(e.to_string()))?;
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+    }
+    // If-Range with another validator means "the file changed: send it all".
+    let range_applies = headers
+        .get(header::IF_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.trim() == etag);
+    let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        Some(r) if range_applies => {
+            Some(
+                parse_range(r, meta.size).ok_or_else(|| PlatformError::Auth {
+                    status: StatusCode::RANGE_NOT_SATISFIABLE,
+                    code: "bad_range",
+                    message: format!("请求的字节范围无效：{r}（文件大小 {} 字节）", meta.size),
+                })?,
+            )
+        }
+        _ => None,
+    };
+    let path = crate::files::path(&state.data_dir, &meta.sha256);
+    let mut file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| PlatformError::Internal(format!("文件存储缺失：{e}")))?;
+    let (status, start, len) = match range {
+        Some((start, end)) => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        None => (StatusCode::OK, 0, meta.size),
+    };
+    file.seek(std::io::SeekFrom::Start(start))
+        .await
+        .map_err(|e| PlatformError::Internal(e.to_string()))?;
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.take(len)));
+    let mut resp = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .header(header::CONTENT_LENGTH, len)
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::ETAG, etag_value)
+        .header(header::CACHE_CONTROL, "private, no-store");
+    if status == StatusCode::PARTIAL_CONTENT {
+        resp = resp.header(
+            header::CONTENT_RANGE,
+            format!("bytes {}-{}/{}", start, start + len - 1, meta.size),
+        );
+    }
+    resp.body(body)
+        .map_err(|e| PlatformError::Internal(e.to_string()))
+}
+
+/// Parses a single `bytes=` range against `size`; `None` when unsatisfiable.
+/// Returns the inclusive `(first, last)` byte positions.
+pub fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || size == 0 {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    let (first, last) = if a.is_empty() {
+        let n: u64 = b.parse().ok()?;
+        if n == 0 {
+            return None;
+        }
+        (size.saturating_sub(n), size - 1)
+    } else {
+        let first: u64 = a.parse().ok()?;
+        let last = if b.is_empty() {
+            size - 1
+        } else {
+            b.parse::<u64>().ok()?.min(size - 1)
+        };
+        (first, last)
+    };
+    (first <= last && first < size).then_some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn ranges() {
+        let cases: &[(&str, u64, Option<(u64, u64)>)] = &[
+            ("bytes=0-99", 1000, Some((0, 99))),
+            ("bytes=500-", 1000, Some((500, 999))),
+            ("bytes=-100", 1000, Some((900, 999))),
+            ("bytes=-5000", 1000, Some((0, 999))),
+            ("bytes=990-2000", 1000, Some((990, 999))),
+            ("bytes=1000-", 1000, None),
+            ("bytes=5-4", 1000, None),
+            ("bytes=0-1,5-6", 1000, None),
+            ("bytes=-0", 1000, None),
+            ("items=0-1", 1000, None),
+            ("bytes=a-b", 1000, None),
+            ("bytes=0-0", 0, None),
+        ];
+        for (h, size, want) in cases {
+            assert_eq!(parse_range(h, *size), *want, "{h} / {size}");
+        }
+    }
+}

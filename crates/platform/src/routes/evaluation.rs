@@ -1,0 +1,514 @@
+//! The evaluation: declaration (回避声明), leader vote (推选组长), signed score
+//! sheets with receipts, reopening (评审回退), panel status and summary.
+
+use crate::clock::now;
+use crate::db::{evaluation as ev, projects};
+use crate::evaluation::{self as logic, rules_in_force};
+use crate::json::ApiJson;
+use crate::receipts::{self, envelope_json, sha256_hex, Received};
+use crate::signed::verify_by_caller;
+use crate::{AppState, Caller, PlatformError};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use pingshen_api::{
+    Accepted, Declaration, DeclarationDecision, ErrorBody, LeaderVote, PanelMember, PanelStatus,
+    PanelSummary, Reopen, Role, ScoreSheet, SignedSubmission, Stage, DECLARATION_TEXT,
+    DECLARATION_TYP, LEADER_VOTE_TYP, SCORE_SHEET_TYP,
+};
+
+fn bad(code: &'static str, message: impl Into<String>) -> PlatformError {
+    PlatformError::bad_request(code, message)
+}
+
+fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
+    PlatformError::Auth {
+        status: StatusCode::CONFLICT,
+        code,
+        message: message.into(),
+    }
+}
+
+fn require_stage(
+    conn: &rusqlite::Connection,
+    project: &str,
+    allowed: &[Stage],
+) -> Result<(), PlatformError> {
+    let stage = projects::stage_of(conn, project)?;
+    if allowed.contains(&stage) {
+        Ok(())
+    } else {
+        Err(conflict(
+            "wrong_stage",
+            format!("项目当前处于“{}”阶段，不能进行此操作", stage.label_zh()),
+        ))
+    }
+}
+
+/// Signs the 回避声明 or recuses with a reason. Recusing removes access to
+/// the project's documents. One declaration per expert; the same signed
+/// declaration again answers the same receipt.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/declaration", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    request_body = SignedSubmission,
+    responses(
+        (status = 201, description = "已登记", body = Accepted),
+        (status = 200, description = "该声明已登记过", body = Accepted),
+        (status = 400, description = "声明内容无效", body = ErrorBody),
+        (status = 409, description = "已声明过不同内容 / 阶段不符", body = ErrorBody)))]
+pub async fn declare(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+    ApiJson(body): ApiJson<SignedSubmission>,
+) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
+    caller.require_role(Role::Expert)?;
+    caller.require_project(&state, &project_id).await?;
+    let at = now();
+    let verified = verify_by_caller(&state, &caller, &body.envelope, DECLARATION_TYP, at).await?;
+    let d: Declaration = serde_json::from_value(verified.payload)
+        .map_err(|e| bad("bad_document", format!("签名内容不是回避声明：{e}")))?;
+    if d.project_id != project_id || d.expert_id != caller.person.id {
+        return Err(bad("project_mismatch", "声明的项目或专家与请求不符"));
+    }
+    if d.statement != DECLARATION_TEXT {
+        return Err(bad("bad_statement", "声明文本与规定文本不一致"));
+    }
+    let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if d.decision == DeclarationDecision::Recuse && reason.map_or(0, |r| r.chars().count()) < 4 {
+        return Err(bad(
+            "reason_required",
+            "申请回避须写明理由（不少于 4 个字）",
+        ));
+    }
+    let env_json = envelope_json(&body.envelope)?;
+    let env_sha = sha256_hex(env_json.as_bytes());
+    let st = state.clone();
+    let expert = caller.person.id.clone();
+    let reason = reason.map(str::to_string);
+    let (status, receipt) = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            if let Some(existing) = ev::declaration(&tx, &project_id, &expert)? {
+                return if existing.envelope_sha256 == env_sha {
+                    Ok((StatusCode::OK, existing.receipt))
+                } else {
+                    Err(conflict(
+                        "already_declared",
+                        "您已就本项目作出声明，不能更改",
+                    ))
+                };
+            }
+            require_stage(&tx, &project_id, &[Stage::Evaluating])?;
+            let receipt = receipts::issue(
+                &st,
+                &Received {
+                    kind: "declaration",
+                    submission_id: &format!("{project_id}/declaration/{expert}"),
+                    project_id: &project_id,
+                    submitted_by: &expert,
+                    body: env_json.as_bytes(),
+                },
+                at,
+            )?;
+            ev::insert_declaration(
+                &tx,
+                &project_id,
+                &expert,
+                d.decision,
+                reason.as_deref(),
+                &env_json,
+                &env_sha,
+                &receipts::envelope_json(&receipt)?,
+                at,
+            )?;
+            tx.commit()?;
+            Ok((StatusCode::CREATED, receipt))
+        })
+        .await?;
+    Ok((status, Json(Accepted { receipt })))
+}
+
+/// A signed vote for the panel leader.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/leader/votes", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    request_body = SignedSubmission,
+    responses(
+        (status = 201, description = "已计票", body = Accepted),
+        (status = 200, description = "该票已计过", body = Accepted),
+        (status = 409, description = "已投过票 / 未声明 / 候选人无效", body = ErrorBody)))]
+pub async fn vote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+    ApiJson(body): ApiJson<SignedSubmission>,
+) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
+    caller.require_role(Role::Expert)?;
+    caller.require_documents(&state, &project_id).await?;
+    let at = now();
+    let verified = verify_by_caller(&state, &caller, &body.envelope, LEADER_VOTE_TYP, at).await?;
+    let v: LeaderVote = serde_json::from_value(verified.payload)
+        .map_err(|e| bad("bad_document", format!("签名内容不是组长推选票：{e}")))?;
+    if v.project_id != project_id || v.voter_id != caller.person.id {
+        return Err(bad("project_mismatch", "选票的项目或投票人与请求不符"));
+    }
+    let env_json = envelope_json(&body.envelope)?;
+    let env_sha = sha256_hex(env_json.as_bytes());
+    let st = state.clone();
+    let voter = caller.person.id.clone();
+    let (status, receipt) = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            if let Some((_, sha, receipt)) = ev::vote(&tx, &project_id, &voter)? {
+                return if sha == env_sha {
+                    Ok((StatusCode::OK, receipt))
+                } else {
+                    Err(conflict("already_voted", "您已投过票，不能更改"))
+                };
+            }
+            require_stage(&tx, &project_id, &[Stage::Evaluating])?;
+            let sitting = logic::sitting(&tx, &project_id)?;
+            let declared = ev::declaration(&tx, &project_id, &v.candidate_id)?
+                .is_some_and(|d| d.decision == DeclarationDecision::NoConflict);
+            if !sitting.iter().any(|p| p.id == v.candidate_id) || !declared {
+                return Err(conflict(
+                    "bad_candidate",
+                    "候选人须为已签署声明、未回避的本项目评标专家",
+                ));
+            }
+            let receipt = receipts::issue(
+                &st,
+                &Received {
+                    kind: "leader_vote",
+                    submission_id: &format!("{project_id}/leader-vote/{voter}"),
+                    project_id: &project_id,
+                    submitted_by: &voter,
+                    body: env_json.as_bytes(),
+                },
+                at,
+            )?;
+            ev::insert_vote(
+                &tx,
+                &project_id,
+                &voter,
+                &v.candidate_id,
+                &env_json,
+                &env_sha,
+                &receipts::envelope_json(&receipt)?,
+                at,
+            )?;
+            tx.commit()?;
+            Ok((StatusCode::CREATED, receipt))
+        })
+        .await?;
+    Ok((status, Json(Accepted { receipt })))
+}
+
+/// Submits one signed version of an expert's score sheet. The platform checks
+/// signature, role, assignment, declaration, stage, the rules version and
+/// every value against the rules. Idempotent on `submission_id`: the same id
+/// and body answer the same receipt; the same id with another body is a 409.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/sheets", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    request_body = SignedSubmission,
+    responses(
+        (status = 201, description = "已接收，附平台签名回执", body = Accepted),
+        (status = 200, description = "同一提交已接收过，返回原回执", body = Accepted),
+        (status = 400, description = "分值或内容不符合评标办法", body = ErrorBody),
+        (status = 409, description = "同一提交编号内容不同 / 版本冲突 / 阶段不符", body = ErrorBody)))]
+pub async fn submit_sheet(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+    ApiJson(body): ApiJson<SignedSubmission>,
+) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
+    caller.require_role(Role::Expert)?;
+    caller.require_documents(&state, &project_id).await?;
+    let at = now();
+    let env_json = envelope_json(&body.envelope)?;
+    let body_sha = sha256_hex(env_json.as_bytes());
+    // A retry of a stored submission answers its receipt before anything else
+    // (the session, the stage or the clock may have moved on since).
+    let sid_probe: Option<String> = serde_json::from_slice::<serde_json::Value>(
+        &base64_url(&body.envelope.payload).unwrap_or_default(),
+    )
+    .ok()
+    .and_then(|v| {
+        v.get("submission_id")
+            .and_then(|s| s.as_str())
+            .map(str::to_string)
+    });
+    if let Some(sid) = sid_probe {
+        let found = state
+            .db
+            .call(move |c| ev::sheet_by_submission(c, &sid))
+            .await?;
+        if let Some((_, stored)) = found {
+            return if stored.body_sha256 == body_sha && stored.expert_id == caller.person.id {
+                Ok((
+                    StatusCode::OK,
+                    Json(Accepted {
+                        receipt: stored.receipt,
+                    }),
+                ))
+            } else {
+                Err(conflict("conflict", "该提交编号已用于不同内容的评分表"))
+            };
+        }
+    }
+    let verified = verify_by_caller(&state, &caller, &body.envelope, SCORE_SHEET_TYP, at).await?;
+    let sheet: ScoreSheet = serde_json::from_value(verified.payload)
+        .map_err(|e| bad("bad_document", format!("签名内容不是评分表：{e}")))?;
+    if sheet.project_id != project_id
+        || sheet.expert_id != caller.person.id
+        || sheet.sheet.expert != caller.person.id
+    {
+        return Err(bad("project_mismatch", "评分表的项目或专家与请求不符"));
+    }
+    let st = state.clone();
+    let expert = caller.person.id.clone();
+    let (status, receipt) = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            // Re-check inside the transaction: a concurrent retry may have won.
+            if let Some((_, stored)) = ev::sheet_by_submission(&tx, &sheet.submission_id)? {
+                return if stored.body_sha256 == body_sha {
+                    Ok((StatusCode::OK, stored.receipt))
+                } else {
+                    Err(conflict("conflict", "该提交编号已用于不同内容的评分表"))
+                };
+            }
+            let (rules, rules_version, rules_sha) = rules_in_force(&tx, &project_id)?;
+            if sheet.rules_version != rules_version || sheet.rules_sha256 != rules_sha {
+                return Err(conflict(
+                    "rules_changed",
+                    format!("评分所依据的评标办法不是当前版本（第 {rules_version} 版）"),
+                ));
+            }
+            let latest = ev::latest_version(&tx, &project_id, &expert)?;
+            let expected = latest.map_or(1, |v| v + 1);
+            if sheet.version != expected {
+                return Err(conflict(
+                    "version_conflict",
+                    format!(
+                        "评分表版本应为第 {expected} 版，提交的是第 {} 版",
+                        sheet.version
+                    ),
+                ));
+            }
+            if let Some(prev) = latest {
+                // A new version needs a reopening, or is the reason round.
+                let reopened = ev::reopened(&tx, &project_id, &expert, prev)?;
+                let reasons = logic::reasons_required(&tx, &project_id, &expert)?;
+                if !reopened && reasons.is_empty() {
+                    return Err(conflict(
+                        "sheet_locked",
+                        "评分表已提交，修改须由工作人员办理评审回退",
+                    ));
+                }
+                require_stage(&tx, &project_id, &[Stage::Evaluating, Stage::Summary])?;
+            } else {
+                require_stage(&tx, &project_id, &[Stage::Evaluating])?;
+            }
+            let bidders = logic::bidder_ids(&tx, &project_id)?;
+            pingshen_rules::validate_sheet_for(&rules, &sheet.sheet, &bidders).map_err(|e| {
+                bad(
+                    "invalid_scores",
+                    format!(
+                        "评分不符合评标办法：{}",
+                        e.0.iter()
+                            .map(|d| format!("{}：{}", d.path, d.message_zh))
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    ),
+                )
+            })?;
+            let sheet_json = serde_json::to_string(&sheet.sheet)
+                .map_err(|e| PlatformError::Internal(e.to_string()))?;
+            let receipt = receipts::issue(
+                &st,
+                &Received {
+                    kind: "score_sheet",
+                    submission_id: &sheet.submission_id,
+                    project_id: &project_id,
+                    submitted_by: &expert,
+                    body: env_json.as_bytes(),
+                },
+                at,
+            )?;
+            ev::insert_sheet(
+                &tx,
+                &project_id,
+                &expert,
+                sheet.version,
+                &sheet.submission_id,
+                &body_sha,
+                &env_json,
+                &sheet_json,
+                rules_version,
+                &receipts::envelope_json(&receipt)?,
+                at,
+            )?;
+            tx.commit()?;
+            Ok((StatusCode::CREATED, receipt))
+        })
+        .await?;
+    Ok((status, Json(Accepted { receipt })))
+}
+
+fn base64_url(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .ok()
+}
+
+/// 评审回退: staff allow an expert to submit a corrected version, with a reason.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/sheets/{expert}/reopen", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号"), ("expert" = String, Path, description = "专家编号")),
+    request_body = Reopen,
+    responses(
+        (status = 200, description = "已回退，专家可提交新版本", body = PanelStatus),
+        (status = 409, description = "该专家尚无评分表 / 阶段不符", body = ErrorBody)))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((project_id, expert)): Path<(String, String)>,
+    ApiJson(body): ApiJson<Reopen>,
+) -> Result<Json<PanelStatus>, PlatformError> {
+    caller.require_role(Role::Staff)?;
+    if body.reason.trim().chars().count() < 4 {
+        return Err(bad(
+            "reason_required",
+            "评审回退须写明理由（不少于 4 个字）",
+        ));
+    }
+    let by = caller.person.id.clone();
+    let pid = project_id.clone();
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            require_stage(&tx, &pid, &[Stage::Evaluating, Stage::Summary])?;
+            let latest = ev::latest_version(&tx, &pid, &expert)?
+                .ok_or_else(|| conflict("no_sheet", "该专家尚未提交评分表"))?;
+            ev::insert_reopening(&tx, &pid, &expert, latest, body.reason.trim(), &by, now())?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    panel_status(&state, &caller, &project_id).await.map(Json)
+}
+
+/// Who sits on the panel, who declared, voted and submitted, and who leads.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/panel", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses((status = 200, description = "评标委员会状态", body = PanelStatus)))]
+pub async fn panel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Json<PanelStatus>, PlatformError> {
+    caller.require_project(&state, &project_id).await?;
+    panel_status(&state, &caller, &project_id).await.map(Json)
+}
+
+async fn panel_status(
+    state: &AppState,
+    caller: &Caller,
+    project_id: &str,
+) -> Result<PanelStatus, PlatformError> {
+    let pid = project_id.to_string();
+    let me = caller.person.id.clone();
+    state
+        .db
+        .call(move |c| {
+            let members = logic::panel(c, &pid)?;
+            let votes = ev::votes(c, &pid)?;
+            let mut out = Vec::new();
+            for p in members {
+                let declaration = ev::declaration(c, &pid, &p.id)?.map(|d| d.decision);
+                let sheet_version = ev::latest_version(c, &pid, &p.id)?;
+                let reasons_required = logic::reasons_required(c, &pid, &p.id)?;
+                let reopened = match sheet_version {
+                    Some(v) => ev::reopened(c, &pid, &p.id, v)?,
+                    None => false,
+                };
+                out.push(PanelMember {
+                    voted_for: votes
+                        .iter()
+                        .find(|(v, _)| v == &p.id)
+                        .map(|(_, c)| c.clone()),
+                    may_resubmit: reopened || !reasons_required.is_empty(),
+                    reasons_required,
+                    declaration,
+                    sheet_version,
+                    id: p.id,
+                    name: p.name,
+                    city: p.city,
+                });
+            }
+            let my_sheet = ev::latest_sheets(c, &pid)?
+                .into_iter()
+                .find(|s| s.expert_id == me)
+                .map(|s| s.envelope);
+            Ok(PanelStatus {
+                leader: logic::leader(c, &pid)?,
+                all_submitted: logic::all_submitted(c, &pid)?,
+                project_id: pid,
+                members: out,
+                my_sheet,
+            })
+        })
+        .await
+}
+
+/// The panel summary for the leader (and staff): every expert's score per
+/// bidder and factor, aggregates, flags and the ranking with its trace.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/summary", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses(
+        (status = 200, description = "汇总结果", body = PanelSummary),
+        (status = 403, description = "仅限评标组长与工作人员", body = ErrorBody),
+        (status = 409, description = "尚有专家未提交", body = ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Json<PanelSummary>, PlatformError> {
+    caller.require_project(&state, &project_id).await?;
+    let pid = project_id.clone();
+    let me = caller.person.clone();
+    let summary = state
+        .db
+        .call(move |c| {
+            if me.role != Role::Staff && logic::leader(c, &pid)?.as_deref() != Some(me.id.as_str())
+            {
+                return Err(PlatformError::forbidden(
+                    "not_leader",
+                    "汇总结果仅限评标组长与工作人员查看",
+                ));
+            }
+            if !logic::all_submitted(c, &pid)? {
+                return Err(conflict("panel_incomplete", "尚有专家未提交评分表"));
+            }
+            let (result, sheets, rules_version) = logic::aggregate(c, &pid)?;
+            Ok(PanelSummary {
+                project_id: pid,
+                rules_version,
+                sheets,
+                result,
+            })
+        })
+        .await?;
+    Ok(Json(summary))
+}
