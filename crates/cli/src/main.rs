@@ -7,6 +7,7 @@ mod cmd_doc;
 mod cmd_pki;
 mod cmd_rules;
 mod cmd_screen;
+mod cmd_witness;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -25,12 +25,17 @@ impl Inspected {
     pub fn new(position: usize, env: &SignedEnvelope, verifier: &dyn EnvelopeVerifier) -> Self {
         let signature = verifier.verify(env, WITNESS_ENTRY_TYP);
         let entry = signature.as_ref().ok().map(|v| parse_entry(&v.payload));
+        // A verified entry names itself; only a damaged one needs a guess.
+        let hint = match &entry {
+            Some(Ok(_)) => None,
+            _ => decode_unverified(env).ok(),
+        };
         Inspected {
             position,
             hash: entry_hash(env).ok(),
             signature,
             entry,
-            hint: decode_unverified(env).ok(),
+            hint,
         }
     }
 

@@ -155,6 +155,15 @@ impl Fault {
         self.kind.code()
     }
 
+    /// A fault found outside this crate (e.g. the trust store would not load).
+    pub fn new(kind: FaultKind, entry: Option<EntryRef>, message: impl Into<String>) -> Self {
+        Fault {
+            kind,
+            entry,
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn about(kind: FaultKind, entry: EntryRef, what: impl AsRef<str>) -> Self {
         let message = format!("{}：{}", entry.describe(), what.as_ref());
         Fault {
