@@ -6,7 +6,10 @@
 //! `pingshen-pki` (verification), never through the webview.
 
 mod error;
+pub mod evaluation;
+pub mod outbox;
 mod platform_identity;
+pub mod sheet;
 pub mod sync;
 
 pub use error::AppError;

@@ -256,3 +256,20 @@ pub(crate) fn encode_segment(s: &str) -> String {
         .collect::<String>()
         .replace('+', "%20")
 }
+
+impl PlatformClient {
+    /// POSTs a signed envelope (as `{"envelope": …}`) to an API path such as
+    /// `projects/P/sheets`: how the outbox sends whatever it holds.
+    pub async fn post_signed<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        envelope: SignedEnvelope,
+    ) -> Result<T, ClientError> {
+        self.send(
+            Method::POST,
+            endpoint,
+            Some(&pingshen_api::SignedSubmission { envelope }),
+        )
+        .await
+    }
+}

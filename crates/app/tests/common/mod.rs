@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 pub const DEMO: &str = "JA-2026-0117";
 
+#[allow(dead_code)]
 pub struct World {
     pub platform: RunningPlatform,
     pub ctx: SyncContext,
@@ -59,6 +60,7 @@ pub async fn world(person: &str) -> World {
 
 /// The `pingshen` CLI binary doubles as the PDF worker (it calls
 /// `pingshen_docs::worker::run_if_requested`).
+#[allow(dead_code)]
 pub fn extractor() -> Arc<pingshen_docs::Extractor> {
     let exe = std::env::current_exe().unwrap();
     let cli = exe.parent().unwrap().parent().unwrap().join("pingshen");
