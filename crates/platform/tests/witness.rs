@@ -354,3 +354,85 @@ fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_elected_panel_leader_reads_the_log_other_experts_do_not() {
+    use pingshen_api::{
+        Declaration, DeclarationDecision, LeaderVote, DECLARATION_TEXT, DECLARATION_TYP,
+        LEADER_VOTE_TYP,
+    };
+    use pingshen_client::sign_document;
+    let dir = tempfile::tempdir().unwrap();
+    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let w001 = signer(&platform, WITNESS);
+    let witness = client(&platform, &w001).await;
+    witness
+        .sync_witness_entries(DEMO, envelopes(&chain(&w001, None, 2)))
+        .await
+        .unwrap();
+
+    let mut experts = Vec::new();
+    for id in ["E001", "E002", "E003", "E004", "E005"] {
+        let s = signer(&platform, id);
+        let c = client(&platform, &s).await;
+        experts.push((id, s, c));
+    }
+    // Before a leader is elected, no expert reads the log.
+    assert_eq!(
+        experts[1]
+            .2
+            .witness_log(DEMO, None)
+            .await
+            .unwrap_err()
+            .code(),
+        "wrong_role"
+    );
+    // Everyone declares, then votes for E002.
+    for (id, s, c) in &experts {
+        let declaration = Declaration {
+            project_id: DEMO.into(),
+            expert_id: id.to_string(),
+            statement: DECLARATION_TEXT.into(),
+            decision: DeclarationDecision::NoConflict,
+            reason: None,
+        };
+        c.declare(
+            DEMO,
+            sign_document(s, DECLARATION_TYP, &declaration).unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+    for (id, s, c) in &experts {
+        let vote = LeaderVote {
+            project_id: DEMO.into(),
+            voter_id: id.to_string(),
+            candidate_id: "E002".into(),
+        };
+        c.vote_leader(DEMO, sign_document(s, LEADER_VOTE_TYP, &vote).unwrap())
+            .await
+            .unwrap();
+    }
+    let leader = &experts[1].2;
+    assert_eq!(
+        leader.witness_log(DEMO, None).await.unwrap().entries.len(),
+        2
+    );
+    let export = leader.witness_export(DEMO, None).await.unwrap();
+    assert_eq!(
+        verify_export(&export, &verifier(&platform))
+            .unwrap()
+            .entries,
+        2
+    );
+    assert_eq!(
+        experts[0]
+            .2
+            .witness_log(DEMO, None)
+            .await
+            .unwrap_err()
+            .code(),
+        "wrong_role"
+    );
+    platform.stop().await;
+}

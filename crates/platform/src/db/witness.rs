@@ -224,14 +224,13 @@ pub fn assigned_witnesses(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Hook for the evaluation work: whether `person_id` is the panel leader
-/// (评标组长) of `project_id`, who may read the project's witness logs.
-/// Panel leaders are not elected on the platform yet, so nobody is one;
-/// the evaluation work replaces this body.
+/// Whether `person_id` is the panel leader (评标组长) of `project_id`, who
+/// may read the project's witness logs: the leader the panel elected
+/// (`crate::evaluation::leader`).
 pub fn is_panel_leader(
-    _conn: &Connection,
-    _project_id: &str,
-    _person_id: &str,
+    conn: &Connection,
+    project_id: &str,
+    person_id: &str,
 ) -> Result<bool, PlatformError> {
-    Ok(false)
+    Ok(crate::evaluation::leader(conn, project_id)?.as_deref() == Some(person_id))
 }
