@@ -49,7 +49,7 @@ impl PlatformClient {
         entries: &[SignedEnvelope],
     ) -> Result<Vec<WitnessEntryReceipt>, ClientError> {
         let mut receipts = Vec::with_capacity(entries.len());
-        for batch in entries.chunks(WITNESS_MAX_BATCH) {
+        for batch in batches(entries) {
             let answer = self.sync_witness_entries(project, batch.to_vec()).await?;
             receipts.extend(answer.receipts);
         }
@@ -77,10 +77,62 @@ impl PlatformClient {
     }
 }
 
+/// Keeps each request well under the platform's 2 MB body limit: entries
+/// with long texts are large (10 000 characters are ~40 KB in base64).
+const MAX_BATCH_BYTES: usize = 1_000_000;
+
+/// Consecutive slices of at most [`WITNESS_MAX_BATCH`] entries and about
+/// [`MAX_BATCH_BYTES`] (a single larger entry goes alone).
+fn batches(entries: &[SignedEnvelope]) -> Vec<&[SignedEnvelope]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        let size = e.protected.len() + e.payload.len() + e.signature.len() + 48;
+        if i > start && (i - start == WITNESS_MAX_BATCH || bytes + size > MAX_BATCH_BYTES) {
+            out.push(&entries[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < entries.len() {
+        out.push(&entries[start..]);
+    }
+    out
+}
+
 fn witness_path(project: &str, leaf: &str, witness: Option<&str>) -> String {
     let mut path = format!("projects/{}/witness/{leaf}", encode_segment(project));
     if let Some(w) = witness {
         path.push_str(&format!("?witness={}", encode_segment(w)));
     }
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(payload_len: usize) -> SignedEnvelope {
+        SignedEnvelope {
+            protected: "h".into(),
+            payload: "p".repeat(payload_len),
+            signature: "s".into(),
+        }
+    }
+
+    #[test]
+    fn batches_respect_count_and_size_and_keep_order() {
+        let small: Vec<_> = (0..450).map(|_| env(10)).collect();
+        let sizes: Vec<usize> = batches(&small).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [200, 200, 50]);
+
+        let big: Vec<_> = (0..5).map(|_| env(400_000)).collect();
+        let sizes: Vec<usize> = batches(&big).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [2, 2, 1]);
+
+        let huge = vec![env(3_000_000), env(10)];
+        let sizes: Vec<usize> = batches(&huge).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [1, 1]);
+        assert!(batches(&[]).is_empty());
+    }
 }
