@@ -164,6 +164,9 @@ fn covered(text: &[char], mut spans: Vec<(u32, u32)>) -> (u32, u32) {
     let (mut all, mut sig, mut reach) = (0u32, 0u32, 0u32);
     for (start, end) in spans {
         let from = start.max(reach);
+        if (from as usize) >= text.len() {
+            break;
+        }
         if end > from {
             let slice = &text[from as usize..(end as usize).min(text.len())];
             all += slice.len() as u32;

@@ -46,7 +46,7 @@ pub fn line_around(chars: &[char], start: usize, end: usize, reach: usize) -> St
         .map(|i| end + i)
         .unwrap_or(chars.len())
         .min(end + reach);
-    chars[from..to].iter().collect()
+    chars[from.min(to)..to].iter().collect()
 }
 
 /// Locates compared characters `[start, end)` (`end > start`) of `doc`,
@@ -54,7 +54,7 @@ pub fn line_around(chars: &[char], start: usize, end: usize, reach: usize) -> St
 pub fn locate(doc: &NormDoc, pages: &[Page], start: u32, end: u32) -> Located {
     let (first, first_chars, from) = source_offset(doc, pages, start);
     let (last, last_chars, to) = source_offset(doc, pages, end.saturating_sub(1).max(start));
-    let to = to + 1;
+    let to = (to + 1).max(from);
     let (from, to) = (from as usize, to as usize);
     let text = if first == last {
         first_chars[from.min(first_chars.len())..to.min(first_chars.len())]
