@@ -54,7 +54,12 @@ pub fn line_around(chars: &[char], start: usize, end: usize, reach: usize) -> St
 pub fn locate(doc: &NormDoc, pages: &[Page], start: u32, end: u32) -> Located {
     let (first, first_chars, from) = source_offset(doc, pages, start);
     let (last, last_chars, to) = source_offset(doc, pages, end.saturating_sub(1).max(start));
-    let to = (to + 1).max(from);
+    // On one page the end never precedes the start.
+    let to = if first == last {
+        (to + 1).max(from)
+    } else {
+        to + 1
+    };
     let (from, to) = (from as usize, to as usize);
     let text = if first == last {
         first_chars[from.min(first_chars.len())..to.min(first_chars.len())]
