@@ -12,6 +12,23 @@ fn main() {
             "logout",
             "list_projects",
             "get_project",
+            "get_rules",
+            "publish_rules",
+            "start_evaluation",
+            "workspace",
+            "declare",
+            "vote_leader",
+            "send_now",
+            "sync_project",
+            "search_documents",
+            "locate_factor",
+            "save_cell",
+            "submit_sheet",
+            "begin_revision",
+            "list_notes",
+            "add_note",
+            "delete_note",
+            "panel_summary",
         ]));
     if let Err(e) = tauri_build::try_build(attrs.config_path("../tauri.conf.json")) {
         panic!("tauri build failed: {e:#}");

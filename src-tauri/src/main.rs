@@ -4,8 +4,10 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod doc_protocol;
 mod error;
 mod identity;
+mod sender;
 mod settings;
 mod state;
 
@@ -32,6 +34,15 @@ fn main() {
     };
     let result = tauri::Builder::default()
         .manage(state)
+        .register_asynchronous_uri_scheme_protocol(
+            doc_protocol::SCHEME,
+            |ctx, request, responder| {
+                let app = ctx.app_handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    responder.respond(doc_protocol::serve(app, request).await);
+                });
+            },
+        )
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::platform_health,
@@ -42,6 +53,23 @@ fn main() {
             commands::auth::logout,
             commands::projects::list_projects,
             commands::projects::get_project,
+            commands::staff::get_rules,
+            commands::staff::publish_rules,
+            commands::staff::start_evaluation,
+            commands::expert::workspace,
+            commands::expert::declare,
+            commands::expert::vote_leader,
+            commands::expert::send_now,
+            commands::expert::sync_project,
+            commands::expert::search_documents,
+            commands::expert::locate_factor,
+            commands::expert::save_cell,
+            commands::expert::submit_sheet,
+            commands::expert::begin_revision,
+            commands::expert::list_notes,
+            commands::expert::add_note,
+            commands::expert::delete_note,
+            commands::expert::panel_summary,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -13,6 +13,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Folder the login screen lists .p12/.pfx files from.
     pub cert_dir: PathBuf,
+    /// Recognised CAs (CA互认): `trust/*.pem` and `crl/*.crl` below this folder
+    /// (or PEM files directly in it). Verifies the platform's manifests and
+    /// receipts, offline too.
+    pub trust_dir: PathBuf,
     pub pkcs11_module: String,
     pub idle_lock_minutes: u32,
 }
@@ -27,6 +31,7 @@ impl Settings {
         let mut platform_url = None;
         let mut data_dir = None;
         let mut cert_dir = None;
+        let mut trust_dir = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (key, inline) = match arg.split_once('=') {
@@ -43,6 +48,7 @@ impl Settings {
                 "--platform-url" => platform_url = Some(value()?),
                 "--data-dir" => data_dir = Some(PathBuf::from(value()?)),
                 "--cert-dir" => cert_dir = Some(PathBuf::from(value()?)),
+                "--trust-dir" => trust_dir = Some(PathBuf::from(value()?)),
                 // WebKit and the test driver may pass their own switches.
                 other if other.starts_with("--") => {}
                 other => return Err(format!("无法识别的参数：{other}")),
@@ -58,6 +64,9 @@ impl Settings {
         let cert_dir = cert_dir
             .or_else(|| env("PINGSHEN_CERT_DIR").map(PathBuf::from))
             .unwrap_or_else(|| data_dir.join("certs"));
+        let trust_dir = trust_dir
+            .or_else(|| env("PINGSHEN_TRUST_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| data_dir.join("trust"));
         let pkcs11_module =
             env("PINGSHEN_PKCS11_MODULE").unwrap_or_else(|| DEFAULT_PKCS11_MODULE.to_string());
         let idle_lock_minutes =
@@ -71,6 +80,7 @@ impl Settings {
             platform_url,
             data_dir,
             cert_dir,
+            trust_dir,
             pkcs11_module,
             idle_lock_minutes,
         })

@@ -3,25 +3,40 @@
 use crate::error::from_client;
 use crate::settings::Settings;
 use pingshen_api::ipc::AppError;
-use pingshen_api::Session;
+use pingshen_api::{Person, Session};
 use pingshen_client::{ClientError, PlatformClient};
-use pingshen_pki::Signer;
+use pingshen_pki::{Signer, TrustStore};
+use pingshen_store::Store;
+use std::sync::Arc;
 use tokio::sync::Mutex;
 
 /// The logged-in person: their key (kept open so signing needs no second
-/// PIN entry until the app locks) and, when online, the platform session.
+/// PIN entry until the app locks), their encrypted local store, and, when
+/// online, the platform session.
+/// The open key, shared with blocking tasks that sign.
+pub type SharedSigner = Arc<std::sync::Mutex<Box<dyn Signer>>>;
+
 pub struct Active {
-    pub signer: Box<dyn Signer>,
+    pub signer: SharedSigner,
+    pub person: Person,
+    pub store: Arc<std::sync::Mutex<Store>>,
     pub session: Option<Session>,
     /// A client carrying the session token (anonymous when offline).
     pub client: PlatformClient,
+    /// The platform's id, learnt when online; manifests must name it.
+    pub platform_id: Option<String>,
 }
 
 pub struct DesktopState {
     pub settings: Settings,
     /// Anonymous client for health checks and logging in.
     pub anonymous: PlatformClient,
+    pub trust: Arc<TrustStore>,
     pub active: Mutex<Option<Active>>,
+    /// Wakes the outbox sender (e.g. right after a submission).
+    pub send_now: tokio::sync::Notify,
+    /// Bumped at every login, so an older sender task knows to stop.
+    pub login_epoch: std::sync::atomic::AtomicU64,
 }
 
 impl DesktopState {
@@ -34,10 +49,14 @@ impl DesktopState {
         })?;
         let anonymous =
             PlatformClient::new(&settings.platform_url).map_err(crate::error::from_client)?;
+        let trust = load_trust(&settings.trust_dir);
         Ok(Self {
             settings,
             anonymous,
+            trust: Arc::new(trust),
             active: Mutex::new(None),
+            send_now: tokio::sync::Notify::new(),
+            login_epoch: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -45,7 +64,36 @@ impl DesktopState {
     pub async fn client(&self) -> Result<PlatformClient, AppError> {
         match &*self.active.lock().await {
             Some(a) => Ok(a.client.clone()),
-            None => Err(AppError::new("not_logged_in", "请先使用数字证书登录")),
+            None => Err(not_logged_in()),
+        }
+    }
+
+    /// Signs `doc` as an envelope of type `typ` with the open key, on a
+    /// blocking thread (a token may be slow). Returns it with the signer's
+    /// person id.
+    pub async fn sign<T: serde::Serialize + Send + 'static>(
+        &self,
+        typ: &'static str,
+        doc: T,
+    ) -> Result<(pingshen_api::SignedEnvelope, String), AppError> {
+        let (signer, person) = match &*self.active.lock().await {
+            Some(a) => (a.signer.clone(), a.person.id.clone()),
+            None => return Err(not_logged_in()),
+        };
+        let envelope = tokio::task::spawn_blocking(move || {
+            let key = crate::commands::auth::lock_key(&signer)?;
+            pingshen_client::sign_document(key.as_ref(), typ, &doc).map_err(from_client)
+        })
+        .await
+        .map_err(crate::error::from_join)??;
+        Ok((envelope, person))
+    }
+
+    /// The logged-in person's store and id.
+    pub async fn store(&self) -> Result<(Arc<std::sync::Mutex<Store>>, Person, bool), AppError> {
+        match &*self.active.lock().await {
+            Some(a) => Ok((a.store.clone(), a.person.clone(), a.session.is_some())),
+            None => Err(not_logged_in()),
         }
     }
 
@@ -58,7 +106,7 @@ impl DesktopState {
         Fut: std::future::Future<Output = Result<T, ClientError>>,
     {
         match f(self.client().await?).await {
-            Err(e) if e.code() == "session_expired" => {
+            Err(e) if e.code() == "session_expired" || e.code() == "unauthenticated" => {
                 self.renew_session().await?;
                 f(self.client().await?).await.map_err(from_client)
             }
@@ -66,22 +114,38 @@ impl DesktopState {
         }
     }
 
-    async fn renew_session(&self) -> Result<(), AppError> {
+    /// Logs in to the platform again with the open key: after a session
+    /// expired, or when the platform comes back after an offline start.
+    pub async fn renew_session(&self) -> Result<(), AppError> {
         let mut guard = self.active.lock().await;
-        let active = guard
-            .take()
-            .ok_or_else(|| AppError::new("not_logged_in", "请先使用数字证书登录"))?;
-        match crate::commands::auth::online_login(self, active.signer).await {
-            Ok((signer, session)) => {
-                *guard = Some(Active {
-                    client: self.anonymous.with_session(&session),
-                    session: Some(session),
-                    signer,
-                });
-                Ok(())
-            }
-            // The key went with the failed attempt: the person logs in again.
-            Err(e) => Err(e),
-        }
+        let active = guard.as_mut().ok_or_else(not_logged_in)?;
+        let (session, platform_id) =
+            crate::commands::auth::online_login(self, active.signer.clone()).await?;
+        active.client = self.anonymous.with_session(&session);
+        active.session = Some(session);
+        active.platform_id = Some(platform_id);
+        Ok(())
     }
+}
+
+pub fn not_logged_in() -> AppError {
+    AppError::new("not_logged_in", "请先使用数字证书登录")
+}
+
+/// The recognised CAs. A missing folder gives an empty store: then nothing
+/// the platform signs can be verified, and the UI says so when it matters.
+fn load_trust(dir: &std::path::Path) -> TrustStore {
+    let loaded = if dir.join("trust").is_dir() {
+        pingshen_pki::demo::load_trust(dir)
+    } else {
+        TrustStore::from_dir(dir)
+    };
+    loaded.unwrap_or_else(|e| {
+        eprintln!(
+            "警告：无法加载信任证书目录 {}：{}",
+            dir.display(),
+            e.message_zh()
+        );
+        TrustStore::new()
+    })
 }

@@ -57,6 +57,43 @@ impl PlatformProcess {
         })
     }
 
+    /// The demo PKI folder (trust/, crl/, people/*.p12).
+    pub fn pki_dir(&self) -> PathBuf {
+        self.data_dir.join("pki")
+    }
+
+    /// A client logged in as a demo person (password `pingshen-demo`).
+    pub async fn client_as(&self, person: &str) -> anyhow::Result<pingshen_client::PlatformClient> {
+        use pingshen_pki::Signer;
+        let signer = pingshen_pki::Pkcs12Signer::from_file(
+            &self.pki_dir().join(format!("people/{person}.p12")),
+            "pingshen-demo",
+        )?;
+        let chain: Vec<Vec<u8>> = signer
+            .chain()
+            .iter()
+            .map(|c| c.to_der())
+            .collect::<Result<_, _>>()?;
+        let (client, _) = pingshen_client::PlatformClient::new(&self.url)?
+            .login(&chain, |c| pingshen_client::sign_challenge(&signer, c))
+            .await?;
+        Ok(client)
+    }
+
+    /// Signs `doc` as a demo person.
+    pub fn sign_as<T: serde::Serialize>(
+        &self,
+        person: &str,
+        typ: &str,
+        doc: &T,
+    ) -> anyhow::Result<pingshen_api::SignedEnvelope> {
+        let signer = pingshen_pki::Pkcs12Signer::from_file(
+            &self.pki_dir().join(format!("people/{person}.p12")),
+            "pingshen-demo",
+        )?;
+        Ok(pingshen_client::sign_document(&signer, typ, doc)?)
+    }
+
     /// Stops the platform (SIGTERM, graceful shutdown).
     pub fn stop(mut self) {
         self.process.terminate();

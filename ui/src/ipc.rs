@@ -83,3 +83,224 @@ pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
 pub async fn get_project(id: &str) -> Result<ProjectDetail, AppError> {
     call(cmd::GET_PROJECT, &IdArg { id }).await
 }
+
+// Staff: evaluation rules (评标办法).
+
+#[derive(Serialize)]
+struct PublishRulesArgs<'a> {
+    request: &'a pingshen_api::ipc::PublishRulesRequest,
+}
+
+/// The latest published rules of a project; `None` when none were published.
+pub async fn get_rules(id: &str) -> Result<Option<pingshen_api::ipc::RulesVersion>, AppError> {
+    call(cmd::GET_RULES, &IdArg { id }).await
+}
+
+pub async fn publish_rules(
+    request: &pingshen_api::ipc::PublishRulesRequest,
+) -> Result<pingshen_api::ipc::RulesVersion, AppError> {
+    call(cmd::PUBLISH_RULES, &PublishRulesArgs { request }).await
+}
+
+/// Starts the evaluation: the platform freezes the rules from then on.
+pub async fn start_evaluation(id: &str) -> Result<ProjectDetail, AppError> {
+    call(cmd::START_EVALUATION, &IdArg { id }).await
+}
+
+// ---------------------------------------------------------------- expert workspace
+
+use pingshen_api::ipc::{
+    expert_cmd, DraftCell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary,
+    Workspace,
+};
+use pingshen_api::PanelSummary;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], catch)]
+    async fn listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>)
+        -> Result<JsValue, JsValue>;
+}
+
+/// Listens to a shell event for the life of the page; `on` gets each payload.
+pub fn on_event<T: DeserializeOwned + 'static>(
+    name: &'static str,
+    mut on: impl FnMut(T) + 'static,
+) {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+        if let Ok(payload) = js_sys::Reflect::get(&ev, &JsValue::from_str("payload")) {
+            if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
+                on(value);
+            }
+        }
+    });
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = listen(name, &closure).await;
+        // The page lives as long as the window: keep the handler alive.
+        closure.forget();
+    });
+}
+
+pub fn on_sync_progress(on: impl FnMut(SyncProgressEvent) + 'static) {
+    on_event(expert_cmd::SYNC_EVENT, on);
+}
+
+#[derive(Serialize)]
+struct ProjectArg<'a> {
+    project: &'a str,
+}
+
+pub async fn workspace(project: &str) -> Result<Workspace, AppError> {
+    call(expert_cmd::WORKSPACE, &ProjectArg { project }).await
+}
+
+#[derive(Serialize)]
+struct DeclareArgs<'a> {
+    project: &'a str,
+    recuse: bool,
+    reason: Option<String>,
+}
+
+pub async fn declare(
+    project: &str,
+    recuse: bool,
+    reason: Option<String>,
+) -> Result<String, AppError> {
+    call(
+        expert_cmd::DECLARE,
+        &DeclareArgs {
+            project,
+            recuse,
+            reason,
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
+struct VoteArgs<'a> {
+    project: &'a str,
+    candidate: &'a str,
+}
+
+pub async fn vote_leader(project: &str, candidate: &str) -> Result<String, AppError> {
+    call(expert_cmd::VOTE_LEADER, &VoteArgs { project, candidate }).await
+}
+
+pub async fn send_now() -> Result<u64, AppError> {
+    call(expert_cmd::SEND_NOW, &NoArgs {}).await
+}
+
+pub async fn sync_project(project: &str) -> Result<SyncSummary, AppError> {
+    call(expert_cmd::SYNC_PROJECT, &ProjectArg { project }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchArgs<'a> {
+    project: &'a str,
+    text: &'a str,
+    bidder: Option<String>,
+    file_id: Option<String>,
+}
+
+pub async fn search(
+    project: &str,
+    text: &str,
+    bidder: Option<String>,
+    file_id: Option<String>,
+) -> Result<Vec<SearchHit>, AppError> {
+    call(
+        expert_cmd::SEARCH,
+        &SearchArgs {
+            project,
+            text,
+            bidder,
+            file_id,
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LocateArgs<'a> {
+    project: &'a str,
+    factor_name: &'a str,
+}
+
+pub async fn locate(project: &str, factor_name: &str) -> Result<Vec<LocateHit>, AppError> {
+    call(
+        expert_cmd::LOCATE,
+        &LocateArgs {
+            project,
+            factor_name,
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
+struct CellArgs<'a> {
+    project: &'a str,
+    cell: &'a DraftCell,
+}
+
+pub async fn save_cell(project: &str, cell: &DraftCell) -> Result<(), AppError> {
+    call(expert_cmd::SAVE_CELL, &CellArgs { project, cell }).await
+}
+
+pub async fn submit_sheet(project: &str) -> Result<String, AppError> {
+    call(expert_cmd::SUBMIT_SHEET, &ProjectArg { project }).await
+}
+
+pub async fn begin_revision(project: &str) -> Result<u32, AppError> {
+    call(expert_cmd::BEGIN_REVISION, &ProjectArg { project }).await
+}
+
+pub async fn list_notes(project: &str) -> Result<Vec<NoteInfo>, AppError> {
+    call(expert_cmd::LIST_NOTES, &ProjectArg { project }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NoteArgs<'a> {
+    project: &'a str,
+    file_id: &'a str,
+    page: u32,
+    kind: &'a str,
+    text: &'a str,
+}
+
+pub async fn add_note(
+    project: &str,
+    file_id: &str,
+    page: u32,
+    kind: &str,
+    text: &str,
+) -> Result<NoteInfo, AppError> {
+    call(
+        expert_cmd::ADD_NOTE,
+        &NoteArgs {
+            project,
+            file_id,
+            page,
+            kind,
+            text,
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
+struct IdArgNum {
+    id: i64,
+}
+
+pub async fn delete_note(id: i64) -> Result<(), AppError> {
+    call(expert_cmd::DELETE_NOTE, &IdArgNum { id }).await
+}
+
+pub async fn panel_summary(project: &str) -> Result<PanelSummary, AppError> {
+    call(expert_cmd::PANEL_SUMMARY, &ProjectArg { project }).await
+}

@@ -1,11 +1,13 @@
 //! Pingshen's UI: Leptos 0.8, client-side rendered, Simplified Chinese.
 
 mod app;
+mod confirm;
 mod expert;
 mod format;
 mod ipc;
 mod login;
 mod projects;
+mod rules_view;
 mod session;
 mod staff;
 mod status;

@@ -105,4 +105,186 @@ pub mod cmd {
     pub const LOGOUT: &str = "logout";
     pub const LIST_PROJECTS: &str = "list_projects";
     pub const GET_PROJECT: &str = "get_project";
+    pub const GET_RULES: &str = "get_rules";
+    pub const PUBLISH_RULES: &str = "publish_rules";
+    pub const START_EVALUATION: &str = "start_evaluation";
+}
+
+/// Arguments of `publish_rules`: the shell signs a [`crate::RulesDocument`]
+/// with the logged-in staff member's key and publishes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRulesRequest {
+    pub project_id: String,
+    pub rules_toml: String,
+    /// The published version the edit started from; `None` when none was.
+    pub based_on_version: Option<u32>,
+}
+
+/// One published version of a project's rules, as the desktop shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesVersion {
+    pub project_id: String,
+    pub version: u32,
+    pub rules_toml: String,
+    /// SHA-256 (hex) of `rules_toml`.
+    pub sha256: String,
+    pub published_by: String,
+    pub published_by_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    /// `received_at` of the platform's signed receipt, when it could be read.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub receipt_received_at: Option<OffsetDateTime>,
+}
+
+// ---------------------------------------------------------------- expert workspace
+
+/// One autosaved cell of the expert's sheet (see `pingshen_app::sheet`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftCell {
+    /// `preliminary`, `factor` or `deviation`.
+    pub kind: String,
+    pub bidder: String,
+    pub item: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// A project document and the state of its local, encrypted copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    pub file_id: String,
+    pub bidder_id: Option<String>,
+    /// `tender`, `bid`, `clarification`.
+    pub kind: String,
+    pub name: String,
+    pub size: u64,
+    /// `missing`, `partial`, `verified`, `failed`.
+    pub state: String,
+    pub pages: Option<u32>,
+}
+
+/// A signed submission and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    pub submission_id: String,
+    /// `declaration`, `leader_vote`, `score_sheet`, …
+    pub kind: String,
+    pub delivered: bool,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// The platform's receipt time, once delivered and verified.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub received_at: Option<OffsetDateTime>,
+}
+
+/// The rules in force for a project, as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesInfo {
+    pub version: u32,
+    pub sha256: String,
+    pub toml: String,
+    pub published_by_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+}
+
+/// Everything the expert's project page shows, from the platform when it is
+/// reachable and from the local store otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// The logged-in expert's id.
+    pub me: String,
+    pub project: crate::ProjectDetail,
+    pub rules: Option<RulesInfo>,
+    /// `None` offline.
+    pub panel: Option<crate::PanelStatus>,
+    /// The expert's own declaration (from the platform, or queued locally).
+    pub declaration: Option<crate::DeclarationDecision>,
+    pub documents: Vec<DocumentInfo>,
+    pub sheet_version: u32,
+    pub sheet_editable: bool,
+    pub cells: Vec<DraftCell>,
+    pub outbox: Vec<OutboxItem>,
+    pub online: bool,
+}
+
+/// Progress of a project sync, sent as the `sync-progress` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgressEvent {
+    pub project: String,
+    /// `manifest`, `downloading`, `indexing`, `done`.
+    pub phase: String,
+    pub files_total: usize,
+    pub files_done: usize,
+    pub bytes_total: u64,
+    pub bytes_done: u64,
+    pub current: Option<String>,
+}
+
+/// What a finished sync reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncSummary {
+    pub files: usize,
+    pub verified: usize,
+    pub indexed: usize,
+    /// (file name, Chinese reason) of files that could not be made available.
+    pub failed: Vec<(String, String)>,
+}
+
+/// A search hit in a project's documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub file_id: String,
+    pub bidder_id: Option<String>,
+    pub page: u32,
+    pub snippet: String,
+    /// Byte ranges of the match inside `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// A note or bookmark on a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteInfo {
+    pub id: i64,
+    pub file_id: String,
+    pub page: u32,
+    /// `note` or `bookmark`.
+    pub kind: String,
+    pub text: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// Where a bidder addresses an evaluation factor: outline entries and search hits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocateHit {
+    pub bidder_id: Option<String>,
+    pub file_id: String,
+    pub page: u32,
+    /// `outline` or `search`.
+    pub source: String,
+    pub title: String,
+}
+
+/// Names of the expert workspace's commands.
+pub mod expert_cmd {
+    pub const WORKSPACE: &str = "workspace";
+    pub const DECLARE: &str = "declare";
+    pub const VOTE_LEADER: &str = "vote_leader";
+    pub const SYNC_PROJECT: &str = "sync_project";
+    pub const SEARCH: &str = "search_documents";
+    pub const LOCATE: &str = "locate_factor";
+    pub const SAVE_CELL: &str = "save_cell";
+    pub const SUBMIT_SHEET: &str = "submit_sheet";
+    pub const BEGIN_REVISION: &str = "begin_revision";
+    pub const SEND_NOW: &str = "send_now";
+    pub const LIST_NOTES: &str = "list_notes";
+    pub const ADD_NOTE: &str = "add_note";
+    pub const DELETE_NOTE: &str = "delete_note";
+    pub const PANEL_SUMMARY: &str = "panel_summary";
+    /// Event carrying [`super::SyncProgressEvent`].
+    pub const SYNC_EVENT: &str = "sync-progress";
 }

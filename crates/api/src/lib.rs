@@ -13,6 +13,7 @@ mod evaluation;
 mod health;
 pub mod ipc;
 mod project;
+mod range;
 mod receipt;
 mod rules;
 mod witness;
@@ -30,8 +31,9 @@ pub use evaluation::{
 };
 pub use health::Health;
 pub use project::{
-    Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage, StageChange,
+    Assignment, Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage, StageChange,
 };
+pub use range::parse_range;
 pub use receipt::{Receipt, RECEIPT_PURPOSE, RECEIPT_TYP};
 pub use rules::{PublishRules, PublishedRules, RulesDocument, RULES_TYP};
 pub use witness::*;

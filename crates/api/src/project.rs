@@ -77,6 +77,10 @@ pub struct ProjectDetail {
     #[serde(flatten)]
     pub summary: ProjectSummary,
     pub bidders: Vec<Bidder>,
+    /// 下浮系数 K drawn at opening, once drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub k: Option<Decimal>,
 }
 
 /// Body of `POST /api/v1/projects`: staff register a project after opening.
@@ -115,4 +119,13 @@ pub struct NewBidder {
 #[serde(deny_unknown_fields)]
 pub struct StageChange {
     pub stage: Stage,
+}
+
+/// Body of `POST /api/v1/projects/{id}/assignments`: staff assign a drawn
+/// expert or a witness to a project (抽取结果登记).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub person_id: String,
 }

@@ -6,7 +6,6 @@
 //! dies in between, [`reconcile`] finishes the job on the next start.
 
 use crate::outbox::enqueue;
-use crate::sheet::{build_sheet, Cell};
 use crate::AppError;
 use pingshen_api::{
     Declaration, DeclarationDecision, LeaderVote, ScoreSheet, DECLARATION_TEXT, DECLARATION_TYP,
@@ -14,6 +13,7 @@ use pingshen_api::{
 };
 use pingshen_client::sign_document;
 use pingshen_pki::Signer;
+use pingshen_rules::cells::{build_sheet, Cell};
 use pingshen_rules::Rules;
 use pingshen_store::{DraftInput, SheetState, Store};
 

@@ -9,8 +9,8 @@ mod error;
 pub mod evaluation;
 pub mod outbox;
 mod platform_identity;
-pub mod sheet;
 pub mod sync;
+pub mod workspace;
 
 pub use error::AppError;
 pub use platform_identity::verify_platform_document;

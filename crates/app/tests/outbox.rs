@@ -7,8 +7,8 @@ mod common;
 use common::{world, DEMO};
 use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::outbox;
-use pingshen_app::sheet::{Cell, FACTOR, PRELIMINARY};
 use pingshen_platform::RunningPlatform;
+use pingshen_rules::cells::{Cell, FACTOR, PRELIMINARY};
 use pingshen_rules::{FactorKind, Rules};
 
 fn fill(store: &pingshen_store::Store, rules: &Rules, bidders: &[String], plan_points: &str) {

@@ -279,11 +279,7 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<u8> {
         std::fs::read(&a.input).with_context(|| format!("reading {}", a.input.display()))?;
     // An exported witness log is verified as a whole (见证记录).
     if crate::cmd_witness::is_witness_export(&bytes) {
-        return crate::cmd_witness::verify_export_file(
-            &bytes,
-            load_trust(&a.trust),
-            at(&a.trust),
-        );
+        return crate::cmd_witness::verify_export_file(&bytes, load_trust(&a.trust), at(&a.trust));
     }
     let outcome = (|| {
         let store = load_trust(&a.trust)?;

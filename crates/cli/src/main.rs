@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "pingshen", version, about = "Pingshen 评审 command line: certificates, signatures, rules, documents, screens")]
+#[command(
+    name = "pingshen",
+    version,
+    about = "Pingshen 评审 command line: certificates, signatures, rules, documents, screens"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -153,6 +153,23 @@ impl PlatformClient {
         self.send(Method::POST, "projects", Some(new)).await
     }
 
+    /// Staff: assign a drawn expert or a witness to a project.
+    pub async fn assign(
+        &self,
+        project: &str,
+        person_id: &str,
+    ) -> Result<ProjectDetail, ClientError> {
+        let path = format!("projects/{}/assignments", encode_segment(project));
+        self.send(
+            Method::POST,
+            &path,
+            Some(&pingshen_api::Assignment {
+                person_id: person_id.to_string(),
+            }),
+        )
+        .await
+    }
+
     pub async fn change_stage(
         &self,
         project: &str,

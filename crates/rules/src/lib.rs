@@ -28,4 +28,5 @@ pub use panel::*;
 pub use price::*;
 /// Re-exported so callers name the same decimal type without a direct dependency.
 pub use rust_decimal::Decimal;
+pub use sheet::cells;
 pub use sheet::*;

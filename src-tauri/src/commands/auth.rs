@@ -1,22 +1,29 @@
-//! Login with the person's certificate, lock and logout.
+//! Login with the person's certificate (online, or offline by proving
+//! possession of the key to the local store), lock and logout.
 
 use crate::error::{from_client, from_join};
 use crate::identity;
-use crate::state::{Active, DesktopState};
+use crate::sender;
+use crate::state::{Active, DesktopState, SharedSigner};
 use pingshen_api::ipc::{AppError, IdentityFile, LoginRequest, LoginState};
-use pingshen_api::Session;
+use pingshen_api::{CertSummary, Person, Role, Session};
 use pingshen_client::sign_challenge;
 use pingshen_pki::{Signer, Zeroizing};
+use pingshen_store::{PersonInfo, Vault};
+use std::sync::Arc;
 
 #[tauri::command]
 pub fn list_identity_files(state: tauri::State<'_, DesktopState>) -> Vec<IdentityFile> {
     identity::list_files(&state.settings.cert_dir)
 }
 
-/// Opens the key with the PIN, then logs in to the platform by signing its
-/// challenge.
+/// Opens the key with the PIN, logs in to the platform by signing its
+/// challenge and opens the person's encrypted store. When the platform
+/// cannot be reached, someone who worked here before unlocks the store by
+/// proving possession of the key, and works offline.
 #[tauri::command]
 pub async fn login(
+    app: tauri::AppHandle,
     state: tauri::State<'_, DesktopState>,
     mut request: LoginRequest,
 ) -> Result<LoginState, AppError> {
@@ -25,50 +32,143 @@ pub async fn login(
         return Err(AppError::new("pin_required", "请输入证书密码或 PIN 码"));
     }
     let source = request.source.clone();
-    let signer = tokio::task::spawn_blocking(move || identity::open(&source, pin))
-        .await
-        .map_err(from_join)??;
-    let (signer, session) = online_login(&state, signer).await?;
-    let client = state.anonymous.with_session(&session);
+    let signer: SharedSigner = Arc::new(std::sync::Mutex::new(
+        tokio::task::spawn_blocking(move || identity::open(&source, pin))
+            .await
+            .map_err(from_join)??,
+    ));
+    let online = online_login(&state, signer.clone()).await;
+    let vault = Vault::new(state.settings.data_dir.join("vault"));
+    let (store, person, session, platform_id) = match online {
+        Ok((session, platform_id)) => {
+            let store = open_store(vault, signer.clone()).await?;
+            let mut store = store;
+            store
+                .set_person(PersonInfo {
+                    id: Some(session.person.id.clone()),
+                    name: Some(session.person.name.clone()),
+                    role: Some(session.person.role.as_str().to_string()),
+                })
+                .map_err(|e| AppError::new(e.code(), e.message_zh()))?;
+            let person = session.person.clone();
+            (store, person, Some(session), Some(platform_id))
+        }
+        Err(e) if e.code == "platform_unreachable" || e.code == "platform_timeout" => {
+            let fingerprint = {
+                let key = lock_key(&signer)?;
+                pingshen_pki::cert::fingerprint_sha256(key.certificate())
+                    .map_err(crate::error::from_pki)?
+            };
+            let known = vault
+                .profiles()
+                .map_err(|e| AppError::new(e.code(), e.message_zh()))?
+                .into_iter()
+                .any(|p| p.fingerprint == fingerprint);
+            if !known {
+                return Err(AppError::new(
+                    "offline_first_login",
+                    "无法连接评标平台，且本机没有该证书的离线数据：首次登录须联网",
+                ));
+            }
+            let store = open_store(vault, signer.clone()).await?;
+            let person = person_of(&store).ok_or_else(|| {
+                AppError::new("offline_first_login", "本机离线数据不完整，请联网登录一次")
+            })?;
+            (store, person, None, None)
+        }
+        Err(e) => return Err(e),
+    };
+    let certificate = cert_summary(lock_key(&signer)?.as_ref())?;
     let login_state = LoginState {
-        person: session.person.clone(),
-        certificate: session.certificate.clone(),
-        online: true,
-        session_expires_at: Some(session.expires_at),
+        person: person.clone(),
+        certificate,
+        online: session.is_some(),
+        session_expires_at: session.as_ref().map(|s| s.expires_at),
         idle_lock_minutes: state.settings.idle_lock_minutes,
+    };
+    let client = match &session {
+        Some(s) => state.anonymous.with_session(s),
+        None => state.anonymous.clone(),
     };
     *state.active.lock().await = Some(Active {
         signer,
-        session: Some(session),
+        person,
+        store: Arc::new(std::sync::Mutex::new(store)),
+        session,
         client,
+        platform_id,
     });
+    sender::spawn(app);
     Ok(login_state)
 }
 
+pub(crate) fn lock_key(
+    signer: &SharedSigner,
+) -> Result<std::sync::MutexGuard<'_, Box<dyn Signer>>, AppError> {
+    signer
+        .lock()
+        .map_err(|_| AppError::new("internal_error", "证书会话异常，请重新登录"))
+}
+
+/// Opening the vault signs a local challenge and unwraps the store key with
+/// the person's key: blocking work (a token may be slow).
+async fn open_store(vault: Vault, signer: SharedSigner) -> Result<pingshen_store::Store, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let key = lock_key(&signer)?;
+        vault
+            .open(key.as_ref())
+            .map_err(|e| AppError::new(e.code(), e.message_zh()))
+    })
+    .await
+    .map_err(from_join)?
+}
+
+fn person_of(store: &pingshen_store::Store) -> Option<Person> {
+    let p = store.profile().person;
+    Some(Person {
+        id: p.id?,
+        name: p.name.unwrap_or_default(),
+        role: Role::parse(p.role.as_deref()?)?,
+        city: String::new(),
+    })
+}
+
+fn cert_summary(signer: &dyn Signer) -> Result<CertSummary, AppError> {
+    let info = pingshen_pki::CertInfo::of(signer.certificate()).map_err(crate::error::from_pki)?;
+    Ok(CertSummary {
+        subject: info.subject,
+        issuer: info.issuer,
+        alg: signer.algorithm().jws_name().to_string(),
+        fingerprint: info.fingerprint_sha256,
+        not_after: info.not_after,
+    })
+}
+
 /// Challenge → sign (on a blocking thread: a token may be slow) → session.
-/// The signer is handed back so it can stay open while the person works.
+/// Returns the session and the platform's id.
 pub(crate) async fn online_login(
     state: &DesktopState,
-    signer: Box<dyn Signer>,
-) -> Result<(Box<dyn Signer>, Session), AppError> {
-    let chain = chain_der(signer.as_ref())?;
+    signer: SharedSigner,
+) -> Result<(Session, String), AppError> {
+    let chain = chain_der(lock_key(&signer)?.as_ref())?;
+    let health = state.anonymous.health().await.map_err(from_client)?;
     let challenge = state
         .anonymous
         .request_challenge(&chain)
         .await
         .map_err(from_client)?;
-    let (signer, envelope) = tokio::task::spawn_blocking(move || {
-        let envelope = sign_challenge(signer.as_ref(), &challenge);
-        (signer, envelope)
+    let envelope = tokio::task::spawn_blocking(move || {
+        let key = lock_key(&signer)?;
+        sign_challenge(key.as_ref(), &challenge).map_err(from_client)
     })
     .await
-    .map_err(from_join)?;
+    .map_err(from_join)??;
     let session = state
         .anonymous
-        .open_session(envelope.map_err(from_client)?)
+        .open_session(envelope)
         .await
         .map_err(from_client)?;
-    Ok((signer, session))
+    Ok((session, health.platform_id))
 }
 
 fn chain_der(signer: &dyn Signer) -> Result<Vec<Vec<u8>>, AppError> {
@@ -84,20 +184,26 @@ fn chain_der(signer: &dyn Signer) -> Result<Vec<Vec<u8>>, AppError> {
 pub async fn login_state(
     state: tauri::State<'_, DesktopState>,
 ) -> Result<Option<LoginState>, AppError> {
-    Ok(state.active.lock().await.as_ref().and_then(|a| {
-        a.session.as_ref().map(|s| LoginState {
-            person: s.person.clone(),
-            certificate: s.certificate.clone(),
-            online: true,
-            session_expires_at: Some(s.expires_at),
-            idle_lock_minutes: state.settings.idle_lock_minutes,
-        })
+    let guard = state.active.lock().await;
+    let Some(a) = guard.as_ref() else {
+        return Ok(None);
+    };
+    let certificate = {
+        let key = lock_key(&a.signer)?;
+        cert_summary(key.as_ref())?
+    };
+    Ok(Some(LoginState {
+        person: a.person.clone(),
+        certificate,
+        online: a.session.is_some(),
+        session_expires_at: a.session.as_ref().map(|s| s.expires_at),
+        idle_lock_minutes: state.settings.idle_lock_minutes,
     }))
 }
 
 /// Idle lock and logout both close the key: dropping the signer zeroises a
-/// software key and logs out of a token. Locking keeps nothing but what is
-/// already saved on disk; unlocking needs the PIN again.
+/// software key and logs out of a token, and the store closes. Everything
+/// the person entered is already saved; unlocking needs the PIN again.
 #[tauri::command]
 pub async fn lock(state: tauri::State<'_, DesktopState>) -> Result<(), AppError> {
     state.active.lock().await.take();

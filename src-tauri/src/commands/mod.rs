@@ -3,4 +3,6 @@
 
 pub mod app;
 pub mod auth;
+pub mod expert;
 pub mod projects;
+pub mod staff;

@@ -10,9 +10,9 @@
 
 use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::outbox;
-use pingshen_app::sheet::{Cell, FACTOR, PRELIMINARY};
 use pingshen_client::{sign_challenge, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_rules::cells::{Cell, FACTOR, PRELIMINARY};
 use pingshen_rules::{FactorKind, Rules};
 use pingshen_store::Vault;
 use std::io::Write;

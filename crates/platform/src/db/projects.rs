@@ -88,7 +88,18 @@ pub fn get(conn: &Connection, id: &str) -> Result<ProjectDetail, PlatformError> 
             })
         })
         .collect::<Result<Vec<_>, PlatformError>>()?;
-    Ok(ProjectDetail { summary, bidders })
+    let k: Option<String> = conn
+        .query_row("SELECT k_value FROM projects WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    let k = k.map(|k| parse_decimal(&k)).transpose()?;
+    Ok(ProjectDetail {
+        summary,
+        bidders,
+        k,
+    })
 }
 
 /// Creates a project with its bidders in one transaction. Idempotent: the

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/projects/{id}", get(projects::get_project))
         .route("/projects/{id}/stage", post(projects::change_stage))
+        .route("/projects/{id}/assignments", post(projects::assign))
         .route("/projects/{id}/manifest", get(documents::manifest))
         .route("/projects/{id}/declaration", post(evaluation::declare))
         .route("/projects/{id}/leader/votes", post(evaluation::vote))

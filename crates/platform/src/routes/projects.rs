@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use pingshen_api::{
-    ErrorBody, NewProject, ProjectDetail, ProjectSummary, Role, Stage, StageChange,
+    Assignment, ErrorBody, NewProject, ProjectDetail, ProjectSummary, Role, Stage, StageChange,
 };
 
 /// The projects the caller may see: all for staff, assigned ones for
@@ -133,6 +133,43 @@ pub async fn change_stage(
             }
             projects::set_stage(&tx, &id, change.stage)?;
             let detail = projects::get(&tx, &id)?;
+            tx.commit()?;
+            Ok(detail)
+        })
+        .await?;
+    Ok(Json(detail))
+}
+
+/// Staff assign a person (drawn expert, witness) to a project. Idempotent.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/assignments", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    request_body = Assignment,
+    responses(
+        (status = 200, description = "已分配", body = ProjectDetail),
+        (status = 403, description = "仅限工作人员", body = ErrorBody),
+        (status = 404, description = "项目或人员不存在", body = ErrorBody)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(a): ApiJson<Assignment>,
+) -> Result<Json<ProjectDetail>, PlatformError> {
+    caller.require_role(Role::Staff)?;
+    let detail = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let detail = projects::get(&tx, &id)?;
+            let person = crate::db::people::by_id(&tx, &a.person_id)?
+                .ok_or_else(|| PlatformError::not_found(format!("人员 {} ", a.person_id)))?;
+            if person.role == Role::Staff {
+                return Err(PlatformError::bad_request(
+                    "wrong_role",
+                    "工作人员无需分配到项目",
+                ));
+            }
+            crate::db::people::assign(&tx, &id, &a.person_id)?;
             tx.commit()?;
             Ok(detail)
         })

@@ -1,5 +1,6 @@
 //! Expert score sheets: the shape, the checks, and one expert's totals.
 
+pub mod cells;
 mod model;
 mod points;
 mod validate;

@@ -1,0 +1,319 @@
+//! The expert's project page: gathered from the platform when reachable
+//! (and cached in the encrypted store), from the store alone when not.
+
+use crate::{evaluation, AppError};
+use pingshen_api::ipc::{
+    DocumentInfo, DraftCell, LocateHit, OutboxItem, RulesInfo, SearchHit, Workspace,
+};
+use pingshen_api::{DeclarationDecision, PanelStatus, ProjectDetail, PublishedRules, Receipt};
+use pingshen_client::PlatformClient;
+use pingshen_rules::cells::Cell;
+use pingshen_store::{DocState, ProjectPart, Query, Store};
+use std::sync::Mutex;
+
+fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
+    store
+        .lock()
+        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏，请重启客户端"))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| AppError::new("internal_error", e.to_string()))
+}
+
+/// What the platform says about the project now (`None` when unreachable).
+struct Fresh {
+    detail: ProjectDetail,
+    rules: Option<PublishedRules>,
+    panel: PanelStatus,
+}
+
+async fn fetch(client: &PlatformClient, project: &str) -> Result<Option<Fresh>, AppError> {
+    let detail = match client.project(project).await {
+        Ok(d) => d,
+        Err(e) if e.is_offline() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let rules = match client.rules(project).await {
+        Ok(r) => Some(r),
+        Err(e) if e.code() == "not_found" => None,
+        Err(e) if e.is_offline() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let panel = match client.panel(project).await {
+        Ok(p) => p,
+        Err(e) if e.is_offline() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Some(Fresh {
+        detail,
+        rules,
+        panel,
+    }))
+}
+
+/// Loads the project page. With `client` the platform is asked first and
+/// the answers are cached; without it (or when it is unreachable) the cached
+/// copy is used, so the expert keeps working offline.
+pub async fn load(
+    store: &Mutex<Store>,
+    client: Option<&PlatformClient>,
+    project: &str,
+    me: &str,
+) -> Result<Workspace, AppError> {
+    let fresh = match client {
+        Some(c) => fetch(c, project).await?,
+        None => None,
+    };
+    let store = lock(store)?;
+    evaluation::reconcile(&store, project)?;
+    let projects = store.projects();
+    if let Some(f) = &fresh {
+        projects.put(project, ProjectPart::Detail, &to_json(&f.detail)?)?;
+        if let Some(r) = &f.rules {
+            projects.put(project, ProjectPart::Rules, &to_json(r)?)?;
+        }
+    }
+    let cached = projects.get(project)?;
+    let detail: ProjectDetail = match (
+        &fresh,
+        cached.as_ref().and_then(|c| c.detail_json.as_deref()),
+    ) {
+        (Some(f), _) => f.detail.clone(),
+        (None, Some(json)) => serde_json::from_str(json)
+            .map_err(|e| AppError::new("internal_error", format!("本地项目缓存损坏：{e}")))?,
+        (None, None) => {
+            return Err(AppError::new(
+                "not_synced",
+                "该项目尚未在本机同步过，请连接评标平台后再打开",
+            ))
+        }
+    };
+    let published: Option<PublishedRules> = match &fresh {
+        Some(f) => f.rules.clone(),
+        None => cached
+            .as_ref()
+            .and_then(|c| c.rules_json.as_deref())
+            .and_then(|j| serde_json::from_str(j).ok()),
+    };
+    let outbox_entries = store.outbox().list(project)?;
+    let declaration = fresh
+        .as_ref()
+        .and_then(|f| f.panel.members.iter().find(|m| m.id == me))
+        .and_then(|m| m.declaration)
+        .or_else(|| queued_declaration(&outbox_entries));
+    let documents = store
+        .documents()
+        .list(project)?
+        .into_iter()
+        .map(|d| DocumentInfo {
+            file_id: d.entry.file_id,
+            bidder_id: d.entry.bidder,
+            kind: d.entry.kind,
+            name: d.entry.name,
+            size: d.entry.size,
+            state: d.state.as_str().to_string(),
+            pages: d.page_count,
+        })
+        .collect();
+    let status = evaluation::sheet_status(&store, project)?;
+    let cells = evaluation::cells(&store, project)?
+        .into_iter()
+        .map(|c| DraftCell {
+            kind: c.kind,
+            bidder: c.bidder,
+            item: c.item,
+            value: c.value,
+            reason: c.reason,
+        })
+        .collect();
+    let outbox = outbox_entries
+        .iter()
+        .map(|e| OutboxItem {
+            submission_id: e.submission_id.clone(),
+            kind: e.kind.clone(),
+            delivered: e.state == pingshen_store::OutboxState::Delivered,
+            attempts: e.attempts,
+            last_error: e.last_error.clone(),
+            created_at: e.created_at,
+            received_at: e.receipt.as_deref().and_then(receipt_time),
+        })
+        .collect();
+    Ok(Workspace {
+        me: me.to_string(),
+        project: detail,
+        rules: published.map(|r| RulesInfo {
+            version: r.version,
+            sha256: r.sha256,
+            toml: r.rules_toml,
+            published_by_name: r.published_by_name,
+            published_at: r.published_at,
+        }),
+        online: fresh.is_some(),
+        panel: fresh.map(|f| f.panel),
+        declaration,
+        documents,
+        sheet_version: status.version,
+        sheet_editable: status.editable,
+        cells,
+        outbox,
+    })
+}
+
+fn payload_of(envelope_json: &[u8]) -> Option<serde_json::Value> {
+    use base64::Engine;
+    let env: pingshen_api::SignedEnvelope = serde_json::from_slice(envelope_json).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(env.payload)
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn queued_declaration(entries: &[pingshen_store::OutboxEntry]) -> Option<DeclarationDecision> {
+    entries
+        .iter()
+        .filter(|e| e.kind == evaluation::KIND_DECLARATION)
+        .find_map(|e| serde_json::from_value(payload_of(&e.body)?.get("decision")?.clone()).ok())
+}
+
+fn receipt_time(receipt_envelope: &[u8]) -> Option<time::OffsetDateTime> {
+    let r: Receipt = serde_json::from_value(payload_of(receipt_envelope)?).ok()?;
+    Some(r.received_at)
+}
+
+/// Saves a cell (autosave). Durable when this returns.
+pub fn save_cell(store: &Mutex<Store>, project: &str, cell: DraftCell) -> Result<(), AppError> {
+    evaluation::save_cell(
+        &*lock(store)?,
+        project,
+        &Cell {
+            kind: cell.kind,
+            bidder: cell.bidder,
+            item: cell.item,
+            value: cell.value,
+            reason: cell.reason,
+        },
+    )
+}
+
+/// Full-text search over the project's verified documents.
+pub fn search(
+    store: &Mutex<Store>,
+    project: &str,
+    text: &str,
+    bidder: Option<String>,
+    file_id: Option<String>,
+) -> Result<Vec<SearchHit>, AppError> {
+    let mut q = Query::new(text).limit(100);
+    if let Some(b) = bidder {
+        q = q.bidder(b);
+    }
+    if let Some(f) = file_id {
+        q = q.doc(f);
+    }
+    Ok(lock(store)?
+        .documents()
+        .search(project, &q)?
+        .into_iter()
+        .map(|h| SearchHit {
+            file_id: h.doc,
+            bidder_id: h.bidder,
+            page: h.page,
+            snippet: h.snippet,
+            highlights: h.highlights.into_iter().map(|r| (r.start, r.end)).collect(),
+        })
+        .collect())
+}
+
+/// The words of a factor's name worth looking for: 施工方案与技术措施 →
+/// 施工方案, 技术措施.
+pub fn factor_terms(name: &str) -> Vec<String> {
+    name.split(|c: char| "与和及、，,（）() /".contains(c))
+        .map(str::trim)
+        .filter(|t| t.chars().count() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Where each bidder addresses a factor: bookmark entries whose title names
+/// it, then the best search hits per bid.
+pub fn locate(
+    store: &Mutex<Store>,
+    project: &str,
+    factor_name: &str,
+) -> Result<Vec<LocateHit>, AppError> {
+    let terms = factor_terms(factor_name);
+    let store = lock(store)?;
+    let docs = store.documents();
+    let mut out = Vec::new();
+    for d in docs.list(project)? {
+        if d.state != DocState::Verified || d.entry.kind != "bid" {
+            continue;
+        }
+        let info = docs.pdf_info(project, &d.entry.file_id)?;
+        let outline: Vec<serde_json::Value> = info
+            .outline_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        for entry in outline {
+            let title = entry
+                .get("title")
+                .and_then(|t| t.as_str())
+                .unwrap_or_default();
+            let page = entry.get("page").and_then(|p| p.as_u64());
+            if let Some(page) = page {
+                if terms.iter().any(|t| title.contains(t.as_str())) {
+                    out.push(LocateHit {
+                        bidder_id: d.entry.bidder.clone(),
+                        file_id: d.entry.file_id.clone(),
+                        page: page as u32,
+                        source: "outline".into(),
+                        title: title.to_string(),
+                    });
+                }
+            }
+        }
+        for term in &terms {
+            let hits = docs.search(
+                project,
+                &Query::new(term.as_str())
+                    .doc(d.entry.file_id.clone())
+                    .limit(3),
+            )?;
+            for h in hits {
+                if !out
+                    .iter()
+                    .any(|o| o.file_id == d.entry.file_id && o.page == h.page)
+                {
+                    out.push(LocateHit {
+                        bidder_id: d.entry.bidder.clone(),
+                        file_id: d.entry.file_id.clone(),
+                        page: h.page,
+                        source: "search".into(),
+                        title: format!(
+                            "“{term}”：{}",
+                            h.snippet.chars().take(40).collect::<String>()
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::factor_terms;
+
+    #[test]
+    fn factor_names_split_into_terms() {
+        assert_eq!(factor_terms("施工方案与技术措施"), ["施工方案", "技术措施"]);
+        assert_eq!(
+            factor_terms("文明施工、扬尘控制与环境保护措施"),
+            ["文明施工", "扬尘控制", "环境保护措施"]
+        );
+        assert_eq!(factor_terms("工期"), ["工期"]);
+    }
+}

@@ -1,0 +1,385 @@
+//! The expert's workspace: declaration, leader vote, document sync and
+//! search, autosaved scoring, signed submission.
+
+use crate::error::from_join;
+use crate::state::{not_logged_in, DesktopState};
+use pingshen_api::ipc::{
+    AppError, DraftCell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary, Workspace,
+};
+use pingshen_api::{DeclarationDecision, PanelSummary};
+use pingshen_app::evaluation::{self, RulesInForce};
+use pingshen_app::sync::{self, SyncContext, SyncProgress};
+use pingshen_store::AnnotationKind;
+use std::sync::Arc;
+use tauri::Emitter;
+
+fn app_err(e: pingshen_app::AppError) -> AppError {
+    e.into()
+}
+
+fn store_err(e: pingshen_store::StoreError) -> AppError {
+    AppError::new(e.code(), e.message_zh())
+}
+
+#[tauri::command]
+pub async fn workspace(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<Workspace, AppError> {
+    let (store, person, online) = state.store().await?;
+    let client = if online {
+        Some(state.client().await?)
+    } else {
+        None
+    };
+    let result = pingshen_app::workspace::load(&store, client.as_ref(), &project, &person.id).await;
+    match result {
+        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
+            state.renew_session().await?;
+            let client = state.client().await?;
+            pingshen_app::workspace::load(&store, Some(&client), &project, &person.id)
+                .await
+                .map_err(app_err)
+        }
+        other => other.map_err(app_err),
+    }
+}
+
+/// Runs `f` with the store and the open key on a blocking thread (a token
+/// may be slow to sign), then wakes the sender.
+async fn with_key<T: Send + 'static>(
+    state: &DesktopState,
+    f: impl FnOnce(
+            &pingshen_store::Store,
+            &dyn pingshen_pki::Signer,
+            &str,
+        ) -> Result<T, pingshen_app::AppError>
+        + Send
+        + 'static,
+) -> Result<T, AppError> {
+    let (store, signer, me) = match &*state.active.lock().await {
+        Some(a) => (a.store.clone(), a.signer.clone(), a.person.id.clone()),
+        None => return Err(not_logged_in()),
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let store = store
+            .lock()
+            .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+        let key = crate::commands::auth::lock_key(&signer)?;
+        f(&store, key.as_ref(), &me).map_err(app_err)
+    })
+    .await
+    .map_err(from_join)?;
+    state.send_now.notify_one();
+    result
+}
+
+#[tauri::command]
+pub async fn declare(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    recuse: bool,
+    reason: Option<String>,
+) -> Result<String, AppError> {
+    let decision = if recuse {
+        DeclarationDecision::Recuse
+    } else {
+        DeclarationDecision::NoConflict
+    };
+    with_key(&state, move |store, signer, me| {
+        evaluation::declare(store, signer, &project, me, decision, reason)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn vote_leader(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    candidate: String,
+) -> Result<String, AppError> {
+    with_key(&state, move |store, signer, me| {
+        evaluation::vote(store, signer, &project, me, &candidate)
+    })
+    .await
+}
+
+/// Sends what is queued now (instead of waiting for the next round).
+#[tauri::command]
+pub async fn send_now(state: tauri::State<'_, DesktopState>) -> Result<u64, AppError> {
+    let (store, _, online) = state.store().await?;
+    if !online {
+        state.renew_session().await?;
+    }
+    let client = state.client().await?;
+    let report = match pingshen_app::outbox::drain(&store, &client, &state.trust).await {
+        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
+            state.renew_session().await?;
+            let client = state.client().await?;
+            pingshen_app::outbox::drain(&store, &client, &state.trust).await
+        }
+        other => other,
+    }
+    .map_err(app_err)?;
+    if let Some((_, code, message)) = report.refused.first() {
+        return Err(AppError::new(code.clone(), message.clone()));
+    }
+    Ok(report.pending)
+}
+
+#[tauri::command]
+pub async fn sync_project(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<SyncSummary, AppError> {
+    let (store, _, online) = state.store().await?;
+    if !online {
+        return Err(AppError::new(
+            "platform_unreachable",
+            "离线状态下不能同步文件；已同步的文件可照常查看",
+        ));
+    }
+    let (client, platform_id) = match &*state.active.lock().await {
+        Some(a) => (a.client.clone(), a.platform_id.clone().unwrap_or_default()),
+        None => return Err(not_logged_in()),
+    };
+    let ctx = SyncContext {
+        store,
+        client,
+        trust: state.trust.clone(),
+        platform_id,
+    };
+    let extractor = Arc::new(
+        pingshen_docs::Extractor::new().map_err(|e| AppError::new(e.code(), e.to_string()))?,
+    );
+    let emitter = app.clone();
+    let last = Arc::new(std::sync::Mutex::new(std::time::Instant::now()));
+    let progress: sync::ProgressFn = Arc::new(move |p: SyncProgress| {
+        // At most ~20 events a second, plus every phase change and the end.
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        let phase_end = p.phase != sync::SyncPhase::Downloading || p.bytes_done == p.bytes_total;
+        if !phase_end && last.elapsed() < std::time::Duration::from_millis(50) {
+            return;
+        }
+        *last = std::time::Instant::now();
+        let _ = emitter.emit(
+            pingshen_api::ipc::expert_cmd::SYNC_EVENT,
+            SyncProgressEvent {
+                project: p.project,
+                phase: serde_json::to_value(p.phase)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                files_total: p.files_total,
+                files_done: p.files_done,
+                bytes_total: p.bytes_total,
+                bytes_done: p.bytes_done,
+                current: p.current,
+            },
+        );
+    });
+    let report = sync::sync_project(&ctx, &project, extractor, progress)
+        .await
+        .map_err(app_err)?;
+    Ok(SyncSummary {
+        files: report.files,
+        verified: report.verified,
+        indexed: report.indexed,
+        failed: report
+            .failed
+            .into_iter()
+            .map(|f| (f.name, f.message))
+            .collect(),
+    })
+}
+
+#[tauri::command]
+pub async fn search_documents(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    text: String,
+    bidder: Option<String>,
+    file_id: Option<String>,
+) -> Result<Vec<SearchHit>, AppError> {
+    let (store, _, _) = state.store().await?;
+    tokio::task::spawn_blocking(move || {
+        pingshen_app::workspace::search(&store, &project, &text, bidder, file_id)
+    })
+    .await
+    .map_err(from_join)?
+    .map_err(app_err)
+}
+
+#[tauri::command]
+pub async fn locate_factor(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    factor_name: String,
+) -> Result<Vec<LocateHit>, AppError> {
+    let (store, _, _) = state.store().await?;
+    tokio::task::spawn_blocking(move || {
+        pingshen_app::workspace::locate(&store, &project, &factor_name)
+    })
+    .await
+    .map_err(from_join)?
+    .map_err(app_err)
+}
+
+/// Autosave: durable when this returns.
+#[tauri::command]
+pub async fn save_cell(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    cell: DraftCell,
+) -> Result<(), AppError> {
+    let (store, _, _) = state.store().await?;
+    tokio::task::spawn_blocking(move || pingshen_app::workspace::save_cell(&store, &project, cell))
+        .await
+        .map_err(from_join)?
+        .map_err(app_err)
+}
+
+/// Signs the sheet and queues it; the sender delivers it (now, or when the
+/// platform is back). Returns the submission id.
+#[tauri::command]
+pub async fn submit_sheet(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<String, AppError> {
+    let (store, _, _) = state.store().await?;
+    // The rules and bidders the expert scored by, from the cached workspace.
+    let (rules_toml, version, sha, bidders) = {
+        let s = store
+            .lock()
+            .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+        let cached = s
+            .projects()
+            .get(&project)
+            .map_err(store_err)?
+            .ok_or_else(|| AppError::new("not_synced", "该项目尚未在本机同步"))?;
+        let rules: pingshen_api::PublishedRules = cached
+            .rules_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .ok_or_else(|| AppError::new("no_rules", "尚未取得评标办法"))?;
+        let detail: pingshen_api::ProjectDetail = cached
+            .detail_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .ok_or_else(|| AppError::new("not_synced", "该项目尚未在本机同步"))?;
+        (
+            rules.rules_toml,
+            rules.version,
+            rules.sha256,
+            detail.bidders.into_iter().map(|b| b.id).collect::<Vec<_>>(),
+        )
+    };
+    let rules = pingshen_rules::Rules::from_toml(&rules_toml)
+        .map_err(|_| AppError::new("no_rules", "本地评标办法无法解析"))?;
+    let queued = with_key(&state, move |store, signer, me| {
+        evaluation::submit_sheet(
+            store,
+            signer,
+            &project,
+            me,
+            &RulesInForce {
+                rules: &rules,
+                version,
+                sha256: &sha,
+            },
+            &bidders,
+        )
+    })
+    .await?;
+    Ok(queued.submission_id)
+}
+
+#[tauri::command]
+pub async fn begin_revision(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<u32, AppError> {
+    let (store, _, _) = state.store().await?;
+    let s = store
+        .lock()
+        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+    evaluation::begin_revision(&s, &project).map_err(app_err)
+}
+
+fn note_info(a: pingshen_store::Annotation) -> NoteInfo {
+    NoteInfo {
+        id: a.id,
+        file_id: a.file_id,
+        page: a.page,
+        kind: match a.kind {
+            AnnotationKind::Bookmark => "bookmark".into(),
+            _ => "note".into(),
+        },
+        text: a.text,
+        updated_at: a.updated_at,
+    }
+}
+
+#[tauri::command]
+pub async fn list_notes(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<Vec<NoteInfo>, AppError> {
+    let (store, _, _) = state.store().await?;
+    let s = store
+        .lock()
+        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+    Ok(s.annotations()
+        .list(&project, None)
+        .map_err(store_err)?
+        .into_iter()
+        .map(note_info)
+        .collect())
+}
+
+#[tauri::command]
+pub async fn add_note(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    file_id: String,
+    page: u32,
+    kind: String,
+    text: String,
+) -> Result<NoteInfo, AppError> {
+    let (store, _, _) = state.store().await?;
+    let s = store
+        .lock()
+        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+    let kind = if kind == "bookmark" {
+        AnnotationKind::Bookmark
+    } else {
+        AnnotationKind::Note
+    };
+    s.annotations()
+        .add(&project, &file_id, page, kind, &text)
+        .map(note_info)
+        .map_err(store_err)
+}
+
+#[tauri::command]
+pub async fn delete_note(state: tauri::State<'_, DesktopState>, id: i64) -> Result<(), AppError> {
+    let (store, _, _) = state.store().await?;
+    let s = store
+        .lock()
+        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+    s.annotations().delete(id).map_err(store_err)
+}
+
+#[tauri::command]
+pub async fn panel_summary(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<PanelSummary, AppError> {
+    state
+        .call(|c| {
+            let project = project.clone();
+            async move { c.summary(&project).await }
+        })
+        .await
+}

@@ -1,0 +1,93 @@
+//! Real-window UI test of the documents: an expert syncs the demo project
+//! (verified against the platform's signed manifest), searches a term, opens
+//! the hit on its page with the term highlighted; then, with the platform
+//! stopped, search, viewing and notes keep working.
+
+use pingshen_api::{Declaration, DeclarationDecision, DECLARATION_TEXT, DECLARATION_TYP};
+use pingshen_e2e::{AppDriver, PlatformProcess};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(60);
+const DEMO: &str = "JA-2026-0117";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_search_open_the_hit_then_work_offline() -> anyhow::Result<()> {
+    let platform_dir = tempfile::tempdir()?;
+    let app_dir = tempfile::tempdir()?;
+    let platform = PlatformProcess::start(platform_dir.path(), true)?;
+    // The expert declared earlier (documents open only after the declaration).
+    let declaration = Declaration {
+        project_id: DEMO.into(),
+        expert_id: "E001".into(),
+        statement: DECLARATION_TEXT.into(),
+        decision: DeclarationDecision::NoConflict,
+        reason: None,
+    };
+    platform
+        .client_as("E001")
+        .await?
+        .declare(
+            DEMO,
+            platform.sign_as("E001", DECLARATION_TYP, &declaration)?,
+        )
+        .await?;
+
+    let app = AppDriver::launch(&[
+        "--platform-url".into(),
+        platform.url.clone(),
+        "--data-dir".into(),
+        app_dir.path().display().to_string(),
+        "--cert-dir".into(),
+        platform.pki_dir().join("people").display().to_string(),
+        "--trust-dir".into(),
+        platform.pki_dir().display().to_string(),
+    ])
+    .await?;
+    app.wait_text("#login", "数字证书登录", WAIT).await?;
+    app.fill(
+        "#cert-path",
+        &platform
+            .pki_dir()
+            .join("people/E001.p12")
+            .display()
+            .to_string(),
+    )
+    .await?;
+    app.fill("#pin", "pingshen-demo").await?;
+    app.click("#login-button").await?;
+    app.wait_text("#user-name", "张伟", WAIT).await?;
+    app.click(&format!("#open-{DEMO}")).await?;
+    app.wait_text("#project-title", "解放大道", WAIT).await?;
+    app.click("#tab-documents").await?;
+    app.click("#sync-button").await?;
+    app.wait_text("#sync-summary", "已校验 7 / 7 个文件", WAIT)
+        .await?;
+    app.screenshot("documents-synced").await?;
+
+    // A two-character term found in B03's and B05's construction plans.
+    app.fill("#search-input", "低副").await?;
+    app.click("#search-button").await?;
+    app.wait_text("#search-results", "第 19 页", WAIT).await?;
+    app.click("#search-results .search-hit").await?;
+    app.wait_text("#page-no-a", "第 19 /", WAIT).await?;
+    app.wait_text("#viewer-status-a", "命中", WAIT).await?;
+    app.screenshot("documents-hit").await?;
+
+    // Offline: the platform stops; search, viewing and notes still work.
+    platform.stop();
+    app.fill("#search-input", "工期").await?;
+    app.click("#search-button").await?;
+    app.wait_text("#search-results", "第", WAIT).await?;
+    app.click("#open-doc-bid-B02").await?;
+    app.wait_text("#page-no-a", "第 1 /", WAIT).await?;
+    app.click("#next-a").await?;
+    app.wait_text("#page-no-a", "第 2 /", WAIT).await?;
+    app.fill("#note-text-a", "第二页的工期承诺与招标文件一致")
+        .await?;
+    app.click("#add-note-a").await?;
+    app.wait_text("#viewer-a .page-notes", "工期承诺", WAIT)
+        .await?;
+    app.screenshot("documents-offline").await?;
+    app.close().await?;
+    Ok(())
+}

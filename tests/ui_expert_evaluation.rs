@@ -1,0 +1,179 @@
+//! Real-window UI test of the evaluation: an expert signs the declaration,
+//! scores two bidders (with the keyboard, a deduction with its reason and
+//! the shortcuts), signs and submits, and sees the platform's verified
+//! receipt. The platform is then asked what it stored.
+
+use pingshen_api::{NewBidder, NewProject, RulesDocument, Stage, RULES_TYP};
+use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess};
+use rust_decimal::Decimal;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(40);
+const PROJECT: &str = "UI-EVAL-1";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() -> anyhow::Result<()>
+{
+    let platform_dir = tempfile::tempdir()?;
+    let app_dir = tempfile::tempdir()?;
+    let platform = PlatformProcess::start(platform_dir.path(), true)?;
+
+    // Staff set up a two-bidder project with the municipal rules and assign E002.
+    let staff = platform.client_as("S001").await?;
+    staff
+        .create_project(&NewProject {
+            id: PROJECT.into(),
+            name: "黄浦大街人行道改造工程".into(),
+            lot: "第一标段".into(),
+            centre: "武汉市公共资源交易中心".into(),
+            tenderer: "武汉市江岸区城市建设投资有限公司".into(),
+            ceiling_price: Decimal::new(300000000, 2),
+            opening_time: time::macros::datetime!(2026-12-03 09:30 +08:00),
+            bidders: vec![
+                NewBidder {
+                    id: "B01".into(),
+                    name: "武汉江城路桥工程有限公司".into(),
+                    bid_price: Decimal::new(288000000, 2),
+                },
+                NewBidder {
+                    id: "B02".into(),
+                    name: "湖北汉通市政建设集团有限公司".into(),
+                    bid_price: Decimal::new(279500000, 2),
+                },
+            ],
+        })
+        .await?;
+    let rules_toml =
+        std::fs::read_to_string(workspace_root().join("assets/rules/municipal-construction.toml"))?;
+    let doc = RulesDocument {
+        project_id: PROJECT.into(),
+        rules_toml,
+        based_on_version: None,
+    };
+    staff
+        .publish_rules(PROJECT, platform.sign_as("S001", RULES_TYP, &doc)?)
+        .await?;
+    staff.assign(PROJECT, "E002").await?;
+    staff.change_stage(PROJECT, Stage::Evaluating).await?;
+
+    let app = AppDriver::launch(&[
+        "--platform-url".into(),
+        platform.url.clone(),
+        "--data-dir".into(),
+        app_dir.path().display().to_string(),
+        "--cert-dir".into(),
+        platform.pki_dir().join("people").display().to_string(),
+        "--trust-dir".into(),
+        platform.pki_dir().display().to_string(),
+    ])
+    .await?;
+    app.wait_text("#login", "数字证书登录", WAIT).await?;
+    app.fill(
+        "#cert-path",
+        &platform
+            .pki_dir()
+            .join("people/E002.p12")
+            .display()
+            .to_string(),
+    )
+    .await?;
+    app.fill("#pin", "pingshen-demo").await?;
+    app.click("#login-button").await?;
+    app.wait_text("#user-name", "李娜", WAIT).await?;
+
+    app.wait_text(&format!("#open-{PROJECT}"), "进入评审", WAIT)
+        .await?;
+    app.click(&format!("#open-{PROJECT}")).await?;
+    app.wait_text("#project-title", "黄浦大街人行道改造工程", WAIT)
+        .await?;
+
+    // 回避声明: two clicks (ask, confirm) sign and send it.
+    app.click("#sign-declaration").await?;
+    app.wait_text("#sign-declaration", "确认签署", WAIT).await?;
+    app.click("#sign-declaration").await?;
+    app.wait_text("#declaration-status", "已签署回避声明", WAIT)
+        .await?;
+    app.wait_text("#declaration-status", "平台已签收", WAIT)
+        .await?;
+
+    // 初步评审: every criterion passed for both bidders.
+    app.click("#tab-preliminary").await?;
+    for b in ["B01", "B02"] {
+        app.click(&format!("#pass-all-{b}")).await?;
+        app.click(&format!("#pass-all-{b}")).await?;
+    }
+    app.wait_text("#save-status", "已自动保存", WAIT).await?;
+
+    // 详细评审: one deduction typed with the keyboard, with its reason; the rest full marks.
+    app.click("#tab-detailed").await?;
+    app.fill("#score-B01-tech\\.construction_plan", "4.5\u{E004}")
+        .await?;
+    app.wait_text("#save-status", "已自动保存", WAIT).await?;
+    app.fill(
+        "#reason-B01-tech\\.construction_plan",
+        "路基施工工艺针对性一般\u{E004}",
+    )
+    .await?;
+    for b in ["B01", "B02"] {
+        app.click(&format!("#no-deduction-{b}")).await?;
+        app.click(&format!("#no-deduction-{b}")).await?;
+    }
+    app.wait_text("#save-status", "已自动保存", WAIT).await?;
+    app.screenshot("evaluation-detailed").await?;
+
+    // 签名提交: the sheet is complete; sign, send, and see the verified receipt.
+    app.click("#tab-submit").await?;
+    app.wait_text("#sheet-complete", "可以签名提交", WAIT)
+        .await?;
+    app.click("#submit-sheet").await?;
+    app.wait_text("#submit-sheet", "确认提交", WAIT).await?;
+    app.click("#submit-sheet").await?;
+    app.wait_text("#receipt", "平台签名回执已验证", WAIT)
+        .await?;
+    app.wait_text("#sheet-submitted", "已签名提交", WAIT)
+        .await?;
+    app.screenshot("evaluation-receipt").await?;
+    app.close().await?;
+
+    // The platform holds exactly one sheet from E002, with the typed deduction.
+    let expert = platform.client_as("E002").await?;
+    let panel = expert.panel(PROJECT).await?;
+    let me = panel
+        .members
+        .iter()
+        .find(|m| m.id == "E002")
+        .expect("E002 on the panel");
+    assert_eq!(me.sheet_version, Some(1));
+    let sheet = panel.my_sheet.expect("my sheet");
+    let payload: serde_json::Value = serde_json::from_slice(&base64_url(&sheet.payload))?;
+    let plan = &payload["sheet"]["bidders"][0]["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["factor"] == "tech.construction_plan")
+        .cloned()
+        .expect("construction plan scored");
+    assert_eq!(plan["points"], "4.5");
+    assert_eq!(plan["reason"], "路基施工工艺针对性一般");
+    platform.stop();
+    Ok(())
+}
+
+fn base64_url(s: &str) -> Vec<u8> {
+    // RFC 4648 §5 without padding; tiny decoder to keep the harness lean.
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = alphabet.iter().position(|&a| a == c).expect("base64url") as u32;
+        buf = (buf << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+            buf &= (1 << bits) - 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,262 @@
+//! Documents: sync with progress, the list, Chinese search, locate a factor
+//! in every bid, the viewer and a side-by-side compare.
+
+use super::viewer::{Open, Viewer};
+use crate::ipc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pingshen_api::ipc::{
+    AppError, DocumentInfo, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary,
+    Workspace,
+};
+use pingshen_rules::{FactorKind, Rules};
+
+fn state_label(state: &str) -> &'static str {
+    match state {
+        "verified" => "已校验",
+        "partial" => "下载中断（可续传）",
+        "failed" => "校验失败",
+        _ => "未下载",
+    }
+}
+
+fn megabytes(n: u64) -> String {
+    format!("{:.1} MB", n as f64 / 1_048_576.0)
+}
+
+#[component]
+pub fn DocumentsPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
+    let project = ws.project.summary.id.clone();
+    let progress = RwSignal::new(None::<SyncProgressEvent>);
+    let summary = RwSignal::new(None::<Result<SyncSummary, AppError>>);
+    let busy = RwSignal::new(false);
+    let open_a = RwSignal::new(None::<Open>);
+    let open_b = RwSignal::new(None::<Open>);
+    let notes = RwSignal::new(Vec::<NoteInfo>::new());
+    {
+        let p = project.clone();
+        spawn_local(async move {
+            if let Ok(n) = ipc::list_notes(&p).await {
+                notes.set(n);
+            }
+        });
+        let p = project.clone();
+        ipc::on_sync_progress(move |ev| {
+            if ev.project == p {
+                progress.set(Some(ev));
+            }
+        });
+    }
+    let p = project.clone();
+    let sync = move |_| {
+        let p = p.clone();
+        busy.set(true);
+        summary.set(None);
+        spawn_local(async move {
+            let r = ipc::sync_project(&p).await;
+            busy.set(false);
+            summary.set(Some(r));
+            on_refresh.run(());
+        });
+    };
+    let docs = ws.documents.clone();
+    let names: Vec<(String, String)> = docs
+        .iter()
+        .map(|d| (d.file_id.clone(), d.name.clone()))
+        .collect();
+    let names = StoredValue::new(names);
+    let name_of = move |file: &str| {
+        names.with_value(|n| {
+            n.iter()
+                .find(|(f, _)| f == file)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        })
+    };
+    let open_doc = move |d: &DocumentInfo, pane: RwSignal<Option<Open>>| {
+        let o = Open {
+            file_id: d.file_id.clone(),
+            name: d.name.clone(),
+            page: 1,
+            term: None,
+        };
+        move |_| pane.set(Some(o.clone()))
+    };
+
+    // Search.
+    let query = RwSignal::new(String::new());
+    let bidder_filter = RwSignal::new(String::new());
+    let hits = RwSignal::new(None::<Result<Vec<SearchHit>, AppError>>);
+    let p = project.clone();
+    let run_search = move || {
+        let (p, q, b) = (
+            p.clone(),
+            query.get_untracked(),
+            bidder_filter.get_untracked(),
+        );
+        if q.trim().is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            hits.set(Some(
+                ipc::search(&p, q.trim(), (!b.is_empty()).then_some(b), None).await,
+            ));
+        });
+    };
+    let run_search2 = run_search.clone();
+
+    // Locate.
+    let rules = ws
+        .rules
+        .as_ref()
+        .and_then(|r| Rules::from_toml(&r.toml).ok());
+    let factors: Vec<(String, String)> = rules
+        .map(|r| {
+            r.factors
+                .iter()
+                .filter(|f| !matches!(f.kind, FactorKind::Price))
+                .map(|f| (f.id.clone(), f.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let located = RwSignal::new(None::<Result<Vec<LocateHit>, AppError>>);
+    let p = project.clone();
+    let locate = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        if name.is_empty() {
+            return;
+        }
+        let p = p.clone();
+        spawn_local(async move { located.set(Some(ipc::locate(&p, &name).await)) });
+    };
+    let bidders = ws.project.bidders.clone();
+    let bidder_name = StoredValue::new(
+        bidders
+            .iter()
+            .map(|b| (b.id.clone(), b.name.clone()))
+            .collect::<Vec<_>>(),
+    );
+    let project_a = project.clone();
+    let project_b = project.clone();
+
+    view! {
+        <section class="card">
+            <div class="grid-head">
+                <h2>"招投标文件"</h2>
+                <button class="primary" id="sync-button" disabled=move || busy.get() on:click=sync>
+                    {move || if busy.get() { "正在同步…" } else { "同步文件" }}
+                </button>
+            </div>
+            {move || progress.get().map(|p| view! {
+                <div class="sync-progress">
+                    <progress id="sync-progress" max=p.bytes_total.max(1).to_string() value=p.bytes_done.to_string()></progress>
+                    <span id="sync-progress-text">{match p.phase.as_str() {
+                        "manifest" => "正在核验平台签名的文件清单…".to_string(),
+                        "indexing" => "正在提取文字、建立检索索引…".to_string(),
+                        "done" => format!("完成：{} 个文件", p.files_total),
+                        _ => format!("下载 {} / {} · 文件 {} / {}{}", megabytes(p.bytes_done), megabytes(p.bytes_total), p.files_done, p.files_total,
+                            p.current.map(|c| format!(" · {c}")).unwrap_or_default()),
+                    }}</span>
+                </div>
+            })}
+            {move || summary.get().map(|s| match s {
+                Ok(s) => view! { <p class="ok-line" id="sync-summary">{format!("已校验 {} / {} 个文件（大小、SHA-256、SM3 均与平台签名清单一致），已建立索引。", s.verified, s.files)}</p>
+                    {s.failed.into_iter().map(|(name, why)| view! { <p class="error-line">{format!("{name}：{why}")}</p> }).collect_view()} }.into_any(),
+                Err(e) => view! { <p class="error-line" id="sync-error">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+            })}
+            <table class="grid" id="documents">
+                <thead><tr><th>"文件"</th><th>"投标人"</th><th class="num">"大小"</th><th>"页数"</th><th>"状态"</th><th></th></tr></thead>
+                <tbody>{docs.iter().map(|d| {
+                    let verified = d.state == "verified";
+                    view! {
+                        <tr class="doc-row" data-file=d.file_id.clone() data-state=d.state.clone()>
+                            <td>{d.name.clone()}</td>
+                            <td>{d.bidder_id.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{megabytes(d.size)}</td>
+                            <td>{d.pages.map(|p| p.to_string()).unwrap_or_default()}</td>
+                            <td class=format!("state {}", d.state)>{state_label(&d.state)}</td>
+                            <td>{verified.then(|| view! {
+                                <button class="link dark" id=format!("open-doc-{}", d.file_id) on:click=open_doc(d, open_a)>"打开"</button>
+                                <button class="link dark" id=format!("compare-doc-{}", d.file_id) on:click=open_doc(d, open_b)>"对比"</button>
+                            })}</td>
+                        </tr>
+                    }
+                }).collect_view()}</tbody>
+            </table>
+            {docs.is_empty().then(|| view! { <p class="muted">"尚未同步。点击“同步文件”下载并核验本项目的招标文件与投标文件。"</p> })}
+        </section>
+        <section class="card">
+            <h2>"全文检索"</h2>
+            <div class="search-bar">
+                <input id="search-input" type="search" placeholder="输入要查找的词，如 工期、废标、质量保证措施"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=move |ev| if ev.key() == "Enter" { run_search2() } />
+                <select id="search-bidder" on:change=move |ev| bidder_filter.set(event_target_value(&ev))>
+                    <option value="">"全部投标人"</option>
+                    {bidders.iter().map(|b| view! { <option value=b.id.clone()>{format!("{} {}", b.id, b.name)}</option> }).collect_view()}
+                </select>
+                <button class="primary" id="search-button" on:click=move |_| run_search()>"检索"</button>
+            </div>
+            {move || hits.get().map(|r| match r {
+                Err(e) => view! { <p class="error-line">{e.message.clone()}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="muted" id="search-empty">"没有找到。"</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="search-results" id="search-results">{list.into_iter().map(|h| {
+                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), page: h.page, term: Some(query.get_untracked().trim().to_string()) };
+                        view! {
+                            <li class="search-hit" data-file=h.file_id.clone() data-page=h.page.to_string() on:click=move |_| open_a.set(Some(open.clone()))>
+                                <span class="hit-where">{format!("{} · 第 {} 页", name_of(&h.file_id), h.page)}</span>
+                                <span class="snippet">{highlighted(&h.snippet, &h.highlights)}</span>
+                            </li>
+                        }
+                    }).collect_view()}</ul>
+                }.into_any(),
+            })}
+        </section>
+        <section class="card">
+            <h2>"定位评分因素"</h2>
+            <select id="locate-factor" on:change=locate>
+                <option value="">"选择评分因素，查看各投标人在何处响应…"</option>
+                {factors.iter().map(|(_, name)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+            </select>
+            {move || located.get().map(|r| match r {
+                Err(e) => view! { <p class="error-line">{e.message.clone()}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="muted">"各投标文件中未找到相应章节或用语。"</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="locate-results" id="locate-results">{list.into_iter().map(|h| {
+                        let who = h.bidder_id.clone().and_then(|b| bidder_name.with_value(|n| n.iter().find(|(id, _)| *id == b).map(|(id, n)| format!("{id} {n}")))).unwrap_or_default();
+                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), page: h.page, term: None };
+                        view! { <li class="locate-hit" on:click=move |_| open_a.set(Some(open.clone()))>
+                            <span class="hit-where">{format!("{who} · 第 {} 页 · {}", h.page, if h.source == "outline" { "书签" } else { "检索" })}</span>
+                            <span>{h.title.clone()}</span>
+                        </li> }
+                    }).collect_view()}</ul>
+                }.into_any(),
+            })}
+        </section>
+        <div class="viewers" class:compare=move || open_b.get().is_some()>
+            {move || open_a.get().map(|o| view! { <Viewer project=project_a.clone() open=o pane="a" notes=notes /> })}
+            {move || open_b.get().map(|o| view! { <Viewer project=project_b.clone() open=o pane="b" notes=notes /> })}
+        </div>
+    }
+}
+
+/// The snippet with its matches in `<mark>`; ranges are byte offsets.
+fn highlighted(snippet: &str, ranges: &[(usize, usize)]) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for &(a, b) in ranges {
+        if a < at
+            || b > snippet.len()
+            || !snippet.is_char_boundary(a)
+            || !snippet.is_char_boundary(b)
+        {
+            continue;
+        }
+        parts.push(view! { <span>{snippet[at..a].to_string()}</span> }.into_any());
+        parts.push(view! { <mark>{snippet[a..b].to_string()}</mark> }.into_any());
+        at = b;
+    }
+    parts.push(view! { <span>{snippet[at..].to_string()}</span> }.into_any());
+    parts
+}

@@ -1,0 +1,108 @@
+//! One project's evaluation page: tabs over the workspace snapshot.
+
+use super::declaration::DeclarationPanel;
+use super::documents::DocumentsPanel;
+use super::grid::{DetailedGrid, PreliminaryGrid};
+use super::submit::SubmitPanel;
+use super::summary::SummaryPanel;
+use crate::ipc;
+use crate::projects::ErrorPanel;
+use leptos::prelude::*;
+use pingshen_api::ipc::Workspace;
+use pingshen_api::DeclarationDecision;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Declaration,
+    Documents,
+    Preliminary,
+    Detailed,
+    Submit,
+    Summary,
+}
+
+impl Tab {
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Declaration => "回避声明与组长",
+            Tab::Documents => "招投标文件",
+            Tab::Preliminary => "初步评审",
+            Tab::Detailed => "详细评审",
+            Tab::Submit => "签名提交",
+            Tab::Summary => "评审汇总",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Declaration => "tab-declaration",
+            Tab::Documents => "tab-documents",
+            Tab::Preliminary => "tab-preliminary",
+            Tab::Detailed => "tab-detailed",
+            Tab::Submit => "tab-submit",
+            Tab::Summary => "tab-summary",
+        }
+    }
+}
+
+#[component]
+pub fn ExpertProject(
+    project: String,
+    open: RwSignal<Option<String>>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let pid = project.clone();
+    let ws = LocalResource::new(move || {
+        refresh.track();
+        reload.track();
+        let pid = pid.clone();
+        async move { ipc::workspace(&pid).await }
+    });
+    let tab = RwSignal::new(Tab::Declaration);
+    let on_refresh = Callback::new(move |()| refresh.update(|n| *n += 1));
+    // Deliveries and a return to the platform change what the page shows.
+    ipc::on_event::<u64>("outbox-changed", move |_| refresh.update(|n| *n += 1));
+    ipc::on_event::<bool>("back-online", move |_| refresh.update(|n| *n += 1));
+
+    view! {
+        <div class="workspace">
+            <div class="workspace-head">
+                <button class="link dark" id="back-to-projects" on:click=move |_| open.set(None)>"← 返回项目列表"</button>
+                {move || ws.get().and_then(|r| r.ok()).map(|w: Workspace| view! {
+                    <h1 id="project-title">{w.project.summary.name.clone()}</h1>
+                    <span class="muted">{format!("{} · {} · {}", w.project.summary.id, w.project.summary.lot, w.project.summary.stage.label_zh())}</span>
+                    {(!w.online).then(|| view! { <span class="offline-tag" id="offline-tag">"离线：评审可继续，提交将在联网后自动发送"</span> })}
+                })}
+            </div>
+            <nav class="tabs workspace-tabs">
+                {[Tab::Declaration, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Summary]
+                    .into_iter()
+                    .map(|t| view! {
+                        <button class="tab" id=t.id() class:active=move || tab.get() == t on:click=move |_| tab.set(t)>{t.label()}</button>
+                    })
+                    .collect_view()}
+            </nav>
+            {move || match ws.get() {
+                None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorPanel error=e on_retry=on_refresh /> }.into_any(),
+                Some(Ok(w)) => {
+                    let declared = w.declaration == Some(DeclarationDecision::NoConflict);
+                    let gate = |content: AnyView| if declared {
+                        content
+                    } else {
+                        view! { <p class="notice" id="declare-first">"请先在“回避声明与组长”中签署回避声明，方可查看投标文件和评分。"</p> }.into_any()
+                    };
+                    match tab.get() {
+                        Tab::Declaration => view! { <DeclarationPanel ws=w on_refresh=on_refresh /> }.into_any(),
+                        Tab::Documents => gate(view! { <DocumentsPanel ws=w on_refresh=on_refresh /> }.into_any()),
+                        Tab::Preliminary => gate(view! { <PreliminaryGrid ws=w /> }.into_any()),
+                        Tab::Detailed => gate(view! { <DetailedGrid ws=w /> }.into_any()),
+                        Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
+                        Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
+                    }
+                }
+            }}
+        </div>
+    }
+}

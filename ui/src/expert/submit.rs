@@ -1,0 +1,174 @@
+//! Sign and submit: completeness check, signing, the outbox with the
+//! platform's receipts, new versions after a reopening or for deviation
+//! reasons.
+
+use crate::confirm::ConfirmButton;
+use crate::format::beijing;
+use crate::ipc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pingshen_api::ipc::{AppError, DraftCell, Workspace};
+use pingshen_rules::cells::{build_sheet, Cell, DEVIATION};
+use pingshen_rules::Rules;
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "declaration" => "回避声明",
+        "leader_vote" => "组长推选票",
+        "score_sheet" => "评分表",
+        "report_signature" => "评标报告签名",
+        _ => "签名文件",
+    }
+}
+
+#[component]
+pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
+    let project = ws.project.summary.id.clone();
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let rules = ws
+        .rules
+        .as_ref()
+        .and_then(|r| Rules::from_toml(&r.toml).ok());
+    let bidders: Vec<String> = ws.project.bidders.iter().map(|b| b.id.clone()).collect();
+    let cells: Vec<Cell> = ws
+        .cells
+        .iter()
+        .map(|c| Cell {
+            kind: c.kind.clone(),
+            bidder: c.bidder.clone(),
+            item: c.item.clone(),
+            value: c.value.clone(),
+            reason: c.reason.clone(),
+        })
+        .collect();
+    let problems: Vec<String> = match &rules {
+        None => vec!["尚未取得评标办法".into()],
+        Some(r) => {
+            let sheet = build_sheet(r, &ws.me, &bidders, &cells);
+            match pingshen_rules::validate_sheet_for(r, &sheet, &bidders) {
+                Ok(()) => vec![],
+                Err(e) => {
+                    e.0.into_iter()
+                        .map(|d| format!("{}（{}）", d.message_zh, d.path))
+                        .collect()
+                }
+            }
+        }
+    };
+    let complete = problems.is_empty();
+    let me = ws
+        .panel
+        .as_ref()
+        .and_then(|p| p.members.iter().find(|m| m.id == ws.me).cloned());
+    let may_resubmit = me.as_ref().is_some_and(|m| m.may_resubmit);
+    let reasons = me.map(|m| m.reasons_required).unwrap_or_default();
+
+    let p = project.clone();
+    let submit = Callback::new(move |()| {
+        let p = p.clone();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let r = ipc::submit_sheet(&p).await;
+            if r.is_ok() {
+                // Queued and signed: try to deliver now; offline it waits.
+                let _ = ipc::send_now().await;
+            }
+            busy.set(false);
+            match r {
+                Ok(_) => on_refresh.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    let p = project.clone();
+    let revise = move |_| {
+        let p = p.clone();
+        spawn_local(async move {
+            match ipc::begin_revision(&p).await {
+                Ok(_) => on_refresh.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let latest_receipt = ws
+        .outbox
+        .iter()
+        .filter(|o| o.kind == "score_sheet")
+        .last()
+        .cloned();
+    let p = project.clone();
+
+    view! {
+        <section class="card">
+            <h2>{format!("评分表（第 {} 版）", ws.sheet_version)}</h2>
+            {if ws.sheet_editable {
+                view! {
+                    {if complete {
+                        view! { <p class="ok-line" id="sheet-complete">"评分表已填写完整，符合评标办法，可以签名提交。"</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="problems" id="sheet-problems">
+                                <p><strong>{format!("尚有 {} 处需要完善：", problems.len())}</strong></p>
+                                <ul>{problems.iter().take(30).map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
+                            </div>
+                        }.into_any()
+                    }}
+                    <ConfirmButton id="submit-sheet".to_string() label="使用数字证书签名提交".to_string()
+                        confirm_label="签名后本版不可修改，确认提交？".to_string()
+                        disabled=Signal::derive(move || busy.get() || !complete) on_confirm=submit />
+                }.into_any()
+            } else {
+                view! {
+                    <p id="sheet-submitted">{format!("第 {} 版评分表已签名提交。", ws.sheet_version)}</p>
+                    {may_resubmit.then(|| view! { <button class="primary" id="begin-revision" on:click=revise>{format!("开始修改（第 {} 版）", ws.sheet_version + 1)}</button> })}
+                }.into_any()
+            }}
+            {move || error.get().map(|e| view! { <p class="error-line" id="submit-error">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+        </section>
+        {(!reasons.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>"偏离说明"</h2>
+                <p class="notice">"以下评分偏离全体评委平均分超过评标办法规定的比例，须书面说明理由，随下一版评分表签名提交。"</p>
+                {reasons.iter().map(|r| {
+                    let (b, f, pj) = (r.bidder.clone(), r.factor.clone(), p.clone());
+                    view! { <div class="reason-request">
+                        <p>{r.message.clone()}</p>
+                        <textarea id=format!("deviation-{}-{}", r.bidder, r.factor) placeholder="说明理由"
+                            on:change=move |ev| {
+                                let cell = DraftCell { kind: DEVIATION.into(), bidder: b.clone(), item: f.clone(), value: String::new(), reason: event_target_value(&ev) };
+                                let pj = pj.clone();
+                                spawn_local(async move { let _ = ipc::save_cell(&pj, &cell).await; });
+                            }></textarea>
+                    </div> }
+                }).collect_view()}
+            </section>
+        })}
+        <section class="card">
+            <h2>"提交记录与平台回执"</h2>
+            {latest_receipt.map(|o| match o.received_at {
+                Some(t) => view! { <p class="ok-line" id="receipt">{format!("评分表已送达平台，平台签名回执已验证（签收时间 {}）。", beijing(t))}</p> }.into_any(),
+                None => view! { <p class="notice" id="receipt-pending">"评分表已签名，等待发送到平台（联网后自动发送，不会重复提交）。"</p> }.into_any(),
+            })}
+            <table class="grid" id="outbox">
+                <thead><tr><th>"内容"</th><th>"提交编号"</th><th>"签名时间"</th><th>"状态"</th></tr></thead>
+                <tbody>{ws.outbox.iter().map(|o| view! {
+                    <tr class="outbox-row" data-kind=o.kind.clone() data-delivered=o.delivered.to_string()>
+                        <td>{kind_label(&o.kind)}</td>
+                        <td><code>{o.submission_id.chars().take(13).collect::<String>()}</code></td>
+                        <td>{beijing(o.created_at)}</td>
+                        <td>{match (o.delivered, o.received_at) {
+                            (true, Some(t)) => format!("已送达 · 回执 {}", beijing(t)),
+                            (true, None) => "已送达".to_string(),
+                            (false, _) => match &o.last_error {
+                                Some(code) => format!("待发送（已尝试 {} 次：{}）", o.attempts, code),
+                                None => "待发送".to_string(),
+                            },
+                        }}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+        </section>
+    }
+}
