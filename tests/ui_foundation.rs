@@ -47,6 +47,10 @@ async fn login_then_demo_project_then_unreachable_platform() -> anyhow::Result<(
     app.wait_text("#user-role", "评标专家", WAIT).await?;
     app.wait_text("#user-issuer", "SM2SM3", WAIT).await?;
 
+    // An expert sees the projects they were drawn for and opens one; the
+    // declaration page lists the bidders to declare against.
+    app.wait_text(".expert-projects", "解放大道", WAIT).await?;
+    app.click(".expert-projects .project-card button").await?;
     app.wait_text(
         "#project-title",
         "解放大道（二七路—黄浦大街段）市政道路改造工程施工",
@@ -70,6 +74,8 @@ async fn login_then_demo_project_then_unreachable_platform() -> anyhow::Result<(
     app.screenshot("foundation-projects").await?;
 
     platform.stop();
+    // The project list, fetched afresh, says the platform is gone.
+    app.click("#back-to-projects").await?;
     app.click("#refresh").await?;
     // The page must explain, in Chinese, what happened.
     app.wait_text("#error-panel", "无法连接评标平台", WAIT)

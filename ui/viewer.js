@@ -1,25 +1,45 @@
 // The document viewer's bridge to pdf.js. Documents are read through the
 // desktop's `pingshen-doc` protocol (decrypted in memory, range by range);
 // nothing goes to the network and nothing is written to disk.
-import * as pdfjsLib from "/vendor/pdfjs/pdf.min.mjs";
+//
+// pdf.js is imported lazily, on the first document opened: a failure to load
+// it then shows as a viewer error instead of stopping the whole app.
+let library = null;
 
-pdfjsLib.GlobalWorkerOptions.workerSrc = "/vendor/pdfjs/pdf.worker.min.mjs";
+function pdfjs() {
+  if (!library) {
+    library = import("/vendor/pdfjs/pdf.min.mjs").then((lib) => {
+      lib.GlobalWorkerOptions.workerSrc = "/vendor/pdfjs/pdf.worker.min.mjs";
+      return lib;
+    });
+    // A failed import may be retried later.
+    library.catch(() => {
+      library = null;
+    });
+  }
+  return library;
+}
 
 const documents = new Map();
 
+async function open(url) {
+  const pdfjsLib = await pdfjs();
+  return pdfjsLib.getDocument({
+    url,
+    isEvalSupported: false,
+    cMapUrl: "/vendor/pdfjs/cmaps/",
+    cMapPacked: true,
+    rangeChunkSize: 65536,
+    disableAutoFetch: true,
+  }).promise;
+}
+
 function load(url) {
   if (!documents.has(url)) {
-    documents.set(
-      url,
-      pdfjsLib.getDocument({
-        url,
-        isEvalSupported: false,
-        cMapUrl: "/vendor/pdfjs/cmaps/",
-        cMapPacked: true,
-        rangeChunkSize: 65536,
-        disableAutoFetch: true,
-      }).promise,
-    );
+    const opening = open(url);
+    documents.set(url, opening);
+    // A document that failed to open is opened afresh next time.
+    opening.catch(() => documents.delete(url));
   }
   return documents.get(url);
 }
@@ -33,6 +53,7 @@ export async function pageCount(url) {
 // layer; spans containing `term` get the class `hit`. Returns the number of
 // highlighted spans.
 export async function renderPage(containerId, url, pageNumber, scale, term) {
+  const pdfjsLib = await pdfjs();
   const doc = await load(url);
   const page = await doc.getPage(pageNumber);
   const viewport = page.getViewport({ scale });

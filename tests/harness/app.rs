@@ -31,8 +31,8 @@ impl AppDriver {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display.name)
-            // No GPU under Xvfb; software rendering keeps WebKit quiet and stable.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            // No GPU under Xvfb: software GL. Compositing stays on, because
+            // WebKitWebDriver's screenshot never answers without it.
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -110,7 +110,10 @@ impl AppDriver {
 
     /// Saves a screenshot of the window and prints its path.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
-        let png = self.client.screenshot().await?;
+        // A WebDriver call that never answers must fail the test, not hang it.
+        let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
+            .await
+            .map_err(|_| anyhow::anyhow!("screenshot `{name}` did not answer in 30 s"))??;
         let path = screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         println!("screenshot: {}", path.display());

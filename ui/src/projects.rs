@@ -104,13 +104,20 @@ fn ProjectDetailView(detail: ProjectDetail) -> impl IntoView {
             </dl>
         </header>
         <h2>"投标人"</h2>
+        <BiddersTable bidders=detail.bidders />
+    }
+}
+
+/// The bidders of a project with their bid prices as read at the opening (开标记录).
+#[component]
+pub fn BiddersTable(bidders: Vec<pingshen_api::Bidder>) -> impl IntoView {
+    view! {
         <table class="grid" id="bidders">
             <thead>
                 <tr><th>"序号"</th><th>"编号"</th><th>"投标人名称"</th><th class="num">"投标报价"</th></tr>
             </thead>
             <tbody>
-                {detail
-                    .bidders
+                {bidders
                     .into_iter()
                     .enumerate()
                     .map(|(i, b)| view! {

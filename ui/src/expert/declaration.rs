@@ -2,6 +2,7 @@
 
 use crate::confirm::ConfirmButton;
 use crate::ipc;
+use crate::projects::BiddersTable;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, Workspace};
@@ -84,6 +85,8 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
     view! {
         <section class="card">
             <h2>"回避声明"</h2>
+            <p class="muted">"请核对本项目的投标人，确认与其均无利害关系后签署；如有利害关系，应当申请回避。"</p>
+            <BiddersTable bidders=ws.project.bidders.clone() />
             {declaration_view}
             {move || error.get().map(|e| view! { <p class="error-line" id="declaration-error">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
         </section>
