@@ -41,6 +41,7 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
                     bid_price: Decimal::new(279500000, 2),
                 },
             ],
+            k: Some(Decimal::new(2, 2)),
         })
         .await?;
     let rules_toml =

@@ -54,6 +54,7 @@ async fn create_project(staff: &PlatformClient) -> anyhow::Result<()> {
                     bid_price: b.bid_price,
                 })
                 .collect(),
+            k: None,
         })
         .await?;
     Ok(())

@@ -101,6 +101,11 @@ pub struct NewProject {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub opening_time: OffsetDateTime,
     pub bidders: Vec<NewBidder>,
+    /// The coefficient K drawn at the opening (开标时抽取), for methods whose
+    /// benchmark price needs it; absent for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub k: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

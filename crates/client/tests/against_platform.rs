@@ -29,6 +29,7 @@ fn sample_project(id: &str) -> NewProject {
                 bid_price: Decimal::from_str("11020000.00").unwrap(),
             },
         ],
+        k: None,
     }
 }
 

@@ -90,6 +90,9 @@ impl DemoFile {
                     bid_price: b.price,
                 })
                 .collect(),
+            // K is stored on its own (`set_k`), so the demo project keeps the body hash
+            // it had before K could travel with a new project.
+            k: None,
         }
     }
 }

@@ -118,13 +118,19 @@ pub fn aggregate(
     let uses_prices = rules.price.is_some();
     let result = pingshen_rules::aggregate(&rules, &sheets, uses_prices.then_some(&prices), &[])
         .map_err(|e| {
-            PlatformError::Internal(format!(
-                "汇总失败：{}",
-                e.0.iter()
-                    .map(|d| d.message_zh.clone())
-                    .collect::<Vec<_>>()
-                    .join("；")
-            ))
+            // The rules cannot aggregate these inputs (e.g. K not drawn yet):
+            // a state of the project, not a fault of the platform.
+            PlatformError::Auth {
+                status: axum::http::StatusCode::CONFLICT,
+                code: "summary_unavailable",
+                message: format!(
+                    "无法汇总：{}",
+                    e.0.iter()
+                        .map(|d| d.message_zh.clone())
+                        .collect::<Vec<_>>()
+                        .join("；")
+                ),
+            }
         })?;
     Ok((result, sheets, version))
 }
@@ -150,7 +156,16 @@ pub fn reasons_required(
     if !all_submitted(conn, project)? {
         return Ok(Vec::new());
     }
-    let (result, _, _) = aggregate(conn, project)?;
+    // Without an aggregate (e.g. K not drawn yet) there is no panel mean to
+    // deviate from; the summary itself reports why.
+    let result = match aggregate(conn, project) {
+        Ok((result, _, _)) => result,
+        Err(e) if e.code() == "summary_unavailable" => {
+            tracing::warn!(project, error = %e, "deviation check skipped");
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e),
+    };
     Ok(result
         .flags
         .iter()

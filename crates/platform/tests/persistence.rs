@@ -21,6 +21,7 @@ fn project() -> NewProject {
             name: "武汉光明照明工程有限公司".into(),
             bid_price: Decimal::new(549000000, 2),
         }],
+        k: None,
     }
 }
 

@@ -186,13 +186,13 @@ pub fn PreliminaryGrid(ws: Workspace) -> impl IntoView {
                 <td class:fail=failed_class>
                     <select id=format!("pre-{}-{}", b.id, c.id) data-nav=format!("{r},{col}") disabled=!cells.editable
                         on:change=move |ev| cells.set(PRELIMINARY, &bid, &crit, Some(event_target_value(&ev)), None)>
-                        <option value="" selected=cells.value(PRELIMINARY, &b.id, &c.id).is_empty()>"—"</option>
-                        <option value="pass" selected=cells.value(PRELIMINARY, &b.id, &c.id) == "pass">"通过"</option>
-                        <option value="fail" selected=cells.value(PRELIMINARY, &b.id, &c.id) == "fail">"不通过"</option>
+                        <option value="" prop:selected={ let (b, c) = (b.id.clone(), c.id.clone()); move || cells.value(PRELIMINARY, &b, &c).is_empty() }>"—"</option>
+                        <option value="pass" prop:selected={ let (b, c) = (b.id.clone(), c.id.clone()); move || cells.value(PRELIMINARY, &b, &c) == "pass" }>"通过"</option>
+                        <option value="fail" prop:selected={ let (b, c) = (b.id.clone(), c.id.clone()); move || cells.value(PRELIMINARY, &b, &c) == "fail" }>"不通过"</option>
                     </select>
                     <Show when=failed>
                         <input class="reason" type="text" placeholder="不通过理由（必填）" id=format!("pre-reason-{}-{}", bid2, crit2)
-                            prop:value=cells.reason(PRELIMINARY, &bid2, &crit2) disabled=!cells.editable
+                            prop:value={ let (b, c) = (bid2.clone(), crit2.clone()); move || cells.reason(PRELIMINARY, &b, &c) } disabled=!cells.editable
                             on:change={ let (b, c) = (bid2.clone(), crit2.clone()); move |ev| cells.set(PRELIMINARY, &b, &c, None, Some(event_target_value(&ev))) } />
                     </Show>
                 </td>
@@ -341,7 +341,7 @@ pub fn DetailedGrid(ws: Workspace) -> impl IntoView {
                     {editor}
                     <Show when=show_reason>
                         <input class="reason" type="text" placeholder="扣分理由（必填）" id=format!("reason-{}-{}", bid2, fid)
-                            prop:value=cells.reason(FACTOR, &bid2, &fid) disabled=!cells.editable
+                            prop:value={ let (b, f) = (bid2.clone(), fid.clone()); move || cells.reason(FACTOR, &b, &f) } disabled=!cells.editable
                             on:change={ let (b, f) = (bid2.clone(), fid.clone()); move |ev| cells.set(FACTOR, &b, &f, None, Some(event_target_value(&ev))) } />
                     </Show>
                 </td>
@@ -430,6 +430,11 @@ fn factor_editor(f: &Factor, bidder: &str, cells: Cells, row: usize, col: usize)
     let (b, fid) = (bidder.to_string(), f.id.clone());
     let value = cells.value(FACTOR, bidder, &f.id);
     let disabled = !cells.editable;
+    // Values follow the cells (a shortcut fills many at once).
+    let current = {
+        let (b, fid) = (b.clone(), fid.clone());
+        move || cells.value(FACTOR, &b, &fid)
+    };
     match &f.kind {
         FactorKind::Range { min, step } => {
             let invalid = {
@@ -446,7 +451,7 @@ fn factor_editor(f: &Factor, bidder: &str, cells: Cells, row: usize, col: usize)
             };
             view! {
                 <input type="number" class="points" id=id data-nav=nav min=min.to_string() max=f.max.to_string() step=step.to_string()
-                    prop:value=value disabled=disabled class:invalid=invalid
+                    prop:value=current disabled=disabled class:invalid=invalid
                     title=format!("{}–{} 分，步长 {}", min.normalize(), f.max.normalize(), step.normalize())
                     on:change=move |ev| cells.set(FACTOR, &b, &fid, Some(event_target_value(&ev)), None) />
             }
@@ -454,20 +459,19 @@ fn factor_editor(f: &Factor, bidder: &str, cells: Cells, row: usize, col: usize)
         }
         FactorKind::Options(opts) => view! {
             <select id=id data-nav=nav disabled=disabled on:change=move |ev| cells.set(FACTOR, &b, &fid, Some(event_target_value(&ev)), None)>
-                <option value="" selected=value.is_empty()>"—"</option>
-                {opts.iter().map(|o| view! { <option value=o.id.clone() selected=value == o.id>{format!("{}（{} 分）", o.label, o.points.normalize())}</option> }).collect_view()}
+                <option value="" prop:selected={ let c = current.clone(); move || c().is_empty() }>"—"</option>
+                {opts.iter().map(|o| { let (c, oid) = (current.clone(), o.id.clone()); view! { <option value=o.id.clone() prop:selected=move || c() == oid>{format!("{}（{} 分）", o.label, o.points.normalize())}</option> } }).collect_view()}
             </select>
         }
         .into_any(),
         FactorKind::Deductions(items) => {
-            let hits = pingshen_rules::cells::parse_deductions(&value);
             let items = items.clone();
             view! {
                 <div class="deductions" id=id>
                     {items.iter().map(|item| {
-                        let times = hits.iter().find(|h| h.item == item.id).map(|h| h.times).unwrap_or(0);
                         let max = item.max_times.unwrap_or(9);
                         let (b, fid, item_id) = (b.clone(), fid.clone(), item.id.clone());
+                        let (b2, fid2, item_id2) = (b.clone(), fid.clone(), item.id.clone());
                         view! {
                             <label class="deduction" title=item.label.clone()>
                                 <span>{format!("{}（每次 −{}）", item.label, item.points.normalize())}</span>
@@ -480,25 +484,34 @@ fn factor_editor(f: &Factor, bidder: &str, cells: Cells, row: usize, col: usize)
                                     }
                                     cells.set(FACTOR, &b, &fid, Some(pingshen_rules::cells::format_deductions(&hits)), None);
                                 }>
-                                    {(0..=max).map(|n| view! { <option value=n.to_string() selected=n == times>{n.to_string()}</option> }).collect_view()}
+                                                    {(0..=max).map(|n| {
+                                        let (b, fid, item_id) = (b2.clone(), fid2.clone(), item_id2.clone());
+                                        let chosen = move || pingshen_rules::cells::parse_deductions(&cells.value(FACTOR, &b, &fid))
+                                            .iter().find(|h| h.item == item_id).map(|h| h.times).unwrap_or(0) == n;
+                                        view! { <option value=n.to_string() prop:selected=chosen>{n.to_string()}</option> }
+                                    }).collect_view()}
                                 </select>
                             </label>
                         }
                     }).collect_view()}
                     // An untouched deductions factor is not scored yet: one click confirms "none".
-                    {value.is_empty().then(|| {
-                        let (b, fid) = (b.clone(), fid.clone());
-                        view! { <button class="link dark small" disabled=disabled on:click=move |_| cells.set(FACTOR, &b, &fid, Some(String::new()), None)>"确认无扣分"</button> }
-                    })}
+                    {
+                        let (b, fid, b2, fid2) = (b.clone(), fid.clone(), b.clone(), fid.clone());
+                        view! {
+                            <Show when=move || cells.get(FACTOR, &b2, &fid2).is_none()>
+                                <button class="link dark small" disabled=disabled on:click={ let (b, fid) = (b.clone(), fid.clone()); move |_| cells.set(FACTOR, &b, &fid, Some(String::new()), None) }>"确认无扣分"</button>
+                            </Show>
+                        }
+                    }
                 </div>
             }
             .into_any()
         }
         FactorKind::PassFail => view! {
             <select id=id data-nav=nav disabled=disabled on:change=move |ev| cells.set(FACTOR, &b, &fid, Some(event_target_value(&ev)), None)>
-                <option value="" selected=value.is_empty()>"—"</option>
-                <option value="pass" selected=value == "pass">"合格"</option>
-                <option value="fail" selected=value == "fail">"不合格"</option>
+                <option value="" prop:selected={ let c = current.clone(); move || c().is_empty() }>"—"</option>
+                <option value="pass" prop:selected={ let c = current.clone(); move || c() == "pass" }>"合格"</option>
+                <option value="fail" prop:selected={ let c = current.clone(); move || c() == "fail" }>"不合格"</option>
             </select>
         }
         .into_any(),

@@ -60,6 +60,14 @@ pub fn ExpertProject(
         async move { ipc::workspace(&pid).await }
     });
     let tab = RwSignal::new(Tab::Declaration);
+    // Whether a workspace has loaded, and whether its declaration allows
+    // review; memos, so the grids re-render only when these change.
+    let ready = Memo::new(move |_| ws.with(|r| matches!(r, Some(Ok(_)))));
+    let declared = Memo::new(move |_| {
+        ws.with(
+            |r| matches!(r, Some(Ok(w)) if w.declaration == Some(DeclarationDecision::NoConflict)),
+        )
+    });
     let on_refresh = Callback::new(move |()| refresh.update(|n| *n += 1));
     // Deliveries and a return to the platform change what the page shows.
     ipc::on_event::<u64>("outbox-changed", move |_| refresh.update(|n| *n += 1));
@@ -79,30 +87,52 @@ pub fn ExpertProject(
                 {[Tab::Declaration, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Summary]
                     .into_iter()
                     .map(|t| view! {
-                        <button class="tab" id=t.id() class:active=move || tab.get() == t on:click=move |_| tab.set(t)>{t.label()}</button>
+                        // Each visit to a tab shows the shell's current state
+                        // (cells saved on another tab, deliveries, receipts).
+                        <button class="tab" id=t.id() class:active=move || tab.get() == t
+                            on:click=move |_| { tab.set(t); refresh.update(|n| *n += 1); }>{t.label()}</button>
                     })
                     .collect_view()}
             </nav>
-            {move || match ws.get() {
-                None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorPanel error=e on_retry=on_refresh /> }.into_any(),
-                Some(Ok(w)) => {
-                    let declared = w.declaration == Some(DeclarationDecision::NoConflict);
-                    let gate = |content: AnyView| if declared {
-                        content
-                    } else {
-                        view! { <p class="notice" id="declare-first">"请先在“回避声明与组长”中签署回避声明，方可查看投标文件和评分。"</p> }.into_any()
-                    };
-                    match tab.get() {
-                        Tab::Declaration => view! { <DeclarationPanel ws=w on_refresh=on_refresh /> }.into_any(),
-                        Tab::Documents => gate(view! { <DocumentsPanel ws=w on_refresh=on_refresh /> }.into_any()),
-                        Tab::Preliminary => gate(view! { <PreliminaryGrid ws=w /> }.into_any()),
-                        Tab::Detailed => gate(view! { <DetailedGrid ws=w /> }.into_any()),
-                        Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
-                        Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
+            {move || {
+                let t = tab.get();
+                if matches!(t, Tab::Preliminary | Tab::Detailed) {
+                    // The grids hold what the expert is typing: they are built
+                    // once per visit and do not follow the workspace's
+                    // refreshes (a delivery, a reconnection), which would
+                    // re-create them and drop an unsaved keystroke.
+                    if let Some(Ok(w)) = ready.get().then(|| ws.get_untracked()).flatten() {
+                        return if declared.get() {
+                            match t {
+                                Tab::Preliminary => view! { <PreliminaryGrid ws=w /> }.into_any(),
+                                _ => view! { <DetailedGrid ws=w /> }.into_any(),
+                            }
+                        } else {
+                            declare_first()
+                        };
+                    }
+                }
+                match ws.get() {
+                    None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorPanel error=e on_retry=on_refresh /> }.into_any(),
+                    Some(Ok(w)) => {
+                        let declared = w.declaration == Some(DeclarationDecision::NoConflict);
+                        let gate = |content: AnyView| if declared { content } else { declare_first() };
+                        match t {
+                            Tab::Declaration => view! { <DeclarationPanel ws=w on_refresh=on_refresh /> }.into_any(),
+                            Tab::Documents => gate(view! { <DocumentsPanel ws=w on_refresh=on_refresh /> }.into_any()),
+                            Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
+                            Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
+                            // Reached only while the workspace has not loaded.
+                            Tab::Preliminary | Tab::Detailed => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                        }
                     }
                 }
             }}
         </div>
     }
+}
+
+fn declare_first() -> AnyView {
+    view! { <p class="notice" id="declare-first">"请先在“回避声明与组长”中签署回避声明，方可查看投标文件和评分。"</p> }.into_any()
 }

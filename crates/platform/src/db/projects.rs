@@ -160,6 +160,9 @@ pub fn create(
             ],
         )?;
     }
+    if let Some(k) = new.k {
+        crate::db::evaluation::set_k(tx, &new.id, &k.to_string())?;
+    }
     Ok(Created::New)
 }
 
@@ -176,6 +179,11 @@ fn validate(new: &NewProject) -> Result<(), PlatformError> {
     }
     if new.ceiling_price <= Decimal::ZERO {
         return Err(bad("最高投标限价必须大于零".into()));
+    }
+    if let Some(k) = new.k {
+        if k < Decimal::ZERO || k > Decimal::ONE {
+            return Err(bad(format!("K 值 {k} 无效：应在 0 到 1 之间")));
+        }
     }
     let mut seen = std::collections::HashSet::new();
     for b in &new.bidders {
