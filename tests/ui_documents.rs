@@ -77,9 +77,10 @@ async fn sync_search_open_the_hit_then_work_offline() -> anyhow::Result<()> {
     platform.stop();
     app.fill("#search-input", "工期").await?;
     app.click("#search-button").await?;
-    app.wait_text("#search-results", "第", WAIT).await?;
+    app.wait_text("#search-results", "工期", WAIT).await?;
     app.click("#open-doc-bid-B02").await?;
-    app.wait_text("#page-no-a", "第 1 /", WAIT).await?;
+    // Page 1 of the 26 pages of B02's demo bid, once pdf.js has counted them.
+    app.wait_text("#page-no-a", "第 1 / 26 页", WAIT).await?;
     app.click("#next-a").await?;
     app.wait_text("#page-no-a", "第 2 /", WAIT).await?;
     app.fill("#note-text-a", "第二页的工期承诺与招标文件一致")

@@ -20,12 +20,18 @@ fn state_label(state: &str) -> &'static str {
     }
 }
 
+fn name_pairs(docs: &[DocumentInfo]) -> Vec<(String, String)> {
+    docs.iter()
+        .map(|d| (d.file_id.clone(), d.name.clone()))
+        .collect()
+}
+
 fn megabytes(n: u64) -> String {
     format!("{:.1} MB", n as f64 / 1_048_576.0)
 }
 
 #[component]
-pub fn DocumentsPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
+pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
     let project = ws.project.summary.id.clone();
     let progress = RwSignal::new(None::<SyncProgressEvent>);
     let summary = RwSignal::new(None::<Result<SyncSummary, AppError>>);
@@ -47,6 +53,8 @@ pub fn DocumentsPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView 
             }
         });
     }
+    let docs = RwSignal::new(ws.documents.clone());
+    let names = StoredValue::new(name_pairs(&ws.documents));
     let p = project.clone();
     let sync = move |_| {
         let p = p.clone();
@@ -54,17 +62,16 @@ pub fn DocumentsPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView 
         summary.set(None);
         spawn_local(async move {
             let r = ipc::sync_project(&p).await;
+            // The list shows the cache's state after the sync; the panel
+            // itself stays (search results, open viewers, the summary).
+            if let Ok(w) = ipc::workspace(&p).await {
+                names.set_value(name_pairs(&w.documents));
+                docs.set(w.documents);
+            }
             busy.set(false);
             summary.set(Some(r));
-            on_refresh.run(());
         });
     };
-    let docs = ws.documents.clone();
-    let names: Vec<(String, String)> = docs
-        .iter()
-        .map(|d| (d.file_id.clone(), d.name.clone()))
-        .collect();
-    let names = StoredValue::new(names);
     let name_of = move |file: &str| {
         names.with_value(|n| {
             n.iter()
@@ -166,7 +173,8 @@ pub fn DocumentsPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView 
             })}
             <table class="grid" id="documents">
                 <thead><tr><th>"文件"</th><th>"投标人"</th><th class="num">"大小"</th><th>"页数"</th><th>"状态"</th><th></th></tr></thead>
-                <tbody>{docs.iter().map(|d| {
+                <tbody>{move || docs.get().into_iter().map(|d| {
+                    let d = &d;
                     let verified = d.state == "verified";
                     view! {
                         <tr class="doc-row" data-file=d.file_id.clone() data-state=d.state.clone()>
@@ -183,7 +191,7 @@ pub fn DocumentsPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView 
                     }
                 }).collect_view()}</tbody>
             </table>
-            {docs.is_empty().then(|| view! { <p class="muted">"尚未同步。点击“同步文件”下载并核验本项目的招标文件与投标文件。"</p> })}
+            {move || docs.with(|d| d.is_empty()).then(|| view! { <p class="muted">"尚未同步。点击“同步文件”下载并核验本项目的招标文件与投标文件。"</p> })}
         </section>
         <section class="card">
             <h2>"全文检索"</h2>

@@ -428,7 +428,6 @@ fn factor_editor(f: &Factor, bidder: &str, cells: Cells, row: usize, col: usize)
     let id = format!("score-{}-{}", bidder, f.id);
     let nav = format!("{row},{col}");
     let (b, fid) = (bidder.to_string(), f.id.clone());
-    let value = cells.value(FACTOR, bidder, &f.id);
     let disabled = !cells.editable;
     // Values follow the cells (a shortcut fills many at once).
     let current = {

@@ -96,14 +96,16 @@ pub fn ExpertProject(
             </nav>
             {move || {
                 let t = tab.get();
-                if matches!(t, Tab::Preliminary | Tab::Detailed) {
-                    // The grids hold what the expert is typing: they are built
-                    // once per visit and do not follow the workspace's
+                if matches!(t, Tab::Documents | Tab::Preliminary | Tab::Detailed) {
+                    // The grids hold what the expert is typing, the documents
+                    // page its search, viewers and sync outcome: they are
+                    // built once per visit and do not follow the workspace's
                     // refreshes (a delivery, a reconnection), which would
-                    // re-create them and drop an unsaved keystroke.
+                    // re-create them and drop that state.
                     if let Some(Ok(w)) = ready.get().then(|| ws.get_untracked()).flatten() {
                         return if declared.get() {
                             match t {
+                                Tab::Documents => view! { <DocumentsPanel ws=w /> }.into_any(),
                                 Tab::Preliminary => view! { <PreliminaryGrid ws=w /> }.into_any(),
                                 _ => view! { <DetailedGrid ws=w /> }.into_any(),
                             }
@@ -120,11 +122,10 @@ pub fn ExpertProject(
                         let gate = |content: AnyView| if declared { content } else { declare_first() };
                         match t {
                             Tab::Declaration => view! { <DeclarationPanel ws=w on_refresh=on_refresh /> }.into_any(),
-                            Tab::Documents => gate(view! { <DocumentsPanel ws=w on_refresh=on_refresh /> }.into_any()),
                             Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
                             Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
                             // Reached only while the workspace has not loaded.
-                            Tab::Preliminary | Tab::Detailed => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                            Tab::Documents | Tab::Preliminary | Tab::Detailed => view! { <p class="loading">"正在加载…"</p> }.into_any(),
                         }
                     }
                 }
