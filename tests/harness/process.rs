@@ -28,6 +28,10 @@ impl Guarded {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        eprintln!(
+            "{} did not stop on SIGTERM within 5 s; killing it",
+            self.name
+        );
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -1,0 +1,308 @@
+//! Load on the real sandbox platform over loopback (in this process, on
+//! 127.0.0.1:0 with a temp SQLite): complete login handshakes per second per
+//! algorithm; verified score-sheet submissions per second with concurrent
+//! clients (P-256 and SM2 signers); and click-to-receipt latency — validate,
+//! sign, queue durably, send, verify the platform's receipt — as an expert
+//! sees it. Run: `cargo bench -p pingshen-app --bench platform_load`.
+//! Sizes: `PINGSHEN_BENCH_SECONDS` (default 3), `PINGSHEN_BENCH_PROJECTS`
+//! (default 120).
+
+use pingshen_api::{
+    Declaration, DeclarationDecision, NewBidder, NewProject, RulesDocument, ScoreSheet, Stage,
+    DECLARATION_TEXT, DECLARATION_TYP, RULES_TYP, SCORE_SHEET_TYP,
+};
+use pingshen_app::evaluation::{self, RulesInForce};
+use pingshen_app::outbox;
+use pingshen_client::{sign_challenge, sign_document, PlatformClient};
+use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_platform::RunningPlatform;
+use pingshen_rules::cells::{build_sheet, Cell, FACTOR, PRELIMINARY};
+use pingshen_rules::{FactorKind, Rules};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const DEMO: &str = "JA-2026-0117";
+const CONCURRENCY: usize = 8;
+
+fn env_num(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn signer(platform: &RunningPlatform, who: &str) -> Arc<Pkcs12Signer> {
+    Arc::new(Pkcs12Signer::from_file(&platform.demo_p12(who), "pingshen-demo").unwrap())
+}
+
+fn chain(s: &Pkcs12Signer) -> Vec<Vec<u8>> {
+    s.chain().iter().map(|c| c.to_der().unwrap()).collect()
+}
+
+async fn login(url: &str, s: &Pkcs12Signer) -> PlatformClient {
+    PlatformClient::new(url)
+        .unwrap()
+        .login(&chain(s), |c| sign_challenge(s, c))
+        .await
+        .unwrap()
+        .0
+}
+
+/// Every criterion passed and full marks, as cells.
+fn full_cells(rules: &Rules, bidders: &[String]) -> Vec<Cell> {
+    let mut out = Vec::new();
+    for b in bidders {
+        for c in &rules.preliminary {
+            out.push(Cell {
+                kind: PRELIMINARY.into(),
+                bidder: b.clone(),
+                item: c.id.clone(),
+                value: "pass".into(),
+                reason: String::new(),
+            });
+        }
+        for f in &rules.factors {
+            let value = match &f.kind {
+                FactorKind::Price => continue,
+                FactorKind::Deductions(_) => String::new(),
+                FactorKind::Options(o) => o
+                    .iter()
+                    .find(|o| o.points == f.max)
+                    .map(|o| o.id.clone())
+                    .unwrap(),
+                FactorKind::PassFail => "pass".into(),
+                FactorKind::Range { .. } => f.max.normalize().to_string(),
+            };
+            out.push(Cell {
+                kind: FACTOR.into(),
+                bidder: b.clone(),
+                item: f.id.clone(),
+                value,
+                reason: String::new(),
+            });
+        }
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let seconds = env_num("PINGSHEN_BENCH_SECONDS", 3) as u64;
+    let projects = env_num("PINGSHEN_BENCH_PROJECTS", 120);
+    let dir = tempfile::tempdir().unwrap();
+    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let url = platform.url();
+    println!(
+        "sandbox platform {url}, 2 cores, {CONCURRENCY} concurrent clients, {seconds} s per login run"
+    );
+
+    // 1. Complete login handshakes: challenge, signature, session.
+    for (who, alg) in [("E001", "RS256"), ("E002", "ES256"), ("E003", "SM2SM3")] {
+        let s = signer(&platform, who);
+        let done = Arc::new(AtomicUsize::new(0));
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..CONCURRENCY)
+            .map(|_| {
+                let (s, done, url) = (s.clone(), done.clone(), url.clone());
+                tokio::spawn(async move {
+                    while Instant::now() < deadline {
+                        login(&url, &s).await;
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let n = done.load(Ordering::Relaxed);
+        println!(
+            "login {alg:7} {n:6} handshakes in {:.2} s = {:8.1} /s",
+            start.elapsed().as_secs_f64(),
+            n as f64 / start.elapsed().as_secs_f64()
+        );
+    }
+
+    // 2. Projects for the sheets: one per submission, since an expert's
+    //    first version is accepted once per project.
+    let staff_signer = signer(&platform, "S001");
+    let staff = login(&url, &staff_signer).await;
+    let demo = staff.project(DEMO).await.unwrap();
+    let published = staff.rules(DEMO).await.unwrap();
+    let rules = Rules::from_toml(&published.rules_toml).unwrap();
+    let bidders: Vec<String> = demo.bidders.iter().map(|b| b.id.clone()).collect();
+    let experts = [("E002", "ES256"), ("E003", "SM2SM3")];
+    let latency_projects = 30;
+    let total = projects * experts.len() + latency_projects;
+    let setup = Instant::now();
+    let mut ids = Vec::new();
+    for i in 0..total {
+        let id = format!("BENCH-{i:04}");
+        staff
+            .create_project(&NewProject {
+                id: id.clone(),
+                name: format!("{}（压测 {i}）", demo.summary.name),
+                lot: demo.summary.lot.clone(),
+                centre: demo.summary.centre.clone(),
+                tenderer: demo.summary.tenderer.clone(),
+                ceiling_price: demo.summary.ceiling_price,
+                opening_time: demo.summary.opening_time,
+                bidders: demo
+                    .bidders
+                    .iter()
+                    .map(|b| NewBidder {
+                        id: b.id.clone(),
+                        name: b.name.clone(),
+                        bid_price: b.bid_price,
+                    })
+                    .collect(),
+                k: demo.k,
+            })
+            .await
+            .unwrap();
+        let doc = RulesDocument {
+            project_id: id.clone(),
+            rules_toml: published.rules_toml.clone(),
+            based_on_version: None,
+        };
+        let env = sign_document(staff_signer.as_ref(), RULES_TYP, &doc).unwrap();
+        staff.publish_rules(&id, env).await.unwrap();
+        for (who, _) in experts {
+            staff.assign(&id, who).await.unwrap();
+        }
+        staff.change_stage(&id, Stage::Evaluating).await.unwrap();
+        ids.push(id);
+    }
+    let cells = full_cells(&rules, &bidders);
+    println!(
+        "set-up: {total} projects in {:.1} s",
+        setup.elapsed().as_secs_f64()
+    );
+
+    // 3. Verified submissions per second: sheets signed beforehand, sent by
+    //    CONCURRENCY clients at once; the platform verifies the chain, the
+    //    signature, role, assignment, stage and every value, stores the sheet
+    //    and signs a receipt.
+    for (n, (who, alg)) in experts.iter().enumerate() {
+        let s = signer(&platform, who);
+        let client = login(&url, &s).await;
+        let mine: Vec<String> = ids[n * projects..(n + 1) * projects].to_vec();
+        let mut envelopes = Vec::new();
+        for id in &mine {
+            let declaration = Declaration {
+                project_id: id.clone(),
+                expert_id: who.to_string(),
+                statement: DECLARATION_TEXT.into(),
+                decision: DeclarationDecision::NoConflict,
+                reason: None,
+            };
+            client
+                .declare(
+                    id,
+                    sign_document(s.as_ref(), DECLARATION_TYP, &declaration).unwrap(),
+                )
+                .await
+                .unwrap();
+            let sheet = ScoreSheet {
+                submission_id: uuid::Uuid::now_v7().to_string(),
+                project_id: id.clone(),
+                expert_id: who.to_string(),
+                version: 1,
+                rules_version: published.version,
+                rules_sha256: published.sha256.clone(),
+                sheet: build_sheet(&rules, who, &bidders, &cells),
+            };
+            envelopes.push((
+                id.clone(),
+                sign_document(s.as_ref(), SCORE_SHEET_TYP, &sheet).unwrap(),
+            ));
+        }
+        let queue = Arc::new(Mutex::new(envelopes));
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..CONCURRENCY)
+            .map(|_| {
+                let (queue, url, s) = (queue.clone(), url.clone(), s.clone());
+                tokio::spawn(async move {
+                    let client = login(&url, &s).await;
+                    loop {
+                        let Some((id, env)) = queue.lock().unwrap().pop() else {
+                            break;
+                        };
+                        client.submit_sheet(&id, env).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "submit {alg:7} {projects:6} verified sheets in {secs:.2} s = {:8.1} /s",
+            projects as f64 / secs
+        );
+    }
+
+    // 4. Click-to-receipt, one expert (P-256), sequential: validate the
+    //    drafts, sign, queue durably (SQLCipher, synchronous=FULL), send,
+    //    verify the platform's signed receipt and record it.
+    let s = signer(&platform, "E002");
+    let client = login(&url, &s).await;
+    let trust = Arc::new(pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap());
+    let app_dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Mutex::new(
+        pingshen_store::Vault::new(app_dir.path())
+            .open(s.as_ref())
+            .unwrap(),
+    ));
+    let rif = RulesInForce {
+        rules: &rules,
+        version: published.version,
+        sha256: &published.sha256,
+    };
+    let mut latencies = Vec::new();
+    for id in &ids[experts.len() * projects..] {
+        {
+            let st = store.lock().unwrap();
+            evaluation::declare(
+                &st,
+                s.as_ref(),
+                id,
+                "E002",
+                DeclarationDecision::NoConflict,
+                None,
+            )
+            .unwrap();
+        }
+        outbox::drain(&store, &client, &trust).await.unwrap();
+        {
+            let st = store.lock().unwrap();
+            for c in &cells {
+                evaluation::save_cell(&st, id, c).unwrap();
+            }
+        }
+        let click = Instant::now();
+        {
+            let st = store.lock().unwrap();
+            evaluation::submit_sheet(&st, s.as_ref(), id, "E002", &rif, &bidders).unwrap();
+        }
+        let report = outbox::drain(&store, &client, &trust).await.unwrap();
+        latencies.push(click.elapsed());
+        assert_eq!(report.delivered.len(), 1, "receipt for {id}");
+    }
+    latencies.sort();
+    println!(
+        "click-to-receipt (ES256, {} sheets): p50 {:.1} ms  p95 {:.1} ms  max {:.1} ms",
+        latencies.len(),
+        percentile(&latencies, 0.5).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.95).as_secs_f64() * 1e3,
+        latencies.last().unwrap().as_secs_f64() * 1e3
+    );
+}

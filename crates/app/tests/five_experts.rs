@@ -1,0 +1,304 @@
+//! The whole panel against the real sandbox: five experts on both demo CAs
+//! and all three algorithms — E001 RSA, E002 P-256, E003 and E004 SM2, and
+//! E005 P-256 with the key on a SoftHSM2 token (a USB key stand-in) — log in,
+//! sign their declarations, elect a leader, score in their encrypted local
+//! stores and submit signed sheets through the outbox. The platform ends with
+//! exactly one sheet per expert and the leader sees the panel summary.
+//! Skips with a reason when SoftHSM2 or its tools are missing.
+
+use pingshen_api::DeclarationDecision;
+use pingshen_app::evaluation::{self, RulesInForce};
+use pingshen_app::outbox;
+use pingshen_client::{sign_challenge, PlatformClient};
+use pingshen_pki::{Pkcs12Signer, Signer, TokenConfig, TokenSigner, Zeroizing};
+use pingshen_platform::RunningPlatform;
+use pingshen_rules::cells::{Cell, FACTOR, PRELIMINARY};
+use pingshen_rules::{FactorKind, Rules};
+use pingshen_store::{Store, Vault};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+const DEMO: &str = "JA-2026-0117";
+const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const LABEL: &str = "E005-usb-key";
+const PIN: &str = "246810";
+
+fn softhsm_available() -> bool {
+    let have = |c: &str| Command::new(c).arg("--help").output().is_ok();
+    if !Path::new(MODULE).exists() || !have("softhsm2-util") || !have("pkcs11-tool") {
+        eprintln!("SKIPPED: SoftHSM2 ({MODULE}), softhsm2-util or pkcs11-tool not installed");
+        return false;
+    }
+    true
+}
+
+fn tool(cmd: &str, args: &[&str]) {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Puts E005's demo key, certificate and CA chain on a fresh SoftHSM2 token,
+/// as a CA would issue a USB key. The key may sign and derive (the local
+/// store's key is wrapped to it by ECDH).
+fn issue_token(dir: &Path, p12: &Path) -> TokenConfig {
+    let tokens = dir.join("tokens");
+    std::fs::create_dir_all(&tokens).unwrap();
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .unwrap();
+    // Read once per process by the module; nothing else here uses PKCS#11.
+    std::env::set_var("SOFTHSM2_CONF", &conf);
+    tool(
+        "softhsm2-util",
+        &[
+            "--init-token",
+            "--free",
+            "--label",
+            LABEL,
+            "--so-pin",
+            "13579111",
+            "--pin",
+            PIN,
+        ],
+    );
+    let parsed = openssl::pkcs12::Pkcs12::from_der(&std::fs::read(p12).unwrap())
+        .unwrap()
+        .parse2("pingshen-demo")
+        .unwrap();
+    let key_pem = dir.join("key.pem");
+    std::fs::write(
+        &key_pem,
+        parsed.pkey.unwrap().private_key_to_pem_pkcs8().unwrap(),
+    )
+    .unwrap();
+    let write = |path: &Path, kind: &str, id: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--module",
+            MODULE,
+            "--token-label",
+            LABEL,
+            "--login",
+            "--pin",
+            PIN,
+            "--write-object",
+            path.to_str().unwrap(),
+            "--type",
+            kind,
+            "--id",
+            id,
+            "--label",
+            id,
+        ];
+        args.extend_from_slice(extra);
+        tool("pkcs11-tool", &args);
+    };
+    write(
+        &key_pem,
+        "privkey",
+        "05",
+        &["--usage-sign", "--usage-derive"],
+    );
+    std::fs::remove_file(&key_pem).unwrap();
+    let cert_der = dir.join("cert.der");
+    std::fs::write(&cert_der, parsed.cert.unwrap().to_der().unwrap()).unwrap();
+    write(&cert_der, "cert", "05", &[]);
+    for (i, ca) in parsed.ca.into_iter().flatten().enumerate() {
+        let path = dir.join(format!("ca{i}.der"));
+        std::fs::write(&path, ca.to_der().unwrap()).unwrap();
+        write(&path, "cert", &format!("1{i}"), &[]);
+    }
+    TokenConfig {
+        module: PathBuf::from(MODULE),
+        token_label: LABEL.into(),
+        key_id: vec![0x05],
+    }
+}
+
+struct Expert {
+    id: &'static str,
+    signer: Box<dyn Signer>,
+    client: PlatformClient,
+    store: Arc<Mutex<Store>>,
+    _dir: tempfile::TempDir,
+}
+
+async fn log_in(platform: &RunningPlatform, id: &'static str, signer: Box<dyn Signer>) -> Expert {
+    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
+    let (client, session) = PlatformClient::new(&platform.url())
+        .unwrap()
+        .login(&chain, |c| sign_challenge(signer.as_ref(), c))
+        .await
+        .unwrap_or_else(|e| panic!("{id} login: {e}"));
+    assert_eq!(session.person.id, id);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Vault::new(dir.path()).open(signer.as_ref()).unwrap();
+    Expert {
+        id,
+        signer,
+        client,
+        store: Arc::new(Mutex::new(store)),
+        _dir: dir,
+    }
+}
+
+/// Every criterion passed; full marks but one: `plan` points for the
+/// construction plan, with its reason.
+fn fill(store: &Store, rules: &Rules, bidders: &[String], plan: &str) {
+    for b in bidders {
+        for c in &rules.preliminary {
+            let cell = Cell {
+                kind: PRELIMINARY.into(),
+                bidder: b.clone(),
+                item: c.id.clone(),
+                value: "pass".into(),
+                reason: String::new(),
+            };
+            evaluation::save_cell(store, DEMO, &cell).unwrap();
+        }
+        for f in &rules.factors {
+            let value = match &f.kind {
+                FactorKind::Price => continue,
+                FactorKind::Deductions(_) => String::new(),
+                FactorKind::Options(o) => o
+                    .iter()
+                    .find(|o| o.points == f.max)
+                    .map(|o| o.id.clone())
+                    .unwrap(),
+                FactorKind::PassFail => "pass".into(),
+                FactorKind::Range { .. } if f.id == "tech.construction_plan" => plan.into(),
+                FactorKind::Range { .. } => f.max.normalize().to_string(),
+            };
+            let cell = Cell {
+                kind: FACTOR.into(),
+                bidder: b.clone(),
+                item: f.id.clone(),
+                value,
+                reason: "针对性一般".into(),
+            };
+            evaluation::save_cell(store, DEMO, &cell).unwrap();
+        }
+    }
+}
+
+async fn drain(e: &Expert, trust: &Arc<pingshen_pki::TrustStore>) {
+    let report = outbox::drain(&e.store, &e.client, trust).await.unwrap();
+    assert!(!report.offline, "{}: platform unreachable", e.id);
+    assert_eq!(report.pending, 0, "{}: outbox not drained", e.id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evaluation() {
+    if !softhsm_available() {
+        return;
+    }
+    let platform_dir = tempfile::tempdir().unwrap();
+    let token_dir = tempfile::tempdir().unwrap();
+    let platform = RunningPlatform::start_demo(platform_dir.path())
+        .await
+        .unwrap();
+    let trust = Arc::new(pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap());
+    let token = issue_token(token_dir.path(), &platform.demo_p12("E005"));
+
+    // A wrong PIN on the token is refused with its code, before any network.
+    let wrong = TokenSigner::open(&token, Zeroizing::new("000000".into())).unwrap_err();
+    assert_eq!(wrong.code(), "pin_incorrect", "{}", wrong.message_zh());
+
+    let mut experts = Vec::new();
+    for id in ["E001", "E002", "E003", "E004"] {
+        let signer = Pkcs12Signer::from_file(&platform.demo_p12(id), "pingshen-demo").unwrap();
+        experts.push(log_in(&platform, id, Box::new(signer)).await);
+    }
+    let on_token = TokenSigner::open(&token, Zeroizing::new(PIN.into())).unwrap();
+    assert_eq!(on_token.algorithm(), pingshen_pki::Algorithm::Es256);
+    experts.push(log_in(&platform, "E005", Box::new(on_token)).await);
+    let algorithms: Vec<_> = experts.iter().map(|e| e.signer.algorithm()).collect();
+    assert_eq!(
+        algorithms,
+        [
+            pingshen_pki::Algorithm::Rs256,
+            pingshen_pki::Algorithm::Es256,
+            pingshen_pki::Algorithm::Sm2Sm3,
+            pingshen_pki::Algorithm::Sm2Sm3,
+            pingshen_pki::Algorithm::Es256,
+        ]
+    );
+
+    // Declarations, then everyone elects E003 as leader.
+    for e in &experts {
+        {
+            let store = e.store.lock().unwrap();
+            evaluation::declare(
+                &store,
+                e.signer.as_ref(),
+                DEMO,
+                e.id,
+                DeclarationDecision::NoConflict,
+                None,
+            )
+            .unwrap();
+            evaluation::vote(&store, e.signer.as_ref(), DEMO, e.id, "E003").unwrap();
+        }
+        drain(e, &trust).await;
+    }
+
+    // Scoring and signed submission through the outbox.
+    let published = experts[0].client.rules(DEMO).await.unwrap();
+    let rules = Rules::from_toml(&published.rules_toml).unwrap();
+    let bidders: Vec<String> = experts[0]
+        .client
+        .project(DEMO)
+        .await
+        .unwrap()
+        .bidders
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    let rif = RulesInForce {
+        rules: &rules,
+        version: published.version,
+        sha256: &published.sha256,
+    };
+    for (e, plan) in experts.iter().zip(["5.5", "5", "6", "5.5", "5"]) {
+        {
+            let store = e.store.lock().unwrap();
+            fill(&store, &rules, &bidders, plan);
+            evaluation::submit_sheet(&store, e.signer.as_ref(), DEMO, e.id, &rif, &bidders)
+                .unwrap_or_else(|err| panic!("{}: {} {}", e.id, err.code, err.message));
+        }
+        drain(e, &trust).await;
+        // Draining again sends nothing more.
+        let again = outbox::drain(&e.store, &e.client, &trust).await.unwrap();
+        assert!(again.delivered.is_empty(), "{}: sent twice", e.id);
+    }
+
+    // The platform holds exactly one sheet per expert; the leader sees the
+    // panel summary with all five and a ranking of every bidder.
+    let panel = experts[2].client.panel(DEMO).await.unwrap();
+    assert_eq!(panel.leader.as_deref(), Some("E003"));
+    for m in &panel.members {
+        assert_eq!(m.sheet_version, Some(1), "{}", m.id);
+    }
+    let summary = experts[2].client.summary(DEMO).await.unwrap();
+    let mut signers: Vec<_> = summary.sheets.iter().map(|s| s.expert.clone()).collect();
+    signers.sort();
+    assert_eq!(signers, ["E001", "E002", "E003", "E004", "E005"]);
+    assert_eq!(summary.result.ranking.entries.len(), bidders.len());
+    // Not the leader: refused.
+    let refused = experts[0].client.summary(DEMO).await.unwrap_err();
+    assert_eq!(refused.code(), "not_leader");
+}
