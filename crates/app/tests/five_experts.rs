@@ -131,19 +131,28 @@ fn issue_token(dir: &Path, p12: &Path) -> TokenConfig {
 
 struct Expert {
     id: &'static str,
-    signer: Box<dyn Signer>,
+    signer: Box<dyn Signer + Send>,
     client: PlatformClient,
     store: Arc<Mutex<Store>>,
     _dir: tempfile::TempDir,
 }
 
-async fn log_in(platform: &RunningPlatform, id: &'static str, signer: Box<dyn Signer>) -> Expert {
+async fn log_in(
+    platform: &RunningPlatform,
+    id: &'static str,
+    signer: Box<dyn Signer + Send>,
+) -> Expert {
     let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
-    let (client, session) = PlatformClient::new(&platform.url())
-        .unwrap()
-        .login(&chain, |c| sign_challenge(signer.as_ref(), c))
+    // The handshake step by step: a token's session is not shared between
+    // threads, so the challenge is signed here rather than in a closure.
+    let anonymous = PlatformClient::new(&platform.url()).unwrap();
+    let challenge = anonymous.request_challenge(&chain).await.unwrap();
+    let signed = sign_challenge(signer.as_ref(), &challenge).unwrap();
+    let session = anonymous
+        .open_session(signed)
         .await
         .unwrap_or_else(|e| panic!("{id} login: {e}"));
+    let client = anonymous.with_session(&session);
     assert_eq!(session.person.id, id);
     let dir = tempfile::tempdir().unwrap();
     let store = Vault::new(dir.path()).open(signer.as_ref()).unwrap();
@@ -215,7 +224,10 @@ async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evalu
     let token = issue_token(token_dir.path(), &platform.demo_p12("E005"));
 
     // A wrong PIN on the token is refused with its code, before any network.
-    let wrong = TokenSigner::open(&token, Zeroizing::new("000000".into())).unwrap_err();
+    let wrong = match TokenSigner::open(&token, Zeroizing::new("000000".into())) {
+        Ok(_) => panic!("a wrong PIN opened the token"),
+        Err(e) => e,
+    };
     assert_eq!(wrong.code(), "pin_incorrect", "{}", wrong.message_zh());
 
     let mut experts = Vec::new();
@@ -238,7 +250,7 @@ async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evalu
         ]
     );
 
-    // Declarations, then everyone elects E003 as leader.
+    // Declarations, then everyone elects E003 (who has declared) as leader.
     for e in &experts {
         {
             let store = e.store.lock().unwrap();
@@ -251,6 +263,12 @@ async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evalu
                 None,
             )
             .unwrap();
+        }
+        drain(e, &trust).await;
+    }
+    for e in &experts {
+        {
+            let store = e.store.lock().unwrap();
             evaluation::vote(&store, e.signer.as_ref(), DEMO, e.id, "E003").unwrap();
         }
         drain(e, &trust).await;
