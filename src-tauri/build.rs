@@ -29,6 +29,9 @@ fn main() {
             "add_note",
             "delete_note",
             "panel_summary",
+            "witness_page",
+            "witness_record",
+            "witness_sync",
         ]));
     if let Err(e) = tauri_build::try_build(attrs.config_path("../tauri.conf.json")) {
         panic!("tauri build failed: {e:#}");

@@ -70,6 +70,9 @@ fn main() {
             commands::expert::add_note,
             commands::expert::delete_note,
             commands::expert::panel_summary,
+            commands::witness::witness_page,
+            commands::witness::witness_record,
+            commands::witness::witness_sync,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -304,3 +304,29 @@ pub async fn delete_note(id: i64) -> Result<(), AppError> {
 pub async fn panel_summary(project: &str) -> Result<PanelSummary, AppError> {
     call(expert_cmd::PANEL_SUMMARY, &ProjectArg { project }).await
 }
+
+// ---------------------------------------------------------------- witness
+
+use pingshen_api::ipc::{witness_cmd, WitnessDraft, WitnessEntryInfo, WitnessPage};
+
+#[derive(Serialize)]
+struct WitnessRecordArgs<'a> {
+    project: &'a str,
+    draft: &'a WitnessDraft,
+}
+
+pub async fn witness_page(project: &str) -> Result<WitnessPage, AppError> {
+    call(witness_cmd::PAGE, &ProjectArg { project }).await
+}
+
+pub async fn witness_record(
+    project: &str,
+    draft: &WitnessDraft,
+) -> Result<WitnessEntryInfo, AppError> {
+    call(witness_cmd::RECORD, &WitnessRecordArgs { project, draft }).await
+}
+
+/// Sends waiting entries; returns how many still wait.
+pub async fn witness_sync(project: &str) -> Result<usize, AppError> {
+    call(witness_cmd::SYNC, &ProjectArg { project }).await
+}

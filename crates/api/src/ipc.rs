@@ -288,3 +288,72 @@ pub mod expert_cmd {
     /// Event carrying [`super::SyncProgressEvent`].
     pub const SYNC_EVENT: &str = "sync-progress";
 }
+
+// ---------------------------------------------------------------- witness
+
+/// What a witness records (见证记录): stage and category as their signed
+/// snake_case names (`docs/witness.md`), the text, files to attach, and the
+/// entry it corrects, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessDraft {
+    pub stage: String,
+    pub category: String,
+    pub text: String,
+    #[serde(default)]
+    pub attachments: Vec<WitnessUpload>,
+    #[serde(default)]
+    pub corrects: Option<String>,
+}
+
+/// A file picked in the webview, sent whole (base64) to the shell, which
+/// hashes it and keeps it encrypted; only its name, type, size and SHA-256
+/// are signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessUpload {
+    pub name: String,
+    pub media_type: String,
+    pub base64: String,
+}
+
+/// One entry of the witness's own log, as the logging screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessEntryInfo {
+    pub seq: u64,
+    pub entry_id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub observed_at: OffsetDateTime,
+    pub clock_offset_ms: i64,
+    pub stage: String,
+    pub stage_zh: String,
+    pub category: String,
+    pub category_zh: String,
+    pub irregular: bool,
+    pub text: String,
+    /// `(name, size, sha256)` of each attachment.
+    pub attachments: Vec<(String, u64, String)>,
+    pub corrects: Option<String>,
+    pub entry_hash: String,
+    /// When the platform acknowledged it; `None` while it waits to sync.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub synced_at: Option<OffsetDateTime>,
+}
+
+/// The logging screen of one project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessPage {
+    pub project: crate::ProjectDetail,
+    pub entries: Vec<WitnessEntryInfo>,
+    /// Platform clock minus this computer's clock, ms; `None` when never
+    /// measured (offline since start).
+    pub clock_offset_ms: Option<i64>,
+    pub online: bool,
+    /// Entries not yet acknowledged by the platform.
+    pub unsynced: usize,
+}
+
+/// Names of the witness commands.
+pub mod witness_cmd {
+    pub const PAGE: &str = "witness_page";
+    pub const RECORD: &str = "witness_record";
+    pub const SYNC: &str = "witness_sync";
+}

@@ -3,7 +3,10 @@
 //! algorithm; verified score-sheet submissions per second with concurrent
 //! clients (P-256 and SM2 signers); and click-to-receipt latency — validate,
 //! sign, queue durably, send, verify the platform's receipt — as an expert
-//! sees it. Run: `cargo bench -p pingshen-app --bench platform_load`.
+//! sees it; and document sync throughput (download, verify SHA-256 and SM3,
+//! encrypt into the cache) against curl fetching the same files from the
+//! same platform in the same run. Run:
+//! `cargo bench -p pingshen-app --bench platform_load`.
 //! Sizes: `PINGSHEN_BENCH_SECONDS` (default 3), `PINGSHEN_BENCH_PROJECTS`
 //! (default 120).
 
@@ -91,8 +94,18 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+fn main() {
+    // The sync indexes what it downloads in a worker process: this binary.
+    pingshen_docs::worker::run_if_requested();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
+}
+
+async fn run() {
     let seconds = env_num("PINGSHEN_BENCH_SECONDS", 3) as u64;
     let projects = env_num("PINGSHEN_BENCH_PROJECTS", 120);
     let dir = tempfile::tempdir().unwrap();
@@ -304,5 +317,162 @@ async fn main() {
         percentile(&latencies, 0.5).as_secs_f64() * 1e3,
         percentile(&latencies, 0.95).as_secs_f64() * 1e3,
         latencies.last().unwrap().as_secs_f64() * 1e3
+    );
+
+    sync_against_curl(&platform, &staff, &demo, &url).await;
+}
+
+/// Files of `SYNC_FILE_MB` MiB each, registered straight into the platform's
+/// store, fetched by the sync (3 at a time, as in the app) and by curl
+/// (`--parallel-max 3`), each twice; the better run of each is reported.
+async fn sync_against_curl(
+    platform: &RunningPlatform,
+    staff: &PlatformClient,
+    demo: &pingshen_api::ProjectDetail,
+    url: &str,
+) {
+    const FILES: usize = 6;
+    let file_mb = env_num("PINGSHEN_BENCH_FILE_MB", 32);
+    let id = "BENCH-SYNC";
+    staff
+        .create_project(&NewProject {
+            id: id.into(),
+            name: "同步吞吐压测".into(),
+            lot: demo.summary.lot.clone(),
+            centre: demo.summary.centre.clone(),
+            tenderer: demo.summary.tenderer.clone(),
+            ceiling_price: demo.summary.ceiling_price,
+            opening_time: demo.summary.opening_time,
+            bidders: demo
+                .bidders
+                .iter()
+                .map(|b| NewBidder {
+                    id: b.id.clone(),
+                    name: b.name.clone(),
+                    bid_price: b.bid_price,
+                })
+                .collect(),
+            k: demo.k,
+        })
+        .await
+        .unwrap();
+    // Incompressible bytes: no transport or cache trick helps either side.
+    let mut files = Vec::new();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for i in 0..FILES {
+        let mut bytes = vec![0u8; file_mb << 20];
+        for chunk in bytes.chunks_mut(8) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            chunk.copy_from_slice(&seed.to_le_bytes()[..chunk.len()]);
+        }
+        let stored = pingshen_platform::files::put(&platform.state.data_dir, &bytes).unwrap();
+        files.push(pingshen_api::ManifestFile {
+            file_id: format!("blob-{i}"),
+            bidder_id: Some(demo.bidders[i % demo.bidders.len()].id.clone()),
+            kind: pingshen_api::DocumentKind::Bid,
+            name: format!("压测文件-{i}.bin"),
+            size: stored.size,
+            sha256: stored.sha256,
+            sm3: stored.sm3,
+        });
+    }
+    platform
+        .state
+        .db
+        .with(|c| {
+            let tx = c.transaction()?;
+            for (i, f) in files.iter().enumerate() {
+                pingshen_platform::db::documents::upsert(&tx, id, f, i as i64)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .unwrap();
+    staff.assign(id, "E002").await.unwrap();
+    staff.change_stage(id, Stage::Evaluating).await.unwrap();
+
+    let s = signer(platform, "E002");
+    let (client, session) = PlatformClient::new(url)
+        .unwrap()
+        .login(&chain(&s), |c| sign_challenge(s.as_ref(), c))
+        .await
+        .unwrap();
+    let declaration = Declaration {
+        project_id: id.into(),
+        expert_id: "E002".into(),
+        statement: DECLARATION_TEXT.into(),
+        decision: DeclarationDecision::NoConflict,
+        reason: None,
+    };
+    client
+        .declare(
+            id,
+            sign_document(s.as_ref(), DECLARATION_TYP, &declaration).unwrap(),
+        )
+        .await
+        .unwrap();
+    let total_mb = (FILES * file_mb) as f64;
+    let trust = Arc::new(pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap());
+
+    let mut best_sync = f64::MAX;
+    for _ in 0..2 {
+        // A fresh cache each time: everything is fetched again.
+        let app_dir = tempfile::tempdir().unwrap();
+        let store = pingshen_store::Vault::new(app_dir.path())
+            .open(s.as_ref())
+            .unwrap();
+        let ctx = pingshen_app::sync::SyncContext {
+            store: Arc::new(Mutex::new(store)),
+            client: client.clone(),
+            trust: trust.clone(),
+            platform_id: platform.state.platform_id.clone(),
+        };
+        // Timed up to the end of downloading (verified and encrypted); the
+        // text extraction that follows is measured by docs-bench.
+        let downloaded = Arc::new(Mutex::new(None::<Instant>));
+        let seen = downloaded.clone();
+        let progress: pingshen_app::sync::ProgressFn = Arc::new(move |p| {
+            if p.phase != pingshen_app::sync::SyncPhase::Downloading {
+                let mut at = seen.lock().unwrap();
+                if at.is_none() && p.phase != pingshen_app::sync::SyncPhase::Manifest {
+                    *at = Some(Instant::now());
+                }
+            }
+        });
+        let extractor = Arc::new(pingshen_docs::Extractor::new().unwrap());
+        let start = Instant::now();
+        let report = pingshen_app::sync::sync_project(&ctx, id, extractor, progress)
+            .await
+            .unwrap();
+        let end = downloaded.lock().unwrap().unwrap_or_else(Instant::now);
+        assert_eq!(report.verified, FILES, "every file verified");
+        best_sync = best_sync.min((end - start).as_secs_f64());
+    }
+
+    let mut best_curl = f64::MAX;
+    for _ in 0..2 {
+        let mut cmd = std::process::Command::new("curl");
+        cmd.args(["-sS", "--fail", "--parallel", "--parallel-max", "3"])
+            .arg("-H")
+            .arg(format!("Authorization: Bearer {}", session.token));
+        for f in &files {
+            cmd.arg("-o")
+                .arg("/dev/null")
+                .arg(format!("{url}/api/v1/projects/{id}/files/{}", f.file_id));
+        }
+        let start = Instant::now();
+        let status = cmd.status().expect("curl");
+        assert!(status.success(), "curl failed");
+        best_curl = best_curl.min(start.elapsed().as_secs_f64());
+    }
+    println!(
+        "sync   {FILES} files x {file_mb} MiB: {best_sync:.2} s = {:7.1} MiB/s (download, SHA-256 + SM3 check, AES-256-GCM into the cache)",
+        total_mb / best_sync
+    );
+    println!(
+        "curl   {FILES} files x {file_mb} MiB: {best_curl:.2} s = {:7.1} MiB/s (download to /dev/null)",
+        total_mb / best_curl
     );
 }

@@ -10,6 +10,7 @@ pub mod evaluation;
 pub mod outbox;
 mod platform_identity;
 pub mod sync;
+pub mod witness;
 pub mod workspace;
 
 pub use error::AppError;

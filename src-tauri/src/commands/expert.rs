@@ -47,7 +47,7 @@ pub async fn workspace(
 
 /// Runs `f` with the store and the open key on a blocking thread (a token
 /// may be slow to sign), then wakes the sender.
-async fn with_key<T: Send + 'static>(
+pub(crate) async fn with_key<T: Send + 'static>(
     state: &DesktopState,
     f: impl FnOnce(
             &pingshen_store::Store,

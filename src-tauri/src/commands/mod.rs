@@ -6,3 +6,4 @@ pub mod auth;
 pub mod expert;
 pub mod projects;
 pub mod staff;
+pub mod witness;

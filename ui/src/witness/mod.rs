@@ -1,9 +1,333 @@
-//! The witness expert's workspace (见证专家).
+//! The witness expert's workspace (见证专家): the projects they witness,
+//! then a logging screen built for a live session — keyboard first
+//! (Ctrl+Enter signs and records), templates for common entries, the
+//! platform's time shown with the clock offset applied.
 
-use crate::projects::ProjectsPage;
+mod attachments;
+mod log;
+
+use crate::format::beijing;
+use crate::ipc;
+use crate::projects::ErrorPanel;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pingshen_api::ipc::{AppError, WitnessDraft, WitnessPage, WitnessUpload};
 
 #[component]
 pub fn WitnessHome(reload: RwSignal<u32>) -> impl IntoView {
-    view! { <ProjectsPage reload=reload /> }
+    let open = RwSignal::new(None::<String>);
+    move || match open.get() {
+        None => view! { <WitnessProjects reload=reload open=open /> }.into_any(),
+        Some(p) => view! { <WitnessProject project=p open=open /> }.into_any(),
+    }
+}
+
+#[component]
+fn WitnessProjects(reload: RwSignal<u32>, open: RwSignal<Option<String>>) -> impl IntoView {
+    let projects = LocalResource::new(move || {
+        reload.track();
+        ipc::list_projects()
+    });
+    let retry = Callback::new(move |()| reload.update(|n| *n += 1));
+    move || {
+        match projects.get() {
+        None => view! { <p class="loading">"正在加载项目…"</p> }.into_any(),
+        Some(Err(e)) => view! { <ErrorPanel error=e on_retry=retry /> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! {
+            <section class="empty" id="no-projects"><h2>"暂无见证项目"</h2><p>"您目前没有被指派见证的项目。"</p></section>
+        }
+        .into_any(),
+        Some(Ok(list)) => view! {
+            <section class="expert-projects">
+                <h2>"我的见证项目"</h2>
+                {list.into_iter().map(|p| {
+                    let id = p.id.clone();
+                    view! {
+                        <div class="project-card wide">
+                            <div class="project-name">{p.name.clone()}</div>
+                            <div class="project-meta">
+                                <span>{p.id.clone()}</span><span>{p.lot.clone()}</span>
+                                <span class="stage">{p.stage.label_zh()}</span>
+                                <span>{format!("开标 {}", beijing(p.opening_time))}</span>
+                            </div>
+                            <button class="primary" id=format!("witness-open-{}", p.id) on:click=move |_| open.set(Some(id.clone()))>"进入见证"</button>
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// Stages and categories as signed (snake_case) with their labels.
+const STAGES: [(&str, &str); 6] = [
+    ("opening", "开标"),
+    ("preparation", "评标准备"),
+    ("preliminary_review", "初步评审"),
+    ("detailed_review", "详细评审"),
+    ("summary", "汇总"),
+    ("other", "其他"),
+];
+const CATEGORIES: [(&str, &str); 7] = [
+    ("normal", "正常"),
+    ("expert_late", "专家迟到"),
+    ("communication_device", "使用通讯设备"),
+    ("private_conversation", "私下交流"),
+    ("review_overtime", "评审超时"),
+    ("system_failure", "系统故障"),
+    ("other", "其他"),
+];
+/// Common entries: (label, category, text).
+const TEMPLATES: [(&str, &str, &str); 5] = [
+    (
+        "按时开始",
+        "normal",
+        "评标委员会成员全部到场，评标按时开始，秩序正常。",
+    ),
+    ("专家迟到", "expert_late", "评标专家 迟到 分钟到场。"),
+    (
+        "使用手机",
+        "communication_device",
+        "评审期间发现评标专家 使用手机，已提醒其交由工作人员保管。",
+    ),
+    (
+        "私下交流",
+        "private_conversation",
+        "评审期间发现评标专家 与 私下交流，已当场制止。",
+    ),
+    (
+        "系统故障",
+        "system_failure",
+        "评标系统出现故障，现象： ，已通知技术人员处理。",
+    ),
+];
+
+#[component]
+fn WitnessProject(project: String, open: RwSignal<Option<String>>) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let pid = project.clone();
+    let page = LocalResource::new(move || {
+        refresh.track();
+        let pid = pid.clone();
+        async move { ipc::witness_page(&pid).await }
+    });
+    let on_refresh = Callback::new(move |()| refresh.update(|n| *n += 1));
+    ipc::on_event::<bool>("back-online", move |_| refresh.update(|n| *n += 1));
+
+    view! {
+        <div class="workspace witness">
+            <div class="workspace-head">
+                <button class="link dark" id="back-to-projects" on:click=move |_| open.set(None)>"← 返回项目列表"</button>
+                {move || page.get().and_then(|r| r.ok()).map(|p: WitnessPage| view! {
+                    <h1 id="project-title">{p.project.summary.name.clone()}</h1>
+                    <span class="muted">{format!("{} · {} · 见证记录", p.project.summary.id, p.project.summary.stage.label_zh())}</span>
+                    {(!p.online).then(|| view! { <span class="offline-tag" id="offline-tag">"离线：记录照常签名保存，联网后按顺序同步"</span> })}
+                })}
+            </div>
+            {move || match page.get() {
+                None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorPanel error=e on_retry=on_refresh /> }.into_any(),
+                Some(Ok(p)) => view! { <EntryForm project=project.clone() page=p on_refresh=on_refresh /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> impl IntoView {
+    let stage = RwSignal::new(default_stage(&page));
+    let category = RwSignal::new("normal".to_string());
+    let text = RwSignal::new(String::new());
+    let corrects = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<WitnessUpload>::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+    let entries = RwSignal::new(page.entries.clone());
+    let unsynced = RwSignal::new(page.unsynced);
+    let offset = page.clock_offset_ms;
+    // The platform's time, ticking: what the entry will be stamped with.
+    let now = RwSignal::new(js_sys::Date::now());
+    {
+        let tick = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            now.set(js_sys::Date::now())
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
+                wasm_bindgen::JsCast::unchecked_ref(tick.as_ref()),
+                1000,
+            );
+        }
+        tick.forget();
+    }
+    let platform_time = move || {
+        let ms = now.get() + offset.unwrap_or(0) as f64;
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos((ms as i128) * 1_000_000)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        format!("{}", beijing_seconds(t))
+    };
+    let offset_text = match offset {
+        Some(ms) if ms.abs() < 1000 => format!("平台时间（本机时钟偏差 {ms:+} 毫秒，已校正）"),
+        Some(ms) => format!(
+            "平台时间（本机时钟偏差 {:+.1} 秒，已校正）",
+            ms as f64 / 1000.0
+        ),
+        None => "本机时间（尚未与平台对时：联网后校正）".to_string(),
+    };
+
+    let p = project.clone();
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        if text.get_untracked().trim().is_empty() {
+            error.set(Some(AppError::new("empty_text", "请填写见证内容")));
+            return;
+        }
+        let draft = WitnessDraft {
+            stage: stage.get_untracked(),
+            category: category.get_untracked(),
+            text: text.get_untracked(),
+            attachments: files.get_untracked(),
+            corrects: Some(corrects.get_untracked()).filter(|c| !c.is_empty()),
+        };
+        let p = p.clone();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match ipc::witness_record(&p, &draft).await {
+                Ok(_) => {
+                    text.set(String::new());
+                    files.set(Vec::new());
+                    corrects.set(String::new());
+                    category.set("normal".into());
+                    // The list shows what the store holds, with sync states.
+                    if let Ok(fresh) = ipc::witness_page(&p).await {
+                        entries.set(fresh.entries);
+                        unsynced.set(fresh.unsynced);
+                    }
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let submit_key = submit.clone();
+    let p = project.clone();
+    let sync_now = move |_| {
+        let p = p.clone();
+        spawn_local(async move {
+            match ipc::witness_sync(&p).await {
+                Ok(_) => on_refresh.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section class="card witness-form" id="witness-form">
+            <div class="grid-head">
+                <h2>"新增见证记录"</h2>
+                <span class="clock" id="witness-clock" title=offset_text.clone()>{platform_time}<span class="muted">{format!(" · {offset_text}")}</span></span>
+            </div>
+            <div class="templates" id="witness-templates">
+                <span class="muted">"常用："</span>
+                {TEMPLATES.iter().enumerate().map(|(i, (label, cat, body))| view! {
+                    <button class="small" id=format!("template-{i}") on:click=move |_| {
+                        category.set(cat.to_string());
+                        text.set(body.to_string());
+                        focus("witness-text");
+                    }>{*label}</button>
+                }).collect_view()}
+            </div>
+            <div class="witness-fields">
+                <label>"阶段"
+                    <select id="witness-stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                        {STAGES.iter().map(|(v, l)| view! { <option value=*v prop:selected=move || stage.get() == *v>{*l}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"类别"
+                    <select id="witness-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                        {CATEGORIES.iter().map(|(v, l)| view! { <option value=*v prop:selected=move || category.get() == *v>{*l}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"更正第几条（可选）"
+                    <select id="witness-corrects" on:change=move |ev| corrects.set(event_target_value(&ev))>
+                        <option value="" prop:selected=move || corrects.get().is_empty()>"—"</option>
+                        {move || entries.get().into_iter().map(|e| {
+                            let id = e.entry_id.clone();
+                            let id2 = id.clone();
+                            view! { <option value=id prop:selected=move || corrects.get() == id2>{format!("第 {} 条", e.seq)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <textarea id="witness-text" rows="4" placeholder="记录所见事实：时间、人员、经过。Ctrl+Enter 签名保存。"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                        ev.prevent_default();
+                        submit_key();
+                    }
+                }></textarea>
+            <attachments::AttachmentPicker files=files error=error />
+            <div class="form-actions">
+                <button class="primary" id="witness-record" disabled=move || busy.get() on:click=move |_| submit()>
+                    {move || if busy.get() { "正在签名…" } else { "使用数字证书签名保存（Ctrl+Enter）" }}
+                </button>
+                <span class="muted">"记录一经签名不可修改；如需更正，请新增一条更正记录。"</span>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error-line" id="witness-error">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+        </section>
+        <section class="card">
+            <div class="grid-head">
+                <h2>"见证记录"</h2>
+                <span id="witness-sync-state">{move || match unsynced.get() {
+                    0 => "全部已同步到平台".to_string(),
+                    n => format!("{n} 条待同步（联网后按顺序发送）"),
+                }}</span>
+                <button class="small" id="witness-sync" on:click=sync_now>"立即同步"</button>
+            </div>
+            <log::LogTable entries=entries />
+        </section>
+    }
+}
+
+/// The stage that fits the project's stage, so most entries need no choice.
+fn default_stage(page: &WitnessPage) -> String {
+    use pingshen_api::Stage;
+    match page.project.summary.stage {
+        Stage::Preparing => "preparation",
+        Stage::Evaluating => "preliminary_review",
+        Stage::Summary => "summary",
+        _ => "other",
+    }
+    .to_string()
+}
+
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Beijing time to the second, e.g. 2026-11-30 09:31:05.
+pub(crate) fn beijing_seconds(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }

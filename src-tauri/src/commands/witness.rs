@@ -1,0 +1,93 @@
+//! The witness's logging screen (见证专家): the page, recording a signed
+//! entry, and syncing the log. Adapters into `pingshen_app::witness`.
+
+use crate::commands::expert::with_key;
+use crate::state::DesktopState;
+use pingshen_api::ipc::{AppError, WitnessDraft, WitnessEntryInfo, WitnessPage};
+use pingshen_pki::OffsetDateTime;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// The last measured platform clock offset (ms); `i64::MIN` until measured.
+/// Entries recorded offline use it, and say so through their offset.
+static CLOCK_OFFSET_MS: AtomicI64 = AtomicI64::new(i64::MIN);
+
+fn last_offset() -> Option<i64> {
+    match CLOCK_OFFSET_MS.load(Ordering::Relaxed) {
+        i64::MIN => None,
+        v => Some(v),
+    }
+}
+
+#[tauri::command]
+pub async fn witness_page(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<WitnessPage, AppError> {
+    let (store, _, online) = state.store().await?;
+    let client = if online {
+        Some(state.client().await?)
+    } else {
+        None
+    };
+    let page =
+        match pingshen_app::witness::page(&store, client.as_ref(), &project, last_offset()).await {
+            Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
+                state.renew_session().await?;
+                let client = state.client().await?;
+                pingshen_app::witness::page(&store, Some(&client), &project, last_offset()).await?
+            }
+            other => other?,
+        };
+    if let Some(offset) = page.clock_offset_ms {
+        CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
+    }
+    Ok(page)
+}
+
+/// Signs and stores the next entry; then tries to send it at once.
+#[tauri::command]
+pub async fn witness_record(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    draft: WitnessDraft,
+) -> Result<WitnessEntryInfo, AppError> {
+    let offset = last_offset().unwrap_or(0);
+    let p = project.clone();
+    let recorded = with_key(&state, move |store, key, me| {
+        pingshen_app::witness::record(
+            store,
+            key,
+            &p,
+            me,
+            &draft,
+            offset,
+            OffsetDateTime::now_utc(),
+        )
+    })
+    .await?;
+    // Best effort: offline, the entry waits for the next sync.
+    let _ = witness_sync(state, project).await;
+    Ok(recorded)
+}
+
+/// Sends entries the platform does not have yet; returns how many wait.
+#[tauri::command]
+pub async fn witness_sync(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<usize, AppError> {
+    let (store, _, online) = state.store().await?;
+    if !online {
+        let store = store
+            .lock()
+            .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+        return Ok(store
+            .witness_log()
+            .unsynced(&project)
+            .map_err(|e| AppError::new(e.code(), e.message_zh()))?
+            .len());
+    }
+    let client = state.client().await?;
+    let outcome = pingshen_app::witness::sync(&store, &client, &project).await?;
+    Ok(outcome.pending)
+}
