@@ -32,6 +32,7 @@ fn main() {
             "witness_page",
             "witness_record",
             "witness_sync",
+            "witness_report",
         ]));
     if let Err(e) = tauri_build::try_build(attrs.config_path("../tauri.conf.json")) {
         panic!("tauri build failed: {e:#}");

@@ -90,6 +90,24 @@ async fn a_witness_records_an_irregularity_with_an_attachment() -> anyhow::Resul
     assert_eq!(entry["attachments"][0]["sha256"], photo_sha.as_str());
     assert_eq!(entry["attachments"][0]["size"], photo_bytes.len());
 
+    // The witness report: a PDF of the log and its detached signature.
+    app.click("#witness-report").await?;
+    app.wait_text("#witness-report-done", "已生成并签名（1 条记录）", WAIT)
+        .await?;
+    let reports = app_dir.path().join("reports").join(DEMO);
+    let mut names: Vec<String> = std::fs::read_dir(&reports)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].ends_with(".pdf") && names[1].ends_with(".sig.json"),
+        "{names:?}"
+    );
+    let pdf = std::fs::read(reports.join(&names[0]))?;
+    assert!(pdf.starts_with(b"%PDF-"));
+    app.screenshot("witness-report").await?;
+
     // Offline: the next entry is signed and kept, waiting to sync.
     platform.stop();
     app.click("#template-0").await?;

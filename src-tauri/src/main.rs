@@ -73,6 +73,7 @@ fn main() {
             commands::witness::witness_page,
             commands::witness::witness_record,
             commands::witness::witness_sync,
+            commands::witness::witness_report,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

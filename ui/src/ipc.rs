@@ -330,3 +330,10 @@ pub async fn witness_record(
 pub async fn witness_sync(project: &str) -> Result<usize, AppError> {
     call(witness_cmd::SYNC, &ProjectArg { project }).await
 }
+
+/// Renders, signs and saves the witness report of a project.
+pub async fn witness_report(
+    project: &str,
+) -> Result<pingshen_api::ipc::WitnessReportInfo, AppError> {
+    call(witness_cmd::REPORT, &ProjectArg { project }).await
+}

@@ -351,9 +351,19 @@ pub struct WitnessPage {
     pub unsynced: usize,
 }
 
+/// A witness report written to disk, with its detached signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessReportInfo {
+    pub pdf_path: String,
+    pub signature_path: String,
+    pub sha256: String,
+    pub entries: u64,
+}
+
 /// Names of the witness commands.
 pub mod witness_cmd {
     pub const PAGE: &str = "witness_page";
     pub const RECORD: &str = "witness_record";
     pub const SYNC: &str = "witness_sync";
+    pub const REPORT: &str = "witness_report";
 }

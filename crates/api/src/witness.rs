@@ -10,6 +10,8 @@ use time::OffsetDateTime;
 pub const WITNESS_ENTRY_TYP: &str = "pingshen.witness-entry+json";
 /// Envelope `typ` of the platform's signed statement of a whole log.
 pub const WITNESS_LOG_TYP: &str = "pingshen.witness-log+json";
+/// Envelope `typ` of the witness's signature over a witness report PDF.
+pub const WITNESS_REPORT_TYP: &str = "pingshen.witness-report+json";
 /// `purpose` of a [`WitnessLogAttestation`].
 pub const WITNESS_LOG_PURPOSE: &str = "pingshen-witness-log";
 /// `kind` of the receipt the platform signs for each entry.
@@ -131,4 +133,23 @@ pub struct WitnessExport {
     pub receipts: Vec<SignedEnvelope>,
     /// The platform's signed [`WitnessLogAttestation`].
     pub attestation: SignedEnvelope,
+}
+
+/// What the witness signs for a witness report (见证报告): the PDF's hash and
+/// the log it summarises (how many entries, the last entry's hash), so the
+/// report can be matched to the chain on the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WitnessReportSignature {
+    pub project_id: String,
+    pub witness_id: String,
+    /// SHA-256 (hex) of the PDF's bytes.
+    pub report_sha256: String,
+    pub entries: u64,
+    /// `entry_hash` of the last entry in the report.
+    pub last_entry_hash: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub signed_at: OffsetDateTime,
 }

@@ -11,6 +11,7 @@ pub mod outbox;
 mod platform_identity;
 pub mod sync;
 pub mod witness;
+pub mod witness_report;
 pub mod workspace;
 
 pub use error::AppError;

@@ -163,6 +163,61 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
     );
     assert!(verdict.is_ok(), "{:?}", verdict.err());
 
+    // The witness report: deterministic, and its signature names its hash.
+    let reports = tempfile::tempdir().unwrap();
+    let who = pingshen_app::witness_report::WitnessSigner {
+        id: "W001",
+        name: "赵敏",
+        issuer: "SM-CA 国密 二级CA（DEMO）",
+        algorithm: "SM2SM3",
+    };
+    let at = OffsetDateTime::now_utc();
+    let files = {
+        let s = store.lock().unwrap();
+        pingshen_app::witness_report::make(&s, &signer, DEMO, &who, reports.path(), at).unwrap()
+    };
+    assert_eq!(files.entries, 3);
+    let pdf = std::fs::read(&files.pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    {
+        use sha2::Digest;
+        assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), files.sha256);
+    }
+    let again = {
+        let s = store.lock().unwrap();
+        let entries = witness::list(&s, DEMO).unwrap();
+        pingshen_app::witness_report::render(
+            &serde_json::from_str(
+                &s.projects()
+                    .get(DEMO)
+                    .unwrap()
+                    .unwrap()
+                    .detail_json
+                    .unwrap(),
+            )
+            .unwrap(),
+            &who,
+            &entries,
+            at,
+        )
+        .unwrap()
+    };
+    assert_eq!(again, pdf, "the same log renders to the same bytes");
+    let verified = pingshen_pki::verify_envelope(
+        &trust,
+        &std::fs::read(&files.signature).unwrap(),
+        &pingshen_pki::VerifyOptions {
+            at: None,
+            expected_typ: Some(pingshen_api::WITNESS_REPORT_TYP.into()),
+        },
+    )
+    .unwrap();
+    let signed: pingshen_api::WitnessReportSignature =
+        serde_json::from_slice(&verified.payload_bytes).unwrap();
+    assert_eq!(signed.report_sha256, files.sha256);
+    assert_eq!(signed.entries, 3);
+    assert_eq!(signed.last_entry_hash, remote[2]);
+
     // The photo's bytes are nowhere on disk in the clear.
     let needle = &photo[..40];
     for file in files_under(app_dir.path()) {

@@ -3,7 +3,7 @@
 
 use crate::commands::expert::with_key;
 use crate::state::DesktopState;
-use pingshen_api::ipc::{AppError, WitnessDraft, WitnessEntryInfo, WitnessPage};
+use pingshen_api::ipc::{AppError, WitnessDraft, WitnessEntryInfo, WitnessPage, WitnessReportInfo};
 use pingshen_pki::OffsetDateTime;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -90,4 +90,51 @@ pub async fn witness_sync(
     let client = state.client().await?;
     let outcome = pingshen_app::witness::sync(&store, &client, &project).await?;
     Ok(outcome.pending)
+}
+
+/// Renders the witness report of the project's log, signs its hash with the
+/// witness's key and writes both under `<data dir>/reports/<project>/`.
+#[tauri::command]
+pub async fn witness_report(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+) -> Result<WitnessReportInfo, AppError> {
+    let (_, person, _) = state.store().await?;
+    let out_dir = state.settings.data_dir.join("reports").join(&project);
+    // The platform's time, as the entries carry it.
+    let signed_at = pingshen_witness_time(last_offset().unwrap_or(0));
+    let files = with_key(&state, move |store, key, me| {
+        let cert = key.certificate();
+        let issuer = pingshen_pki::CertInfo::of(cert)
+            .ok()
+            .and_then(|i| i.issuer_cn.or(Some(i.issuer)))
+            .unwrap_or_default();
+        let algorithm = key.algorithm().to_string();
+        pingshen_app::witness_report::make(
+            store,
+            key,
+            &project,
+            &pingshen_app::witness_report::WitnessSigner {
+                id: me,
+                name: &person.name,
+                issuer: &issuer,
+                algorithm: &algorithm,
+            },
+            &out_dir,
+            signed_at,
+        )
+    })
+    .await?;
+    Ok(WitnessReportInfo {
+        pdf_path: files.pdf.display().to_string(),
+        signature_path: files.signature.display().to_string(),
+        sha256: files.sha256,
+        entries: files.entries,
+    })
+}
+
+fn pingshen_witness_time(offset_ms: i64) -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    let nanos = now.unix_timestamp_nanos() + i128::from(offset_ms) * 1_000_000;
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(now)
 }

@@ -214,6 +214,13 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
         });
     };
     let submit_key = submit.clone();
+    let report = RwSignal::new(None::<Result<pingshen_api::ipc::WitnessReportInfo, AppError>>);
+    let p = project.clone();
+    let make_report = move |_| {
+        let p = p.clone();
+        report.set(None);
+        spawn_local(async move { report.set(Some(ipc::witness_report(&p).await)) });
+    };
     let p = project.clone();
     let sync_now = move |_| {
         let p = p.clone();
@@ -291,6 +298,22 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
                 <button class="small" id="witness-sync" on:click=sync_now>"立即同步"</button>
             </div>
             <log::LogTable entries=entries />
+        </section>
+        <section class="card">
+            <div class="grid-head">
+                <h2>"见证报告"</h2>
+                <button class="primary" id="witness-report" on:click=make_report>"生成见证报告并签名"</button>
+            </div>
+            <p class="muted">"汇总全部见证记录生成 PDF，并以数字证书对其哈希签名；签名文件与报告一同保存。"</p>
+            {move || report.get().map(|r| match r {
+                Ok(info) => view! {
+                    <div class="ok-line" id="witness-report-done">
+                        <p>{format!("已生成并签名（{} 条记录）：{}", info.entries, info.pdf_path)}</p>
+                        <p class="muted">{format!("签名文件：{} · SHA-256 {}", info.signature_path, info.sha256)}</p>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p class="error-line" id="witness-report-error">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+            })}
         </section>
     }
 }
