@@ -16,6 +16,7 @@ mod project;
 mod range;
 mod receipt;
 mod rules;
+mod screening;
 mod witness;
 
 pub use auth::{
@@ -36,6 +37,9 @@ pub use project::{
 pub use range::parse_range;
 pub use receipt::{Receipt, RECEIPT_PURPOSE, RECEIPT_TYP};
 pub use rules::{PublishRules, PublishedRules, RulesDocument, RULES_TYP};
+pub use screening::{
+    RecordedScreenDecision, ScreenDecision, ScreenDecisions, ScreenVerdict, SCREEN_DECISION_TYP,
+};
 pub use witness::*;
 
 /// Every route of the API lives under this prefix.

@@ -125,8 +125,15 @@ async fn run() {
             .map(|_| {
                 let (s, done, url) = (s.clone(), done.clone(), url.clone());
                 tokio::spawn(async move {
+                    // One HTTP client per task (as the app keeps one); each
+                    // round is a whole handshake: challenge, sign, session.
+                    let anonymous = PlatformClient::new(&url).unwrap();
+                    let chain = chain(&s);
                     while Instant::now() < deadline {
-                        login(&url, &s).await;
+                        anonymous
+                            .login(&chain, |c| sign_challenge(s.as_ref(), c))
+                            .await
+                            .unwrap();
                         done.fetch_add(1, Ordering::Relaxed);
                     }
                 })
@@ -389,6 +396,20 @@ async fn sync_against_curl(
             tx.commit()?;
             Ok(())
         })
+        .unwrap();
+    let published = staff.rules(DEMO).await.unwrap();
+    let rules = RulesDocument {
+        project_id: id.into(),
+        rules_toml: published.rules_toml,
+        based_on_version: None,
+    };
+    let staff_signer = signer(platform, "S001");
+    staff
+        .publish_rules(
+            id,
+            sign_document(staff_signer.as_ref(), RULES_TYP, &rules).unwrap(),
+        )
+        .await
         .unwrap();
     staff.assign(id, "E002").await.unwrap();
     staff.change_stage(id, Stage::Evaluating).await.unwrap();

@@ -9,6 +9,7 @@ mod error;
 pub mod evaluation;
 pub mod outbox;
 mod platform_identity;
+pub mod screening;
 pub mod sync;
 pub mod witness;
 pub mod witness_report;

@@ -8,6 +8,7 @@ mod documents;
 mod error;
 mod evaluation;
 mod login;
+mod screening;
 mod signing;
 mod witness;
 

@@ -35,6 +35,8 @@ use utoipa::OpenApi;
         crate::routes::witness::submit,
         crate::routes::witness::list,
         crate::routes::witness::export,
+        crate::routes::screening::decide,
+        crate::routes::screening::list,
     ),
     components(schemas(
         pingshen_api::ApiError,
@@ -74,6 +76,10 @@ use utoipa::OpenApi;
         pingshen_api::SubmitWitnessEntries,
         pingshen_api::WitnessSyncResult,
         pingshen_api::WitnessEntryReceipt,
+        pingshen_api::ScreenVerdict,
+        pingshen_api::ScreenDecision,
+        pingshen_api::RecordedScreenDecision,
+        pingshen_api::ScreenDecisions,
         pingshen_api::WitnessLogView,
         pingshen_api::WitnessLogEntry,
         pingshen_api::WitnessExport,
@@ -92,6 +98,7 @@ use utoipa::OpenApi;
         (name = "evaluation", description = "评标：回避声明、推选组长、评分表、评审回退、汇总"),
         (name = "witness", description = "见证记录（签名、哈希链接、只增不改）"),
         (name = "documents", description = "招标/投标文件：平台签名清单与断点续传下载"),
+        (name = "screening", description = "串标分析：评标委员会对疑点的签名结论"),
     )
 )]
 pub struct ApiDoc;

@@ -99,3 +99,11 @@ fn delete_rows(conn: &Connection, doc: &str) -> Result<usize, SearchError> {
     )?;
     Ok(conn.execute("DELETE FROM doc_pages WHERE doc = ?1", [doc])?)
 }
+
+/// The indexed text of a document's pages, in page order: what the screens
+/// compare (the search tables keep the text they were built from).
+pub fn page_texts(conn: &Connection, doc: &str) -> Result<Vec<(u32, String)>, SearchError> {
+    let mut stmt = conn.prepare("SELECT page, text FROM doc_pages WHERE doc = ?1 ORDER BY page")?;
+    let rows = stmt.query_map([doc], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -22,6 +22,6 @@ mod schema;
 mod snippet;
 
 pub use error::SearchError;
-pub use index::{compact, index_document, remove_document, DocRef, PageInput};
+pub use index::{compact, index_document, page_texts, remove_document, DocRef, PageInput};
 pub use query::{search, Hit, Query};
 pub use schema::create_schema;

@@ -122,6 +122,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     // The evaluation: K drawn at opening, declarations, leader votes, signed
     // score sheets (every version), reopenings, the report and its signatures.
     ("0006_evaluation", super::evaluation::SCHEMA),
+    ("0007_screen_decisions", super::screening::SCHEMA),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -8,6 +8,7 @@ mod migrations;
 pub mod people;
 pub mod projects;
 pub mod rules;
+pub mod screening;
 pub mod sessions;
 pub mod witness;
 

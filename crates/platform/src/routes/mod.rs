@@ -6,6 +6,7 @@ pub(crate) mod evaluation;
 pub(crate) mod health;
 pub(crate) mod projects;
 pub(crate) mod rules;
+pub(crate) mod screening;
 pub(crate) mod witness;
 
 use crate::AppState;
@@ -17,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/health", get(health::health))
         .route("/openapi.json", get(crate::openapi::serve))
         .merge(witness::routes())
+        .merge(screening::routes())
         .route("/auth/challenge", post(auth::challenge))
         .route("/auth/session", post(auth::session))
         .route(

@@ -273,6 +273,15 @@ impl<'a> Documents<'a> {
         Ok(search::index_document(self.conn, &doc_ref, pages)?)
     }
 
+    /// The extracted text of a document's pages, in order (for the screens).
+    pub fn page_texts(&self, project: &str, file_id: &str) -> Result<Vec<(u32, String)>> {
+        self.require(project, file_id)?;
+        Ok(search::page_texts(
+            self.conn,
+            &search_doc_id(project, file_id),
+        )?)
+    }
+
     /// Searches the project's pages. `query.docs` may name file ids of this
     /// project; hits carry the file id in `doc`.
     pub fn search(&self, project: &str, query: &Query) -> Result<Vec<Hit>> {
