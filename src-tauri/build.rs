@@ -33,6 +33,8 @@ fn main() {
             "witness_record",
             "witness_sync",
             "witness_report",
+            "screen_page",
+            "decide_flag",
         ]));
     if let Err(e) = tauri_build::try_build(attrs.config_path("../tauri.conf.json")) {
         panic!("tauri build failed: {e:#}");

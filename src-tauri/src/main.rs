@@ -74,6 +74,8 @@ fn main() {
             commands::witness::witness_record,
             commands::witness::witness_sync,
             commands::witness::witness_report,
+            commands::screening::screen_page,
+            commands::screening::decide_flag,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

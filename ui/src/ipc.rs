@@ -337,3 +337,22 @@ pub async fn witness_report(
 ) -> Result<pingshen_api::ipc::WitnessReportInfo, AppError> {
     call(witness_cmd::REPORT, &ProjectArg { project }).await
 }
+
+// ---------------------------------------------------------------- 串标分析
+
+use pingshen_api::ipc::{screening_cmd, FlagDecisionRequest, ScreenPage};
+
+#[derive(Serialize)]
+struct DecideArgs<'a> {
+    project: &'a str,
+    request: &'a FlagDecisionRequest,
+}
+
+pub async fn screen_page(project: &str) -> Result<ScreenPage, AppError> {
+    call(screening_cmd::PAGE, &ProjectArg { project }).await
+}
+
+/// Signs and queues the panel's decision; returns its submission id.
+pub async fn decide_flag(project: &str, request: &FlagDecisionRequest) -> Result<String, AppError> {
+    call(screening_cmd::DECIDE, &DecideArgs { project, request }).await
+}

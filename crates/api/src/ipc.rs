@@ -367,3 +367,36 @@ pub mod witness_cmd {
     pub const SYNC: &str = "witness_sync";
     pub const REPORT: &str = "witness_report";
 }
+
+// ---------------------------------------------------------------- 串标分析
+
+/// The 串标分析 page: the screens' report (JSON of
+/// `pingshen_screens::ScreenReport`, read by the UI with that crate's
+/// types), the panel's recorded decisions, and whether this expert is the
+/// leader who records them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenPage {
+    pub report_json: String,
+    pub decisions: Vec<crate::RecordedScreenDecision>,
+    /// Submission ids of this computer's decisions still waiting to be sent.
+    pub pending: Vec<String>,
+    pub is_leader: bool,
+    /// False when the decisions could not be fetched (offline).
+    pub online: bool,
+}
+
+/// A decision on one flag, as the leader records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagDecisionRequest {
+    pub flag_id: String,
+    pub flag_kind: String,
+    pub involved: Vec<String>,
+    pub verdict: crate::ScreenVerdict,
+    pub reason: String,
+}
+
+/// Names of the 串标分析 commands.
+pub mod screening_cmd {
+    pub const PAGE: &str = "screen_page";
+    pub const DECIDE: &str = "decide_flag";
+}

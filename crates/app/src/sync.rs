@@ -353,10 +353,30 @@ pub async fn index_project(
         };
         let ex = extractor.clone();
         // The worker process gets the plaintext on a pipe: never a file.
-        let extraction = tokio::task::spawn_blocking(move || ex.extract(&bytes))
+        let extraction = match tokio::task::spawn_blocking(move || ex.extract(&bytes))
             .await
             .map_err(|e| AppError::new("internal_error", e.to_string()))?
-            .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+        {
+            Ok(x) => x,
+            Err(e) => {
+                // One unreadable file (not a PDF, or beyond repair) must not
+                // keep the others from being indexed, nor be retried on every
+                // sync: it is recorded with no text, and stays viewable as
+                // far as the viewer can show it.
+                tracing::warn!(project, file_id, code = e.code(), "text extraction failed");
+                let store = lock(&ctx.store)?;
+                store.documents().set_pdf_info(
+                    project,
+                    &file_id,
+                    &PdfInfo {
+                        metadata_json: None,
+                        outline_json: None,
+                        page_count: Some(0),
+                    },
+                )?;
+                continue;
+            }
+        };
         let store = lock(&ctx.store)?;
         let docs = store.documents();
         docs.index_pages(

@@ -5,5 +5,6 @@ pub mod app;
 pub mod auth;
 pub mod expert;
 pub mod projects;
+pub mod screening;
 pub mod staff;
 pub mod witness;

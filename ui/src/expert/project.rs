@@ -3,6 +3,7 @@
 use super::declaration::DeclarationPanel;
 use super::documents::DocumentsPanel;
 use super::grid::{DetailedGrid, PreliminaryGrid};
+use super::screening::ScreeningPanel;
 use super::submit::SubmitPanel;
 use super::summary::SummaryPanel;
 use crate::ipc;
@@ -18,6 +19,7 @@ pub enum Tab {
     Preliminary,
     Detailed,
     Submit,
+    Screening,
     Summary,
 }
 
@@ -29,6 +31,7 @@ impl Tab {
             Tab::Preliminary => "初步评审",
             Tab::Detailed => "详细评审",
             Tab::Submit => "签名提交",
+            Tab::Screening => "串标分析",
             Tab::Summary => "评审汇总",
         }
     }
@@ -40,6 +43,7 @@ impl Tab {
             Tab::Preliminary => "tab-preliminary",
             Tab::Detailed => "tab-detailed",
             Tab::Submit => "tab-submit",
+            Tab::Screening => "tab-screening",
             Tab::Summary => "tab-summary",
         }
     }
@@ -62,11 +66,16 @@ pub fn ExpertProject(
     let tab = RwSignal::new(Tab::Declaration);
     // Whether a workspace has loaded, and whether its declaration allows
     // review; memos, so the grids re-render only when these change.
-    let ready = Memo::new(move |_| ws.with(|r| matches!(r, Some(Ok(_)))));
-    let declared = Memo::new(move |_| {
-        ws.with(
-            |r| matches!(r, Some(Ok(w)) if w.declaration == Some(DeclarationDecision::NoConflict)),
-        )
+    // Both only ever turn on: a reload (the resource is empty meanwhile)
+    // must not tear down the pages built on them.
+    let ready = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || ws.with(|r| matches!(r, Some(Ok(_))))
+    });
+    let declared = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false)
+            || ws.with(|r| {
+                matches!(r, Some(Ok(w)) if w.declaration == Some(DeclarationDecision::NoConflict))
+            })
     });
     let on_refresh = Callback::new(move |()| refresh.update(|n| *n += 1));
     // Deliveries and a return to the platform change what the page shows.
@@ -84,7 +93,7 @@ pub fn ExpertProject(
                 })}
             </div>
             <nav class="tabs workspace-tabs">
-                {[Tab::Declaration, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Summary]
+                {[Tab::Declaration, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Screening, Tab::Summary]
                     .into_iter()
                     .map(|t| view! {
                         // Each visit to a tab shows the shell's current state
@@ -96,7 +105,7 @@ pub fn ExpertProject(
             </nav>
             {move || {
                 let t = tab.get();
-                if matches!(t, Tab::Documents | Tab::Preliminary | Tab::Detailed) {
+                if matches!(t, Tab::Documents | Tab::Preliminary | Tab::Detailed | Tab::Screening) {
                     // The grids hold what the expert is typing, the documents
                     // page its search, viewers and sync outcome: they are
                     // built once per visit and do not follow the workspace's
@@ -106,6 +115,7 @@ pub fn ExpertProject(
                         return if declared.get() {
                             match t {
                                 Tab::Documents => view! { <DocumentsPanel ws=w /> }.into_any(),
+                                Tab::Screening => view! { <ScreeningPanel ws=w /> }.into_any(),
                                 Tab::Preliminary => view! { <PreliminaryGrid ws=w /> }.into_any(),
                                 _ => view! { <DetailedGrid ws=w /> }.into_any(),
                             }
@@ -125,7 +135,7 @@ pub fn ExpertProject(
                             Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
                             Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
                             // Reached only while the workspace has not loaded.
-                            Tab::Documents | Tab::Preliminary | Tab::Detailed => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                            Tab::Documents | Tab::Preliminary | Tab::Detailed | Tab::Screening => view! { <p class="loading">"正在加载…"</p> }.into_any(),
                         }
                     }
                 }
