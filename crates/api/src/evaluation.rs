@@ -173,3 +173,42 @@ pub struct ReportStatus {
     /// Every panel member signed.
     pub complete: bool,
 }
+
+/// A signed document with the platform's receipt for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignedWithReceipt {
+    pub envelope: SignedEnvelope,
+    pub receipt: SignedEnvelope,
+}
+
+/// `format` of an [`EvaluationPackage`].
+pub const EVALUATION_PACKAGE_FORMAT: &str = "pingshen-evaluation-package/1";
+
+/// Everything an auditor needs to re-check an evaluation offline
+/// (`GET /projects/{id}/package`, verified by `pingshen verify`): the
+/// project with its opening prices, the published rules (signed by staff),
+/// every declaration and every version of every score sheet (signed by the
+/// experts), the report and each expert's signature over its hash — each
+/// with the platform's signed receipt — and the panel result the platform
+/// computed, which the verifier recomputes from the signed sheets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluationPackage {
+    pub format: String,
+    pub project: crate::ProjectDetail,
+    pub rules: crate::PublishedRules,
+    pub declarations: Vec<SignedWithReceipt>,
+    /// Every version, oldest first; the latest per expert counts.
+    pub sheets: Vec<SignedWithReceipt>,
+    /// The panel result as the platform computed it (docs/rules.md).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub result: PanelResult,
+    /// The report PDF, base64.
+    pub report_pdf_base64: String,
+    pub report_sha256: String,
+    pub report_signatures: Vec<SignedWithReceipt>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub exported_at: OffsetDateTime,
+}

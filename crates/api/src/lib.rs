@@ -26,9 +26,10 @@ pub use auth::{
 pub use documents::{DocumentKind, Manifest, ManifestFile, MANIFEST_PURPOSE, MANIFEST_TYP};
 pub use error::{ApiError, ErrorBody};
 pub use evaluation::{
-    Accepted, Declaration, DeclarationDecision, LeaderVote, PanelMember, PanelStatus, PanelSummary,
-    ReasonRequest, Reopen, ReportSignature, ReportStatus, ScoreSheet, SignedSubmission,
-    DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
+    Accepted, Declaration, DeclarationDecision, EvaluationPackage, LeaderVote, PanelMember,
+    PanelStatus, PanelSummary, ReasonRequest, Reopen, ReportSignature, ReportStatus, ScoreSheet,
+    SignedSubmission, SignedWithReceipt, DECLARATION_TEXT, DECLARATION_TYP,
+    EVALUATION_PACKAGE_FORMAT, LEADER_VOTE_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
 };
 pub use health::Health;
 pub use project::{

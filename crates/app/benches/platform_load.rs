@@ -475,9 +475,15 @@ async fn sync_against_curl(
     let mut best_curl = f64::MAX;
     for _ in 0..2 {
         let mut cmd = std::process::Command::new("curl");
-        cmd.args(["--no-progress-meter", "--fail", "--parallel", "--parallel-max", "3"])
-            .arg("-H")
-            .arg(format!("Authorization: Bearer {}", session.token));
+        cmd.args([
+            "--no-progress-meter",
+            "--fail",
+            "--parallel",
+            "--parallel-max",
+            "3",
+        ])
+        .arg("-H")
+        .arg(format!("Authorization: Bearer {}", session.token));
         for f in &files {
             cmd.arg("-o")
                 .arg("/dev/null")

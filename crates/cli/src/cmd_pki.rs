@@ -103,7 +103,7 @@ fn secret_from_env(var: &str) -> anyhow::Result<Zeroizing<String>> {
     Ok(Zeroizing::new(value))
 }
 
-fn print(v: &Value) {
+pub(crate) fn print(v: &Value) {
     println!(
         "{}",
         serde_json::to_string_pretty(v).expect("JSON values serialise")
@@ -278,6 +278,10 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<u8> {
     let bytes =
         std::fs::read(&a.input).with_context(|| format!("reading {}", a.input.display()))?;
     // An exported witness log is verified as a whole (见证记录).
+    // An evaluation package is re-verified and recomputed (评标档案包).
+    if crate::cmd_package::is_evaluation_package(&bytes) {
+        return crate::cmd_package::verify_package_file(&bytes, load_trust(&a.trust), at(&a.trust));
+    }
     if crate::cmd_witness::is_witness_export(&bytes) {
         return crate::cmd_witness::verify_export_file(&bytes, load_trust(&a.trust), at(&a.trust));
     }

@@ -4,6 +4,7 @@
 //! turns errors into a message on stderr and a non-zero exit code.
 
 mod cmd_doc;
+mod cmd_package;
 mod cmd_pki;
 mod cmd_rules;
 mod cmd_screen;

@@ -69,3 +69,34 @@ impl PlatformClient {
             .await
     }
 }
+
+impl PlatformClient {
+    /// The current evaluation report's hash and signers.
+    pub async fn report_status(
+        &self,
+        project: &str,
+    ) -> Result<pingshen_api::ReportStatus, ClientError> {
+        self.get(&format!("projects/{}/report", encode_segment(project)))
+            .await
+    }
+
+    /// An expert's signature over the report's hash. Safe to repeat.
+    pub async fn sign_report(
+        &self,
+        project: &str,
+        envelope: SignedEnvelope,
+    ) -> Result<Accepted, ClientError> {
+        let path = format!("projects/{}/report/signatures", encode_segment(project));
+        self.send(Method::POST, &path, Some(&SignedSubmission { envelope }))
+            .await
+    }
+
+    /// The evaluation package (评标档案包) for `pingshen verify`.
+    pub async fn evaluation_package(
+        &self,
+        project: &str,
+    ) -> Result<pingshen_api::EvaluationPackage, ClientError> {
+        self.get(&format!("projects/{}/package", encode_segment(project)))
+            .await
+    }
+}

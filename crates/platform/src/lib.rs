@@ -16,6 +16,7 @@ mod json;
 pub mod openapi;
 pub mod pki;
 pub mod receipts;
+mod report_pdf;
 mod routes;
 pub mod running;
 mod signed;

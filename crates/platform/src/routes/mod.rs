@@ -5,6 +5,7 @@ pub(crate) mod documents;
 pub(crate) mod evaluation;
 pub(crate) mod health;
 pub(crate) mod projects;
+pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod screening;
 pub(crate) mod witness;
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(crate::openapi::serve))
         .merge(witness::routes())
         .merge(screening::routes())
+        .merge(report::routes())
         .route("/auth/challenge", post(auth::challenge))
         .route("/auth/session", post(auth::session))
         .route(

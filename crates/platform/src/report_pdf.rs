@@ -1,0 +1,238 @@
+//! The evaluation report (评标报告): a deterministic PDF of the project, the
+//! rules in force, every expert's scores with the panel aggregate, the price
+//! computation explained, the flags and the ranking with its tie-break
+//! trace. Every panel member signs its SHA-256; the same inputs always give
+//! the same bytes (`docs/report.md`), so the hash identifies the content.
+
+use crate::PlatformError;
+use pingshen_api::{ProjectDetail, PublishedRules};
+use pingshen_report::{Column, ReportBuilder, ReportMeta, Table};
+use pingshen_rules::{ExpertSheet, PanelResult, Rules};
+use time::OffsetDateTime;
+
+fn beijing(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+fn opt(d: Option<rust_decimal::Decimal>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// Renders the report. `generated_at` is the report's date (the time the
+/// last sheet arrived), never the clock, so re-rendering is stable.
+pub fn render(
+    project: &ProjectDetail,
+    rules: &PublishedRules,
+    sheets: &[ExpertSheet],
+    result: &PanelResult,
+    generated_at: OffsetDateTime,
+) -> Result<Vec<u8>, PlatformError> {
+    let parsed = Rules::from_toml(&rules.rules_toml)
+        .map_err(|_| PlatformError::Internal("已发布的评标办法无法解析".into()))?;
+    let s = &project.summary;
+    let name_of = |id: &str| {
+        project
+            .bidders
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.name.clone())
+            .unwrap_or_default()
+    };
+    let factor_name = |id: &str| {
+        parsed
+            .factors
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut r = ReportBuilder::new(ReportMeta {
+        title: format!("{}评标报告", s.name),
+        author: "评标委员会".into(),
+        created: generated_at,
+        footer_note: Some(format!("{} · 评标报告", s.id)),
+    });
+    r.title("评 标 报 告")
+        .heading(1, "一、项目概况")
+        .key_values([
+            ("项目名称", s.name.clone()),
+            ("项目编号", s.id.clone()),
+            ("标段", s.lot.clone()),
+            ("招标人", s.tenderer.clone()),
+            ("交易中心", s.centre.clone()),
+            ("开标时间", beijing(s.opening_time)),
+            ("最高投标限价（元）", s.ceiling_price.to_string()),
+            ("报告生成时间", beijing(generated_at)),
+        ]);
+    let mut bidders = Table::new(vec![
+        Column::new("编号", 0.8),
+        Column::new("投标人", 4.0),
+        Column::numeric("投标报价（元）", 1.8),
+    ]);
+    for b in &project.bidders {
+        bidders.push_row([b.id.clone(), b.name.clone(), b.bid_price.to_string()]);
+    }
+    r.table(bidders.striped(true));
+
+    r.heading(1, "二、评标办法").key_values([
+        ("评标办法", parsed.meta.name.clone()),
+        (
+            "版本",
+            format!(
+                "第 {} 版（{} 发布）",
+                rules.version, rules.published_by_name
+            ),
+        ),
+        ("SHA-256", rules.sha256.clone()),
+        ("评标委员会成员", result.experts.join("、")),
+    ]);
+
+    r.heading(1, "三、初步评审");
+    let mut pre = Table::new(vec![
+        Column::new("投标人", 3.0),
+        Column::new("结论", 1.0),
+        Column::new("不通过项（评委意见）", 4.0),
+    ]);
+    for p in &result.preliminary {
+        let criterion_name = |id: &str| {
+            parsed
+                .preliminary
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        };
+        let failed = p
+            .criteria
+            .iter()
+            .map(|c| {
+                let reasons = c
+                    .reasons
+                    .iter()
+                    .map(|r| format!("{}：{}", r.expert, r.reason))
+                    .collect::<Vec<_>>()
+                    .join("，");
+                format!(
+                    "{}（{}/{} 位评委判不通过{}）{}",
+                    criterion_name(&c.criterion),
+                    c.fails,
+                    c.experts,
+                    if c.failed { "，多数" } else { "" },
+                    if reasons.is_empty() {
+                        String::new()
+                    } else {
+                        format!("——{reasons}")
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+        pre.push_row([
+            format!("{} {}", p.bidder, name_of(&p.bidder)),
+            if p.passed { "通过" } else { "不通过" }.to_string(),
+            if failed.is_empty() {
+                "—".into()
+            } else {
+                failed
+            },
+        ]);
+    }
+    r.table(pre.striped(true));
+
+    r.heading(1, "四、价格分计算");
+    match &result.price {
+        Some(p) => {
+            for line in &p.explanation.prose_zh {
+                r.paragraph(line.clone());
+            }
+        }
+        None => {
+            r.paragraph("本评标办法不计算价格分。");
+        }
+    }
+
+    r.heading(1, "五、详细评审（各评委评分与汇总）");
+    for b in &result.bidders {
+        r.heading(2, format!("{} {}", b.bidder, name_of(&b.bidder)));
+        let mut cols = vec![Column::new("评分因素", 3.0)];
+        for e in &result.experts {
+            cols.push(Column::numeric(e.clone(), 0.9));
+        }
+        cols.push(Column::numeric("汇总", 1.0));
+        let mut t = Table::new(cols);
+        for f in &b.factors {
+            let mut row = vec![factor_name(&f.factor)];
+            for e in &result.experts {
+                let v = f
+                    .scores
+                    .iter()
+                    .find(|x| &x.expert == e)
+                    .map(|x| x.points.to_string())
+                    .unwrap_or_else(|| "—".into());
+                let dropped = f.dropped.iter().any(|d| d == e);
+                row.push(if dropped { format!("({v})") } else { v });
+            }
+            row.push(f.points.to_string());
+            t.push_row(row);
+        }
+        t.push_row({
+            let mut row = vec!["价格分".to_string()];
+            row.extend(result.experts.iter().map(|_| String::new()));
+            row.push(opt(b.price_score));
+            row
+        });
+        t.push_row({
+            let mut row = vec!["合计".to_string()];
+            row.extend(result.experts.iter().map(|_| String::new()));
+            row.push(opt(b.total.or(b.evaluated_price)));
+            row
+        });
+        r.table(t.striped(true));
+    }
+    r.note("注：括号内为按评标办法去掉的最高或最低分。");
+
+    r.heading(1, "六、评审中发现的问题");
+    if result.flags.is_empty() {
+        r.paragraph("无。");
+    } else {
+        for f in &result.flags {
+            r.paragraph(format!(
+                "{}{}",
+                if f.blocking { "【须处理】" } else { "" },
+                f.message_zh
+            ));
+        }
+    }
+
+    r.heading(1, "七、推荐中标候选人排序");
+    let mut rank = Table::new(vec![
+        Column::numeric("名次", 0.7),
+        Column::new("投标人", 4.0),
+        Column::numeric("得分 / 评审价", 1.6),
+    ]);
+    for e in &result.ranking.entries {
+        rank.push_row([
+            e.rank.to_string(),
+            format!("{} {}", e.bidder, name_of(&e.bidder)),
+            e.key.to_string(),
+        ]);
+    }
+    r.table(rank.striped(true));
+    for line in &result.prose_zh {
+        r.paragraph(line.clone());
+    }
+    r.note(format!(
+        "本报告依据 {} 份已签名评分表生成。评标委员会成员以数字证书对本报告的 SHA-256 哈希签名确认；签名与平台回执见评标档案包，可用 pingshen verify 核验。",
+        sheets.len()
+    ));
+    r.render()
+        .map_err(|e| PlatformError::Internal(format!("评标报告生成失败：{e}")))
+}

@@ -1,0 +1,300 @@
+//! The evaluation report (评标报告) and the evaluation package (评标档案包):
+//! the platform renders the report once every sitting expert has submitted,
+//! each expert signs its SHA-256, and the package carries everything an
+//! auditor needs to re-verify the evaluation offline with `pingshen verify`.
+
+use crate::clock::now;
+use crate::db::{evaluation as ev, projects, rules as rules_db};
+use crate::evaluation as logic;
+use crate::json::ApiJson;
+use crate::receipts::{self, envelope_json, Received};
+use crate::signed::verify_by_caller;
+use crate::{AppState, Caller, PlatformError};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use pingshen_api::{
+    Accepted, ErrorBody, EvaluationPackage, ReportSignature, ReportStatus, Role, SignedSubmission,
+    SignedWithReceipt, Stage, EVALUATION_PACKAGE_FORMAT, REPORT_SIGNATURE_TYP,
+};
+use rusqlite::Connection;
+use time::OffsetDateTime;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/report", get(status))
+        .route("/projects/{id}/report/pdf", get(pdf))
+        .route("/projects/{id}/report/signatures", post(sign))
+        .route("/projects/{id}/package", get(package))
+}
+
+fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
+    PlatformError::Auth {
+        status: StatusCode::CONFLICT,
+        code,
+        message: message.into(),
+    }
+}
+
+/// The current report: rendered from the current sheets (re-rendered when a
+/// sheet changed, which changes its hash and so asks for new signatures).
+struct Current {
+    sha256: String,
+    size: u64,
+    generated_at: OffsetDateTime,
+    bytes: Vec<u8>,
+    result: pingshen_rules::PanelResult,
+}
+
+fn current(
+    conn: &Connection,
+    data_dir: &std::path::Path,
+    project: &str,
+) -> Result<Current, PlatformError> {
+    if !logic::all_submitted(conn, project)? {
+        return Err(conflict(
+            "panel_incomplete",
+            "尚有专家未提交评分表，评标报告尚未生成",
+        ));
+    }
+    let (result, sheets, _) = logic::aggregate(conn, project)?;
+    let detail = projects::get(conn, project)?;
+    let rules = rules_db::get(conn, project, None)?
+        .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
+    // The report is dated by the last sheet that went into it: never the clock.
+    let generated_at = ev::latest_sheets(conn, project)?
+        .iter()
+        .map(|s| s.received_at)
+        .max()
+        .unwrap_or(detail.summary.opening_time);
+    let bytes = crate::report_pdf::render(&detail, &rules, &sheets, &result, generated_at)?;
+    let stored = crate::files::put(data_dir, &bytes)?;
+    if ev::report(conn, project)?.map(|(sha, _, _)| sha) != Some(stored.sha256.clone()) {
+        ev::set_report(conn, project, &stored.sha256, stored.size, generated_at)?;
+    }
+    Ok(Current {
+        sha256: stored.sha256,
+        size: stored.size,
+        generated_at,
+        bytes,
+        result,
+    })
+}
+
+fn status_of(conn: &Connection, project: &str, c: &Current) -> Result<ReportStatus, PlatformError> {
+    let signed_by = ev::report_signers(conn, project, &c.sha256)?;
+    let sitting = logic::sitting(conn, project)?;
+    let complete = !sitting.is_empty() && sitting.iter().all(|p| signed_by.contains(&p.id));
+    Ok(ReportStatus {
+        project_id: project.to_string(),
+        sha256: c.sha256.clone(),
+        size: c.size,
+        generated_at: c.generated_at,
+        signed_by,
+        complete,
+    })
+}
+
+/// The report's hash and who has signed it.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/report", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses(
+        (status = 200, description = "评标报告状态", body = ReportStatus),
+        (status = 409, description = "尚有专家未提交", body = ErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Json<ReportStatus>, PlatformError> {
+    caller.require_project(&state, &project_id).await?;
+    let data_dir = state.data_dir.clone();
+    let status = state
+        .db
+        .call(move |c| {
+            let cur = current(c, &data_dir, &project_id)?;
+            status_of(c, &project_id, &cur)
+        })
+        .await?;
+    Ok(Json(status))
+}
+
+/// The report itself (PDF).
+#[utoipa::path(get, path = "/api/v1/projects/{id}/report/pdf", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses(
+        (status = 200, description = "评标报告 PDF", content_type = "application/pdf"),
+        (status = 409, description = "尚有专家未提交", body = ErrorBody)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Response, PlatformError> {
+    caller.require_project(&state, &project_id).await?;
+    let data_dir = state.data_dir.clone();
+    let cur = state
+        .db
+        .call(move |c| current(c, &data_dir, &project_id))
+        .await?;
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .header(header::ETAG, format!("\"{}\"", cur.sha256))
+        .body(Body::from(cur.bytes))
+        .map_err(|e| PlatformError::Internal(e.to_string()))
+}
+
+/// An expert's signature over the current report's hash.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/report/signatures", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    request_body = SignedSubmission,
+    responses(
+        (status = 201, description = "已签名确认", body = Accepted),
+        (status = 200, description = "该签名已登记过", body = Accepted),
+        (status = 409, description = "报告已变化 / 阶段不符", body = ErrorBody)))]
+pub async fn sign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+    ApiJson(body): ApiJson<SignedSubmission>,
+) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
+    caller.require_role(Role::Expert)?;
+    caller.require_documents(&state, &project_id).await?;
+    let at = now();
+    let verified =
+        verify_by_caller(&state, &caller, &body.envelope, REPORT_SIGNATURE_TYP, at).await?;
+    let doc: ReportSignature = serde_json::from_value(verified.payload).map_err(|e| {
+        PlatformError::bad_request("bad_document", format!("签名内容不是报告确认：{e}"))
+    })?;
+    if doc.project_id != project_id || doc.expert_id != caller.person.id {
+        return Err(PlatformError::bad_request(
+            "project_mismatch",
+            "确认的项目或专家与请求不符",
+        ));
+    }
+    let env_json = envelope_json(&body.envelope)?;
+    let (st, data_dir, me) = (
+        state.clone(),
+        state.data_dir.clone(),
+        caller.person.id.clone(),
+    );
+    let (status, receipt) = state
+        .db
+        .call(move |c| {
+            if let Some((_, receipt)) =
+                ev::report_signature(c, &project_id, &me, &doc.report_sha256)?
+            {
+                return Ok((StatusCode::OK, receipt));
+            }
+            let stage = projects::stage_of(c, &project_id)?;
+            if !matches!(stage, Stage::Evaluating | Stage::Summary) {
+                return Err(conflict(
+                    "wrong_stage",
+                    format!("项目当前处于“{}”阶段，不能签署评标报告", stage.label_zh()),
+                ));
+            }
+            let cur = current(c, &data_dir, &project_id)?;
+            if cur.sha256 != doc.report_sha256 {
+                return Err(conflict(
+                    "report_changed",
+                    "评标报告已更新（有评分表变更），请重新查看后签名",
+                ));
+            }
+            let tx = c.transaction()?;
+            let receipt = receipts::issue(
+                &st,
+                &Received {
+                    kind: "report_signature",
+                    submission_id: &format!("{project_id}/report/{}/{me}", doc.report_sha256),
+                    project_id: &project_id,
+                    submitted_by: &me,
+                    body: env_json.as_bytes(),
+                },
+                at,
+            )?;
+            ev::insert_report_signature(
+                &tx,
+                &project_id,
+                &me,
+                &doc.report_sha256,
+                &env_json,
+                &receipts::envelope_json(&receipt)?,
+                at,
+            )?;
+            tx.commit()?;
+            Ok((StatusCode::CREATED, receipt))
+        })
+        .await?;
+    Ok((status, Json(Accepted { receipt })))
+}
+
+/// The evaluation package (评标档案包) for auditors.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/package", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses(
+        (status = 200, description = "评标档案包", body = EvaluationPackage),
+        (status = 409, description = "尚有专家未提交", body = ErrorBody)))]
+pub async fn package(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Json<EvaluationPackage>, PlatformError> {
+    caller.require_project(&state, &project_id).await?;
+    let data_dir = state.data_dir.clone();
+    let package = state
+        .db
+        .call(move |c| {
+            let cur = current(c, &data_dir, &project_id)?;
+            let project = projects::get(c, &project_id)?;
+            let rules = rules_db::get(c, &project_id, None)?
+                .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
+            let parse = |s: &str| {
+                serde_json::from_str(s).map_err(|e| PlatformError::Internal(e.to_string()))
+            };
+            let mut declarations = Vec::new();
+            for (_, _, envelope, receipt) in ev::declarations(c, &project_id)? {
+                declarations.push(SignedWithReceipt {
+                    envelope: parse(&envelope)?,
+                    receipt: parse(&receipt)?,
+                });
+            }
+            let sheets = ev::all_sheets(c, &project_id)?
+                .into_iter()
+                .map(|s| SignedWithReceipt {
+                    envelope: s.envelope,
+                    receipt: s.receipt,
+                })
+                .collect();
+            let mut report_signatures = Vec::new();
+            for expert in ev::report_signers(c, &project_id, &cur.sha256)? {
+                if let Some((envelope, receipt)) =
+                    ev::report_signature(c, &project_id, &expert, &cur.sha256)?
+                {
+                    report_signatures.push(SignedWithReceipt {
+                        envelope: parse(&envelope)?,
+                        receipt,
+                    });
+                }
+            }
+            Ok(EvaluationPackage {
+                format: EVALUATION_PACKAGE_FORMAT.into(),
+                project,
+                rules,
+                declarations,
+                sheets,
+                result: cur.result,
+                report_pdf_base64: base64::engine::general_purpose::STANDARD.encode(&cur.bytes),
+                report_sha256: cur.sha256,
+                report_signatures,
+                exported_at: now(),
+            })
+        })
+        .await?;
+    Ok(Json(package))
+}
