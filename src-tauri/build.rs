@@ -35,6 +35,9 @@ fn main() {
             "witness_report",
             "screen_page",
             "decide_flag",
+            "report_status",
+            "save_report",
+            "sign_report",
         ]));
     if let Err(e) = tauri_build::try_build(attrs.config_path("../tauri.conf.json")) {
         panic!("tauri build failed: {e:#}");

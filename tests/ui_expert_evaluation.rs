@@ -134,7 +134,30 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
     app.wait_text("#sheet-submitted", "已签名提交", WAIT)
         .await?;
     app.screenshot("evaluation-receipt").await?;
+
+    // 评标报告: the whole panel (one expert here) has submitted, so the
+    // platform has rendered the report; she saves it, then signs its hash.
+    app.click("#tab-summary").await?;
+    app.wait_text("#report-state", "待全体委员签名", WAIT)
+        .await?;
+    app.click("#save-report").await?;
+    app.wait_text("#report-saved", "评标报告-", WAIT).await?;
+    app.click("#sign-report").await?;
+    app.wait_text("#sign-report", "确认报告内容无误", WAIT)
+        .await?;
+    app.click("#sign-report").await?;
+    app.wait_text("#report-state", "全体委员已签名确认", WAIT)
+        .await?;
+    app.wait_text("#report-signed", "已签名确认", WAIT).await?;
+    app.screenshot("evaluation-report").await?;
     app.close().await?;
+    let reports = app_dir.path().join("reports").join(PROJECT);
+    let pdfs: Vec<_> = std::fs::read_dir(&reports)?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), 1, "the saved report");
+    assert!(std::fs::read(pdfs[0].path())?.starts_with(b"%PDF-"));
 
     // The platform holds exactly one sheet from E002, with the typed deduction.
     let expert = platform.client_as("E002").await?;
@@ -156,6 +179,9 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
         .expect("construction plan scored");
     assert_eq!(plan["points"], "4.5");
     assert_eq!(plan["reason"], "路基施工工艺针对性一般");
+    let report = expert.report_status(PROJECT).await?;
+    assert!(report.complete);
+    assert_eq!(report.signed_by, ["E002"]);
     platform.stop();
     Ok(())
 }

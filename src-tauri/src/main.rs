@@ -76,6 +76,9 @@ fn main() {
             commands::witness::witness_report,
             commands::screening::screen_page,
             commands::screening::decide_flag,
+            commands::report::report_status,
+            commands::report::save_report,
+            commands::report::sign_report,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

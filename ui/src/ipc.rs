@@ -356,3 +356,25 @@ pub async fn screen_page(project: &str) -> Result<ScreenPage, AppError> {
 pub async fn decide_flag(project: &str, request: &FlagDecisionRequest) -> Result<String, AppError> {
     call(screening_cmd::DECIDE, &DecideArgs { project, request }).await
 }
+
+// ---------------------------------------------------------------- 评标报告
+
+use pingshen_api::ipc::{report_cmd, SavedReport};
+
+#[derive(Serialize)]
+struct SignReportArgs<'a> {
+    project: &'a str,
+    sha256: &'a str,
+}
+
+pub async fn report_status(project: &str) -> Result<pingshen_api::ReportStatus, AppError> {
+    call(report_cmd::STATUS, &ProjectArg { project }).await
+}
+
+pub async fn save_report(project: &str) -> Result<SavedReport, AppError> {
+    call(report_cmd::SAVE, &ProjectArg { project }).await
+}
+
+pub async fn sign_report(project: &str, sha256: &str) -> Result<String, AppError> {
+    call(report_cmd::SIGN, &SignReportArgs { project, sha256 }).await
+}

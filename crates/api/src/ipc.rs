@@ -400,3 +400,18 @@ pub mod screening_cmd {
     pub const PAGE: &str = "screen_page";
     pub const DECIDE: &str = "decide_flag";
 }
+
+/// Where the desktop saved the evaluation report and package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedReport {
+    pub pdf_path: String,
+    pub package_path: String,
+    pub sha256: String,
+}
+
+/// Names of the evaluation report commands.
+pub mod report_cmd {
+    pub const STATUS: &str = "report_status";
+    pub const SAVE: &str = "save_report";
+    pub const SIGN: &str = "sign_report";
+}

@@ -267,3 +267,37 @@ fn queued_version(body: &[u8]) -> Option<u32> {
     let v: serde_json::Value = serde_json::from_slice(&payload).ok()?;
     v.get("version")?.as_u64().map(|v| v as u32)
 }
+
+/// Outbox kind of an expert's signature over the evaluation report.
+pub const KIND_REPORT_SIGNATURE: &str = "report_signature";
+
+/// Signs the report's SHA-256 (the expert read that report) and queues it.
+/// Returns the outbox id.
+pub fn sign_report(
+    store: &Store,
+    signer: &dyn Signer,
+    project: &str,
+    expert: &str,
+    report_sha256: &str,
+) -> Result<String, AppError> {
+    if report_sha256.len() != 64 || !report_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::new("bad_report_hash", "评标报告哈希无效"));
+    }
+    let doc = pingshen_api::ReportSignature {
+        project_id: project.into(),
+        expert_id: expert.into(),
+        report_sha256: report_sha256.to_ascii_lowercase(),
+    };
+    let env = sign_document(signer, pingshen_api::REPORT_SIGNATURE_TYP, &doc)?;
+    // One signature per report version and expert: the id says which.
+    let id = format!("report-{expert}-{}", &doc.report_sha256[..16]);
+    enqueue(
+        store,
+        &id,
+        KIND_REPORT_SIGNATURE,
+        project,
+        &endpoint(project, "report/signatures"),
+        &env,
+    )?;
+    Ok(id)
+}

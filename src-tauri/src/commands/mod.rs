@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod expert;
 pub mod projects;
+pub mod report;
 pub mod screening;
 pub mod staff;
 pub mod witness;

@@ -5,6 +5,7 @@ mod declaration;
 mod documents;
 mod grid;
 mod project;
+mod report;
 mod screening;
 mod submit;
 mod summary;

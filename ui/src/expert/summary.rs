@@ -10,8 +10,13 @@ use pingshen_api::ipc::Workspace;
 pub fn SummaryPanel(ws: Workspace) -> impl IntoView {
     let is_leader =
         ws.panel.as_ref().and_then(|p| p.leader.clone()).as_deref() == Some(ws.me.as_str());
+    let report = view! { <super::report::ReportCard ws=ws.clone() /> };
     if !is_leader {
-        return view! { <p class="notice" id="summary-not-leader">"评审汇总由评标组长查看。全体委员提交评分表后，组长可在此查看汇总结果与排序。"</p> }.into_any();
+        return view! {
+            <p class="notice" id="summary-not-leader">"评审汇总由评标组长查看。全体委员提交评分表后，组长可在此查看汇总结果与排序。"</p>
+            {report}
+        }
+        .into_any();
     }
     let project = ws.project.summary.id.clone();
     let names: Vec<(String, String)> = ws
@@ -27,11 +32,17 @@ pub fn SummaryPanel(ws: Workspace) -> impl IntoView {
         async move { ipc::panel_summary(&p).await }
     });
     let retry = Callback::new(move |()| reload.update(|n| *n += 1));
-    (move || match summary.get() {
+    let leader_view = move || match summary.get() {
         None => view! { <p class="loading">"正在汇总…"</p> }.into_any(),
         Some(Err(e)) => view! { <ErrorPanel error=e on_retry=retry /> }.into_any(),
         Some(Ok(s)) => {
-            let name_of = |id: &str| names.iter().find(|(b, _)| b == id).map(|(_, n)| n.clone()).unwrap_or_default();
+            let name_of = |id: &str| {
+                names
+                    .iter()
+                    .find(|(b, _)| b == id)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default()
+            };
             view! {
                 <section class="card">
                     <h2>{format!("汇总结果（{}）", match s.result.status { pingshen_rules::PanelStatus::Final => "结论已确定", pingshen_rules::PanelStatus::Provisional => "暂定：尚有须处理的问题" })}</h2>
@@ -59,6 +70,6 @@ pub fn SummaryPanel(ws: Workspace) -> impl IntoView {
             }
             .into_any()
         }
-    })
-    .into_any()
+    };
+    view! { {report} {leader_view} }.into_any()
 }

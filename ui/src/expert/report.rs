@@ -1,0 +1,80 @@
+//! 评标报告: once every member has submitted, the platform renders the
+//! report; each expert saves and reads it, then signs its SHA-256.
+
+use crate::confirm::ConfirmButton;
+use crate::format::beijing;
+use crate::ipc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pingshen_api::ipc::{AppError, SavedReport, Workspace};
+
+#[component]
+pub fn ReportCard(ws: Workspace) -> impl IntoView {
+    let project = ws.project.summary.id.clone();
+    let me = ws.me.clone();
+    let reload = RwSignal::new(0u32);
+    let p = project.clone();
+    let status = LocalResource::new(move || {
+        reload.track();
+        let p = p.clone();
+        async move { ipc::report_status(&p).await }
+    });
+    let saved = RwSignal::new(None::<Result<SavedReport, AppError>>);
+    let error = RwSignal::new(None::<AppError>);
+    let p = project.clone();
+    let save = move |_| {
+        let p = p.clone();
+        spawn_local(async move { saved.set(Some(ipc::save_report(&p).await)) });
+    };
+    view! {
+        <section class="card" id="report-card">
+            <h2>"评标报告"</h2>
+            {move || match status.get() {
+                None => view! { <p class="loading">"正在查询…"</p> }.into_any(),
+                Some(Err(e)) if e.code == "panel_incomplete" => view! {
+                    <p class="muted" id="report-pending">"全体委员提交评分表后，平台生成评标报告，各委员阅读后签名确认。"</p>
+                }.into_any(),
+                Some(Err(e)) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+                Some(Ok(s)) => {
+                    let signed_by_me = s.signed_by.contains(&me);
+                    let sha = s.sha256.clone();
+                    let p = project.clone();
+                    let sign = Callback::new(move |()| {
+                        let (p, sha) = (p.clone(), sha.clone());
+                        spawn_local(async move {
+                            match ipc::sign_report(&p, &sha).await {
+                                Ok(_) => {
+                                    let _ = ipc::send_now().await;
+                                    reload.update(|n| *n += 1);
+                                }
+                                Err(e) => error.set(Some(e)),
+                            }
+                        });
+                    });
+                    view! {
+                        <table class="report-facts">
+                            <tr><th>"生成时间"</th><td>{beijing(s.generated_at)}</td></tr>
+                            <tr><th>"SHA-256"</th><td class="mono">{s.sha256.clone()}</td></tr>
+                            <tr><th>"已签名委员"</th><td id="report-signers">{if s.signed_by.is_empty() { "尚无".to_string() } else { s.signed_by.join("、") }}</td></tr>
+                            <tr><th>"状态"</th><td id="report-state">{if s.complete { "全体委员已签名确认" } else { "待全体委员签名" }}</td></tr>
+                        </table>
+                        <div class="form-actions">
+                            <button class="small" id="save-report" on:click=save.clone()>"保存报告与评标档案包到本机"</button>
+                            {if signed_by_me {
+                                view! { <span class="ok-line" id="report-signed">"您已签名确认本报告。"</span> }.into_any()
+                            } else {
+                                view! { <ConfirmButton id="sign-report".to_string() label="阅读后签名确认评标报告".to_string()
+                                    confirm_label="确认报告内容无误？再次点击签名".to_string() on_confirm=sign /> }.into_any()
+                            }}
+                        </div>
+                    }.into_any()
+                }
+            }}
+            {move || saved.get().map(|r| match r {
+                Ok(s) => view! { <p class="muted" id="report-saved">{format!("已保存：{}（档案包：{}）", s.pdf_path, s.package_path)}</p> }.into_any(),
+                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+            })}
+            {move || error.get().map(|e| view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+        </section>
+    }
+}
