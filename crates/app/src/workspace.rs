@@ -317,3 +317,37 @@ mod tests {
         assert_eq!(factor_terms("工期"), ["工期"]);
     }
 }
+
+/// Bid documents are confidential and kept only while they are needed: once
+/// the platform reports a project archived (已归档), everything local about
+/// it — documents, page text and index, notes, drafts — is purged. Receipts
+/// and the witness log stay (they are the person's own proof). A purge
+/// waits while a submission of the project is undelivered. Returns what was
+/// purged, per project.
+pub fn purge_archived(
+    store: &Store,
+    projects: &[pingshen_api::ProjectSummary],
+) -> Result<Vec<(String, pingshen_store::PurgeReport)>, AppError> {
+    let mut out = Vec::new();
+    for p in projects {
+        if p.stage != pingshen_api::Stage::Archived {
+            continue;
+        }
+        let held =
+            store.projects().get(&p.id)?.is_some() || !store.documents().list(&p.id)?.is_empty();
+        if !held {
+            continue;
+        }
+        match store.purge_project(&p.id) {
+            Ok(report) => {
+                tracing::info!(project = %p.id, documents = report.documents, "archived project purged");
+                out.push((p.id.clone(), report));
+            }
+            Err(e) if e.code() == "purge_blocked" => {
+                tracing::warn!(project = %p.id, "archived project kept until its submissions are delivered");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(out)
+}

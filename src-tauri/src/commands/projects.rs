@@ -6,7 +6,23 @@ use pingshen_api::{ProjectDetail, ProjectSummary};
 pub async fn list_projects(
     state: tauri::State<'_, DesktopState>,
 ) -> Result<Vec<ProjectSummary>, AppError> {
-    state.call(|c| async move { c.projects().await }).await
+    let list = state.call(|c| async move { c.projects().await }).await?;
+    // Archived projects leave no bid document or page text behind.
+    if let Ok((store, _, _)) = state.store().await {
+        let archived = list.clone();
+        let purged = tokio::task::spawn_blocking(move || {
+            let store = store
+                .lock()
+                .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+            pingshen_app::workspace::purge_archived(&store, &archived).map_err(AppError::from)
+        })
+        .await
+        .map_err(crate::error::from_join)?;
+        if let Err(e) = purged {
+            eprintln!("警告：清除已归档项目失败：{}（{}）", e.message, e.code);
+        }
+    }
+    Ok(list)
 }
 
 #[tauri::command]
