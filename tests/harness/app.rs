@@ -95,16 +95,32 @@ impl AppDriver {
         Ok(out)
     }
 
+    /// The element matching `css`, waiting up to 30 s for it to appear (the
+    /// page renders asynchronously after each command answers).
+    pub async fn element(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) => return Ok(el),
+                Err(e) if Instant::now() > deadline => {
+                    let _ = self.screenshot("timeout").await;
+                    anyhow::bail!("`{css}` never appeared: {e}");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
     /// Replaces the text of an input.
     pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
-        let el = self.client.find(Locator::Css(css)).await?;
+        let el = self.element(css).await?;
         el.clear().await?;
         el.send_keys(text).await?;
         Ok(())
     }
 
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.client.find(Locator::Css(css)).await?.click().await?;
+        self.element(css).await?.click().await?;
         Ok(())
     }
 
