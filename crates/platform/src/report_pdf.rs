@@ -26,10 +26,29 @@ fn opt(d: Option<rust_decimal::Decimal>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
 
+/// Money as printed in Chinese reports: thousands separated, two places.
+fn yuan(d: rust_decimal::Decimal) -> String {
+    let s = format!(
+        "{:.2}",
+        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    );
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = s.split_once('.').unwrap_or((s, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{frac}")
+}
+
 /// Renders the report. `generated_at` is the report's date (the time the
 /// last sheet arrived), never the clock, so re-rendering is stable.
 pub fn render(
     project: &ProjectDetail,
+    experts: &[(String, String)],
     rules: &PublishedRules,
     sheets: &[ExpertSheet],
     result: &PanelResult,
@@ -54,6 +73,13 @@ pub fn render(
             .map(|f| f.name.clone())
             .unwrap_or_else(|| id.to_string())
     };
+    let expert_name = |id: &str| {
+        experts
+            .iter()
+            .find(|(e, _)| e == id)
+            .map(|(_, n)| format!("{n}（{id}）"))
+            .unwrap_or_else(|| id.to_string())
+    };
     let mut r = ReportBuilder::new(ReportMeta {
         title: format!("{}评标报告", s.name),
         author: "评标委员会".into(),
@@ -69,7 +95,7 @@ pub fn render(
             ("招标人", s.tenderer.clone()),
             ("交易中心", s.centre.clone()),
             ("开标时间", beijing(s.opening_time)),
-            ("最高投标限价（元）", s.ceiling_price.to_string()),
+            ("最高投标限价（元）", yuan(s.ceiling_price)),
             ("报告生成时间", beijing(generated_at)),
         ]);
     let mut bidders = Table::new(vec![
@@ -78,7 +104,7 @@ pub fn render(
         Column::numeric("投标报价（元）", 1.8),
     ]);
     for b in &project.bidders {
-        bidders.push_row([b.id.clone(), b.name.clone(), b.bid_price.to_string()]);
+        bidders.push_row([b.id.clone(), b.name.clone(), yuan(b.bid_price)]);
     }
     r.table(bidders.striped(true));
 
@@ -92,7 +118,15 @@ pub fn render(
             ),
         ),
         ("SHA-256", rules.sha256.clone()),
-        ("评标委员会成员", result.experts.join("、")),
+        (
+            "评标委员会成员",
+            result
+                .experts
+                .iter()
+                .map(|e| expert_name(e))
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
     ]);
 
     r.heading(1, "三、初步评审");
@@ -117,7 +151,7 @@ pub fn render(
                 let reasons = c
                     .reasons
                     .iter()
-                    .map(|r| format!("{}：{}", r.expert, r.reason))
+                    .map(|r| format!("{}：{}", expert_name(&r.expert), r.reason))
                     .collect::<Vec<_>>()
                     .join("，");
                 format!(
@@ -197,7 +231,15 @@ pub fn render(
         });
         r.table(t.striped(true));
     }
-    r.note("注：括号内为按评标办法去掉的最高或最低分。");
+    r.note(format!(
+        "注：括号内为按评标办法去掉的最高或最低分。评委：{}。",
+        result
+            .experts
+            .iter()
+            .map(|e| expert_name(e))
+            .collect::<Vec<_>>()
+            .join("、")
+    ));
 
     r.heading(1, "六、评审中发现的问题");
     if result.flags.is_empty() {
@@ -235,4 +277,24 @@ pub fn render(
     ));
     r.render()
         .map_err(|e| PlatformError::Internal(format!("评标报告生成失败：{e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yuan;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn money_is_grouped_by_thousands_with_two_places() {
+        for (input, printed) in [
+            ("27365000", "27,365,000.00"),
+            ("999.5", "999.50"),
+            ("1000", "1,000.00"),
+            ("0.005", "0.01"),
+            ("-1234567.891", "-1,234,567.89"),
+        ] {
+            assert_eq!(yuan(Decimal::from_str(input).unwrap()), printed, "{input}");
+        }
+    }
 }

@@ -71,7 +71,12 @@ fn current(
         .map(|s| s.received_at)
         .max()
         .unwrap_or(detail.summary.opening_time);
-    let bytes = crate::report_pdf::render(&detail, &rules, &sheets, &result, generated_at)?;
+    let experts: Vec<(String, String)> = logic::sitting(conn, project)?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let bytes =
+        crate::report_pdf::render(&detail, &experts, &rules, &sheets, &result, generated_at)?;
     let stored = crate::files::put(data_dir, &bytes)?;
     if ev::report(conn, project)?.map(|(sha, _, _)| sha) != Some(stored.sha256.clone()) {
         ev::set_report(conn, project, &stored.sha256, stored.size, generated_at)?;
