@@ -88,6 +88,13 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
     app.wait_text("#project-title", "黄浦大街人行道改造工程", WAIT)
         .await?;
 
+    // The published rules, read-only.
+    app.click("#tab-rules").await?;
+    app.wait_text("#published-rules", "只读", WAIT).await?;
+    app.wait_text("#published-rules", "施工方案与技术措施", WAIT)
+        .await?;
+    app.click("#tab-declaration").await?;
+
     // 回避声明: two clicks (ask, confirm) sign and send it.
     app.click("#sign-declaration").await?;
     app.wait_text("#sign-declaration", "确认签署", WAIT).await?;

@@ -15,6 +15,7 @@ use pingshen_api::DeclarationDecision;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Declaration,
+    Rules,
     Documents,
     Preliminary,
     Detailed,
@@ -27,6 +28,7 @@ impl Tab {
     fn label(self) -> &'static str {
         match self {
             Tab::Declaration => "回避声明与组长",
+            Tab::Rules => "评标办法",
             Tab::Documents => "招投标文件",
             Tab::Preliminary => "初步评审",
             Tab::Detailed => "详细评审",
@@ -39,6 +41,7 @@ impl Tab {
     fn id(self) -> &'static str {
         match self {
             Tab::Declaration => "tab-declaration",
+            Tab::Rules => "tab-rules",
             Tab::Documents => "tab-documents",
             Tab::Preliminary => "tab-preliminary",
             Tab::Detailed => "tab-detailed",
@@ -93,7 +96,7 @@ pub fn ExpertProject(
                 })}
             </div>
             <nav class="tabs workspace-tabs">
-                {[Tab::Declaration, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Screening, Tab::Summary]
+                {[Tab::Declaration, Tab::Rules, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Screening, Tab::Summary]
                     .into_iter()
                     .map(|t| view! {
                         // Each visit to a tab shows the shell's current state
@@ -132,6 +135,7 @@ pub fn ExpertProject(
                         let gate = |content: AnyView| if declared { content } else { declare_first() };
                         match t {
                             Tab::Declaration => view! { <DeclarationPanel ws=w on_refresh=on_refresh /> }.into_any(),
+                            Tab::Rules => rules_tab(&w),
                             Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
                             Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
                             // Reached only while the workspace has not loaded.
@@ -146,4 +150,21 @@ pub fn ExpertProject(
 
 fn declare_first() -> AnyView {
     view! { <p class="notice" id="declare-first">"请先在“回避声明与组长”中签署回避声明，方可查看投标文件和评分。"</p> }.into_any()
+}
+
+/// The published rules, read-only: what the expert scores by.
+fn rules_tab(w: &Workspace) -> AnyView {
+    match &w.rules {
+        None => view! { <p class="notice" id="rules-none">"本项目尚未发布评标办法。"</p> }.into_any(),
+        Some(r) => view! {
+            <section class="card" id="published-rules">
+                <p class="muted">{format!(
+                    "第 {} 版 · {} 发布于 {} · SHA-256 {}（只读：评标办法由工作人员配置并签名发布）",
+                    r.version, r.published_by_name, crate::format::beijing(r.published_at), r.sha256
+                )}</p>
+                <crate::rules_view::RulesView toml=r.toml.clone() />
+            </section>
+        }
+        .into_any(),
+    }
 }
