@@ -93,6 +93,7 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
     app.wait_text("#published-rules", "只读", WAIT).await?;
     app.wait_text("#published-rules", "施工方案与技术措施", WAIT)
         .await?;
+    app.screenshot("evaluation-rules").await?;
     app.click("#tab-declaration").await?;
 
     // 回避声明: two clicks (ask, confirm) sign and send it.

@@ -9,7 +9,7 @@ use super::summary::SummaryPanel;
 use crate::ipc;
 use crate::projects::ErrorPanel;
 use leptos::prelude::*;
-use pingshen_api::ipc::Workspace;
+use pingshen_api::ipc::{AppError, Workspace};
 use pingshen_api::DeclarationDecision;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -60,12 +60,22 @@ pub fn ExpertProject(
 ) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let pid = project.clone();
-    let ws = LocalResource::new(move || {
+    let fetched = LocalResource::new(move || {
         refresh.track();
         reload.track();
         let pid = pid.clone();
         async move { ipc::workspace(&pid).await }
     });
+    // What the page shows: the last answer, kept while a reload is under way,
+    // and changed only when the answer differs. A refresh that finds nothing
+    // new re-renders nothing, so it never eats a click or a keystroke.
+    let ws =
+        Memo::new(
+            move |was: Option<&Option<Result<Workspace, AppError>>>| match fetched.get() {
+                None => was.cloned().flatten(),
+                fresh => fresh,
+            },
+        );
     let tab = RwSignal::new(Tab::Declaration);
     // Whether a workspace has loaded, and whether its declaration allows
     // review; memos, so the grids re-render only when these change.
