@@ -77,6 +77,15 @@ impl PlatformError {
         }
     }
 
+    /// A coded 409: the request is sound but the project's state refuses it.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        PlatformError::Auth {
+            status: StatusCode::CONFLICT,
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn from_pki(e: pingshen_pki::PkiError) -> Self {
         PlatformError::Pki {
             code: e.code(),

@@ -120,17 +120,16 @@ pub fn aggregate(
         .map_err(|e| {
             // The rules cannot aggregate these inputs (e.g. K not drawn yet):
             // a state of the project, not a fault of the platform.
-            PlatformError::Auth {
-                status: axum::http::StatusCode::CONFLICT,
-                code: "summary_unavailable",
-                message: format!(
+            PlatformError::conflict(
+                "summary_unavailable",
+                format!(
                     "无法汇总：{}",
                     e.0.iter()
                         .map(|d| d.message_zh.clone())
                         .collect::<Vec<_>>()
                         .join("；")
                 ),
-            }
+            )
         })?;
     Ok((result, sheets, version))
 }

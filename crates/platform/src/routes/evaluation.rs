@@ -21,14 +21,6 @@ fn bad(code: &'static str, message: impl Into<String>) -> PlatformError {
     PlatformError::bad_request(code, message)
 }
 
-fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
-    PlatformError::Auth {
-        status: StatusCode::CONFLICT,
-        code,
-        message: message.into(),
-    }
-}
-
 fn require_stage(
     conn: &rusqlite::Connection,
     project: &str,
@@ -38,7 +30,7 @@ fn require_stage(
     if allowed.contains(&stage) {
         Ok(())
     } else {
-        Err(conflict(
+        Err(PlatformError::conflict(
             "wrong_stage",
             format!("项目当前处于“{}”阶段，不能进行此操作", stage.label_zh()),
         ))
@@ -95,7 +87,7 @@ pub async fn declare(
                 return if existing.envelope_sha256 == env_sha {
                     Ok((StatusCode::OK, existing.receipt))
                 } else {
-                    Err(conflict(
+                    Err(PlatformError::conflict(
                         "already_declared",
                         "您已就本项目作出声明，不能更改",
                     ))
@@ -167,7 +159,10 @@ pub async fn vote(
                 return if sha == env_sha {
                     Ok((StatusCode::OK, receipt))
                 } else {
-                    Err(conflict("already_voted", "您已投过票，不能更改"))
+                    Err(PlatformError::conflict(
+                        "already_voted",
+                        "您已投过票，不能更改",
+                    ))
                 };
             }
             require_stage(&tx, &project_id, &[Stage::Evaluating])?;
@@ -175,7 +170,7 @@ pub async fn vote(
             let declared = ev::declaration(&tx, &project_id, &v.candidate_id)?
                 .is_some_and(|d| d.decision == DeclarationDecision::NoConflict);
             if !sitting.iter().any(|p| p.id == v.candidate_id) || !declared {
-                return Err(conflict(
+                return Err(PlatformError::conflict(
                     "bad_candidate",
                     "候选人须为已签署声明、未回避的本项目评标专家",
                 ));
@@ -257,7 +252,10 @@ pub async fn submit_sheet(
                     }),
                 ))
             } else {
-                Err(conflict("conflict", "该提交编号已用于不同内容的评分表"))
+                Err(PlatformError::conflict(
+                    "conflict",
+                    "该提交编号已用于不同内容的评分表",
+                ))
             };
         }
     }
@@ -281,12 +279,15 @@ pub async fn submit_sheet(
                 return if stored.body_sha256 == body_sha {
                     Ok((StatusCode::OK, stored.receipt))
                 } else {
-                    Err(conflict("conflict", "该提交编号已用于不同内容的评分表"))
+                    Err(PlatformError::conflict(
+                        "conflict",
+                        "该提交编号已用于不同内容的评分表",
+                    ))
                 };
             }
             let (rules, rules_version, rules_sha) = rules_in_force(&tx, &project_id)?;
             if sheet.rules_version != rules_version || sheet.rules_sha256 != rules_sha {
-                return Err(conflict(
+                return Err(PlatformError::conflict(
                     "rules_changed",
                     format!("评分所依据的评标办法不是当前版本（第 {rules_version} 版）"),
                 ));
@@ -294,7 +295,7 @@ pub async fn submit_sheet(
             let latest = ev::latest_version(&tx, &project_id, &expert)?;
             let expected = latest.map_or(1, |v| v + 1);
             if sheet.version != expected {
-                return Err(conflict(
+                return Err(PlatformError::conflict(
                     "version_conflict",
                     format!(
                         "评分表版本应为第 {expected} 版，提交的是第 {} 版",
@@ -307,7 +308,7 @@ pub async fn submit_sheet(
                 let reopened = ev::reopened(&tx, &project_id, &expert, prev)?;
                 let reasons = logic::reasons_required(&tx, &project_id, &expert)?;
                 if !reopened && reasons.is_empty() {
-                    return Err(conflict(
+                    return Err(PlatformError::conflict(
                         "sheet_locked",
                         "评分表已提交，修改须由工作人员办理评审回退",
                     ));
@@ -398,7 +399,7 @@ pub async fn reopen(
             let tx = c.transaction()?;
             require_stage(&tx, &pid, &[Stage::Evaluating, Stage::Summary])?;
             let latest = ev::latest_version(&tx, &pid, &expert)?
-                .ok_or_else(|| conflict("no_sheet", "该专家尚未提交评分表"))?;
+                .ok_or_else(|| PlatformError::conflict("no_sheet", "该专家尚未提交评分表"))?;
             ev::insert_reopening(&tx, &pid, &expert, latest, body.reason.trim(), &by, now())?;
             tx.commit()?;
             Ok(())
@@ -499,7 +500,10 @@ pub async fn summary(
                 ));
             }
             if !logic::all_submitted(c, &pid)? {
-                return Err(conflict("panel_incomplete", "尚有专家未提交评分表"));
+                return Err(PlatformError::conflict(
+                    "panel_incomplete",
+                    "尚有专家未提交评分表",
+                ));
             }
             let (result, sheets, rules_version) = logic::aggregate(c, &pid)?;
             Ok(PanelSummary {

@@ -32,14 +32,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects/{id}/package", get(package))
 }
 
-fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
-    PlatformError::Auth {
-        status: StatusCode::CONFLICT,
-        code,
-        message: message.into(),
-    }
-}
-
 /// The current report: rendered from the current sheets (re-rendered when a
 /// sheet changed, which changes its hash and so asks for new signatures).
 struct Current {
@@ -56,7 +48,7 @@ fn current(
     project: &str,
 ) -> Result<Current, PlatformError> {
     if !logic::all_submitted(conn, project)? {
-        return Err(conflict(
+        return Err(PlatformError::conflict(
             "panel_incomplete",
             "尚有专家未提交评分表，评标报告尚未生成",
         ));
@@ -198,14 +190,14 @@ pub async fn sign(
             }
             let stage = projects::stage_of(c, &project_id)?;
             if !matches!(stage, Stage::Evaluating | Stage::Summary) {
-                return Err(conflict(
+                return Err(PlatformError::conflict(
                     "wrong_stage",
                     format!("项目当前处于“{}”阶段，不能签署评标报告", stage.label_zh()),
                 ));
             }
             let cur = current(c, &data_dir, &project_id)?;
             if cur.sha256 != doc.report_sha256 {
-                return Err(conflict(
+                return Err(PlatformError::conflict(
                     "report_changed",
                     "评标报告已更新（有评分表变更），请重新查看后签名",
                 ));

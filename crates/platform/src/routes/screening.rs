@@ -22,14 +22,6 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/projects/{id}/screen-decisions", get(list).post(decide))
 }
 
-fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> PlatformError {
-    PlatformError::Auth {
-        status,
-        code,
-        message: message.into(),
-    }
-}
-
 /// Records the panel's decision on a flag, signed by the panel leader.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/screen-decisions", tag = "screening",
     security(("bearer" = [])),
@@ -89,24 +81,21 @@ pub async fn decide(
                 return if sha == env_sha {
                     Ok((StatusCode::OK, receipt))
                 } else {
-                    Err(refused(
-                        StatusCode::CONFLICT,
+                    Err(PlatformError::conflict(
                         "submission_conflict",
                         "同一提交编号已记录了不同的决定",
                     ))
                 };
             }
             if !is_panel_leader(&tx, &project_id, &me)? {
-                return Err(refused(
-                    StatusCode::FORBIDDEN,
+                return Err(PlatformError::forbidden(
                     "not_leader",
                     "串标分析结论由评标组长代表评标委员会记录",
                 ));
             }
             let stage = projects::stage_of(&tx, &project_id)?;
             if !matches!(stage, Stage::Evaluating | Stage::Summary) {
-                return Err(refused(
-                    StatusCode::CONFLICT,
+                return Err(PlatformError::conflict(
                     "wrong_stage",
                     format!(
                         "项目当前处于“{}”阶段，不能记录串标分析结论",
