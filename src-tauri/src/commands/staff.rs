@@ -103,49 +103,40 @@ fn version_of(p: PublishedRules) -> RulesVersion {
     }
 }
 
-/// `received_at` read from the receipt's payload, for display. This does
-/// not verify the platform's signature (the shell holds no trust store).
+/// `received_at` read from the receipt's payload (unpadded base64url, as
+/// JWS members are written), for display. This does not verify the
+/// platform's signature (the shell holds no trust store).
 fn receipt_time(receipt: &SignedEnvelope) -> Option<OffsetDateTime> {
-    let bytes = base64url_decode(&receipt.payload)?;
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(receipt.payload.as_bytes())
+        .ok()?;
     serde_json::from_slice::<Receipt>(&bytes)
         .ok()
         .map(|r| r.received_at)
 }
 
-/// Unpadded base64url (RFC 4648 §5), as JWS members are written.
-fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::base64url_decode;
+    use super::receipt_time;
+    use base64::Engine;
+    use pingshen_api::SignedEnvelope;
+
+    fn envelope(payload: String) -> SignedEnvelope {
+        SignedEnvelope {
+            protected: String::new(),
+            payload,
+            signature: String::new(),
+        }
+    }
 
     #[test]
-    fn decodes_unpadded_base64url() {
-        assert_eq!(base64url_decode("aGk").unwrap(), b"hi");
-        assert_eq!(base64url_decode("aGVsbG8").unwrap(), b"hello");
-        assert_eq!(base64url_decode("-_8").unwrap(), [0xfb, 0xff]);
-        assert!(base64url_decode("a+b").is_none());
+    fn reads_the_receipt_time_from_the_payload() {
+        let json = r#"{"purpose":"pingshen-receipt","platform_id":"p","kind":"rules","submission_id":"s","project_id":"JA-1","submitted_by":"S001","body_sha256":"00","received_at":"2026-11-28T07:00:00Z"}"#;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let t = receipt_time(&envelope(payload)).expect("a receipt");
+        assert_eq!(t.unix_timestamp(), 1_795_849_200);
+        // Standard base64 ('+', '/') is not a JWS member: nothing is read.
+        assert!(receipt_time(&envelope("a+b/".into())).is_none());
     }
 }
