@@ -20,12 +20,6 @@ fn state_label(state: &str) -> &'static str {
     }
 }
 
-fn name_pairs(docs: &[DocumentInfo]) -> Vec<(String, String)> {
-    docs.iter()
-        .map(|d| (d.file_id.clone(), d.name.clone()))
-        .collect()
-}
-
 fn megabytes(n: u64) -> String {
     format!("{:.1} MB", n as f64 / 1_048_576.0)
 }
@@ -54,7 +48,6 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
         });
     }
     let docs = RwSignal::new(ws.documents.clone());
-    let names = StoredValue::new(name_pairs(&ws.documents));
     let p = project.clone();
     let sync = move |_| {
         let p = p.clone();
@@ -65,18 +58,18 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
             // The list shows the cache's state after the sync; the panel
             // itself stays (search results, open viewers, the summary).
             if let Ok(w) = ipc::workspace(&p).await {
-                names.set_value(name_pairs(&w.documents));
                 docs.set(w.documents);
             }
             busy.set(false);
             summary.set(Some(r));
         });
     };
+    // Read, not tracked: a hit's label is fixed when the hit is shown.
     let name_of = move |file: &str| {
-        names.with_value(|n| {
-            n.iter()
-                .find(|(f, _)| f == file)
-                .map(|(_, n)| n.clone())
+        docs.with_untracked(|d| {
+            d.iter()
+                .find(|d| d.file_id == file)
+                .map(|d| d.name.clone())
                 .unwrap_or_default()
         })
     };

@@ -79,8 +79,9 @@ pub fn ExpertProject(
     let tab = RwSignal::new(Tab::Declaration);
     // Whether a workspace has loaded, and whether its declaration allows
     // review; memos, so the grids re-render only when these change.
-    // Both only ever turn on: a reload (the resource is empty meanwhile)
-    // must not tear down the pages built on them.
+    // Both only ever turn on: a refresh that fails (offline errors are
+    // answered from the cache, others are shown) must not tear down the
+    // pages built on them.
     let ready = Memo::new(move |was: Option<&bool>| {
         was.copied().unwrap_or(false) || ws.with(|r| matches!(r, Some(Ok(_))))
     });

@@ -145,7 +145,8 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let entries = RwSignal::new(page.entries.clone());
-    let unsynced = RwSignal::new(page.unsynced);
+    // Waiting entries are the ones the platform has not acknowledged.
+    let unsynced = move || entries.with(|e| e.iter().filter(|e| e.synced_at.is_none()).count());
     let offset = page.clock_offset_ms;
     // The platform's time, ticking: what the entry will be stamped with.
     let now = RwSignal::new(js_sys::Date::now());
@@ -205,7 +206,6 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
                     // The list shows what the store holds, with sync states.
                     if let Ok(fresh) = ipc::witness_page(&p).await {
                         entries.set(fresh.entries);
-                        unsynced.set(fresh.unsynced);
                     }
                 }
                 Err(e) => error.set(Some(e)),
@@ -291,7 +291,7 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
         <section class="card">
             <div class="grid-head">
                 <h2>"见证记录"</h2>
-                <span id="witness-sync-state">{move || match unsynced.get() {
+                <span id="witness-sync-state">{move || match unsynced() {
                     0 => "全部已同步到平台".to_string(),
                     n => format!("{n} 条待同步（联网后按顺序发送）"),
                 }}</span>
