@@ -7,7 +7,7 @@ use crate::AppError;
 use pingshen_api::ipc::WitnessEntryInfo;
 use pingshen_api::{ProjectDetail, SignedEnvelope, WitnessReportSignature, WITNESS_REPORT_TYP};
 use pingshen_pki::Signer;
-use pingshen_report::{Column, ReportBuilder, ReportMeta, Signature, Table};
+use pingshen_report::{beijing, Column, ReportBuilder, ReportMeta, Signature, Table};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -18,20 +18,6 @@ pub struct WitnessSigner<'a> {
     pub name: &'a str,
     pub issuer: &'a str,
     pub algorithm: &'a str,
-}
-
-/// Beijing time to the second.
-fn beijing(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 /// Renders the report of `entries` (the whole log, in order).
@@ -49,7 +35,11 @@ pub fn render(
         footer_note: Some(format!("{} · 见证报告", s.id)),
     });
     let period = match (entries.first(), entries.last()) {
-        (Some(a), Some(b)) => format!("{} 至 {}", beijing(a.observed_at), beijing(b.observed_at)),
+        (Some(a), Some(b)) => format!(
+            "{} 至 {}",
+            beijing(a.observed_at, true),
+            beijing(b.observed_at, true)
+        ),
         _ => "—".to_string(),
     };
     r.title("见 证 报 告")
@@ -87,7 +77,7 @@ pub fn render(
             r.paragraph(format!(
                 "第 {} 条（{}，{}）{}：{}",
                 e.seq,
-                beijing(e.observed_at),
+                beijing(e.observed_at, true),
                 e.stage_zh,
                 e.category_zh,
                 e.text
@@ -118,7 +108,7 @@ pub fn render(
             .join("\n");
         detail.push_row([
             e.seq.to_string(),
-            beijing(e.observed_at),
+            beijing(e.observed_at, true),
             e.stage_zh.clone(),
             e.category_zh.clone(),
             text,
@@ -143,7 +133,7 @@ pub fn render(
         name: witness.name.to_string(),
         role: "见证专家".into(),
         issuer: witness.issuer.to_string(),
-        signed_at: beijing(signed_at),
+        signed_at: beijing(signed_at, true),
         status: format!(
             "以数字证书签名（{}），签名见随附签名文件",
             witness.algorithm

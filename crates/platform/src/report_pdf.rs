@@ -6,21 +6,9 @@
 
 use crate::PlatformError;
 use pingshen_api::{ProjectDetail, PublishedRules};
-use pingshen_report::{Column, ReportBuilder, ReportMeta, Table};
+use pingshen_report::{beijing, Column, ReportBuilder, ReportMeta, Table};
 use pingshen_rules::{ExpertSheet, PanelResult, Rules};
 use time::OffsetDateTime;
-
-fn beijing(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
-}
 
 fn opt(d: Option<rust_decimal::Decimal>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
@@ -94,9 +82,9 @@ pub fn render(
             ("标段", s.lot.clone()),
             ("招标人", s.tenderer.clone()),
             ("交易中心", s.centre.clone()),
-            ("开标时间", beijing(s.opening_time)),
+            ("开标时间", beijing(s.opening_time, false)),
             ("最高投标限价（元）", yuan(s.ceiling_price)),
-            ("报告生成时间", beijing(generated_at)),
+            ("报告生成时间", beijing(generated_at, false)),
         ]);
     let mut bidders = Table::new(vec![
         Column::new("编号", 0.8),

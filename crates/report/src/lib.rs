@@ -11,6 +11,7 @@
 //! lists, tables, rules, signature blocks, notes, page breaks) and call
 //! [`ReportBuilder::render`].
 
+mod beijing;
 mod builder;
 mod error;
 pub mod fonts;
@@ -21,6 +22,7 @@ mod pdf;
 mod sanitize;
 pub mod style;
 
+pub use beijing::beijing;
 pub use builder::ReportBuilder;
 pub use error::ReportError;
 pub use fonts::{FontFile, FontSource, LoadedFonts};
