@@ -183,31 +183,47 @@ pub struct SignedWithReceipt {
 }
 
 /// `format` of an [`EvaluationPackage`].
-pub const EVALUATION_PACKAGE_FORMAT: &str = "pingshen-evaluation-package/1";
+pub const EVALUATION_PACKAGE_FORMAT: &str = "pingshen-evaluation-package/2";
 
 /// Everything an auditor needs to re-check an evaluation offline
-/// (`GET /projects/{id}/package`, verified by `pingshen verify`): the
-/// project with its opening prices, the published rules (signed by staff),
-/// every declaration and every version of every score sheet (signed by the
-/// experts), the report and each expert's signature over its hash — each
-/// with the platform's signed receipt — and the panel result the platform
-/// computed, which the verifier recomputes from the signed sheets.
+/// (`GET /projects/{id}/package`, verified by `pingshen verify`,
+/// docs/package.md). Every input a number depends on is signed by whoever is
+/// responsible for it: the opening record and the panel record by the
+/// platform, the rules by staff, declarations, votes, sheets and report
+/// signatures by the experts — each person's document with the platform's
+/// signed receipt. Lists are in a canonical order (by person, then version)
+/// so that a reordering is as visible as a deletion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct EvaluationPackage {
     pub format: String,
-    pub project: crate::ProjectDetail,
+    pub project_id: String,
+    /// The platform-signed opening record (payload: `OpeningRecord`).
+    pub opening_record: SignedEnvelope,
+    /// The platform-signed panel record (payload: `PanelRecord`), signed at export.
+    pub panel_record: SignedEnvelope,
+    /// The rules in force, signed by staff, with the platform's receipt.
     pub rules: crate::PublishedRules,
+    /// One per assigned expert, by expert id.
     pub declarations: Vec<SignedWithReceipt>,
-    /// Every version, oldest first; the latest per expert counts.
+    /// The leader votes, by voter id.
+    pub leader_votes: Vec<SignedWithReceipt>,
+    /// Every version of every sheet, by expert id then version.
     pub sheets: Vec<SignedWithReceipt>,
-    /// The panel result as the platform computed it (docs/rules.md).
+    /// The panel result as the platform computed it (docs/rules.md); the
+    /// verifier recomputes it from the signed inputs.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub result: PanelResult,
     /// The report PDF, base64.
     pub report_pdf_base64: String,
     pub report_sha256: String,
+    /// One per sitting expert over `report_sha256`, by expert id.
     pub report_signatures: Vec<SignedWithReceipt>,
+    /// The log of every assigned witness, by witness id.
+    pub witness_logs: Vec<crate::WitnessExport>,
+    /// The CAs' CRLs (PEM) the platform held at export, for revocation checks.
+    pub crls: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub exported_at: OffsetDateTime,

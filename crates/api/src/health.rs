@@ -18,4 +18,8 @@ pub struct Health {
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub time: OffsetDateTime,
+    /// SHA-256 (hex) of the certificate the platform signs receipts and
+    /// records with. Unsigned, so it only helps a first contact: clients pin
+    /// it then and refuse any other later until a person accepts it.
+    pub signing_cert_sha256: String,
 }

@@ -15,6 +15,7 @@ pub mod ipc;
 mod project;
 mod range;
 mod receipt;
+mod records;
 mod rules;
 mod screening;
 mod witness;
@@ -37,6 +38,10 @@ pub use project::{
 };
 pub use range::parse_range;
 pub use receipt::{Receipt, RECEIPT_PURPOSE, RECEIPT_TYP};
+pub use records::{
+    CrlSet, OpenedBid, OpeningRecord, PanelRecord, PanelRecordPerson, PanelSeat, PanelVote,
+    SignedRecord, OPENING_RECORD_TYP, PANEL_RECORD_TYP,
+};
 pub use rules::{PublishRules, PublishedRules, RulesDocument, RULES_TYP};
 pub use screening::{
     RecordedScreenDecision, ScreenDecision, ScreenDecisions, ScreenVerdict, SCREEN_DECISION_TYP,

@@ -22,6 +22,11 @@ pub struct Receipt {
     pub project_id: String,
     /// Who submitted (person id).
     pub submitted_by: String,
+    /// The role in which the platform accepted the submission.
+    pub submitter_role: crate::Role,
+    /// SHA-256 (hex) of the certificate that signed the submitted document,
+    /// which the platform checked is registered to `submitted_by`.
+    pub signer_fingerprint: String,
     /// SHA-256 (hex) of the submitted signed envelope's JSON bytes, exactly
     /// as received: binds the receipt to one body.
     pub body_sha256: String,

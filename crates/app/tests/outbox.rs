@@ -128,6 +128,7 @@ async fn a_sheet_signed_offline_is_delivered_exactly_once_when_the_platform_retu
             data_dir: data_dir.clone(),
             pki_dir: pki,
             platform_name: "测试平台".into(),
+            demo: true,
         })
         .unwrap(),
     )

@@ -129,6 +129,7 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
             data_dir,
             pki_dir: pki,
             platform_name: "测试平台".into(),
+            demo: true,
         })
         .unwrap(),
     )
@@ -154,11 +155,13 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
     // The exported log verifies as a whole against the demo CAs.
     let export = client.witness_export(DEMO, None).await.unwrap();
     let trust = pingshen_pki::demo::load_trust(&trust_dir).unwrap();
+    let pins = pingshen_pki::PlatformPins::one(&back.state.pki.fingerprint()).unwrap();
     let verdict = pingshen_witness::verify_export(
         &export,
         &pingshen_witness::pki::TrustVerifier {
             trust: &trust,
             at: Some(OffsetDateTime::now_utc()),
+            platform: &pins,
         },
     );
     assert!(verdict.is_ok(), "{:?}", verdict.err());

@@ -10,8 +10,8 @@ use clap::{Args, Subcommand};
 use pingshen_pki::cert::{parse_certs, CertInfo};
 use pingshen_pki::envelope::VerifyOptions;
 use pingshen_pki::{
-    parse_rfc3339, sign_json, verify_envelope, OffsetDateTime, Pkcs12Signer, PkiError, Signer,
-    TokenConfig, TokenSigner, TrustStore, Zeroizing, X509,
+    parse_rfc3339, sign_json, verify_envelope, OffsetDateTime, Pkcs12Signer, PkiError,
+    PlatformPins, Signer, TokenConfig, TokenSigner, TrustStore, Zeroizing, X509,
 };
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ pub struct TrustArgs {
     /// A CRL file (PEM or DER); may be repeated.
     #[arg(long = "crl", value_name = "FILE")]
     pub crls: Vec<PathBuf>,
-    /// Fail with `crl_missing` when an issuer has no CRL.
+    /// Fail with `revocation_unknown` when an issuer has no (current) CRL.
     #[arg(long)]
     pub require_crl: bool,
     /// Validation time, RFC 3339 (default: now for certificates, the signing time for envelopes).
@@ -92,6 +92,12 @@ pub struct VerifyArgs {
     /// Print the signed payload too.
     #[arg(long)]
     pub payload: bool,
+    /// The platform's signing certificate: its SHA-256 fingerprint (hex) or
+    /// a PEM/DER file. Required for evaluation packages and witness-log
+    /// exports, whose platform documents are accepted only from it; may be
+    /// repeated (a certificate renewed during the evaluation).
+    #[arg(long = "platform-cert", value_name = "FP|PEM")]
+    pub platform_certs: Vec<String>,
     /// The envelope (JWS JSON, flattened).
     pub input: PathBuf,
 }
@@ -112,6 +118,15 @@ pub(crate) fn print(v: &Value) {
 
 fn failure(e: &PkiError) -> Value {
     json!({ "ok": false, "code": e.code(), "message": e.message_zh() })
+}
+
+/// The pinned platform certificates from `--platform-cert` values.
+fn platform_pins(args: &[String]) -> Result<PlatformPins, PkiError> {
+    let mut pins = PlatformPins::none();
+    for a in args {
+        pins.add_arg(a)?;
+    }
+    Ok(pins)
 }
 
 fn load_trust(t: &TrustArgs) -> Result<TrustStore, PkiError> {
@@ -280,10 +295,19 @@ pub fn verify(a: VerifyArgs) -> anyhow::Result<u8> {
     // An exported witness log is verified as a whole (见证记录).
     // An evaluation package is re-verified and recomputed (评标档案包).
     if crate::cmd_package::is_evaluation_package(&bytes) {
-        return crate::cmd_package::verify_package_file(&bytes, load_trust(&a.trust), at(&a.trust));
+        return crate::cmd_package::verify_package_file(
+            &bytes,
+            load_trust(&a.trust),
+            platform_pins(&a.platform_certs),
+        );
     }
     if crate::cmd_witness::is_witness_export(&bytes) {
-        return crate::cmd_witness::verify_export_file(&bytes, load_trust(&a.trust), at(&a.trust));
+        return crate::cmd_witness::verify_export_file(
+            &bytes,
+            load_trust(&a.trust),
+            at(&a.trust),
+            platform_pins(&a.platform_certs),
+        );
     }
     let outcome = (|| {
         let store = load_trust(&a.trust)?;

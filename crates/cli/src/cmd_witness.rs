@@ -8,7 +8,7 @@
 //! signature code, …) with `entry` naming it (`seq`, `entry_id`,
 //! `position`). Exits 0 only for an intact log, 1 otherwise.
 
-use pingshen_pki::{OffsetDateTime, PkiError, TrustStore};
+use pingshen_pki::{OffsetDateTime, PkiError, PlatformPins, TrustStore};
 use pingshen_witness::pki::TrustVerifier;
 use pingshen_witness::{verify_export, Fault, FaultKind, Verdict, WitnessExport};
 
@@ -27,6 +27,7 @@ pub fn verify_export_file(
     bytes: &[u8],
     trust: Result<TrustStore, PkiError>,
     at: Result<Option<OffsetDateTime>, PkiError>,
+    pins: Result<PlatformPins, PkiError>,
 ) -> anyhow::Result<u8> {
     let outcome = (|| {
         // The document first: a broken one is `bad_export` whatever the trust.
@@ -39,7 +40,22 @@ pub fn verify_export_file(
         })?;
         let trust = trust.map_err(pki_fault)?;
         let at = at.map_err(pki_fault)?;
-        verify_export(&export, &TrustVerifier { trust: &trust, at })
+        let platform = pins.map_err(pki_fault)?;
+        if platform.is_empty() {
+            return Err(Fault::new(
+                FaultKind::Signature("platform_cert_required".into()),
+                None,
+                "须用 --platform-cert 指定评标平台签名证书的指纹或证书文件，才能确认回执和证明是平台签发的",
+            ));
+        }
+        verify_export(
+            &export,
+            &TrustVerifier {
+                trust: &trust,
+                at,
+                platform: &platform,
+            },
+        )
     })();
     let verdict = Verdict::of(&outcome);
     println!("{}", serde_json::to_string_pretty(&verdict)?);

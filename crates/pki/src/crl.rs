@@ -14,16 +14,27 @@ use time::OffsetDateTime;
 /// DER of the OID 1.2.156.10197.1.501 (SM2-with-SM3).
 const SM2_WITH_SM3_OID: &[u8] = &[0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x83, 0x75];
 
+/// How a listing on a CRL is weighed against the validation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevocationCutoff {
+    /// The validation time is the signer's own claim (`sigT`): it cannot be
+    /// trusted to predate a compromise, so any listing counts as revoked.
+    AnyListing,
+    /// The validation time is one the caller vouches for (now, or the time
+    /// in a platform receipt): a certificate revoked after it still
+    /// validates, one revoked at or before it does not.
+    AtValidationTime,
+}
+
 /// Checks `cert` (issued by `issuer`) against the CRLs. Returns whether a CRL
-/// was consulted. Any listing of the serial counts as revoked, whatever its
-/// revocation date: a signer's claimed signing time cannot be trusted to
-/// predate a compromise.
+/// was consulted.
 pub(crate) fn check(
     cert: &X509Ref,
     issuer: &X509Ref,
     crls: &[X509Crl],
     at: OffsetDateTime,
     require: bool,
+    cutoff: RevocationCutoff,
 ) -> Result<bool> {
     let issuer_label = display_name(issuer);
     let mut bad_signature = false;
@@ -69,14 +80,21 @@ pub(crate) fn check(
         }
     }
     match crl.get_by_serial(cert.serial_number()) {
-        CrlStatus::Revoked(_) => Err(PkiError::Revoked {
-            subject: display_name(cert),
-            serial: cert
-                .serial_number()
-                .to_bn()
-                .and_then(|b| b.to_hex_str().map(|s| s.to_string()))
-                .unwrap_or_default(),
-        }),
+        CrlStatus::Revoked(entry) => {
+            let revoked_at = asn1_time_to_offset(entry.revocation_date())?;
+            if cutoff == RevocationCutoff::AtValidationTime && revoked_at > at {
+                return Ok(true);
+            }
+            Err(PkiError::Revoked {
+                subject: display_name(cert),
+                serial: cert
+                    .serial_number()
+                    .to_bn()
+                    .and_then(|b| b.to_hex_str().map(|s| s.to_string()))
+                    .unwrap_or_default(),
+                revoked_at: rfc3339(revoked_at),
+            })
+        }
         CrlStatus::NotRevoked | CrlStatus::RemoveFromCrl(_) => Ok(true),
     }
 }

@@ -434,3 +434,79 @@ fn crl_pem(crl: &X509Crl) -> Result<Vec<u8>> {
     crl.to_pem()
         .map_err(|e| PkiError::crypto("CRL encoding", e))
 }
+
+/// Revokes a demo person's certificate as of `at`: their CA's intermediate
+/// issues a new CRL listing it besides what it listed before (demo only: a
+/// real CA publishes its own lists). Answers the CRL file written, which
+/// replaces the old one atomically.
+pub fn revoke(dir: &Path, person: &str, at: OffsetDateTime) -> Result<PathBuf> {
+    let map = |e| PkiError::crypto("demo CRL", e);
+    let people: Vec<DemoIdentity> = {
+        let path = dir.join("people.json");
+        let bytes = std::fs::read(&path).map_err(|e| PkiError::io(&path, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| PkiError::InvalidJson {
+            detail: e.to_string(),
+        })?
+    };
+    let who = people
+        .iter()
+        .find(|p| p.id == person)
+        .ok_or_else(|| PkiError::KeyNotFound {
+            id: person.to_string(),
+        })?;
+    let read = |rel: String| -> Result<Vec<u8>> {
+        let path = dir.join(rel);
+        std::fs::read(&path).map_err(|e| PkiError::io(&path, e))
+    };
+    let cert = crate::cert::parse_certs(&read(who.cert.clone())?)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| PkiError::malformed("证书文件", "为空"))?;
+    let ca = who.ca.name();
+    let inter = crate::cert::parse_certs(&read(format!("trust/{ca}-intermediate.pem"))?)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| PkiError::malformed("CA 证书文件", "为空"))?;
+    let key = PKey::private_key_from_pem_passphrase(
+        &read(format!("ca/{ca}-intermediate.key.pem"))?,
+        DEMO_PASSWORD.as_bytes(),
+    )
+    .map_err(map)?;
+    let crl_path = dir.join("crl").join(format!("{ca}-intermediate.crl"));
+    let serial_hex = |s: &openssl::asn1::Asn1IntegerRef| {
+        s.to_bn()
+            .and_then(|b| b.to_hex_str().map(|h| h.to_string()))
+            .map_err(map)
+    };
+    let mut entries = Vec::new();
+    if let Ok(bytes) = std::fs::read(&crl_path) {
+        let old = X509Crl::from_pem(&bytes).map_err(map)?;
+        for r in old.get_revoked().into_iter().flatten() {
+            entries.push(crate::issue::RevokedEntry {
+                serial_hex: serial_hex(r.serial_number())?,
+                revoked_at: crate::cert::asn1_time_to_offset(r.revocation_date())?,
+            });
+        }
+    }
+    let serial = serial_hex(cert.serial_number())?;
+    entries.retain(|e| e.serial_hex != serial);
+    entries.push(crate::issue::RevokedEntry {
+        serial_hex: serial,
+        revoked_at: at,
+    });
+    let now = OffsetDateTime::now_utc();
+    let crl = issue_crl(
+        &Issuer {
+            cert: &inter,
+            key: &key,
+        },
+        &entries,
+        now - Duration::minutes(1),
+        now + Duration::days(30),
+        u32::try_from(now.unix_timestamp()).unwrap_or(u32::MAX),
+    )?;
+    let tmp = crl_path.with_extension("crl.tmp");
+    write(&tmp, &crl_pem(&crl)?)?;
+    std::fs::rename(&tmp, &crl_path).map_err(|e| PkiError::io(&crl_path, e))?;
+    Ok(crl_path)
+}

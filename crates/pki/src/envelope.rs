@@ -120,7 +120,10 @@ fn sign_canonical(
 /// Options for [`verify_envelope`].
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
-    /// Time at which the chain must be valid; `None` means the signing time in `sigT`.
+    /// Time at which the chain must be valid, one the caller vouches for
+    /// (now, a platform receipt's time): a certificate revoked after it
+    /// still validates. `None` means the signing time in `sigT`, the
+    /// signer's own claim, against which any revocation counts.
     pub at: Option<OffsetDateTime>,
     /// When set, the header's `typ` must equal it.
     pub expected_typ: Option<String>,
@@ -257,7 +260,12 @@ pub fn verify_parsed(
         serde_json::from_slice(&payload_bytes).map_err(|e| PkiError::InvalidJson {
             detail: e.to_string(),
         })?;
-    let validated = trust.validate(leaf, &chain[1..], opts.at.unwrap_or(signed_at))?;
+    // A time the caller gives is one it vouches for; the signer's own sigT is
+    // a claim, against which any revocation counts.
+    let validated = match opts.at {
+        Some(at) => trust.validate(leaf, &chain[1..], at)?,
+        None => trust.validate_claimed(leaf, &chain[1..], signed_at)?,
+    };
     Ok(VerifiedEnvelope {
         signer: SignerIdentity::from(&validated.leaf),
         algorithm: alg,

@@ -15,8 +15,12 @@ pub enum PkiError {
     NotYetValid { subject: String, not_before: String },
     #[error("no trusted root for {subject}")]
     UntrustedRoot { subject: String },
-    #[error("certificate {subject} (serial {serial}) is revoked")]
-    Revoked { subject: String, serial: String },
+    #[error("certificate {subject} (serial {serial}) is revoked since {revoked_at}")]
+    Revoked {
+        subject: String,
+        serial: String,
+        revoked_at: String,
+    },
     #[error("certificate {subject}: key usage does not allow {needed}")]
     BadKeyUsage { subject: String, needed: String },
     #[error("certificate {subject} may not issue certificates (basic constraints)")]
@@ -29,6 +33,10 @@ pub enum PkiError {
     CrlBadSignature { issuer: String },
     #[error("no CRL for issuer {issuer}")]
     CrlMissing { issuer: String },
+    #[error("{subject} is not the platform's signing certificate")]
+    NotPlatform { subject: String },
+    #[error("platform certificate {fingerprint} is not the pinned one")]
+    PlatformNotPinned { fingerprint: String },
     #[error("chain validation failed: {detail}")]
     ChainInvalid { detail: String },
     #[error("unsupported algorithm: {detail}")]
@@ -84,9 +92,12 @@ impl PkiError {
             BadKeyUsage { .. } => "bad_key_usage",
             BadBasicConstraints { .. } => "bad_basic_constraints",
             BadSignature { .. } => "bad_signature",
-            CrlExpired { .. } => "crl_expired",
+            // Both mean the same for a decision: nobody can say whether the
+            // certificate is revoked. Policy turns this into a refusal.
+            CrlExpired { .. } | CrlMissing { .. } => "revocation_unknown",
             CrlBadSignature { .. } => "crl_bad_signature",
-            CrlMissing { .. } => "crl_missing",
+            NotPlatform { .. } => "not_platform_signer",
+            PlatformNotPinned { .. } => "platform_cert_changed",
             ChainInvalid { .. } => "chain_invalid",
             UnsupportedAlgorithm { .. } => "unsupported_algorithm",
             WrongPassword => "wrong_password",
@@ -123,8 +134,12 @@ impl PkiError {
             UntrustedRoot { subject } => {
                 format!("证书链无法追溯到受信任的根证书（CA互认列表之外）：{subject}")
             }
-            Revoked { subject, serial } => {
-                format!("证书已被吊销：{subject}（序列号 {serial}）")
+            Revoked {
+                subject,
+                serial,
+                revoked_at,
+            } => {
+                format!("证书已被吊销：{subject}（序列号 {serial}，吊销时间 {revoked_at}）")
             }
             BadKeyUsage { subject, needed } => {
                 format!("证书密钥用法不允许{needed}：{subject}")
@@ -136,11 +151,20 @@ impl PkiError {
             CrlExpired {
                 issuer,
                 next_update,
-            } => format!("证书吊销列表已过期：{issuer}（下次更新时间 {next_update}）"),
+            } => format!(
+                "吊销状态未知：签发者的证书吊销列表已过期（{issuer}，应于 {next_update} 前更新）"
+            ),
             CrlBadSignature { issuer } => format!("证书吊销列表签名无效：{issuer}"),
             CrlMissing { issuer } => {
-                format!("缺少签发者的证书吊销列表，无法检查吊销状态：{issuer}")
+                format!("吊销状态未知：缺少签发者的证书吊销列表，无法检查吊销状态（{issuer}）")
             }
+            NotPlatform { subject } => {
+                format!("签名人不是评标平台，已拒绝：{subject}")
+            }
+            PlatformNotPinned { fingerprint } => format!(
+                "评标平台的签名证书与本机固定的证书不符（指纹 {fingerprint}）。\
+如平台确已更换证书，请向交易中心核实新指纹后再接受"
+            ),
             ChainInvalid { detail } => format!("证书链验证失败：{detail}"),
             UnsupportedAlgorithm { detail } => format!("不支持的算法或密钥：{detail}"),
             WrongPassword => "证书文件密码错误，或文件已损坏".to_string(),

@@ -5,6 +5,7 @@
 //! - [`trust`]: the recognised CAs (CA互认) and path validation at a given time.
 //! - [`envelope`]: RFC 8785 canonical JSON signed as a flattened JWS with `x5c`.
 //! - [`keywrap`]: a data key wrapped to a certificate, unwrapped by the [`Signer`].
+//! - [`platform`]: the platform's signing certificate, pinned by fingerprint.
 //! - [`demo`]: the sandbox's demo PKI.
 //!
 //! Every error is a [`PkiError`] with a stable `code()` and a Chinese `message_zh()`.
@@ -20,6 +21,7 @@ mod ffi;
 pub mod issue;
 pub mod jcs;
 pub mod keywrap;
+pub mod platform;
 pub mod possession;
 pub mod providers;
 pub mod sig;
@@ -35,6 +37,7 @@ pub use envelope::{
 };
 pub use error::{PkiError, Result};
 pub use keywrap::{wrap_key_for, DataKey, WrappedKey};
+pub use platform::{PlatformPins, PLATFORM_SUBJECT_ID};
 pub use possession::prove_possession;
 pub use signer::{Pkcs12Signer, Signer, TokenConfig, TokenSigner};
 pub use trust::{TrustStore, ValidatedChain};

@@ -3,7 +3,7 @@
 
 use crate::alg::Algorithm;
 use crate::cert::{display_name, parse_certs, rfc3339, CertInfo};
-use crate::crl;
+use crate::crl::{self, RevocationCutoff};
 use crate::error::{PkiError, Result};
 use crate::ffi;
 use foreign_types::ForeignTypeRef;
@@ -116,8 +116,9 @@ impl TrustStore {
         self.add_crl_bytes(&bytes)
     }
 
-    /// When set, a certificate whose issuer has no CRL in the store fails with
-    /// `crl_missing`; otherwise revocation is checked only where a CRL exists.
+    /// When set, a certificate whose issuer has no CRL in the store (or only
+    /// an expired one) fails with `revocation_unknown`; otherwise revocation
+    /// is checked only where a CRL exists.
     pub fn set_require_crl(&mut self, require: bool) {
         self.require_crl = require;
     }
@@ -133,11 +134,45 @@ impl TrustStore {
     /// and the store's intermediates to build a path to one of the roots.
     /// Checks signatures (SM2 included), validity, basic constraints, key usage
     /// (digitalSignature on the leaf, keyCertSign on CAs) and CRLs.
+    ///
+    /// `at` is a time the caller vouches for (now, or a platform receipt's
+    /// time): a certificate revoked after `at` still validates.
     pub fn validate(
         &self,
         leaf: &X509Ref,
         extra: &[X509],
         at: OffsetDateTime,
+    ) -> Result<ValidatedChain> {
+        self.validate_with(leaf, extra, at, RevocationCutoff::AtValidationTime)
+    }
+
+    /// Like [`validate`](Self::validate) at a time the signer claims
+    /// (`sigT`), which proves nothing about when the key was used: any
+    /// listing of a certificate on a CRL counts as revoked.
+    pub fn validate_claimed(
+        &self,
+        leaf: &X509Ref,
+        extra: &[X509],
+        at: OffsetDateTime,
+    ) -> Result<ValidatedChain> {
+        self.validate_with(leaf, extra, at, RevocationCutoff::AnyListing)
+    }
+
+    /// The CRLs the store holds (PEM), e.g. to carry them in an archive.
+    pub fn crls_pem(&self) -> Vec<String> {
+        self.crls
+            .iter()
+            .filter_map(|c| c.to_pem().ok())
+            .filter_map(|p| String::from_utf8(p).ok())
+            .collect()
+    }
+
+    fn validate_with(
+        &self,
+        leaf: &X509Ref,
+        extra: &[X509],
+        at: OffsetDateTime,
+        cutoff: RevocationCutoff,
     ) -> Result<ValidatedChain> {
         let map = |e| PkiError::crypto("trust store", e);
         crate::cert::prepare(leaf)?;
@@ -183,7 +218,7 @@ impl TrustStore {
         let algorithm = Algorithm::of_key(&public)?;
         let mut revocation_checked = true;
         for pair in chain.windows(2) {
-            let checked = crl::check(&pair[0], &pair[1], &self.crls, at, self.require_crl)?;
+            let checked = crl::check(&pair[0], &pair[1], &self.crls, at, self.require_crl, cutoff)?;
             revocation_checked &= checked;
         }
         Ok(ValidatedChain {

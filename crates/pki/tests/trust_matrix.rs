@@ -68,6 +68,21 @@ fn matrix(kind: KeyKind) {
     );
 
     assert_eq!(code(store.validate(&revoked, &[], n)), "revoked");
+    // Revoked an hour ago: at a trusted time before that (a platform
+    // receipt's) the certificate still validates; at a time the signer only
+    // claims, any listing counts.
+    let before = n - Duration::hours(2);
+    assert_eq!(code(store.validate(&revoked, &[], before)), "ok");
+    assert_eq!(
+        code(store.validate_claimed(&revoked, &[], before)),
+        "revoked"
+    );
+    let err = store.validate(&revoked, &[], n).unwrap_err();
+    assert!(
+        err.message_zh().contains("吊销时间"),
+        "{}",
+        err.message_zh()
+    );
 
     // bad_key_usage: no digitalSignature, and no key usage extension at all.
     let mut spec = ca.leaf_spec("只能加密");
@@ -176,7 +191,7 @@ fn matrix(kind: KeyKind) {
         .unwrap();
     assert_eq!(
         code(stale.validate(&good, &[], n + Duration::days(3))),
-        "crl_expired"
+        "revocation_unknown"
     );
     let mut forged_crl = ca.store();
     let bad_crl = issue_crl(
@@ -199,7 +214,7 @@ fn matrix(kind: KeyKind) {
     );
     let mut strict = ca.store();
     strict.set_require_crl(true);
-    assert_eq!(code(strict.validate(&good, &[], n)), "crl_missing");
+    assert_eq!(code(strict.validate(&good, &[], n)), "revocation_unknown");
     // With CRLs for both levels, strict mode passes and says revocation was checked.
     strict
         .add_crl_bytes(&ca.crl(&[], 30).to_der().unwrap())

@@ -127,6 +127,8 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
         if let Some(k) = demo.project.k {
             crate::db::evaluation::set_k(&tx, &new.id, &k.to_string())?;
         }
+        // Signed with K in it, as the project is registered.
+        crate::records::opening_record(&tx, state, &new.id)?;
         for p in &demo.people {
             let role = Role::parse(&p.role).ok_or_else(|| {
                 PlatformError::Internal(format!("演示人员 {} 的角色“{}”未知", p.id, p.role))
@@ -250,11 +252,19 @@ fn publish_demo_rules(
     let env = pingshen_pki::sign_value(&signer, pingshen_api::RULES_TYP, &doc, now)
         .map_err(PlatformError::from_pki)?;
     let envelope = crate::receipts::to_wire(env);
+    let submitter = crate::receipts::Submitter {
+        id: staff.id.clone(),
+        role: Role::Staff,
+        fingerprint: pingshen_pki::cert::fingerprint_sha256(pingshen_pki::Signer::certificate(
+            &signer,
+        ))
+        .map_err(PlatformError::from_pki)?,
+    };
     state.db.with(|c| {
         crate::routes::rules::store_publication(
             c,
             state,
-            &staff.id,
+            &submitter,
             &project_id,
             &doc,
             &envelope,

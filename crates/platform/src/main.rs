@@ -23,6 +23,17 @@ enum Command {
     /// Demo PKI commands.
     #[command(subcommand)]
     Pki(PkiCommand),
+    /// Run a complete demo evaluation (five experts, three algorithms, every
+    /// signature) on a fresh in-process sandbox and write DIR/package.json
+    /// and DIR/trust/ (the CAs' certificates and the platform certificate
+    /// to pin), for `pingshen verify`.
+    DemoPackage {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Folder holding `demo/` and `rules/` (defaults to this source tree's `assets/`).
+        #[arg(long, value_name = "DIR")]
+        assets: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -35,6 +46,20 @@ enum PkiCommand {
         /// Folder holding `demo/project.toml` (defaults to this source tree's `assets/`).
         #[arg(long, value_name = "DIR")]
         assets: Option<PathBuf>,
+    },
+    /// Revoke a demo person's certificate: their CA issues a new CRL listing
+    /// it (demo only: a real CA publishes its own). A running platform on
+    /// this PKI picks the new CRL up within a second.
+    Revoke {
+        /// The demo PKI directory (e.g. DATA/pki).
+        #[arg(long, value_name = "DIR")]
+        pki: PathBuf,
+        /// The person id (certificate serialNumber), e.g. E003.
+        person: String,
+        /// Revocation date, RFC 3339 (default: now). A date in the past
+        /// makes documents the platform accepted since then suspect.
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
     },
 }
 
@@ -74,6 +99,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::Openapi => openapi(),
         Command::Pki(PkiCommand::Init { dir, assets }) => pki_init(dir, assets),
+        Command::Pki(PkiCommand::Revoke { pki, person, since }) => pki_revoke(pki, person, since),
+        Command::DemoPackage { out, assets } => demo_package(out, assets),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,6 +133,84 @@ fn pki_init(dir: PathBuf, assets: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn pki_revoke(pki: PathBuf, person: String, since: Option<String>) -> anyhow::Result<()> {
+    let at = match since {
+        Some(t) => pingshen_pki::parse_rfc3339(&t).map_err(|e| anyhow::anyhow!(e.message_zh()))?,
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let crl = pingshen_pki::demo::revoke(&pki, &person, at)
+        .map_err(|e| anyhow::anyhow!(e.message_zh()))?;
+    println!(
+        "已吊销 {person} 的证书（吊销时间 {at}），新的证书吊销列表：{}",
+        crl.display()
+    );
+    Ok(())
+}
+
+fn demo_package(out: PathBuf, assets: Option<PathBuf>) -> anyhow::Result<()> {
+    let assets = assets.unwrap_or_else(demo::default_assets_dir);
+    std::fs::create_dir_all(&out).with_context(|| format!("无法创建 {}", out.display()))?;
+    // The sandbox (and its private demo keys) lives inside OUT only while
+    // the evaluation runs.
+    let sandbox = out.join(".sandbox");
+    let _ = std::fs::remove_dir_all(&sandbox);
+    let result = (|| -> anyhow::Result<(pingshen_api::EvaluationPackage, PathBuf)> {
+        let pki_dir = sandbox.join("pki");
+        demo::ensure_pki(&pki_dir, &assets)?;
+        let state = AppState::open(&Config {
+            data_dir: sandbox.join("data"),
+            pki_dir: pki_dir.clone(),
+            platform_name: "演示沙箱".into(),
+            demo: true,
+        })?;
+        demo::load(&state, &assets)?;
+        let project = demo::DemoFile::read(&assets)?.project.id;
+        let runtime = tokio::runtime::Runtime::new()?;
+        let package = runtime.block_on(async {
+            let platform = pingshen_platform::RunningPlatform::start_with(state).await?;
+            let package =
+                pingshen_platform::demo_run::evaluate(&platform.url(), &pki_dir, &assets, &project)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("演示评标未能完成：{e}"))?;
+            platform.stop().await;
+            anyhow::Ok(package)
+        })?;
+        Ok((package, pki_dir))
+    })();
+    let written = result.and_then(|(package, pki_dir)| {
+        let trust = out.join("trust");
+        std::fs::create_dir_all(&trust)?;
+        for entry in std::fs::read_dir(pki_dir.join("trust"))? {
+            let path = entry?.path();
+            if let Some(name) = path.file_name() {
+                std::fs::copy(&path, trust.join(name))?;
+            }
+        }
+        std::fs::copy(
+            pki_dir.join("platform/platform.pem"),
+            trust.join("platform.pem"),
+        )?;
+        std::fs::write(
+            out.join("package.json"),
+            serde_json::to_vec_pretty(&package)?,
+        )?;
+        Ok(package)
+    });
+    let _ = std::fs::remove_dir_all(&sandbox);
+    let package = written?;
+    println!(
+        "演示评标档案包已写入 {}（项目 {}，{} 份评分表，{} 个报告签名）\n验证：pingshen verify --trust {} --platform-cert {} {}",
+        out.join("package.json").display(),
+        package.project_id,
+        package.sheets.len(),
+        package.report_signatures.len(),
+        out.join("trust").display(),
+        out.join("trust/platform.pem").display(),
+        out.join("package.json").display(),
+    );
+    Ok(())
+}
+
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Refuse an unusable data directory before creating anything in it.
     pingshen_platform::db::Db::check_data_dir(&args.data)?;
@@ -118,6 +223,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data.clone(),
         pki_dir,
         platform_name: args.name,
+        demo: args.demo,
     })?;
     if args.demo {
         demo::load(&state, &assets).context("加载演示数据失败")?;

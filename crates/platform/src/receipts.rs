@@ -1,16 +1,37 @@
 //! Receipts: the platform's signed proof that a submission arrived.
 
 use crate::{AppState, PlatformError};
-use pingshen_api::{Receipt, SignedEnvelope, RECEIPT_PURPOSE, RECEIPT_TYP};
+use pingshen_api::{Receipt, Role, SignedEnvelope, RECEIPT_PURPOSE, RECEIPT_TYP};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
+
+/// Who submitted a signed document, as the platform checked it: the person,
+/// the role it accepted them in, and the certificate that signed.
+#[derive(Debug, Clone)]
+pub struct Submitter {
+    pub id: String,
+    pub role: Role,
+    pub fingerprint: String,
+}
+
+impl Submitter {
+    /// The caller, for a document signed with the certificate `fingerprint`
+    /// (already checked to be registered to them).
+    pub fn new(caller: &crate::Caller, fingerprint: &str) -> Self {
+        Submitter {
+            id: caller.person.id.clone(),
+            role: caller.person.role,
+            fingerprint: fingerprint.to_string(),
+        }
+    }
+}
 
 /// What a receipt acknowledges.
 pub struct Received<'a> {
     pub kind: &'a str,
     pub submission_id: &'a str,
     pub project_id: &'a str,
-    pub submitted_by: &'a str,
+    pub submitter: &'a Submitter,
     /// The submitted envelope's JSON, exactly as received.
     pub body: &'a [u8],
 }
@@ -26,7 +47,9 @@ pub fn issue(
         kind: r.kind.to_string(),
         submission_id: r.submission_id.to_string(),
         project_id: r.project_id.to_string(),
-        submitted_by: r.submitted_by.to_string(),
+        submitted_by: r.submitter.id.clone(),
+        submitter_role: r.submitter.role,
+        signer_fingerprint: r.submitter.fingerprint.clone(),
         body_sha256: sha256_hex(r.body),
         received_at: now,
     };

@@ -39,6 +39,7 @@ impl RunningPlatform {
             data_dir: data_dir.to_path_buf(),
             pki_dir,
             platform_name: "测试平台".into(),
+            demo: true,
         })?;
         demo::load(&state, &demo::default_assets_dir())?;
         Self::start_with(state).await

@@ -18,7 +18,7 @@ pub async fn verify_by_caller(
     now: OffsetDateTime,
 ) -> Result<VerifiedEnvelope, PlatformError> {
     let verified = verify_parsed(
-        &state.pki.trust,
+        &state.pki.trust(),
         &from_wire(env),
         &VerifyOptions {
             at: Some(now),
@@ -40,5 +40,23 @@ pub async fn verify_by_caller(
             "signer_mismatch",
             "签名证书不属于当前登录人员",
         )),
+    }
+}
+
+/// A client's idempotency key: 1–64 characters of `[A-Za-z0-9_-]` (a UUID in
+/// practice). An empty or odd key would make every later retry ambiguous.
+pub fn check_submission_id(id: &str) -> Result<(), PlatformError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(PlatformError::bad_request(
+            "bad_submission_id",
+            "提交编号无效：应为 1–64 位字母、数字、连字符或下划线（通常为 UUID）",
+        ))
     }
 }

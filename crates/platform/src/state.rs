@@ -13,6 +13,31 @@ pub struct Config {
     pub pki_dir: PathBuf,
     /// Display name reported by `/health`.
     pub platform_name: String,
+    /// A sandbox with demo material: the platform key may use the demo
+    /// password. Without it, the password must come from
+    /// `PINGSHEN_PLATFORM_KEY_PASSWORD` and must not be the demo one.
+    pub demo: bool,
+}
+
+/// The platform key's password: `PINGSHEN_PLATFORM_KEY_PASSWORD`, or the demo
+/// password in a demo sandbox. Outside `--demo` the demo password is refused,
+/// so a platform never runs in earnest on a key anyone can open.
+fn key_password(demo: bool) -> Result<pingshen_pki::Zeroizing<String>, PlatformError> {
+    let given = std::env::var("PINGSHEN_PLATFORM_KEY_PASSWORD").ok();
+    match (given, demo) {
+        (Some(p), false) if p == crate::pki::DEMO_PASSWORD => Err(PlatformError::bad_request(
+            "demo_key_refused",
+            "平台签名密钥使用的是演示口令：只有 --demo 沙箱可以这样启动",
+        )),
+        (Some(p), _) => Ok(pingshen_pki::Zeroizing::new(p)),
+        (None, true) => Ok(pingshen_pki::Zeroizing::new(
+            crate::pki::DEMO_PASSWORD.to_string(),
+        )),
+        (None, false) => Err(PlatformError::bad_request(
+            "key_password_required",
+            "请用环境变量 PINGSHEN_PLATFORM_KEY_PASSWORD 提供平台签名密钥的口令（演示沙箱请加 --demo）",
+        )),
+    }
 }
 
 /// Shared state of every request handler.
@@ -32,7 +57,7 @@ impl AppState {
     /// The directory is created if missing; an unwritable one is refused
     /// before anything is written.
     pub fn open(config: &Config) -> Result<Self, PlatformError> {
-        let pki = PlatformPki::load(&config.pki_dir)?;
+        let pki = PlatformPki::load(&config.pki_dir, &key_password(config.demo)?)?;
         let db = Db::open_in(&config.data_dir)?;
         let platform_id = db.platform_id()?;
         Ok(Self {

@@ -56,7 +56,7 @@ fn port_in_use_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let pki = pingshen_platform::running::shared_demo_pki().unwrap();
     let out = platform()
-        .args(["serve", "--listen", &addr, "--data"])
+        .args(["serve", "--demo", "--listen", &addr, "--data"])
         .arg(dir.path())
         .arg("--pki")
         .arg(pki)
@@ -71,6 +71,7 @@ fn port_in_use_is_a_clear_error() {
 fn missing_pki_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = platform()
+        .env("PINGSHEN_PLATFORM_KEY_PASSWORD", "a-production-password")
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir.path())
         .output()
@@ -78,4 +79,36 @@ fn missing_pki_is_a_clear_error() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("无法加载信任证书"), "{err}");
+}
+
+/// Outside `--demo`, the platform key's password must be given, and must not
+/// be the demo password anyone can read in the docs.
+#[test]
+fn the_demo_key_password_is_refused_outside_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = pingshen_platform::running::shared_demo_pki().unwrap();
+    for (password, code, says) in [
+        (
+            None,
+            "key_password_required",
+            "PINGSHEN_PLATFORM_KEY_PASSWORD",
+        ),
+        (Some("pingshen-demo"), "demo_key_refused", "演示口令"),
+    ] {
+        let mut cmd = platform();
+        cmd.env_remove("PINGSHEN_PLATFORM_KEY_PASSWORD");
+        if let Some(p) = password {
+            cmd.env("PINGSHEN_PLATFORM_KEY_PASSWORD", p);
+        }
+        let out = cmd
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path().join(code))
+            .arg("--pki")
+            .arg(&pki)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{code}: started");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{code}: {err}");
+    }
 }

@@ -112,6 +112,7 @@ fn an_unwritable_data_dir_is_refused_and_left_untouched() {
         data_dir: file.join("sub"),
         pki_dir: pingshen_platform::running::shared_demo_pki().unwrap(),
         platform_name: "t".into(),
+        demo: true,
     })
     .err()
     .expect("refused");

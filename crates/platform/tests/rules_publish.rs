@@ -79,7 +79,7 @@ async fn staff_publish_versions_until_evaluation_starts() {
     let pki = platform.state.pki.clone();
     let r = &v1.receipt;
     let verified = verify_parsed(
-        &pki.trust,
+        &pki.trust(),
         &Envelope {
             protected: r.protected.clone(),
             payload: r.payload.clone(),

@@ -78,10 +78,26 @@ fn envelopes(entries: &[SealedEntry]) -> Vec<SignedEnvelope> {
     entries.iter().map(|e| e.envelope.clone()).collect()
 }
 
-fn verifier(p: &RunningPlatform) -> TrustVerifier<'_> {
-    TrustVerifier {
-        trust: &p.state.pki.trust,
-        at: None,
+/// The platform's trust store and its pinned signing certificate.
+struct Verifying {
+    trust: std::sync::Arc<pingshen_pki::TrustStore>,
+    pins: pingshen_pki::PlatformPins,
+}
+
+impl Verifying {
+    fn get(&self) -> TrustVerifier<'_> {
+        TrustVerifier {
+            trust: &self.trust,
+            at: None,
+            platform: &self.pins,
+        }
+    }
+}
+
+fn verifying(p: &RunningPlatform) -> Verifying {
+    Verifying {
+        trust: p.state.pki.trust(),
+        pins: pingshen_pki::PlatformPins::one(&p.state.pki.fingerprint()).unwrap(),
     }
 }
 
@@ -98,7 +114,8 @@ async fn a_batch_syncs_once_and_a_retry_gets_the_same_receipts() {
         .await
         .unwrap();
     assert_eq!((first.stored, first.receipts.len()), (3, 3));
-    let v = verifier(&platform);
+    let vs = verifying(&platform);
+    let v = vs.get();
     for (sealed, r) in entries.iter().zip(&first.receipts) {
         assert_eq!(r.entry_hash, sealed.entry_hash);
         assert_eq!(
@@ -281,7 +298,8 @@ async fn an_export_verifies_offline_and_names_each_tampered_entry() {
         .unwrap();
 
     let export = witness.witness_export(DEMO, None).await.unwrap();
-    let v = verifier(&platform);
+    let vs = verifying(&platform);
+    let v = vs.get();
     let intact = verify_export(&export, &v).unwrap();
     assert_eq!(intact.entries, 5);
     assert_eq!(intact.head_hash, entries[4].entry_hash);
@@ -420,7 +438,7 @@ async fn the_elected_panel_leader_reads_the_log_other_experts_do_not() {
     );
     let export = leader.witness_export(DEMO, None).await.unwrap();
     assert_eq!(
-        verify_export(&export, &verifier(&platform))
+        verify_export(&export, &verifying(&platform).get())
             .unwrap()
             .entries,
         2

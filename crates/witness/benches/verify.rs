@@ -64,6 +64,8 @@ fn export_of(n: u64) -> WitnessExport {
             submission_id: e.entry_id.clone(),
             project_id: e.project_id.clone(),
             submitted_by: "W001".into(),
+            submitter_role: pingshen_api::Role::Witness,
+            signer_fingerprint: "00".repeat(32),
             body_sha256: hash.clone(),
             received_at: datetime!(2026-11-30 02:00:00 UTC),
         }));

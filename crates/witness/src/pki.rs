@@ -4,8 +4,9 @@
 
 use crate::verify::{EnvelopeVerifier, SignatureFailure, VerifiedSignature};
 use pingshen_api::SignedEnvelope;
+use pingshen_api::{RECEIPT_TYP, WITNESS_LOG_TYP};
 use pingshen_pki::envelope::{verify_parsed, Envelope, VerifyOptions};
-use pingshen_pki::{OffsetDateTime, TrustStore};
+use pingshen_pki::{OffsetDateTime, PlatformPins, TrustStore};
 
 /// `pingshen-pki` codes that mean the bytes no longer verify (as opposed to
 /// a certificate or trust problem of an untouched document).
@@ -19,11 +20,14 @@ const CONTENT_CODES: [&str; 7] = [
     "malformed",
 ];
 
-/// Verifies envelopes against `trust`, with chains validated at `at`
-/// (`None`: each envelope's own signing time).
+/// Verifies envelopes against `trust`: the witness's entries with chains
+/// validated at `at` (`None`: each envelope's own signing time), the
+/// platform's receipts and attestation as platform documents — signed by
+/// the pinned platform certificate, checked at the time they claim.
 pub struct TrustVerifier<'a> {
     pub trust: &'a TrustStore,
     pub at: Option<OffsetDateTime>,
+    pub platform: &'a PlatformPins,
 }
 
 impl EnvelopeVerifier for TrustVerifier<'_> {
@@ -41,7 +45,12 @@ impl EnvelopeVerifier for TrustVerifier<'_> {
             at: self.at,
             expected_typ: Some(typ.to_string()),
         };
-        match verify_parsed(self.trust, &env, &opts) {
+        let outcome = if typ == RECEIPT_TYP || typ == WITNESS_LOG_TYP {
+            self.platform.verify(self.trust, &env, typ)
+        } else {
+            verify_parsed(self.trust, &env, &opts)
+        };
+        match outcome {
             Ok(v) => Ok(VerifiedSignature {
                 signer_id: v.signer.person_id,
                 payload: v.payload_bytes,

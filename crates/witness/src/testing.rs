@@ -123,6 +123,8 @@ pub fn receipt(env: &SignedEnvelope) -> SignedEnvelope {
             submission_id: e.entry_id,
             project_id: e.project_id,
             submitted_by: e.witness_id,
+            submitter_role: pingshen_api::Role::Witness,
+            signer_fingerprint: "00".repeat(32),
             body_sha256: entry_hash(env).unwrap(),
             received_at: datetime!(2026-11-30 02:00:00 UTC),
         },

@@ -222,6 +222,18 @@ pub fn insert_vote(
     Ok(())
 }
 
+/// Every vote's signed envelope and receipt (JSON), by voter.
+pub fn vote_documents(
+    conn: &Connection,
+    project: &str,
+) -> Result<Vec<(String, String)>, PlatformError> {
+    let mut stmt = conn.prepare(
+        "SELECT envelope, receipt FROM leader_votes WHERE project_id = ?1 ORDER BY voter_id",
+    )?;
+    let rows = stmt.query_map([project], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// (voter, candidate) of every vote.
 pub fn votes(conn: &Connection, project: &str) -> Result<Vec<(String, String)>, PlatformError> {
     let mut stmt = conn.prepare(

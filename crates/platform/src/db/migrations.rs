@@ -123,6 +123,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     // score sheets (every version), reopenings, the report and its signatures.
     ("0006_evaluation", super::evaluation::SCHEMA),
     ("0007_screen_decisions", super::screening::SCHEMA),
+    // The platform-signed opening record of each project.
+    ("0008_opening_records", crate::records::SCHEMA),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -42,7 +42,7 @@ pub async fn challenge(
     let now = now();
     let validated = state
         .pki
-        .trust
+        .trust()
         .validate(&chain[0], &chain[1..], now)
         .map_err(PlatformError::from_pki)?;
     let fingerprint = validated.leaf.fingerprint_sha256.clone();
@@ -88,7 +88,7 @@ pub async fn session(
     };
     let now = now();
     let verified = verify_parsed(
-        &state.pki.trust,
+        &state.pki.trust(),
         &env,
         &VerifyOptions {
             at: Some(now),

@@ -5,7 +5,7 @@ use crate::clock::now;
 use crate::db::{evaluation as ev, projects};
 use crate::evaluation::{self as logic, rules_in_force};
 use crate::json::ApiJson;
-use crate::receipts::{self, envelope_json, sha256_hex, Received};
+use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::{Path, State};
@@ -59,6 +59,7 @@ pub async fn declare(
     caller.require_project(&state, &project_id).await?;
     let at = now();
     let verified = verify_by_caller(&state, &caller, &body.envelope, DECLARATION_TYP, at).await?;
+    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
     let d: Declaration = serde_json::from_value(verified.payload)
         .map_err(|e| bad("bad_document", format!("签名内容不是回避声明：{e}")))?;
     if d.project_id != project_id || d.expert_id != caller.person.id {
@@ -100,7 +101,7 @@ pub async fn declare(
                     kind: "declaration",
                     submission_id: &format!("{project_id}/declaration/{expert}"),
                     project_id: &project_id,
-                    submitted_by: &expert,
+                    submitter: &submitter,
                     body: env_json.as_bytes(),
                 },
                 at,
@@ -142,6 +143,7 @@ pub async fn vote(
     caller.require_documents(&state, &project_id).await?;
     let at = now();
     let verified = verify_by_caller(&state, &caller, &body.envelope, LEADER_VOTE_TYP, at).await?;
+    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
     let v: LeaderVote = serde_json::from_value(verified.payload)
         .map_err(|e| bad("bad_document", format!("签名内容不是组长推选票：{e}")))?;
     if v.project_id != project_id || v.voter_id != caller.person.id {
@@ -181,7 +183,7 @@ pub async fn vote(
                     kind: "leader_vote",
                     submission_id: &format!("{project_id}/leader-vote/{voter}"),
                     project_id: &project_id,
-                    submitted_by: &voter,
+                    submitter: &submitter,
                     body: env_json.as_bytes(),
                 },
                 at,
@@ -243,8 +245,11 @@ pub async fn submit_sheet(
             .db
             .call(move |c| ev::sheet_by_submission(c, &sid))
             .await?;
-        if let Some((_, stored)) = found {
-            return if stored.body_sha256 == body_sha && stored.expert_id == caller.person.id {
+        if let Some((stored_project, stored)) = found {
+            return if stored.body_sha256 == body_sha
+                && stored.expert_id == caller.person.id
+                && stored_project == project_id
+            {
                 Ok((
                     StatusCode::OK,
                     Json(Accepted {
@@ -260,6 +265,7 @@ pub async fn submit_sheet(
         }
     }
     let verified = verify_by_caller(&state, &caller, &body.envelope, SCORE_SHEET_TYP, at).await?;
+    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
     let sheet: ScoreSheet = serde_json::from_value(verified.payload)
         .map_err(|e| bad("bad_document", format!("签名内容不是评分表：{e}")))?;
     if sheet.project_id != project_id
@@ -268,6 +274,7 @@ pub async fn submit_sheet(
     {
         return Err(bad("project_mismatch", "评分表的项目或专家与请求不符"));
     }
+    crate::signed::check_submission_id(&sheet.submission_id)?;
     let st = state.clone();
     let expert = caller.person.id.clone();
     let (status, receipt) = state
@@ -275,8 +282,10 @@ pub async fn submit_sheet(
         .call(move |c| {
             let tx = c.transaction()?;
             // Re-check inside the transaction: a concurrent retry may have won.
-            if let Some((_, stored)) = ev::sheet_by_submission(&tx, &sheet.submission_id)? {
-                return if stored.body_sha256 == body_sha {
+            if let Some((stored_project, stored)) =
+                ev::sheet_by_submission(&tx, &sheet.submission_id)?
+            {
+                return if stored.body_sha256 == body_sha && stored_project == project_id {
                     Ok((StatusCode::OK, stored.receipt))
                 } else {
                     Err(PlatformError::conflict(
@@ -338,7 +347,7 @@ pub async fn submit_sheet(
                     kind: "score_sheet",
                     submission_id: &sheet.submission_id,
                     project_id: &project_id,
-                    submitted_by: &expert,
+                    submitter: &submitter,
                     body: env_json.as_bytes(),
                 },
                 at,

@@ -13,5 +13,6 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         platform_name: state.platform_name.clone(),
         api_version: pingshen_api::API_VERSION.into(),
         time: time::OffsetDateTime::now_utc(),
+        signing_cert_sha256: state.pki.fingerprint(),
     })
 }

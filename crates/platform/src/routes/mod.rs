@@ -5,6 +5,7 @@ pub(crate) mod documents;
 pub(crate) mod evaluation;
 pub(crate) mod health;
 pub(crate) mod projects;
+pub(crate) mod records;
 pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod screening;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(witness::routes())
         .merge(screening::routes())
         .merge(report::routes())
+        .merge(records::routes())
         .route("/auth/challenge", post(auth::challenge))
         .route("/auth/session", post(auth::session))
         .route(

@@ -68,11 +68,14 @@ pub async fn create_project(
 ) -> Result<(StatusCode, Json<ProjectDetail>), PlatformError> {
     caller.require_role(Role::Staff)?;
     let now = time::OffsetDateTime::now_utc();
+    let st = state.clone();
     let (created, detail) = state
         .db
         .call(move |c| {
             let tx = c.transaction()?;
             let created = projects::create(&tx, &new, now)?;
+            // The opening record is signed as the project is registered.
+            crate::records::opening_record(&tx, &st, &new.id)?;
             let detail = projects::get(&tx, &new.id)?;
             tx.commit()?;
             Ok((created, detail))

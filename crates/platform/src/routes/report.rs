@@ -7,7 +7,7 @@ use crate::clock::now;
 use crate::db::{evaluation as ev, projects, rules as rules_db};
 use crate::evaluation as logic;
 use crate::json::ApiJson;
-use crate::receipts::{self, envelope_json, Received};
+use crate::receipts::{self, envelope_json, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
 use axum::body::Body;
@@ -181,6 +181,7 @@ pub async fn sign(
     let at = now();
     let verified =
         verify_by_caller(&state, &caller, &body.envelope, REPORT_SIGNATURE_TYP, at).await?;
+    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
     let doc: ReportSignature = serde_json::from_value(verified.payload).map_err(|e| {
         PlatformError::bad_request("bad_document", format!("签名内容不是报告确认：{e}"))
     })?;
@@ -199,10 +200,19 @@ pub async fn sign(
     let (status, receipt) = state
         .db
         .call(move |c| {
-            if let Some((_, receipt)) =
+            if let Some((stored, receipt)) =
                 ev::report_signature(c, &project_id, &me, &doc.report_sha256)?
             {
-                return Ok((StatusCode::OK, receipt));
+                // Only the very same signed document is a retry; a new
+                // signature over the same hash is a second, different one.
+                return if stored == env_json {
+                    Ok((StatusCode::OK, receipt))
+                } else {
+                    Err(PlatformError::conflict(
+                        "already_signed",
+                        "您已签名确认过本报告，不能再次签名",
+                    ))
+                };
             }
             let stage = projects::stage_of(c, &project_id)?;
             if !matches!(stage, Stage::Evaluating | Stage::Summary) {
@@ -225,7 +235,7 @@ pub async fn sign(
                     kind: "report_signature",
                     submission_id: &format!("{project_id}/report/{}/{me}", doc.report_sha256),
                     project_id: &project_id,
-                    submitted_by: &me,
+                    submitter: &submitter,
                     body: env_json.as_bytes(),
                 },
                 at,
@@ -259,55 +269,84 @@ pub async fn package(
     Path(project_id): Path<String>,
 ) -> Result<Json<EvaluationPackage>, PlatformError> {
     caller.require_project(&state, &project_id).await?;
-    let data_dir = state.data_dir.clone();
+    let st = state.clone();
     let package = state
         .db
-        .call(move |c| {
-            let cur = current(c, &data_dir, &project_id)?;
-            let project = projects::get(c, &project_id)?;
-            let rules = rules_db::get(c, &project_id, None)?
-                .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
-            let parse = |s: &str| {
-                serde_json::from_str(s).map_err(|e| PlatformError::Internal(e.to_string()))
-            };
-            let mut declarations = Vec::new();
-            for (_, _, envelope, receipt) in ev::declarations(c, &project_id)? {
-                declarations.push(SignedWithReceipt {
-                    envelope: parse(&envelope)?,
-                    receipt: parse(&receipt)?,
-                });
-            }
-            let sheets = ev::all_sheets(c, &project_id)?
-                .into_iter()
-                .map(|s| SignedWithReceipt {
-                    envelope: s.envelope,
-                    receipt: s.receipt,
-                })
-                .collect();
-            let mut report_signatures = Vec::new();
-            for expert in ev::report_signers(c, &project_id, &cur.sha256)? {
-                if let Some((envelope, receipt)) =
-                    ev::report_signature(c, &project_id, &expert, &cur.sha256)?
-                {
-                    report_signatures.push(SignedWithReceipt {
-                        envelope: parse(&envelope)?,
-                        receipt,
-                    });
-                }
-            }
-            Ok(EvaluationPackage {
-                format: EVALUATION_PACKAGE_FORMAT.into(),
-                project,
-                rules,
-                declarations,
-                sheets,
-                result: cur.result,
-                report_pdf_base64: base64::engine::general_purpose::STANDARD.encode(&cur.bytes),
-                report_sha256: cur.sha256,
-                report_signatures,
-                exported_at: now(),
-            })
-        })
+        .call(move |c| build_package(c, &st, &project_id))
         .await?;
     Ok(Json(package))
+}
+
+/// Everything the package holds, each list in its canonical order (by
+/// person, then version: docs/package.md).
+pub(crate) fn build_package(
+    c: &mut Connection,
+    state: &AppState,
+    project_id: &str,
+) -> Result<EvaluationPackage, PlatformError> {
+    let at = now();
+    let cur = current(c, &state.data_dir, project_id)?;
+    let rules = rules_db::get(c, project_id, None)?
+        .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
+    let parse =
+        |s: &str| serde_json::from_str(s).map_err(|e| PlatformError::Internal(e.to_string()));
+    let pair = |(envelope, receipt): (String, String)| -> Result<SignedWithReceipt, PlatformError> {
+        Ok(SignedWithReceipt {
+            envelope: parse(&envelope)?,
+            receipt: parse(&receipt)?,
+        })
+    };
+    let declarations = ev::declarations(c, project_id)?
+        .into_iter()
+        .map(|(_, _, envelope, receipt)| pair((envelope, receipt)))
+        .collect::<Result<_, _>>()?;
+    let leader_votes = ev::vote_documents(c, project_id)?
+        .into_iter()
+        .map(pair)
+        .collect::<Result<_, _>>()?;
+    let sheets = ev::all_sheets(c, project_id)?
+        .into_iter()
+        .map(|s| SignedWithReceipt {
+            envelope: s.envelope,
+            receipt: s.receipt,
+        })
+        .collect();
+    let mut report_signatures = Vec::new();
+    for expert in ev::report_signers(c, project_id, &cur.sha256)? {
+        if let Some((envelope, receipt)) =
+            ev::report_signature(c, project_id, &expert, &cur.sha256)?
+        {
+            report_signatures.push(SignedWithReceipt {
+                envelope: parse(&envelope)?,
+                receipt,
+            });
+        }
+    }
+    let mut witness_logs = Vec::new();
+    for w in crate::db::witness::assigned_witnesses(c, project_id)? {
+        witness_logs.push(crate::routes::witness::build_export(
+            c,
+            state,
+            project_id,
+            Some(w),
+            at,
+        )?);
+    }
+    Ok(EvaluationPackage {
+        format: EVALUATION_PACKAGE_FORMAT.into(),
+        project_id: project_id.to_string(),
+        opening_record: crate::records::opening_record(c, state, project_id)?,
+        panel_record: crate::records::panel_record(c, state, project_id, at)?,
+        rules,
+        declarations,
+        leader_votes,
+        sheets,
+        result: cur.result,
+        report_pdf_base64: base64::engine::general_purpose::STANDARD.encode(&cur.bytes),
+        report_sha256: cur.sha256,
+        report_signatures,
+        witness_logs,
+        crls: state.pki.crls_pem(),
+        exported_at: at,
+    })
 }

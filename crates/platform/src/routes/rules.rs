@@ -2,7 +2,7 @@
 
 use crate::db::{projects, rules};
 use crate::json::ApiJson;
-use crate::receipts::{self, envelope_json, sha256_hex, Received};
+use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::{Path, State};
@@ -36,6 +36,7 @@ pub async fn publish(
         .replace_nanosecond(0)
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     let verified = verify_by_caller(&state, &caller, &body.envelope, RULES_TYP, now).await?;
+    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
     let doc: RulesDocument = serde_json::from_value(verified.payload).map_err(|e| {
         PlatformError::bad_request("bad_document", format!("签名内容不是评标办法发布文件：{e}"))
     })?;
@@ -60,10 +61,11 @@ pub async fn publish(
         ));
     }
     let st = state.clone();
-    let person = caller.person.id.clone();
     let (status, published) = state
         .db
-        .call(move |c| store_publication(c, &st, &person, &project_id, &doc, &body.envelope, now))
+        .call(move |c| {
+            store_publication(c, &st, &submitter, &project_id, &doc, &body.envelope, now)
+        })
         .await?;
     Ok((status, Json(published)))
 }
@@ -73,7 +75,7 @@ pub async fn publish(
 pub(crate) fn store_publication(
     c: &mut rusqlite::Connection,
     state: &AppState,
-    person: &str,
+    submitter: &Submitter,
     project_id: &str,
     doc: &RulesDocument,
     envelope: &pingshen_api::SignedEnvelope,
@@ -106,7 +108,7 @@ pub(crate) fn store_publication(
             kind: "rules",
             submission_id: &format!("{project_id}/rules/{version}"),
             project_id,
-            submitted_by: person,
+            submitter,
             body: envelope_json.as_bytes(),
         },
         now,
@@ -119,7 +121,7 @@ pub(crate) fn store_publication(
             sha256: &sha256_hex(doc.rules_toml.as_bytes()),
             envelope_json: &envelope_json,
             envelope_sha256: &envelope_sha256,
-            published_by: person,
+            published_by: &submitter.id,
             published_at: now,
             receipt_json: &receipts::envelope_json(&receipt)?,
         },

@@ -6,7 +6,7 @@
 use crate::clock::now;
 use crate::db::{projects, screening as db, witness::is_panel_leader};
 use crate::json::ApiJson;
-use crate::receipts::{self, envelope_json, sha256_hex, Received};
+use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::{Path, State};
@@ -44,6 +44,7 @@ pub async fn decide(
     let at = now();
     let verified =
         verify_by_caller(&state, &caller, &body.envelope, SCREEN_DECISION_TYP, at).await?;
+    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
     let d: ScreenDecision = serde_json::from_value(verified.payload).map_err(|e| {
         PlatformError::bad_request("bad_document", format!("签名内容不是串标分析决定：{e}"))
     })?;
@@ -59,12 +60,10 @@ pub async fn decide(
             "须写明评标委员会的理由（不少于 4 个字）",
         ));
     }
-    if d.flag_id.is_empty() || d.flag_id.len() > 128 || d.submission_id.len() > 64 {
-        return Err(PlatformError::bad_request(
-            "bad_document",
-            "疑点编号或提交编号无效",
-        ));
+    if d.flag_id.is_empty() || d.flag_id.len() > 128 {
+        return Err(PlatformError::bad_request("bad_document", "疑点编号无效"));
     }
+    crate::signed::check_submission_id(&d.submission_id)?;
     let verdict = serde_json::to_value(d.verdict)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -109,7 +108,7 @@ pub async fn decide(
                     kind: "screen_decision",
                     submission_id: &d.submission_id,
                     project_id: &project_id,
-                    submitted_by: &me,
+                    submitter: &submitter,
                     body: env_json.as_bytes(),
                 },
                 at,

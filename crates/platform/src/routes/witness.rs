@@ -5,7 +5,7 @@
 
 use crate::db::{people, projects, witness as db};
 use crate::json::ApiJson;
-use crate::receipts::{self, sha256_hex, Received};
+use crate::receipts::{self, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::{Path, Query, State};
@@ -138,6 +138,7 @@ struct Prepared {
     entry: WitnessEntry,
     envelope_json: String,
     hash: String,
+    submitter: Submitter,
 }
 
 /// Checks entry `n` of a batch: well-formed, signed by the caller, for this
@@ -165,11 +166,20 @@ async fn prepare(
         String::from_utf8(canonical).map_err(|_| invalid("bad_envelope", "不是 UTF-8".into()))?;
     let h = hash.clone();
     let known = state.db.call(move |c| db::has_hash(c, &h)).await?;
-    let entry = if known {
-        decode_unverified(&env).map_err(|e| PlatformError::Internal(e.to_string()))?
+    // A stored entry is answered with its stored receipt, so its submitter
+    // (here the session's certificate) is never receipted again.
+    let (entry, submitter) = if known {
+        (
+            decode_unverified(&env).map_err(|e| PlatformError::Internal(e.to_string()))?,
+            Submitter::new(caller, &caller.fingerprint),
+        )
     } else {
         let verified = verify_by_caller(state, caller, &env, WITNESS_ENTRY_TYP, now).await?;
-        parse_entry(&verified.payload_bytes).map_err(|e| invalid(e.code(), format!("无效：{e}")))?
+        (
+            parse_entry(&verified.payload_bytes)
+                .map_err(|e| invalid(e.code(), format!("无效：{e}")))?,
+            Submitter::new(caller, &verified.signer.fingerprint_sha256),
+        )
     };
     if entry.project_id != project_id {
         return Err(invalid(
@@ -190,6 +200,7 @@ async fn prepare(
         entry,
         envelope_json,
         hash,
+        submitter,
     })
 }
 
@@ -244,7 +255,7 @@ fn store_batch(
                 kind: WITNESS_RECEIPT_KIND,
                 submission_id: &e.entry_id,
                 project_id,
-                submitted_by: witness_id,
+                submitter: &p.submitter,
                 body: p.envelope_json.as_bytes(),
             },
             now,
@@ -406,7 +417,7 @@ async fn readable(
     }
 }
 
-fn build_export(
+pub(crate) fn build_export(
     c: &mut rusqlite::Connection,
     state: &AppState,
     project_id: &str,

@@ -101,6 +101,31 @@ pub fn verify_export(
             "平台出具过这条记录的回执，日志证明与导出文件中却都没有（证明早于该记录，记录被删去）",
         ));
     }
+    // Every entry verified and has its receipt: what may remain is a receipt
+    // listed twice or out of place, which the format does not allow (one
+    // receipt per entry, in the entries' order).
+    if export.receipts.len() != lines.len() {
+        return Err(Fault::general(
+            FaultKind::BadReceipt,
+            format!(
+                "平台回执共 {} 张，而记录共 {} 条：回执重复列出",
+                export.receipts.len(),
+                lines.len()
+            ),
+        ));
+    }
+    for (n, (env, line)) in export.receipts.iter().zip(lines).enumerate() {
+        if platform_docs::receipt_entry_id(env).as_deref() != Some(line.entry_id.as_str()) {
+            return Err(Fault::about(
+                FaultKind::BadReceipt,
+                attested_ref(line, Some(n + 1)),
+                format!(
+                    "第 {} 张平台回执不是这条记录的回执：回执的顺序被改动",
+                    n + 1
+                ),
+            ));
+        }
+    }
     Ok(IntactLog {
         project_id: att.project_id,
         witness_id: att.witness_id,

@@ -114,6 +114,18 @@ pub(crate) fn receipts(
     Ok(out)
 }
 
+/// The entry id a receipt names, read without verifying it (the receipts
+/// have been verified by [`receipts`] already).
+pub(crate) fn receipt_entry_id(env: &SignedEnvelope) -> Option<String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&env.payload)
+        .ok()?;
+    serde_json::from_slice::<Receipt>(&bytes)
+        .ok()
+        .map(|r| r.submission_id)
+}
+
 /// Verifies a platform-signed envelope of `typ` and parses its payload.
 /// The error completes a sentence about the document.
 fn platform_payload<T: serde::de::DeserializeOwned>(

@@ -1,0 +1,255 @@
+//! A complete demo evaluation, driven over HTTP the way the people's clients
+//! drive it: the five demo experts (RSA, P-256 and SM2 certificates from two
+//! CAs) log in, declare, elect a leader, score every bidder and sign the
+//! report; the witness logs a few observations; staff export the package.
+//! `pingshen-platform demo-package` writes its result for auditors to try
+//! `pingshen verify` on; tests use it to get real packages.
+
+use crate::demo::DemoFile;
+use pingshen_api::{
+    Declaration, DeclarationDecision, EvaluationPackage, LeaderVote, NewProject, ReportSignature,
+    Role, ScoreSheet, Stage, DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP,
+    REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
+};
+use pingshen_client::{sign_challenge, sign_document, sign_witness_entry, PlatformClient};
+use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_rules::cells::{build_sheet, Cell, FACTOR, PRELIMINARY};
+use pingshen_rules::{FactorKind, Rules};
+use pingshen_witness::{next_entry, EntryDraft, EntryStamp, WitnessCategory, WitnessStage};
+use std::path::Path;
+
+pub type DemoResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// A demo person, logged in.
+pub struct Person {
+    pub id: String,
+    pub signer: Pkcs12Signer,
+    pub client: PlatformClient,
+}
+
+/// Logs a demo person in with their PKCS#12 identity from the demo PKI.
+pub async fn login(url: &str, pki_dir: &Path, id: &str) -> DemoResult<Person> {
+    let signer = Pkcs12Signer::from_file(
+        &pki_dir.join(format!("people/{id}.p12")),
+        crate::pki::DEMO_PASSWORD,
+    )?;
+    let chain: Vec<Vec<u8>> = signer
+        .chain()
+        .iter()
+        .map(|c| c.to_der())
+        .collect::<Result<_, _>>()?;
+    let (client, _) = PlatformClient::new(url)?
+        .login(&chain, |c| sign_challenge(&signer, c))
+        .await?;
+    Ok(Person {
+        id: id.to_string(),
+        signer,
+        client,
+    })
+}
+
+/// Every criterion passed and full marks on every factor the expert scores:
+/// the cells an expert would have typed.
+pub fn full_marks(rules: &Rules, bidders: &[String]) -> Vec<Cell> {
+    let mut cells = Vec::new();
+    for b in bidders {
+        for c in &rules.preliminary {
+            cells.push(Cell {
+                kind: PRELIMINARY.into(),
+                bidder: b.clone(),
+                item: c.id.clone(),
+                value: "pass".into(),
+                reason: String::new(),
+            });
+        }
+        for f in &rules.factors {
+            let value = match &f.kind {
+                FactorKind::Price => continue,
+                FactorKind::Deductions(_) => String::new(),
+                FactorKind::Options(o) => match o.iter().find(|o| o.points == f.max) {
+                    Some(o) => o.id.clone(),
+                    None => continue,
+                },
+                FactorKind::PassFail => "pass".into(),
+                FactorKind::Range { .. } => f.max.normalize().to_string(),
+            };
+            cells.push(Cell {
+                kind: FACTOR.into(),
+                bidder: b.clone(),
+                item: f.id.clone(),
+                value,
+                reason: String::new(),
+            });
+        }
+    }
+    cells
+}
+
+/// Registers a copy of the demo project under `id` (same bidders, people
+/// and rules) and starts its evaluation, so that two projects exist.
+pub async fn copy_demo_project(
+    url: &str,
+    pki_dir: &Path,
+    assets_dir: &Path,
+    id: &str,
+) -> DemoResult<()> {
+    let demo = DemoFile::read(assets_dir)?;
+    let staff_id = demo
+        .people
+        .iter()
+        .find(|p| p.role == "staff")
+        .map(|p| p.id.clone())
+        .ok_or("no staff in the demo")?;
+    let staff = login(url, pki_dir, &staff_id).await?;
+    let template = demo.new_project();
+    let new = NewProject {
+        id: id.to_string(),
+        k: demo.project.k,
+        ..template
+    };
+    staff.client.create_project(&new).await?;
+    for p in demo.people.iter().filter(|p| p.role != "staff") {
+        staff.client.assign(id, &p.id).await?;
+    }
+    let rules_toml =
+        std::fs::read_to_string(assets_dir.join("rules").join(&demo.project.rules_template))?;
+    let doc = pingshen_api::RulesDocument {
+        project_id: id.to_string(),
+        rules_toml,
+        based_on_version: None,
+    };
+    let env = sign_document(&staff.signer, pingshen_api::RULES_TYP, &doc)?;
+    staff.client.publish_rules(id, env).await?;
+    staff.client.change_stage(id, Stage::Evaluating).await?;
+    Ok(())
+}
+
+/// Runs the whole evaluation of `project` and answers the package staff
+/// export at the end.
+pub async fn evaluate(
+    url: &str,
+    pki_dir: &Path,
+    assets_dir: &Path,
+    project: &str,
+) -> DemoResult<EvaluationPackage> {
+    let demo = DemoFile::read(assets_dir)?;
+    let ids = |role: &str| -> Vec<String> {
+        demo.people
+            .iter()
+            .filter(|p| p.role == role)
+            .map(|p| p.id.clone())
+            .collect()
+    };
+    let mut experts = Vec::new();
+    for id in ids(Role::Expert.as_str()) {
+        experts.push(login(url, pki_dir, &id).await?);
+    }
+    let leader = experts.first().ok_or("no experts in the demo")?.id.clone();
+    for e in &experts {
+        let d = Declaration {
+            project_id: project.into(),
+            expert_id: e.id.clone(),
+            statement: DECLARATION_TEXT.into(),
+            decision: DeclarationDecision::NoConflict,
+            reason: None,
+        };
+        e.client
+            .declare(project, sign_document(&e.signer, DECLARATION_TYP, &d)?)
+            .await?;
+    }
+    for e in &experts {
+        let v = LeaderVote {
+            project_id: project.into(),
+            voter_id: e.id.clone(),
+            candidate_id: leader.clone(),
+        };
+        e.client
+            .vote_leader(project, sign_document(&e.signer, LEADER_VOTE_TYP, &v)?)
+            .await?;
+    }
+    let published = experts[0].client.rules(project).await?;
+    let rules = Rules::from_toml(&published.rules_toml).map_err(|e| format!("{e:?}"))?;
+    let bidders: Vec<String> = experts[0]
+        .client
+        .project(project)
+        .await?
+        .bidders
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    let cells = full_marks(&rules, &bidders);
+    for e in &experts {
+        let sheet = ScoreSheet {
+            submission_id: uuid::Uuid::now_v7().to_string(),
+            project_id: project.into(),
+            expert_id: e.id.clone(),
+            version: 1,
+            rules_version: published.version,
+            rules_sha256: published.sha256.clone(),
+            sheet: build_sheet(&rules, &e.id, &bidders, &cells),
+        };
+        e.client
+            .submit_sheet(project, sign_document(&e.signer, SCORE_SHEET_TYP, &sheet)?)
+            .await?;
+    }
+    let report = experts[0].client.report_status(project).await?;
+    for e in &experts {
+        let s = ReportSignature {
+            project_id: project.into(),
+            expert_id: e.id.clone(),
+            report_sha256: report.sha256.clone(),
+        };
+        e.client
+            .sign_report(project, sign_document(&e.signer, REPORT_SIGNATURE_TYP, &s)?)
+            .await?;
+    }
+    for id in ids(Role::Witness.as_str()) {
+        witness_log(url, pki_dir, project, &id).await?;
+    }
+    let staff_id = ids(Role::Staff.as_str())
+        .into_iter()
+        .next()
+        .ok_or("no staff in the demo")?;
+    let staff = login(url, pki_dir, &staff_id).await?;
+    Ok(staff.client.evaluation_package(project).await?)
+}
+
+/// A witness's short log: the panel sat, and one irregularity.
+async fn witness_log(url: &str, pki_dir: &Path, project: &str, id: &str) -> DemoResult<()> {
+    let w = login(url, pki_dir, id).await?;
+    let notes = [
+        (
+            WitnessCategory::Normal,
+            "评标委员会成员均已到场，身份核验无误。",
+        ),
+        (
+            WitnessCategory::CommunicationDevice,
+            "一名专家在评审期间使用手机，已当场提醒。",
+        ),
+        (WitnessCategory::Normal, "评分汇总、签名过程正常。"),
+    ];
+    let mut head: Option<(u64, String)> = None;
+    let mut envelopes = Vec::new();
+    for (category, text) in notes {
+        let stamp = EntryStamp {
+            project_id: project.into(),
+            witness_id: id.into(),
+            entry_id: uuid::Uuid::now_v7().to_string(),
+            local_time: time::OffsetDateTime::now_utc(),
+            clock_offset_ms: 0,
+        };
+        let draft = EntryDraft {
+            stage: WitnessStage::DetailedReview,
+            category,
+            text: text.into(),
+            attachments: Vec::new(),
+            corrects: None,
+        };
+        let entry = next_entry(head.as_ref().map(|(s, h)| (*s, h.as_str())), &stamp, draft)?;
+        let sealed = sign_witness_entry(&w.signer, &entry)?;
+        head = Some((entry.seq, sealed.entry_hash.clone()));
+        envelopes.push(sealed.envelope);
+    }
+    w.client.sync_witness_log(project, &envelopes).await?;
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! The records the platform signs about a project: the opening record
+//! (开标记录), signed once when the project is registered and kept, and the
+//! panel record (评标委员会组成记录), signed afresh whenever it is asked for
+//! because recusals and the leader election change it.
+
+use crate::db::{people, projects, witness};
+use crate::evaluation as logic;
+use crate::{AppState, PlatformError};
+use pingshen_api::{
+    DeclarationDecision, OpenedBid, OpeningRecord, PanelRecord, PanelRecordPerson, PanelSeat,
+    PanelVote, SignedEnvelope, OPENING_RECORD_TYP, PANEL_RECORD_TYP,
+};
+use rusqlite::{params, Connection, OptionalExtension};
+use time::OffsetDateTime;
+
+pub const SCHEMA: &str = r#"
+    -- The platform-signed opening record (envelope JSON), written once.
+    ALTER TABLE projects ADD COLUMN opening_record TEXT;
+"#;
+
+fn sign<T: serde::Serialize>(
+    state: &AppState,
+    typ: &str,
+    value: &T,
+    at: OffsetDateTime,
+) -> Result<SignedEnvelope, PlatformError> {
+    let env = pingshen_pki::sign_value(state.pki.signer(), typ, value, at)
+        .map_err(|e| PlatformError::Internal(format!("平台无法签署记录：{}", e.message_zh())))?;
+    Ok(crate::receipts::to_wire(env))
+}
+
+/// The project's signed opening record, signing and storing it the first
+/// time (at registration). Never re-signed: its bytes stay what was signed.
+pub fn opening_record(
+    conn: &Connection,
+    state: &AppState,
+    project: &str,
+) -> Result<SignedEnvelope, PlatformError> {
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT opening_record FROM projects WHERE id = ?1",
+            [project],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| PlatformError::not_found(format!("项目 {project} ")))?;
+    if let Some(json) = stored {
+        return serde_json::from_str(&json).map_err(|e| PlatformError::Internal(e.to_string()));
+    }
+    let detail = projects::get(conn, project)?;
+    let record = OpeningRecord {
+        platform_id: state.platform_id.clone(),
+        project_id: detail.summary.id.clone(),
+        project_name: detail.summary.name.clone(),
+        lot: detail.summary.lot.clone(),
+        centre: detail.summary.centre.clone(),
+        tenderer: detail.summary.tenderer.clone(),
+        opening_time: detail.summary.opening_time,
+        ceiling_price: detail.summary.ceiling_price,
+        k: detail.k,
+        bids: detail
+            .bidders
+            .iter()
+            .map(|b| OpenedBid {
+                bidder_id: b.id.clone(),
+                bidder_name: b.name.clone(),
+                price: b.bid_price,
+            })
+            .collect(),
+    };
+    let env = sign(state, OPENING_RECORD_TYP, &record, crate::clock::now())?;
+    let json = serde_json::to_string(&env).map_err(|e| PlatformError::Internal(e.to_string()))?;
+    conn.execute(
+        "UPDATE projects SET opening_record = ?2 WHERE id = ?1 AND opening_record IS NULL",
+        params![project, json],
+    )?;
+    Ok(env)
+}
+
+/// The panel as it stands, signed now.
+pub fn panel_record(
+    conn: &Connection,
+    state: &AppState,
+    project: &str,
+    at: OffsetDateTime,
+) -> Result<SignedEnvelope, PlatformError> {
+    projects::stage_of(conn, project)?;
+    let mut experts = Vec::new();
+    for p in logic::panel(conn, project)? {
+        let recused = crate::db::evaluation::declaration(conn, project, &p.id)?
+            .is_some_and(|d| d.decision == DeclarationDecision::Recuse);
+        experts.push(PanelRecordPerson {
+            sheet_version: crate::db::evaluation::latest_version(conn, project, &p.id)?,
+            id: p.id,
+            name: p.name,
+            seat: Some(if recused {
+                PanelSeat::Recused
+            } else {
+                PanelSeat::Sitting
+            }),
+        });
+    }
+    let mut witnesses = Vec::new();
+    for id in witness::assigned_witnesses(conn, project)? {
+        let name = people::by_id(conn, &id)?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        witnesses.push(PanelRecordPerson {
+            id,
+            name,
+            seat: None,
+            sheet_version: None,
+        });
+    }
+    let record = PanelRecord {
+        platform_id: state.platform_id.clone(),
+        project_id: project.to_string(),
+        experts,
+        votes: crate::db::evaluation::votes(conn, project)?
+            .into_iter()
+            .map(|(voter_id, candidate_id)| PanelVote {
+                voter_id,
+                candidate_id,
+            })
+            .collect(),
+        leader: logic::leader(conn, project)?,
+        witnesses,
+    };
+    sign(state, PANEL_RECORD_TYP, &record, at)
+}

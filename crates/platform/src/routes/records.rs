@@ -1,0 +1,73 @@
+//! The platform's signed records of a project (opening record, panel
+//! record) and the CAs' current CRLs.
+
+use crate::clock::now;
+use crate::{AppState, Caller, PlatformError};
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use pingshen_api::{CrlSet, ErrorBody, SignedRecord};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/crls", get(crls))
+        .route("/projects/{id}/opening-record", get(opening_record))
+        .route("/projects/{id}/panel-record", get(panel_record))
+}
+
+/// 开标记录: bidders, prices, ceiling and K as read out at the opening,
+/// signed by the platform when the project was registered.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/opening-record", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses(
+        (status = 200, description = "平台签名的开标记录（载荷 OpeningRecord）", body = SignedRecord),
+        (status = 403, description = "未被抽取为本项目人员", body = ErrorBody),
+        (status = 404, description = "项目不存在", body = ErrorBody)))]
+pub async fn opening_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Json<SignedRecord>, PlatformError> {
+    caller.require_project(&state, &project_id).await?;
+    let st = state.clone();
+    let envelope = state
+        .db
+        .call(move |c| crate::records::opening_record(c, &st, &project_id))
+        .await?;
+    Ok(Json(SignedRecord { envelope }))
+}
+
+/// 评标委员会组成记录: the assigned experts (sitting or recused), the
+/// elected leader and the witnesses, signed by the platform now.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/panel-record", tag = "evaluation",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号")),
+    responses(
+        (status = 200, description = "平台签名的评标委员会组成记录（载荷 PanelRecord）", body = SignedRecord),
+        (status = 403, description = "未被抽取为本项目人员", body = ErrorBody),
+        (status = 404, description = "项目不存在", body = ErrorBody)))]
+pub async fn panel_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project_id): Path<String>,
+) -> Result<Json<SignedRecord>, PlatformError> {
+    caller.require_project(&state, &project_id).await?;
+    let st = state.clone();
+    let envelope = state
+        .db
+        .call(move |c| crate::records::panel_record(c, &st, &project_id, now()))
+        .await?;
+    Ok(Json(SignedRecord { envelope }))
+}
+
+/// The current CRL of every recognised CA, as each CA signed it. Public:
+/// clients cache them until their `nextUpdate` and check certificates
+/// (their own before signing) against them.
+#[utoipa::path(get, path = "/api/v1/crls", tag = "auth",
+    responses((status = 200, description = "各认证机构的证书吊销列表（PEM）", body = CrlSet)))]
+pub async fn crls(State(state): State<AppState>) -> Json<CrlSet> {
+    Json(CrlSet {
+        crls: state.pki.crls_pem(),
+    })
+}
