@@ -1,9 +1,11 @@
-//! The evaluation report and package end to end: five experts (RSA, P-256,
-//! SM2) submit signed sheets to an in-process sandbox; the platform renders
-//! the report; every expert signs its hash; the exported package passes
-//! `pingshen verify`, and each tampering — a total changed in the recorded
-//! result, a sheet's score altered inside its envelope, the report's bytes
-//! swapped, a report signature for another hash — is named.
+//! The evaluation report and package end to end through the CLI: five
+//! experts (RSA, P-256, SM2) submit signed sheets with differing scores to
+//! an in-process sandbox; the platform renders the report; every expert
+//! signs its hash; the package staff export passes `pingshen verify`, and a
+//! few tamperings are named (the full generated matrix is in
+//! crates/audit/tests/tamper_matrix.rs). Then revocation: a certificate
+//! revoked as of a past time makes the platform refuse its next document,
+//! and `verify` flags the documents the platform accepted after that time.
 
 use base64::Engine;
 use pingshen_api::{
@@ -22,11 +24,16 @@ use std::process::Command;
 const DEMO: &str = "JA-2026-0117";
 const EXPERTS: [&str; 5] = ["E001", "E002", "E003", "E004", "E005"];
 
+/// `pingshen verify` with the CAs in `trust` and the platform certificate
+/// beside it in the demo PKI pinned.
 fn verify(trust: &Path, file: &Path) -> (i32, Value) {
+    let pki = trust.parent().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
         .arg("verify")
         .arg("--trust")
         .arg(trust)
+        .arg("--platform-cert")
+        .arg(pki.join("platform/platform.pem"))
         .arg(file)
         .output()
         .unwrap();
@@ -187,7 +194,8 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
         .unwrap_err();
     assert_eq!(refused.code(), "report_changed");
 
-    let package = experts[0].2.evaluation_package(DEMO).await.unwrap();
+    let staff = staff(&platform).await;
+    let package = staff.evaluation_package(DEMO).await.unwrap();
     assert_eq!(package.report_sha256, status.sha256);
     let pdf = base64::engine::general_purpose::STANDARD
         .decode(package.report_pdf_base64.as_bytes())
@@ -204,7 +212,7 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     // 1 rules + 5 declarations + 5 sheets + 5 report signatures, each with a receipt.
     assert_eq!(out["checked"]["receipts"], 16, "{out}");
 
-    // A total changed in the recorded result.
+    // A total changed in the recorded result: named by its path.
     let mut v: Value = serde_json::to_value(&package).unwrap();
     let old = v["result"]["bidders"][0]["total"]
         .as_str()
@@ -213,7 +221,22 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     v["result"]["bidders"][0]["total"] = Value::String(format!("{}1", old));
     let (code, out) = verify(&trust, &write(dir.path(), "total.json", &v));
     assert_eq!(code, 1);
-    assert!(problems(&out).contains("合计"), "{out}");
+    assert_eq!(out["code"], "mismatch");
+    assert!(problems(&out).contains("result.bidders[0].total"), "{out}");
+
+    // A report signature deleted: the package is incomplete, and says whose.
+    let mut v: Value = serde_json::to_value(&package).unwrap();
+    v["report_signatures"].as_array_mut().unwrap().remove(2);
+    let (code, out) = verify(&trust, &write(dir.path(), "unsigned.json", &v));
+    assert_eq!(code, 1);
+    assert_eq!(out["code"], "incomplete", "{out}");
+    let missing = out["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "missing_report_signature")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(missing["who"], "E003");
 
     // A score altered inside a signed sheet: its signature no longer holds.
     let mut v: Value = serde_json::to_value(&package).unwrap();
@@ -233,7 +256,9 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     );
     let (code, out) = verify(&trust, &write(dir.path(), "sheet.json", &v));
     assert_eq!(code, 1);
-    assert!(problems(&out).contains("评分表"), "{out}");
+    // The envelope no longer is the one the platform receipted.
+    assert!(problems(&out).contains("receipt_mismatch"), "{out}");
+    assert!(problems(&out).contains("sheets[0]"), "{out}");
 
     // The report's bytes swapped.
     let mut v: Value = serde_json::to_value(&package).unwrap();
@@ -241,11 +266,136 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
         Value::String(base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 forged"));
     let (code, out) = verify(&trust, &write(dir.path(), "pdf.json", &v));
     assert_eq!(code, 1);
-    assert!(problems(&out).contains("评标报告"), "{out}");
+    assert!(problems(&out).contains("report_hash"), "{out}");
 
     // Without the recognised CAs nothing verifies.
     let empty = dir.path().join("no-cas");
     std::fs::create_dir_all(&empty).unwrap();
     let (code, _) = verify(&empty, &intact);
     assert_ne!(code, 0);
+}
+
+async fn login(platform: &RunningPlatform, id: &str) -> (Pkcs12Signer, PlatformClient) {
+    let signer = Pkcs12Signer::from_file(&platform.demo_p12(id), "pingshen-demo").unwrap();
+    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
+    let (client, _) = PlatformClient::new(&platform.url())
+        .unwrap()
+        .login(&chain, |c| sign_challenge(&signer, c))
+        .await
+        .unwrap();
+    (signer, client)
+}
+
+async fn staff(platform: &RunningPlatform) -> PlatformClient {
+    login(platform, "S001").await.1
+}
+
+/// A certificate revoked as of a past time: the platform refuses the next
+/// document signed with it, and `verify` flags the documents it had
+/// accepted since that time (their receipts' time is after the revocation),
+/// while the other experts' documents still verify.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_certificate_is_refused_and_its_later_documents_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    // Its own demo PKI: revoking must not touch the PKI other tests share.
+    let pki = dir.path().join("pki");
+    let assets = pingshen_platform::demo::default_assets_dir();
+    pingshen_platform::demo::ensure_pki(&pki, &assets).unwrap();
+    let state = pingshen_platform::AppState::open(&pingshen_platform::Config {
+        data_dir: dir.path().join("data"),
+        pki_dir: pki.clone(),
+        platform_name: "测试平台".into(),
+        demo: true,
+    })
+    .unwrap();
+    pingshen_platform::demo::load(&state, &assets).unwrap();
+    let platform = RunningPlatform::start_with(state).await.unwrap();
+    let url = platform.url();
+    let package = pingshen_platform::demo_run::evaluate(&url, &pki, &assets, DEMO)
+        .await
+        .unwrap();
+    let before = write(dir.path(), "before.json", &package);
+    assert_eq!(verify(&pki.join("trust"), &before).0, 0);
+
+    // E003's sheet arrived at T; the CA revokes E003's certificate as of T
+    // (a key compromise found later, dated back to when it happened).
+    let sheet_time = package
+        .sheets
+        .iter()
+        .map(|s| {
+            let r: pingshen_api::Receipt = serde_json::from_slice(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(s.receipt.payload.as_bytes())
+                    .unwrap(),
+            )
+            .unwrap();
+            r
+        })
+        .find(|r| r.submitted_by == "E003")
+        .unwrap()
+        .received_at;
+    let (e003, e003_client) = login(&platform, "E003").await;
+    pingshen_pki::demo::revoke(&pki, "E003", sheet_time).unwrap();
+    // The platform reads the new CRL within a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    // Staff reopen E003's sheet; the corrected version is refused: revoked.
+    let staff = staff(&platform).await;
+    staff
+        .reopen_sheet(DEMO, "E003", "复核第二版评分")
+        .await
+        .unwrap();
+    let published = staff.rules(DEMO).await.unwrap();
+    let rules = Rules::from_toml(&published.rules_toml).unwrap();
+    let bidders: Vec<String> = staff
+        .project(DEMO)
+        .await
+        .unwrap()
+        .bidders
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    let v2 = ScoreSheet {
+        submission_id: uuid::Uuid::now_v7().to_string(),
+        project_id: DEMO.into(),
+        expert_id: "E003".into(),
+        version: 2,
+        rules_version: published.version,
+        rules_sha256: published.sha256.clone(),
+        sheet: build_sheet(&rules, "E003", &bidders, &cells(&rules, &bidders, "5")),
+    };
+    let refused = e003_client
+        .submit_sheet(DEMO, sign_document(&e003, SCORE_SHEET_TYP, &v2).unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "revoked", "{refused:?}");
+    // Logging in again is refused too.
+    let chain: Vec<Vec<u8>> = e003.chain().iter().map(|c| c.to_der().unwrap()).collect();
+    let login_refused = PlatformClient::new(&url)
+        .unwrap()
+        .request_challenge(&chain)
+        .await
+        .unwrap_err();
+    assert_eq!(login_refused.code(), "revoked");
+
+    // The package now carries the new CRL: E003's sheet, received at T, is
+    // flagged; nobody else's document is.
+    let after = staff.evaluation_package(DEMO).await.unwrap();
+    let after = write(dir.path(), "after.json", &after);
+    let (code, out) = verify(&pki.join("trust"), &after);
+    assert_eq!(code, 1, "{out}");
+    let problems = out["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["code"] == "revoked"
+            && p["who"] == "E003"
+            && p["member"].as_str().unwrap().starts_with("sheets[")),
+        "{out}"
+    );
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["who"] == "E003" || p["code"] == "result_mismatch"),
+        "only E003's documents (and what depends on them) are flagged: {out}"
+    );
+    platform.stop().await;
 }

@@ -63,11 +63,16 @@ async fn exported_log(data: &Path) -> (WitnessExport, Vec<SealedEntry>, SealedEn
     (export, entries, forged, trust)
 }
 
+/// `pingshen verify` with the demo CAs and the demo platform's certificate
+/// pinned (it sits beside `trust/` in the demo PKI).
 fn verify(trust: &Path, file: &Path) -> (i32, Value) {
+    let platform_cert = trust.parent().unwrap().join("platform/platform.pem");
     let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
         .arg("verify")
         .arg("--trust")
         .arg(trust)
+        .arg("--platform-cert")
+        .arg(platform_cert)
         .arg(file)
         .output()
         .unwrap();
@@ -104,6 +109,17 @@ async fn verify_passes_an_intact_export_and_names_each_tampered_entry() {
     assert_eq!(out["code"], "intact");
     assert_eq!(out["entry"], Value::Null);
     assert!(out["message"].as_str().unwrap().contains("4 条"), "{out}");
+
+    // Without the platform's pinned certificate the receipts prove nothing.
+    let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
+        .args(["verify", "--trust"])
+        .arg(&trust)
+        .arg(&intact)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["code"], "platform_cert_required", "{json}");
 
     // Re-indenting the file changes no hash.
     let pretty = dir.path().join("pretty.json");
