@@ -1,19 +1,19 @@
 //! The verification itself: each signed member checked against who must
 //! have signed it, then completeness and the numbers.
 
+use crate::person::{self, Expect, PersonDoc};
 use crate::problem::{Checked, Problem, Verdict};
+use crate::rules::verify_published_rules;
+use crate::sha256_hex;
 use crate::{completeness, recompute, witness_logs};
 use base64::Engine;
 use pingshen_api::{
-    Declaration, EvaluationPackage, LeaderVote, OpeningRecord, PanelRecord, Receipt,
-    ReportSignature, Role, RulesDocument, ScoreSheet, SignedEnvelope, SignedWithReceipt,
-    DECLARATION_TYP, LEADER_VOTE_TYP, OPENING_RECORD_TYP, PANEL_RECORD_TYP, RECEIPT_PURPOSE,
-    RECEIPT_TYP, REPORT_SIGNATURE_TYP, RULES_TYP, SCORE_SHEET_TYP,
+    Declaration, EvaluationPackage, LeaderVote, OpeningRecord, PanelRecord, ReportSignature, Role,
+    ScoreSheet, SignedEnvelope, SignedWithReceipt, DECLARATION_TYP, LEADER_VOTE_TYP,
+    OPENING_RECORD_TYP, PANEL_RECORD_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
 };
-use pingshen_pki::envelope::{verify_parsed, Envelope, VerifyOptions};
 use pingshen_pki::{OffsetDateTime, PlatformPins, TrustStore};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 pub(crate) struct Audit<'a> {
     pub trust: &'a TrustStore,
@@ -23,27 +23,6 @@ pub(crate) struct Audit<'a> {
     pub platform_id: Option<String>,
     pub problems: Vec<Problem>,
     pub checked: Checked,
-}
-
-/// A person's document that verified, with what its receipt says.
-pub(crate) struct PersonDoc<T> {
-    pub doc: T,
-    /// The platform's receipt for it (verified).
-    pub receipt: Receipt,
-    /// The signer's name in their certificate.
-    pub signer_name: Option<String>,
-}
-
-pub(crate) fn wire(env: &SignedEnvelope) -> Envelope {
-    Envelope {
-        protected: env.protected.clone(),
-        payload: env.payload.clone(),
-        signature: env.signature.clone(),
-    }
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 impl<'a> Audit<'a> {
@@ -81,39 +60,21 @@ impl<'a> Audit<'a> {
         env: &SignedEnvelope,
         typ: &str,
     ) -> Option<(T, OffsetDateTime)> {
-        let v = match self.pins.verify(self.trust, &wire(env), typ) {
-            Ok(v) => v,
-            Err(e) => {
-                self.problem(
-                    e.code(),
-                    member,
-                    None,
-                    format!("平台签名文件未通过验证：{}", e.message_zh()),
-                );
-                return None;
+        match person::platform_document(self.trust, self.pins, env, typ) {
+            Ok(v) => {
+                self.checked.signatures += 1;
+                Some(v)
             }
-        };
-        self.checked.signatures += 1;
-        match serde_json::from_slice(&v.payload_bytes) {
-            Ok(doc) => Some((doc, v.signed_at)),
-            Err(e) => {
-                self.problem(
-                    "bad_document",
-                    member,
-                    None,
-                    format!("平台签名文件内容无法解析：{e}"),
-                );
+            Err(r) => {
+                self.problem(&r.code, member, None, r.message);
                 None
             }
         }
     }
 
-    /// A person's document with the platform's receipt for it. The receipt
-    /// is the platform's (pinned), for this project and this very envelope,
-    /// of `kind`, accepted from `role`; the envelope verifies with its chain
-    /// valid — and not revoked — at the receipt's time; the certificate is
-    /// the one the receipt names and belongs to the person the document
-    /// names (`author`).
+    /// A person's document with the platform's receipt for it
+    /// ([`person::person_document`]), of this package's project and platform.
+    #[allow(clippy::too_many_arguments)]
     pub fn person_doc<T: DeserializeOwned>(
         &mut self,
         member: &str,
@@ -124,138 +85,24 @@ impl<'a> Audit<'a> {
         author: impl Fn(&T) -> String,
         project: impl Fn(&T) -> String,
     ) -> Option<PersonDoc<T>> {
-        let (receipt, _) = self.platform_doc::<Receipt>(
-            &format!("{member} 的平台回执"),
-            &item.receipt,
-            RECEIPT_TYP,
-        )?;
-        let who = receipt.submitted_by.clone();
-        let body = serde_json::to_string(&item.envelope).unwrap_or_default();
-        if receipt.purpose != RECEIPT_PURPOSE || receipt.kind != kind {
-            self.problem(
-                "receipt_mismatch",
-                member,
-                Some(&who),
-                format!("回执是“{}”的回执，不是“{kind}”的", receipt.kind),
-            );
-            return None;
-        }
-        if receipt.project_id != self.project {
-            self.problem(
-                "foreign_project",
-                member,
-                Some(&who),
-                format!(
-                    "回执属于项目 {}，不是本项目 {}",
-                    receipt.project_id, self.project
-                ),
-            );
-            return None;
-        }
-        if Some(&receipt.platform_id) != self.platform_id.as_ref() {
-            self.problem(
-                "receipt_mismatch",
-                member,
-                Some(&who),
-                "回执的平台编号与开标记录不符",
-            );
-            return None;
-        }
-        if receipt.body_sha256 != sha256_hex(body.as_bytes()) {
-            self.problem(
-                "receipt_mismatch",
-                member,
-                Some(&who),
-                "回执与所附签名文件不对应（哈希不符）：签名文件被改动或替换",
-            );
-            return None;
-        }
-        self.checked.receipts += 1;
-        let v = match verify_parsed(
-            self.trust,
-            &wire(&item.envelope),
-            &VerifyOptions {
-                // The receipt's time is the platform's: revocation counts
-                // from its date, whatever time the signer wrote.
-                at: Some(receipt.received_at),
-                expected_typ: Some(typ.to_string()),
-            },
-        ) {
-            Ok(v) => v,
-            Err(e) => {
-                let message = if e.code() == "revoked" {
-                    format!(
-                        "平台收到该文件时（{}）签名证书已被吊销：{}",
-                        pingshen_pki::envelope::format_time(receipt.received_at),
-                        e.message_zh()
-                    )
-                } else {
-                    format!("签名未通过验证：{}", e.message_zh())
-                };
-                self.problem(e.code(), member, Some(&who), message);
-                return None;
-            }
+        let expect = Expect {
+            typ,
+            kind,
+            role,
+            project: &self.project,
+            platform_id: self.platform_id.as_deref(),
         };
-        self.checked.signatures += 1;
-        let doc: T = match serde_json::from_slice(&v.payload_bytes) {
-            Ok(d) => d,
-            Err(e) => {
-                self.problem(
-                    "bad_document",
-                    member,
-                    Some(&who),
-                    format!("签名内容无法解析：{e}"),
-                );
-                return None;
+        match person::person_document(self.trust, self.pins, item, &expect, author, project) {
+            Ok(d) => {
+                self.checked.receipts += 1;
+                self.checked.signatures += 2;
+                Some(d)
             }
-        };
-        let named = author(&doc);
-        if v.signer.fingerprint_sha256 != receipt.signer_fingerprint
-            || v.signer.person_id.as_deref() != Some(who.as_str())
-            || named != who
-        {
-            self.problem(
-                "wrong_signer",
-                member,
-                Some(&named),
-                format!(
-                    "文件写明的人员 {named}、签名证书（{}）与平台回执记载的提交人 {who} 不一致",
-                    v.signer.person_id.as_deref().unwrap_or("未知")
-                ),
-            );
-            return None;
+            Err(r) => {
+                self.problem(&r.code, member, r.who.as_deref(), r.message);
+                None
+            }
         }
-        if receipt.submitter_role != role {
-            self.problem(
-                "wrong_role",
-                member,
-                Some(&who),
-                format!(
-                    "平台以“{}”身份接收，此文件须由{}签署",
-                    receipt.submitter_role.label_zh(),
-                    role.label_zh()
-                ),
-            );
-            return None;
-        }
-        if project(&doc) != self.project {
-            self.problem(
-                "foreign_project",
-                member,
-                Some(&who),
-                format!(
-                    "文件属于项目 {}，不是本项目 {}",
-                    project(&doc),
-                    self.project
-                ),
-            );
-            return None;
-        }
-        Some(PersonDoc {
-            doc,
-            receipt,
-            signer_name: v.signer.subject_cn,
-        })
     }
 
     /// Keys of a list in the order given must be strictly increasing: an
@@ -493,87 +340,30 @@ fn docs<T>(
         .collect()
 }
 
-/// The rules in force: signed by a staff member, their text and hash as
-/// stated, their version the one the platform receipted. Answers the parsed
+/// The rules in force ([`verify_published_rules`]). Answers the parsed
 /// rules, their version and SHA-256.
 fn rules(p: &EvaluationPackage, a: &mut Audit<'_>) -> Option<(pingshen_rules::Rules, u32, String)> {
     let r = &p.rules;
-    let item = SignedWithReceipt {
-        envelope: r.envelope.clone(),
-        receipt: r.receipt.clone(),
-    };
-    let signed = a.person_doc::<RulesDocument>(
-        "rules",
-        &item,
-        RULES_TYP,
-        "rules",
-        Role::Staff,
-        |_| r.published_by.clone(),
-        |d| d.project_id.clone(),
-    )?;
-    let mut ok = true;
-    if signed.doc.rules_toml != r.rules_toml {
-        a.problem(
-            "rules_mismatch",
-            "rules.rules_toml",
-            None,
-            "档案中的评标办法文本与工作人员签名的文本不一致",
-        );
-        ok = false;
-    }
-    if sha256_hex(signed.doc.rules_toml.as_bytes()) != r.sha256 {
-        a.problem(
-            "rules_mismatch",
-            "rules.sha256",
-            None,
-            "评标办法的 SHA-256 与其签名文本不符",
-        );
-        ok = false;
-    }
-    if r.published_at != signed.receipt.received_at {
-        a.problem(
-            "rules_mismatch",
-            "rules.published_at",
-            None,
-            "发布时间与平台回执记载的时间不符",
-        );
-        ok = false;
-    }
-    if signed.signer_name.as_deref() != Some(r.published_by_name.as_str()) {
-        a.problem(
-            "rules_mismatch",
-            "rules.published_by_name",
-            None,
-            "发布人姓名与签名证书不符",
-        );
-        ok = false;
-    }
-    if r.project_id != p.project_id {
-        a.problem(
-            "foreign_project",
-            "rules.project_id",
-            None,
-            "评标办法属于其他项目",
-        );
-        ok = false;
-    }
-    // The platform's receipt of a publication names its version.
-    if signed.receipt.submission_id != format!("{}/rules/{}", p.project_id, r.version) {
-        a.problem(
-            "rules_mismatch",
-            "rules.version",
-            None,
-            format!("评标办法版本 {} 与平台回执记载的版本不符", r.version),
-        );
-        ok = false;
-    }
-    if !ok {
-        return None;
-    }
-    match pingshen_rules::Rules::from_toml(&r.rules_toml) {
-        Ok(rules) => Some((rules, r.version, r.sha256.clone())),
-        Err(_) => {
-            a.problem("rules_mismatch", "rules", None, "已签名的评标办法无法解析");
+    match verify_published_rules(a.trust, a.pins, r, &p.project_id, a.platform_id.as_deref()) {
+        Ok(rules) => {
+            a.checked.receipts += 1;
+            a.checked.signatures += 2;
+            Some((rules, r.version, r.sha256.clone()))
+        }
+        Err(problems) => {
+            for w in problems {
+                let member = if w.field.is_empty() {
+                    "rules".to_string()
+                } else {
+                    format!("rules.{}", w.field)
+                };
+                a.problem(
+                    &w.refusal.code,
+                    member,
+                    w.refusal.who.as_deref(),
+                    w.refusal.message,
+                );
+            }
             None
         }
     }

@@ -6,7 +6,8 @@
 //! have every sheet version, each scored by the signed rules, and a
 //! signature over this report. A document from anyone else is a problem.
 
-use crate::audit::{Audit, PersonDoc};
+use crate::audit::Audit;
+use crate::person::PersonDoc;
 use pingshen_api::{
     Declaration, DeclarationDecision, LeaderVote, PanelRecord, PanelSeat, ReportSignature,
     ScoreSheet,

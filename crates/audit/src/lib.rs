@@ -11,11 +11,31 @@
 
 mod audit;
 mod completeness;
+pub mod person;
 mod problem;
 mod recompute;
+pub mod rules;
 mod witness_logs;
 
+pub use person::{person_document, platform_document, Expect, PersonDoc, Refusal};
 pub use problem::{Checked, Problem, Verdict};
+pub use rules::{verify_published_rules, RulesRefusal};
+
+use pingshen_api::SignedEnvelope;
+use pingshen_pki::Envelope;
+use sha2::{Digest, Sha256};
+
+pub(crate) fn wire(env: &SignedEnvelope) -> Envelope {
+    Envelope {
+        protected: env.protected.clone(),
+        payload: env.payload.clone(),
+        signature: env.signature.clone(),
+    }
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
 
 use pingshen_api::{EvaluationPackage, EVALUATION_PACKAGE_FORMAT};
 use pingshen_pki::{PlatformPins, TrustStore};

@@ -4,7 +4,8 @@
 //! equal the recomputation in every field (scores, totals, flags, ranking
 //! and its explanation), not only in the totals.
 
-use crate::audit::{Audit, PersonDoc};
+use crate::audit::Audit;
+use crate::person::PersonDoc;
 use pingshen_api::{OpeningRecord, PanelRecord, PanelSeat, ScoreSheet};
 use pingshen_rules::{ExpertSheet, PanelResult, PriceInput, PriceRequest, Rules};
 use serde_json::Value;

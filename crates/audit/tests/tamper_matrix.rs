@@ -355,7 +355,7 @@ fn refusals_named(f: &Fixture, cases: &[Case]) -> Vec<String> {
 fn every_tampering_of_a_package_is_refused_and_named() {
     let f = fixture();
     for (name, v) in [("A", &f.a), ("B", &f.b)] {
-        let verdict = verify(&f, v);
+        let verdict = verify(f, v);
         assert!(verdict.ok, "package {name}: {:#?}", verdict.problems);
         assert_eq!(verdict.code, "intact");
         assert_eq!(verdict.checked.sheets, 5);
