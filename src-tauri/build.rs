@@ -10,6 +10,8 @@ fn main() {
             "login_state",
             "lock",
             "logout",
+            "accept_platform_certificate",
+            "platform_certificate",
             "list_projects",
             "get_project",
             "get_rules",
@@ -38,6 +40,7 @@ fn main() {
             "report_status",
             "save_report",
             "sign_report",
+            "open_report",
         ]));
     if let Err(e) = tauri_build::try_build(attrs.config_path("../tauri.conf.json")) {
         panic!("tauri build failed: {e:#}");

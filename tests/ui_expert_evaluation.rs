@@ -150,6 +150,15 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
         .await?;
     app.click("#save-report").await?;
     app.wait_text("#report-saved", "评标报告-", WAIT).await?;
+    // She reads it in the viewer; the hash of the bytes she read is shown
+    // beside the one the platform states, and only then may she sign.
+    app.wait_text("#report-read-first", "阅读报告后方可签名", WAIT)
+        .await?;
+    app.click("#read-report").await?;
+    app.wait_text("#page-no-report", "第 1 /", WAIT).await?;
+    let stated = app.texts("#report-sha").await?;
+    let read = app.texts("#report-viewed-sha").await?;
+    assert_eq!(stated, read, "the bytes read hash to the stated value");
     app.click("#sign-report").await?;
     app.wait_text("#sign-report", "确认报告内容无误", WAIT)
         .await?;

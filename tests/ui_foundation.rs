@@ -22,6 +22,9 @@ async fn login_then_demo_project_then_unreachable_platform() -> anyhow::Result<(
         app_dir.path().display().to_string(),
         "--cert-dir".into(),
         cert_dir.display().to_string(),
+        // The recognised CAs, as an installation ships them.
+        "--trust-dir".into(),
+        platform.pki_dir().display().to_string(),
     ])
     .await?;
 

@@ -91,6 +91,9 @@ async fn staff_edit_template_see_error_fix_and_publish() -> anyhow::Result<()> {
         app_dir.path().display().to_string(),
         "--cert-dir".into(),
         cert_dir.display().to_string(),
+        // The recognised CAs, as an installation ships them.
+        "--trust-dir".into(),
+        platform.pki_dir().display().to_string(),
     ])
     .await?;
     app.wait_text("#login", "数字证书登录", WAIT).await?;
@@ -158,7 +161,10 @@ async fn staff_edit_template_see_error_fix_and_publish() -> anyhow::Result<()> {
     app.wait_text("#preview-score-B04", ".", WAIT).await?;
 
     app.click("#publish").await?;
-    app.wait_text("#published-version", "第 1 版", WAIT).await?;
+    if let Err(e) = app.wait_text("#published-version", "第 1 版", WAIT).await {
+        let why = app.texts("#publish-error").await.unwrap_or_default();
+        anyhow::bail!("{e}; publish error: {why:?}");
+    }
     app.wait_text("#published-version", "孙丽", WAIT).await?;
     app.wait_text("#publish-done", "已发布第 1 版", WAIT)
         .await?;

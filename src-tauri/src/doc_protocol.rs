@@ -29,6 +29,17 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
     };
     let (project, file_id) = (project.to_string(), file_id.to_string());
     let state = app.state::<DesktopState>();
+    // The evaluation report: the very bytes `open_report` fetched, which
+    // signing then approves.
+    if file_id == crate::commands::report::REPORT_FILE_ID {
+        return match crate::commands::report::viewed_bytes(&state, &project) {
+            Some(bytes) => pdf_response(&req, &bytes),
+            None => reply(
+                StatusCode::NOT_FOUND,
+                "请先打开评标报告".as_bytes().to_vec(),
+            ),
+        };
+    }
     let Ok((store, _, _)) = state.store().await else {
         return reply(StatusCode::UNAUTHORIZED, "请先登录".as_bytes().to_vec());
     };
@@ -97,4 +108,44 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
             "内部错误".as_bytes().to_vec(),
         ),
     }
+}
+
+/// Serves bytes held in memory, honouring a `Range` request as pdf.js asks.
+fn pdf_response(req: &Request<Vec<u8>>, bytes: &[u8]) -> Response<Vec<u8>> {
+    let len = bytes.len() as u64;
+    let range = req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok());
+    let (status, body, content_range) = match range {
+        Some(r) => match pingshen_api::parse_range(r, len) {
+            Some((first, last)) => (
+                StatusCode::PARTIAL_CONTENT,
+                bytes[first as usize..=last as usize].to_vec(),
+                Some(format!("bytes {first}-{last}/{len}")),
+            ),
+            None => {
+                return reply(
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    format!("范围无效：{r}").into_bytes(),
+                )
+            }
+        },
+        None => (StatusCode::OK, bytes.to_vec(), None),
+    };
+    let mut b = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        .header(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            "Accept-Ranges, Content-Range, Content-Length",
+        )
+        .header(header::CONTENT_LENGTH, body.len());
+    if let Some(cr) = content_range {
+        b = b.header(header::CONTENT_RANGE, cr);
+    }
+    b.body(body).unwrap_or_default()
 }

@@ -51,6 +51,8 @@ fn main() {
             commands::auth::login_state,
             commands::auth::lock,
             commands::auth::logout,
+            commands::auth::accept_platform_certificate,
+            commands::auth::platform_certificate,
             commands::projects::list_projects,
             commands::projects::get_project,
             commands::staff::get_rules,
@@ -78,6 +80,7 @@ fn main() {
             commands::screening::decide_flag,
             commands::report::report_status,
             commands::report::save_report,
+            commands::report::open_report,
             commands::report::sign_report,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));

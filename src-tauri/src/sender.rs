@@ -44,7 +44,7 @@ pub fn spawn(app: tauri::AppHandle) {
                 Ok(c) => c,
                 Err(_) => return,
             };
-            match pingshen_app::outbox::drain(&store, &client, &state.trust).await {
+            match pingshen_app::outbox::drain(&store, &client, &state.trust()).await {
                 Ok(report) => {
                     if !report.delivered.is_empty() || !report.refused.is_empty() {
                         let _ = app.emit(OUTBOX_EVENT, report.pending);

@@ -19,6 +19,10 @@ pub struct Settings {
     pub trust_dir: PathBuf,
     pub pkcs11_module: String,
     pub idle_lock_minutes: u32,
+    /// The platform's signing-certificate fingerprint, as the centre
+    /// configured it (`--platform-cert`, `PINGSHEN_PLATFORM_CERT_SHA256`).
+    /// Without it the first contact pins what the platform presents.
+    pub platform_cert: Option<String>,
 }
 
 impl Settings {
@@ -32,6 +36,7 @@ impl Settings {
         let mut data_dir = None;
         let mut cert_dir = None;
         let mut trust_dir = None;
+        let mut platform_cert = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (key, inline) = match arg.split_once('=') {
@@ -49,6 +54,7 @@ impl Settings {
                 "--data-dir" => data_dir = Some(PathBuf::from(value()?)),
                 "--cert-dir" => cert_dir = Some(PathBuf::from(value()?)),
                 "--trust-dir" => trust_dir = Some(PathBuf::from(value()?)),
+                "--platform-cert" => platform_cert = Some(value()?),
                 // WebKit and the test driver may pass their own switches.
                 other if other.starts_with("--") => {}
                 other => return Err(format!("无法识别的参数：{other}")),
@@ -76,6 +82,7 @@ impl Settings {
                 })?,
                 None => DEFAULT_IDLE_LOCK_MINUTES,
             };
+        let platform_cert = platform_cert.or_else(|| env("PINGSHEN_PLATFORM_CERT_SHA256"));
         Ok(Self {
             platform_url,
             data_dir,
@@ -83,6 +90,7 @@ impl Settings {
             trust_dir,
             pkcs11_module,
             idle_lock_minutes,
+            platform_cert,
         })
     }
 }

@@ -4,8 +4,10 @@ use crate::error::from_client;
 use crate::settings::Settings;
 use pingshen_api::ipc::AppError;
 use pingshen_api::{Person, Session};
+use pingshen_app::trust_files::TrustFiles;
+use pingshen_app::PlatformTrust;
 use pingshen_client::{ClientError, PlatformClient};
-use pingshen_pki::{Signer, TrustStore};
+use pingshen_pki::Signer;
 use pingshen_store::Store;
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -31,7 +33,14 @@ pub struct DesktopState {
     pub settings: Settings,
     /// Anonymous client for health checks and logging in.
     pub anonymous: PlatformClient,
-    pub trust: Arc<TrustStore>,
+    /// The pinned platform certificate and the cached CRLs on disk.
+    pub trust_files: TrustFiles,
+    /// What the shell verifies and signs with: reloaded when the pin or the
+    /// CRLs change.
+    trust: std::sync::RwLock<Arc<PlatformTrust>>,
+    /// The report PDF last shown to the person, per project: signing
+    /// approves exactly these bytes.
+    pub viewed_reports: std::sync::Mutex<std::collections::HashMap<String, Arc<Vec<u8>>>>,
     pub active: Mutex<Option<Active>>,
     /// Wakes the outbox sender (e.g. right after a submission).
     pub send_now: tokio::sync::Notify,
@@ -49,15 +58,35 @@ impl DesktopState {
         })?;
         let anonymous =
             PlatformClient::new(&settings.platform_url).map_err(crate::error::from_client)?;
-        let trust = load_trust(&settings.trust_dir);
+        let trust_files = TrustFiles::new(&settings.data_dir, settings.platform_cert.clone());
+        let trust = trust_files.load(&settings.trust_dir);
         Ok(Self {
             settings,
             anonymous,
-            trust: Arc::new(trust),
+            trust_files,
+            trust: std::sync::RwLock::new(Arc::new(trust)),
+            viewed_reports: Default::default(),
             active: Mutex::new(None),
             send_now: tokio::sync::Notify::new(),
             login_epoch: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// What to verify and sign with now.
+    pub fn trust(&self) -> Arc<PlatformTrust> {
+        self.trust
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Re-reads the pin and the cached CRLs.
+    pub fn reload_trust(&self) {
+        let fresh = Arc::new(self.trust_files.load(&self.settings.trust_dir));
+        match self.trust.write() {
+            Ok(mut t) => *t = fresh,
+            Err(e) => *e.into_inner() = fresh,
+        }
     }
 
     /// The client of the logged-in person, or `not_logged_in`.
@@ -80,13 +109,26 @@ impl DesktopState {
             Some(a) => (a.signer.clone(), a.person.id.clone()),
             None => return Err(not_logged_in()),
         };
+        let trust = self.trust();
         let envelope = tokio::task::spawn_blocking(move || {
             let key = crate::commands::auth::lock_key(&signer)?;
+            trust
+                .check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())
+                .map_err(AppError::from)?;
             pingshen_client::sign_document(key.as_ref(), typ, &doc).map_err(from_client)
         })
         .await
         .map_err(crate::error::from_join)??;
         Ok((envelope, person))
+    }
+
+    /// The platform's id, learnt at the last online login.
+    pub async fn platform_id(&self) -> Option<String> {
+        self.active
+            .lock()
+            .await
+            .as_ref()
+            .and_then(|a| a.platform_id.clone())
     }
 
     /// The logged-in person's store and id.
@@ -130,22 +172,4 @@ impl DesktopState {
 
 pub fn not_logged_in() -> AppError {
     AppError::new("not_logged_in", "请先使用数字证书登录")
-}
-
-/// The recognised CAs. A missing folder gives an empty store: then nothing
-/// the platform signs can be verified, and the UI says so when it matters.
-fn load_trust(dir: &std::path::Path) -> TrustStore {
-    let loaded = if dir.join("trust").is_dir() {
-        pingshen_pki::demo::load_trust(dir)
-    } else {
-        TrustStore::from_dir(dir)
-    };
-    loaded.unwrap_or_else(|e| {
-        eprintln!(
-            "警告：无法加载信任证书目录 {}：{}",
-            dir.display(),
-            e.message_zh()
-        );
-        TrustStore::new()
-    })
 }

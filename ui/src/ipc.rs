@@ -359,7 +359,7 @@ pub async fn decide_flag(project: &str, request: &FlagDecisionRequest) -> Result
 
 // ---------------------------------------------------------------- 评标报告
 
-use pingshen_api::ipc::{report_cmd, SavedReport};
+use pingshen_api::ipc::{report_cmd, SavedReport, ViewedReport};
 
 #[derive(Serialize)]
 struct SignReportArgs<'a> {
@@ -377,4 +377,27 @@ pub async fn save_report(project: &str) -> Result<SavedReport, AppError> {
 
 pub async fn sign_report(project: &str, sha256: &str) -> Result<String, AppError> {
     call(report_cmd::SIGN, &SignReportArgs { project, sha256 }).await
+}
+
+/// Fetches the report for reading; its bytes stay in the shell, which signs
+/// only their hash.
+pub async fn open_report(project: &str) -> Result<ViewedReport, AppError> {
+    call(report_cmd::OPEN, &ProjectArg { project }).await
+}
+
+// ---------------------------------------------------------------- 平台证书
+
+use pingshen_api::ipc::PlatformCertInfo;
+
+#[derive(Serialize)]
+struct FingerprintArg<'a> {
+    fingerprint: &'a str,
+}
+
+pub async fn platform_certificate() -> Result<PlatformCertInfo, AppError> {
+    call(cmd::PLATFORM_CERT, &NoArgs {}).await
+}
+
+pub async fn accept_platform_certificate(fingerprint: &str) -> Result<(), AppError> {
+    call(cmd::ACCEPT_PLATFORM_CERT, &FingerprintArg { fingerprint }).await
 }

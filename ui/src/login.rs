@@ -122,6 +122,9 @@ pub fn LoginPage(
                     {move || if busy.get() { "正在验证证书…" } else { "登录" }}
                 </button>
             </form>
+            {move || error.get().filter(|e| e.code == "platform_cert_changed").map(|_| view! {
+                <PlatformCertChange on_accepted=Callback::new(move |()| error.set(None)) />
+            })}
             {move || error.get().map(|e| view! {
                 <div class="login-error" id="login-error" data-code=e.code.clone() role="alert">
                     <strong>{hint(&e.code)}</strong>
@@ -153,6 +156,51 @@ fn hint(code: &str) -> &'static str {
             "登录验证失败"
         }
         "platform_unreachable" | "platform_timeout" => "无法连接评标平台",
+        "platform_cert_changed" => "评标平台的签名证书已变更",
+        "revocation_unknown" => "无法确认证书吊销状态",
         _ => "登录失败",
+    }
+}
+
+/// The platform presents a signing certificate other than the pinned one:
+/// both fingerprints side by side, and acceptance only by an explicit act
+/// after checking the new one with the trading centre.
+#[component]
+fn PlatformCertChange(on_accepted: Callback<()>) -> impl IntoView {
+    let info = LocalResource::new(ipc::platform_certificate);
+    let failed = RwSignal::new(None::<AppError>);
+    view! {
+        <div class="cert-change" id="platform-cert-change" role="alert">
+            <h2>"评标平台签名证书变更"</h2>
+            <p>"平台出示的签名证书与本机固定的不一致。可能是平台更换了证书，也可能是有人冒充平台。请致电交易中心核对新证书的指纹，完全一致后再接受。"</p>
+            {move || info.get().map(|r| match r {
+                Ok(i) => {
+                    let presented = i.presented.clone();
+                    view! {
+                        <table class="report-facts">
+                            <tr><th>"本机固定的指纹"</th><td class="mono" id="pinned-fingerprint">{i.pinned.clone().unwrap_or_else(|| "（无）".into())}</td></tr>
+                            <tr><th>"平台现在出示的"</th><td class="mono" id="presented-fingerprint">{i.presented.clone().unwrap_or_else(|| "（无法连接平台）".into())}</td></tr>
+                        </table>
+                        {if i.configured {
+                            view! { <p class="muted">"本机的指纹由交易中心配置，不能在客户端更改，请联系交易中心。"</p> }.into_any()
+                        } else if let Some(fp) = presented {
+                            view! { <button class="danger" id="accept-platform-cert" on:click=move |_| {
+                                let fp = fp.clone();
+                                spawn_local(async move {
+                                    match ipc::accept_platform_certificate(&fp).await {
+                                        Ok(()) => on_accepted.run(()),
+                                        Err(e) => failed.set(Some(e)),
+                                    }
+                                });
+                            }>"已与交易中心核对无误，接受新证书"</button> }.into_any()
+                        } else {
+                            ().into_any()
+                        }}
+                    }.into_any()
+                }
+                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+            })}
+            {move || failed.get().map(|e| view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+        </div>
     }
 }

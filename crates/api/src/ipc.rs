@@ -103,6 +103,8 @@ pub mod cmd {
     pub const LOGIN_STATE: &str = "login_state";
     pub const LOCK: &str = "lock";
     pub const LOGOUT: &str = "logout";
+    pub const ACCEPT_PLATFORM_CERT: &str = "accept_platform_certificate";
+    pub const PLATFORM_CERT: &str = "platform_certificate";
     pub const LIST_PROJECTS: &str = "list_projects";
     pub const GET_PROJECT: &str = "get_project";
     pub const GET_RULES: &str = "get_rules";
@@ -199,6 +201,10 @@ pub struct Workspace {
     pub me: String,
     pub project: crate::ProjectDetail,
     pub rules: Option<RulesInfo>,
+    /// Why the rules the platform served were refused (staff signature,
+    /// receipt or hash did not verify): they are neither shown nor used.
+    #[serde(default)]
+    pub rules_error: Option<AppError>,
     /// `None` offline.
     pub panel: Option<crate::PanelStatus>,
     /// The expert's own declaration (from the platform, or queued locally).
@@ -209,6 +215,28 @@ pub struct Workspace {
     pub cells: Vec<DraftCell>,
     pub outbox: Vec<OutboxItem>,
     pub online: bool,
+}
+
+/// The platform's signing certificate: the pinned fingerprint and the one
+/// the platform presents now (`None` offline), for a person to compare
+/// before accepting a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformCertInfo {
+    pub pinned: Option<String>,
+    pub presented: Option<String>,
+    /// The centre configured the fingerprint: it cannot be accepted away.
+    pub configured: bool,
+}
+
+/// The report as fetched for reading: the viewer's file id, the SHA-256 of
+/// the bytes fetched (what signing will approve) and the hash the platform
+/// states for the current report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewedReport {
+    pub file_id: String,
+    pub sha256: String,
+    pub platform_sha256: String,
+    pub size: u64,
 }
 
 /// Progress of a project sync, sent as the `sync-progress` event.
@@ -414,4 +442,5 @@ pub mod report_cmd {
     pub const STATUS: &str = "report_status";
     pub const SAVE: &str = "save_report";
     pub const SIGN: &str = "sign_report";
+    pub const OPEN: &str = "open_report";
 }

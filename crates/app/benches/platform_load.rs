@@ -275,7 +275,10 @@ async fn run() {
     //    verify the platform's signed receipt and record it.
     let s = signer(&platform, "E002");
     let client = login(&url, &s).await;
-    let trust = Arc::new(pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap());
+    let trust = Arc::new(pingshen_app::PlatformTrust::new(
+        pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap(),
+        pingshen_pki::demo::platform_pins(&platform.state.pki.dir).unwrap(),
+    ));
     let app_dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Mutex::new(
         pingshen_store::Vault::new(app_dir.path())
@@ -435,7 +438,10 @@ async fn sync_against_curl(
         .await
         .unwrap();
     let total_mb = (FILES * file_mb) as f64;
-    let trust = Arc::new(pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap());
+    let trust = Arc::new(pingshen_app::PlatformTrust::new(
+        pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap(),
+        pingshen_pki::demo::platform_pins(&platform.state.pki.dir).unwrap(),
+    ));
 
     let mut best_sync = f64::MAX;
     for _ in 0..2 {

@@ -11,9 +11,10 @@ pub mod outbox;
 mod platform_identity;
 pub mod screening;
 pub mod sync;
+pub mod trust_files;
 pub mod witness;
 pub mod witness_report;
 pub mod workspace;
 
 pub use error::AppError;
-pub use platform_identity::verify_platform_document;
+pub use platform_identity::PlatformTrust;

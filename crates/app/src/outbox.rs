@@ -7,10 +7,9 @@
 //! only after its platform signature and its binding to this exact body
 //! verify.
 
-use crate::{verify_platform_document, AppError};
+use crate::{AppError, PlatformTrust};
 use pingshen_api::{Accepted, Receipt, SignedEnvelope, RECEIPT_TYP};
 use pingshen_client::PlatformClient;
-use pingshen_pki::TrustStore;
 use pingshen_store::{BackoffPolicy, NewSubmission, OutboxEntry, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -72,7 +71,7 @@ pub struct DrainReport {
 pub async fn drain(
     store: &Mutex<Store>,
     client: &PlatformClient,
-    trust: &TrustStore,
+    trust: &PlatformTrust,
 ) -> Result<DrainReport, AppError> {
     let due = {
         let store = lock(store)?;
@@ -132,11 +131,11 @@ pub async fn drain(
 /// The receipt must be signed by the platform and name this submission and
 /// this exact body.
 fn check_receipt(
-    trust: &TrustStore,
+    trust: &PlatformTrust,
     entry: &OutboxEntry,
     env: &SignedEnvelope,
 ) -> Result<Receipt, AppError> {
-    let verified = verify_platform_document(trust, env, RECEIPT_TYP)?;
+    let verified = trust.verify_platform_document(env, RECEIPT_TYP)?;
     let receipt: Receipt = serde_json::from_value(verified.payload)
         .map_err(|e| AppError::new("bad_receipt", format!("回执内容无效：{e}")))?;
     let body_sha = hex::encode(Sha256::digest(&entry.body));

@@ -4,11 +4,10 @@
 //! and index the text. A file that does not match is never shown: it is
 //! fetched once more from scratch, then reported by name.
 
-use crate::{verify_platform_document, AppError};
+use crate::{AppError, PlatformTrust};
 use pingshen_api::{Manifest, ManifestFile, MANIFEST_TYP};
 use pingshen_client::PlatformClient;
 use pingshen_docs::Extractor;
-use pingshen_pki::TrustStore;
 use pingshen_store::{
     BlobReader, BlobWriter, DocState, ManifestEntry, PageInput, PdfInfo, ProjectPart, Store,
 };
@@ -26,7 +25,7 @@ pub const CONCURRENT_DOWNLOADS: usize = 3;
 pub struct SyncContext {
     pub store: Arc<Mutex<Store>>,
     pub client: PlatformClient,
-    pub trust: Arc<TrustStore>,
+    pub trust: Arc<PlatformTrust>,
     /// The platform the manifest must come from (`/health`'s `platform_id`).
     pub platform_id: String,
 }
@@ -83,7 +82,7 @@ fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, AppErr
 /// Fetches and verifies the manifest, then stores it and its entries.
 pub async fn fetch_manifest(ctx: &SyncContext, project: &str) -> Result<Manifest, AppError> {
     let env = ctx.client.manifest(project).await?;
-    let verified = verify_platform_document(&ctx.trust, &env, MANIFEST_TYP)?;
+    let verified = ctx.trust.verify_platform_document(&env, MANIFEST_TYP)?;
     let manifest: Manifest = serde_json::from_value(verified.payload)
         .map_err(|e| AppError::new("bad_manifest", format!("文件清单内容无效：{e}")))?;
     if manifest.project_id != project || manifest.platform_id != ctx.platform_id {

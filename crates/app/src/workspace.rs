@@ -1,7 +1,7 @@
 //! The expert's project page: gathered from the platform when reachable
 //! (and cached in the encrypted store), from the store alone when not.
 
-use crate::{evaluation, AppError};
+use crate::{evaluation, AppError, PlatformTrust};
 use pingshen_api::ipc::{
     DocumentInfo, DraftCell, LocateHit, OutboxItem, RulesInfo, SearchHit, Workspace,
 };
@@ -21,21 +21,36 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::new("internal_error", e.to_string()))
 }
 
-/// What the platform says about the project now (`None` when unreachable).
+/// What the platform says about the project now (`None` when unreachable),
+/// each part verified before it is believed: the project against the
+/// platform's signed opening record, the rules by their staff signature,
+/// receipt and hash.
 struct Fresh {
     detail: ProjectDetail,
-    rules: Option<PublishedRules>,
+    /// `Err`: the platform served rules that did not verify.
+    rules: Option<Result<PublishedRules, AppError>>,
     panel: PanelStatus,
 }
 
-async fn fetch(client: &PlatformClient, project: &str) -> Result<Option<Fresh>, AppError> {
+async fn fetch(
+    client: &PlatformClient,
+    trust: &PlatformTrust,
+    platform_id: Option<&str>,
+    project: &str,
+) -> Result<Option<Fresh>, AppError> {
     let detail = match client.project(project).await {
         Ok(d) => d,
         Err(e) if e.is_offline() => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    let opening = match client.opening_record(project).await {
+        Ok(r) => r,
+        Err(e) if e.is_offline() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    trust.verify_opening(&opening.envelope, &detail)?;
     let rules = match client.rules(project).await {
-        Ok(r) => Some(r),
+        Ok(r) => Some(trust.verify_rules(&r, project, platform_id).map(|_| r)),
         Err(e) if e.code() == "not_found" => None,
         Err(e) if e.is_offline() => return Ok(None),
         Err(e) => return Err(e.into()),
@@ -57,12 +72,12 @@ async fn fetch(client: &PlatformClient, project: &str) -> Result<Option<Fresh>, 
 /// copy is used, so the expert keeps working offline.
 pub async fn load(
     store: &Mutex<Store>,
-    client: Option<&PlatformClient>,
+    client: Option<(&PlatformClient, &PlatformTrust, Option<&str>)>,
     project: &str,
     me: &str,
 ) -> Result<Workspace, AppError> {
     let fresh = match client {
-        Some(c) => fetch(c, project).await?,
+        Some((c, trust, platform_id)) => fetch(c, trust, platform_id, project).await?,
         None => None,
     };
     let store = lock(store)?;
@@ -70,7 +85,9 @@ pub async fn load(
     let projects = store.projects();
     if let Some(f) = &fresh {
         projects.put(project, ProjectPart::Detail, &to_json(&f.detail)?)?;
-        if let Some(r) = &f.rules {
+        // Only rules that verified are kept, so offline the expert scores
+        // by exactly what staff signed.
+        if let Some(Ok(r)) = &f.rules {
             projects.put(project, ProjectPart::Rules, &to_json(r)?)?;
         }
     }
@@ -89,8 +106,13 @@ pub async fn load(
             ))
         }
     };
+    let rules_error = fresh
+        .as_ref()
+        .and_then(|f| f.rules.as_ref())
+        .and_then(|r| r.as_ref().err())
+        .map(|e| pingshen_api::ipc::AppError::new(e.code.clone(), e.message.clone()));
     let published: Option<PublishedRules> = match &fresh {
-        Some(f) => f.rules.clone(),
+        Some(f) => f.rules.clone().and_then(Result::ok),
         None => cached
             .as_ref()
             .and_then(|c| c.rules_json.as_deref())
@@ -149,6 +171,7 @@ pub async fn load(
             published_by_name: r.published_by_name,
             published_at: r.published_at,
         }),
+        rules_error,
         online: fresh.is_some(),
         panel: fresh.map(|f| f.panel),
         declaration,

@@ -204,7 +204,7 @@ fn fill(store: &Store, rules: &Rules, bidders: &[String], plan: &str) {
     }
 }
 
-async fn drain(e: &Expert, trust: &Arc<pingshen_pki::TrustStore>) {
+async fn drain(e: &Expert, trust: &Arc<pingshen_app::PlatformTrust>) {
     let report = outbox::drain(&e.store, &e.client, trust).await.unwrap();
     assert!(!report.offline, "{}: platform unreachable", e.id);
     assert_eq!(report.pending, 0, "{}: outbox not drained", e.id);
@@ -220,7 +220,10 @@ async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evalu
     let platform = RunningPlatform::start_demo(platform_dir.path())
         .await
         .unwrap();
-    let trust = Arc::new(pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap());
+    let trust = Arc::new(pingshen_app::PlatformTrust::new(
+        pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap(),
+        pingshen_pki::demo::platform_pins(&platform.state.pki.dir).unwrap(),
+    ));
     let token = issue_token(token_dir.path(), &platform.demo_p12("E005"));
 
     // A wrong PIN on the token is refused with its code, before any network.

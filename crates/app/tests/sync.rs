@@ -7,7 +7,6 @@ mod common;
 use common::{extractor, world, DEMO};
 use pingshen_api::{SignedEnvelope, MANIFEST_TYP};
 use pingshen_app::sync::{fetch_manifest, sync_project, SyncProgress};
-use pingshen_app::verify_platform_document;
 use pingshen_store::{BlobWriter, DocState, Query, CHUNK_LEN};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -220,7 +219,10 @@ async fn a_tampered_file_is_fetched_again_then_refused_by_name() {
 async fn a_tampered_or_foreign_manifest_is_refused() {
     let w = world("E004").await;
     let env = w.ctx.client.manifest(DEMO).await.unwrap();
-    verify_platform_document(&w.ctx.trust, &env, MANIFEST_TYP).unwrap();
+    w.ctx
+        .trust
+        .verify_platform_document(&env, MANIFEST_TYP)
+        .unwrap();
 
     // Change one hash in the payload: the signature no longer holds.
     let mut payload: serde_json::Value =
@@ -230,13 +232,63 @@ async fn a_tampered_or_foreign_manifest_is_refused() {
         payload: base64_url_encode(&pingshen_pki::jcs::to_canonical(&payload).unwrap()),
         ..env.clone()
     };
-    let err = verify_platform_document(&w.ctx.trust, &forged, MANIFEST_TYP).unwrap_err();
+    let err = w
+        .ctx
+        .trust
+        .verify_platform_document(&forged, MANIFEST_TYP)
+        .unwrap_err();
     assert_eq!(err.code, "signature_invalid");
 
     // A manifest signed by an expert (valid certificate, wrong signer).
     let by_expert = pingshen_client::sign_document(&w.signer, MANIFEST_TYP, &payload).unwrap();
-    let err = verify_platform_document(&w.ctx.trust, &by_expert, MANIFEST_TYP).unwrap_err();
+    let err = w
+        .ctx
+        .trust
+        .verify_platform_document(&by_expert, MANIFEST_TYP)
+        .unwrap_err();
     assert_eq!(err.code, "not_platform_signer");
+
+    // A certificate that says it is the platform, issued by a recognised CA
+    // (whose key an attacker obtained, or a CA misissuing): not the pinned
+    // one, so refused by name.
+    let pki = &w.platform.state.pki.dir;
+    let inter = pingshen_pki::cert::parse_certs(
+        &std::fs::read(pki.join("trust/hubei-ca-intermediate.pem")).unwrap(),
+    )
+    .unwrap()
+    .remove(0);
+    let ca_key = openssl::pkey::PKey::private_key_from_pem_passphrase(
+        &std::fs::read(pki.join("ca/hubei-ca-intermediate.key.pem")).unwrap(),
+        b"pingshen-demo",
+    )
+    .unwrap();
+    use pingshen_pki::issue::{generate_key, issue_cert, CertSpec, Issuer, KeyKind, SubjectSpec};
+    let key = generate_key(KeyKind::P256).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let cert = issue_cert(
+        &CertSpec::leaf(
+            SubjectSpec {
+                serial_number: Some("platform".into()),
+                ..SubjectSpec::cn("评标平台")
+            },
+            now - time::Duration::days(1),
+            now + time::Duration::days(30),
+        ),
+        &key,
+        Some(&Issuer {
+            cert: &inter,
+            key: &ca_key,
+        }),
+    )
+    .unwrap();
+    let impostor = pingshen_pki::Pkcs12Signer::from_parts(key, cert, &[inter]).unwrap();
+    let by_impostor = pingshen_client::sign_document(&impostor, MANIFEST_TYP, &payload).unwrap();
+    let err = w
+        .ctx
+        .trust
+        .verify_platform_document(&by_impostor, MANIFEST_TYP)
+        .unwrap_err();
+    assert_eq!(err.code, "platform_cert_changed", "{err:?}");
 }
 
 fn base64_url_decode(s: &str) -> Vec<u8> {

@@ -8,6 +8,7 @@ mod documents;
 mod error;
 mod evaluation;
 mod login;
+mod records;
 mod screening;
 mod signing;
 mod witness;

@@ -510,3 +510,11 @@ pub fn revoke(dir: &Path, person: &str, at: OffsetDateTime) -> Result<PathBuf> {
     std::fs::rename(&tmp, &crl_path).map_err(|e| PkiError::io(&crl_path, e))?;
     Ok(crl_path)
 }
+
+/// The demo platform's signing certificate, pinned (`platform/platform.pem`).
+pub fn platform_pins(dir: &Path) -> Result<crate::PlatformPins> {
+    let mut pins = crate::PlatformPins::none();
+    let path = dir.join("platform/platform.pem");
+    pins.add_arg(&path.to_string_lossy())?;
+    Ok(pins)
+}

@@ -143,7 +143,26 @@ impl TrustStore {
         extra: &[X509],
         at: OffsetDateTime,
     ) -> Result<ValidatedChain> {
-        self.validate_with(leaf, extra, at, RevocationCutoff::AtValidationTime)
+        self.validate_with(
+            leaf,
+            extra,
+            at,
+            RevocationCutoff::AtValidationTime,
+            self.require_crl,
+        )
+    }
+
+    /// Like [`validate`](Self::validate), and a current CRL of every issuer
+    /// is required whatever the store's setting: the check before a person
+    /// signs with their own certificate, where "revocation unknown" must
+    /// refuse (`revocation_unknown`) rather than pass.
+    pub fn validate_strict(
+        &self,
+        leaf: &X509Ref,
+        extra: &[X509],
+        at: OffsetDateTime,
+    ) -> Result<ValidatedChain> {
+        self.validate_with(leaf, extra, at, RevocationCutoff::AtValidationTime, true)
     }
 
     /// Like [`validate`](Self::validate) at a time the signer claims
@@ -155,7 +174,13 @@ impl TrustStore {
         extra: &[X509],
         at: OffsetDateTime,
     ) -> Result<ValidatedChain> {
-        self.validate_with(leaf, extra, at, RevocationCutoff::AnyListing)
+        self.validate_with(
+            leaf,
+            extra,
+            at,
+            RevocationCutoff::AnyListing,
+            self.require_crl,
+        )
     }
 
     /// The CRLs the store holds (PEM), e.g. to carry them in an archive.
@@ -173,6 +198,7 @@ impl TrustStore {
         extra: &[X509],
         at: OffsetDateTime,
         cutoff: RevocationCutoff,
+        require_crl: bool,
     ) -> Result<ValidatedChain> {
         let map = |e| PkiError::crypto("trust store", e);
         crate::cert::prepare(leaf)?;
@@ -218,7 +244,7 @@ impl TrustStore {
         let algorithm = Algorithm::of_key(&public)?;
         let mut revocation_checked = true;
         for pair in chain.windows(2) {
-            let checked = crl::check(&pair[0], &pair[1], &self.crls, at, self.require_crl, cutoff)?;
+            let checked = crl::check(&pair[0], &pair[1], &self.crls, at, require_crl, cutoff)?;
             revocation_checked &= checked;
         }
         Ok(ValidatedChain {

@@ -152,6 +152,17 @@ pub(crate) async fn online_login(
 ) -> Result<(Session, String), AppError> {
     let chain = chain_der(lock_key(&signer)?.as_ref())?;
     let health = state.anonymous.health().await.map_err(from_client)?;
+    // The platform's signing certificate must be the pinned one (the first
+    // contact pins it): a different one is refused until the person accepts.
+    let now = time::OffsetDateTime::now_utc();
+    if state
+        .trust_files
+        .check(&health.signing_cert_sha256, now)
+        .map_err(AppError::from)?
+        == pingshen_app::trust_files::PinCheck::FirstUse
+    {
+        state.reload_trust();
+    }
     let challenge = state
         .anonymous
         .request_challenge(&chain)
@@ -168,7 +179,54 @@ pub(crate) async fn online_login(
         .open_session(envelope)
         .await
         .map_err(from_client)?;
+    refresh_crls(state).await;
     Ok((session, health.platform_id))
+}
+
+/// Caches the CAs' current CRLs the platform relays, so that signing (which
+/// needs them) keeps working offline until they expire. A failure leaves the
+/// previous cache in place.
+pub(crate) async fn refresh_crls(state: &DesktopState) {
+    match state.anonymous.crls().await {
+        Ok(set) => match state.trust_files.store_crls(&set) {
+            Ok(_) => state.reload_trust(),
+            Err(e) => eprintln!("证书吊销列表未能缓存：{}", e.message),
+        },
+        Err(e) => eprintln!("证书吊销列表未能更新：{e}"),
+    }
+}
+
+/// The pinned platform certificate and the one the platform presents now.
+#[tauri::command]
+pub async fn platform_certificate(
+    state: tauri::State<'_, DesktopState>,
+) -> Result<pingshen_api::ipc::PlatformCertInfo, AppError> {
+    let presented = state
+        .anonymous
+        .health()
+        .await
+        .ok()
+        .map(|h| h.signing_cert_sha256);
+    Ok(pingshen_api::ipc::PlatformCertInfo {
+        pinned: state.trust_files.pinned(),
+        presented,
+        configured: state.settings.platform_cert.is_some(),
+    })
+}
+
+/// The person accepts a new platform signing certificate, after checking
+/// its fingerprint with the trading centre.
+#[tauri::command]
+pub fn accept_platform_certificate(
+    state: tauri::State<'_, DesktopState>,
+    fingerprint: String,
+) -> Result<(), AppError> {
+    state
+        .trust_files
+        .accept(&fingerprint, time::OffsetDateTime::now_utc())
+        .map_err(AppError::from)?;
+    state.reload_trust();
+    Ok(())
 }
 
 fn chain_der(signer: &dyn Signer) -> Result<Vec<Vec<u8>>, AppError> {

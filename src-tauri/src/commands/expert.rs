@@ -26,18 +26,35 @@ pub async fn workspace(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<Workspace, AppError> {
+    load_workspace(&state, &project).await
+}
+
+/// The project page, from the platform (verified) when online, from the
+/// store when not. A session that expired is renewed once.
+pub(crate) async fn load_workspace(
+    state: &DesktopState,
+    project: &str,
+) -> Result<Workspace, AppError> {
     let (store, person, online) = state.store().await?;
-    let client = if online {
-        Some(state.client().await?)
-    } else {
-        None
+    let trust = state.trust();
+    let attempt = |client: Option<pingshen_client::PlatformClient>, platform_id: Option<String>| {
+        let (store, trust, person) = (store.clone(), trust.clone(), person.clone());
+        async move {
+            let online = client
+                .as_ref()
+                .map(|c| (c, trust.as_ref(), platform_id.as_deref()));
+            pingshen_app::workspace::load(&store, online, project, &person.id).await
+        }
     };
-    let result = pingshen_app::workspace::load(&store, client.as_ref(), &project, &person.id).await;
-    match result {
+    let (client, platform_id) = if online {
+        (Some(state.client().await?), state.platform_id().await)
+    } else {
+        (None, None)
+    };
+    match attempt(client, platform_id).await {
         Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
             state.renew_session().await?;
-            let client = state.client().await?;
-            pingshen_app::workspace::load(&store, Some(&client), &project, &person.id)
+            attempt(Some(state.client().await?), state.platform_id().await)
                 .await
                 .map_err(app_err)
         }
@@ -61,11 +78,17 @@ pub(crate) async fn with_key<T: Send + 'static>(
         Some(a) => (a.store.clone(), a.signer.clone(), a.person.id.clone()),
         None => return Err(not_logged_in()),
     };
+    let trust = state.trust();
     let result = tokio::task::spawn_blocking(move || {
         let store = store
             .lock()
             .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
         let key = crate::commands::auth::lock_key(&signer)?;
+        // Never sign with a certificate that is revoked, or whose status
+        // nobody can state.
+        trust
+            .check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())
+            .map_err(app_err)?;
         f(&store, key.as_ref(), &me).map_err(app_err)
     })
     .await
@@ -112,11 +135,11 @@ pub async fn send_now(state: tauri::State<'_, DesktopState>) -> Result<u64, AppE
         state.renew_session().await?;
     }
     let client = state.client().await?;
-    let report = match pingshen_app::outbox::drain(&store, &client, &state.trust).await {
+    let report = match pingshen_app::outbox::drain(&store, &client, &state.trust()).await {
         Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
             state.renew_session().await?;
             let client = state.client().await?;
-            pingshen_app::outbox::drain(&store, &client, &state.trust).await
+            pingshen_app::outbox::drain(&store, &client, &state.trust()).await
         }
         other => other,
     }
@@ -147,7 +170,7 @@ pub async fn sync_project(
     let ctx = SyncContext {
         store,
         client,
-        trust: state.trust.clone(),
+        trust: state.trust(),
         platform_id,
     };
     let extractor = Arc::new(

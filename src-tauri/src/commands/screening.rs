@@ -12,15 +12,8 @@ pub async fn screen_page(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<ScreenPage, AppError> {
-    let (store, person, online) = state.store().await?;
-    let client = if online {
-        Some(state.client().await?)
-    } else {
-        None
-    };
-    let ws = pingshen_app::workspace::load(&store, client.as_ref(), &project, &person.id)
-        .await
-        .map_err(AppError::from)?;
+    let (store, person, _) = state.store().await?;
+    let ws = crate::commands::expert::load_workspace(&state, &project).await?;
     let rules = ws
         .rules
         .as_ref()
@@ -49,23 +42,23 @@ pub async fn screen_page(
     })
     .await
     .map_err(from_join)??;
-    let (decisions, online) = match &client {
-        Some(_) => {
-            let found = state
-                .call(|c| {
-                    let p = project.clone();
-                    async move { c.screen_decisions(&p).await }
-                })
-                .await;
-            match found {
-                Ok(d) => (d.decisions, true),
-                Err(e) if e.code == "platform_unreachable" || e.code == "platform_timeout" => {
-                    (Vec::new(), false)
-                }
-                Err(e) => return Err(e),
+    // The panel's recorded decisions are the leader's (and staff's) to read.
+    let (decisions, online) = if ws.online && is_leader {
+        let found = state
+            .call(|c| {
+                let p = project.clone();
+                async move { c.screen_decisions(&p).await }
+            })
+            .await;
+        match found {
+            Ok(d) => (d.decisions, true),
+            Err(e) if e.code == "platform_unreachable" || e.code == "platform_timeout" => {
+                (Vec::new(), false)
             }
+            Err(e) => return Err(e),
         }
-        None => (Vec::new(), false),
+    } else {
+        (Vec::new(), ws.online)
     };
     Ok(ScreenPage {
         report_json: serde_json::to_string(&report)

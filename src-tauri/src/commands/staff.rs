@@ -5,9 +5,8 @@
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, PublishRulesRequest, RulesVersion};
 use pingshen_api::{
-    ProjectDetail, PublishedRules, Receipt, RulesDocument, SignedEnvelope, Stage, RULES_TYP,
+    ProjectDetail, PublishedRules, RulesDocument, SignedEnvelope, Stage, RULES_TYP,
 };
-use pingshen_pki::OffsetDateTime;
 use std::sync::Mutex;
 
 /// The latest published rules of a project, or `None` when none were published.
@@ -23,7 +22,7 @@ pub async fn get_rules(
         })
         .await;
     match found {
-        Ok(p) => Ok(Some(version_of(p))),
+        Ok(p) => Ok(Some(verified_version(&state, p).await?)),
         // The platform answers 404 for "not yet published".
         Err(e) if e.code == "not_found" => Ok(None),
         Err(e) => Err(e),
@@ -50,7 +49,7 @@ pub async fn publish_rules(
             async move { c.publish_rules(&id, envelope).await }
         })
         .await?;
-    Ok(version_of(published))
+    verified_version(&state, published).await
 }
 
 /// Moves the project from 评标准备 to 评标中. The platform refuses it without
@@ -90,9 +89,21 @@ async fn signed(state: &DesktopState, doc: RulesDocument) -> Result<SignedEnvelo
     Ok(envelope)
 }
 
-fn version_of(p: PublishedRules) -> RulesVersion {
-    RulesVersion {
-        receipt_received_at: receipt_time(&p.receipt),
+/// The rules as the platform answered them, believed only once verified:
+/// the staff signature, the platform's receipt (the pinned platform's, for
+/// this very envelope), the text's hash and the version. The publication
+/// time shown is then the receipt's.
+async fn verified_version(
+    state: &DesktopState,
+    p: PublishedRules,
+) -> Result<RulesVersion, AppError> {
+    let platform_id = state.platform_id().await;
+    state
+        .trust()
+        .verify_rules(&p, &p.project_id, platform_id.as_deref())
+        .map_err(AppError::from)?;
+    Ok(RulesVersion {
+        receipt_received_at: Some(p.published_at),
         project_id: p.project_id,
         version: p.version,
         rules_toml: p.rules_toml,
@@ -100,43 +111,5 @@ fn version_of(p: PublishedRules) -> RulesVersion {
         published_by: p.published_by,
         published_by_name: p.published_by_name,
         published_at: p.published_at,
-    }
-}
-
-/// `received_at` read from the receipt's payload (unpadded base64url, as
-/// JWS members are written), for display. This does not verify the
-/// platform's signature (the shell holds no trust store).
-fn receipt_time(receipt: &SignedEnvelope) -> Option<OffsetDateTime> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(receipt.payload.as_bytes())
-        .ok()?;
-    serde_json::from_slice::<Receipt>(&bytes)
-        .ok()
-        .map(|r| r.received_at)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::receipt_time;
-    use base64::Engine;
-    use pingshen_api::SignedEnvelope;
-
-    fn envelope(payload: String) -> SignedEnvelope {
-        SignedEnvelope {
-            protected: String::new(),
-            payload,
-            signature: String::new(),
-        }
-    }
-
-    #[test]
-    fn reads_the_receipt_time_from_the_payload() {
-        let json = r#"{"purpose":"pingshen-receipt","platform_id":"p","kind":"rules","submission_id":"s","project_id":"JA-1","submitted_by":"S001","body_sha256":"00","received_at":"2026-11-28T07:00:00Z"}"#;
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-        let t = receipt_time(&envelope(payload)).expect("a receipt");
-        assert_eq!(t.unix_timestamp(), 1_795_849_200);
-        // Standard base64 ('+', '/') is not a JWS member: nothing is read.
-        assert!(receipt_time(&envelope("a+b/".into())).is_none());
-    }
+    })
 }

@@ -9,7 +9,7 @@ mod report;
 mod screening;
 mod submit;
 mod summary;
-mod viewer;
+pub(crate) mod viewer;
 
 use crate::format::beijing;
 use crate::ipc;

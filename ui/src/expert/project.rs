@@ -104,6 +104,9 @@ pub fn ExpertProject(
                     <h1 id="project-title">{w.project.summary.name.clone()}</h1>
                     <span class="muted">{format!("{} · {} · {}", w.project.summary.id, w.project.summary.lot, w.project.summary.stage.label_zh())}</span>
                     {(!w.online).then(|| view! { <span class="offline-tag" id="offline-tag">"离线：评审可继续，提交将在联网后自动发送"</span> })}
+                    {w.rules_error.clone().map(|e| view! {
+                        <p class="error-line" id="rules-refused" data-code=e.code.clone() role="alert">{e.message.clone()}<code>{e.code.clone()}</code></p>
+                    })}
                 })}
             </div>
             <nav class="tabs workspace-tabs">
@@ -166,6 +169,10 @@ fn declare_first() -> AnyView {
 /// The published rules, read-only: what the expert scores by.
 fn rules_tab(w: &Workspace) -> AnyView {
     match &w.rules {
+        None if w.rules_error.is_some() => view! {
+            <p class="notice" id="rules-none">"平台提供的评标办法未通过验证，已拒绝显示和使用；在此之前不能评分和签名。"</p>
+        }
+        .into_any(),
         None => view! { <p class="notice" id="rules-none">"本项目尚未发布评标办法。"</p> }.into_any(),
         Some(r) => view! {
             <section class="card" id="published-rules">

@@ -32,7 +32,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let target: u32 = target.parse()?;
     let signer = Pkcs12Signer::from_file(std::path::Path::new(p12), "pingshen-demo")?;
-    let trust = pingshen_pki::demo::load_trust(std::path::Path::new(trust_dir))?;
+    let trust_dir = std::path::Path::new(trust_dir);
+    let trust = pingshen_app::PlatformTrust::new(
+        pingshen_pki::demo::load_trust(trust_dir)?,
+        pingshen_pki::demo::platform_pins(trust_dir)?,
+    );
     let store = Mutex::new(Vault::new(vault).open(&signer)?);
     let chain: Vec<Vec<u8>> = signer
         .chain()

@@ -43,7 +43,10 @@ pub async fn world(person: &str) -> World {
         .unwrap();
     client.declare(DEMO, env).await.unwrap();
     let store = Vault::new(app_dir.path()).open(&signer).unwrap();
-    let trust = pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap();
+    let trust = pingshen_app::PlatformTrust::new(
+        pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap(),
+        pingshen_pki::demo::platform_pins(&platform.state.pki.dir).unwrap(),
+    );
     let ctx = SyncContext {
         store: Arc::new(Mutex::new(store)),
         client,

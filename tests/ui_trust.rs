@@ -1,0 +1,181 @@
+//! Real-window UI test: the client checks what it shows and what it signs.
+//! A man in the middle between the app and the real platform alters the
+//! rules' text, then the report's bytes. The expert sees a clear refusal
+//! each time and nothing is signed; once the answers are genuine again, the
+//! same expert signs the report normally.
+
+use pingshen_api::{
+    Declaration, DeclarationDecision, NewBidder, NewProject, RulesDocument, ScoreSheet, Stage,
+    DECLARATION_TEXT, DECLARATION_TYP, RULES_TYP, SCORE_SHEET_TYP,
+};
+use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess, Tamper, TamperProxy};
+use rust_decimal::Decimal;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(40);
+const PROJECT: &str = "UI-TRUST-1";
+const EXPERT: &str = "E002";
+
+/// A one-expert project whose expert has declared and submitted, so that
+/// the platform has rendered the report.
+async fn evaluated_project(platform: &PlatformProcess) -> anyhow::Result<()> {
+    let staff = platform.client_as("S001").await?;
+    staff
+        .create_project(&NewProject {
+            id: PROJECT.into(),
+            name: "沿江大道排水管网改造工程".into(),
+            lot: "第一标段".into(),
+            centre: "武汉市公共资源交易中心".into(),
+            tenderer: "武汉市江岸区城市建设投资有限公司".into(),
+            ceiling_price: Decimal::new(300000000, 2),
+            opening_time: time::macros::datetime!(2026-12-03 09:30 +08:00),
+            bidders: vec![
+                NewBidder {
+                    id: "B01".into(),
+                    name: "武汉江城路桥工程有限公司".into(),
+                    bid_price: Decimal::new(288000000, 2),
+                },
+                NewBidder {
+                    id: "B02".into(),
+                    name: "湖北汉通市政建设集团有限公司".into(),
+                    bid_price: Decimal::new(279500000, 2),
+                },
+            ],
+            k: Some(Decimal::new(2, 2)),
+        })
+        .await?;
+    let rules_toml =
+        std::fs::read_to_string(workspace_root().join("assets/rules/municipal-construction.toml"))?;
+    let doc = RulesDocument {
+        project_id: PROJECT.into(),
+        rules_toml: rules_toml.clone(),
+        based_on_version: None,
+    };
+    let published = staff
+        .publish_rules(PROJECT, platform.sign_as("S001", RULES_TYP, &doc)?)
+        .await?;
+    staff.assign(PROJECT, EXPERT).await?;
+    staff.change_stage(PROJECT, Stage::Evaluating).await?;
+
+    let expert = platform.client_as(EXPERT).await?;
+    let declaration = Declaration {
+        project_id: PROJECT.into(),
+        expert_id: EXPERT.into(),
+        statement: DECLARATION_TEXT.into(),
+        decision: DeclarationDecision::NoConflict,
+        reason: None,
+    };
+    expert
+        .declare(
+            PROJECT,
+            platform.sign_as(EXPERT, DECLARATION_TYP, &declaration)?,
+        )
+        .await?;
+    let rules =
+        pingshen_rules::Rules::from_toml(&rules_toml).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let bidders = vec!["B01".to_string(), "B02".to_string()];
+    let cells = pingshen_platform::demo_run::full_marks(&rules, &bidders);
+    let sheet = ScoreSheet {
+        submission_id: "0190c0de-0000-7000-8000-000000000001".into(),
+        project_id: PROJECT.into(),
+        expert_id: EXPERT.into(),
+        version: 1,
+        rules_version: published.version,
+        rules_sha256: published.sha256,
+        sheet: pingshen_rules::cells::build_sheet(&rules, EXPERT, &bidders, &cells),
+    };
+    expert
+        .submit_sheet(PROJECT, platform.sign_as(EXPERT, SCORE_SHEET_TYP, &sheet)?)
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn altered_rules_and_an_altered_report_are_refused_and_nothing_is_signed(
+) -> anyhow::Result<()> {
+    let platform_dir = tempfile::tempdir()?;
+    let app_dir = tempfile::tempdir()?;
+    let platform = PlatformProcess::start(platform_dir.path(), true)?;
+    evaluated_project(&platform).await?;
+    let proxy = TamperProxy::start(&platform.url).await?;
+    proxy.set(Tamper::RulesText);
+
+    let app = AppDriver::launch(&[
+        "--platform-url".into(),
+        proxy.url.clone(),
+        "--data-dir".into(),
+        app_dir.path().display().to_string(),
+        "--cert-dir".into(),
+        platform.pki_dir().join("people").display().to_string(),
+        "--trust-dir".into(),
+        platform.pki_dir().display().to_string(),
+    ])
+    .await?;
+    app.wait_text("#login", "数字证书登录", WAIT).await?;
+    app.fill(
+        "#cert-path",
+        &platform
+            .pki_dir()
+            .join(format!("people/{EXPERT}.p12"))
+            .display()
+            .to_string(),
+    )
+    .await?;
+    app.fill("#pin", "pingshen-demo").await?;
+    app.click("#login-button").await?;
+    app.wait_text("#user-name", "李娜", WAIT).await?;
+    app.click(&format!("#open-{PROJECT}")).await?;
+    app.wait_text("#project-title", "沿江大道排水管网改造工程", WAIT)
+        .await?;
+
+    // Altered rules: refused on every tab, never shown as the rules.
+    app.wait_text("#rules-refused", "未通过验证", WAIT).await?;
+    app.wait_text("#rules-refused", "rules_unverified", WAIT)
+        .await?;
+    app.click("#tab-rules").await?;
+    app.wait_text("#rules-none", "已拒绝显示和使用", WAIT)
+        .await?;
+    app.screenshot("trust-rules-refused").await?;
+
+    // Altered report bytes: reading shows two different hashes, and signing
+    // is refused by the shell.
+    proxy.set(Tamper::ReportPdf);
+    app.click("#tab-summary").await?;
+    app.wait_text("#report-read-first", "阅读报告后方可签名", WAIT)
+        .await?;
+    app.click("#read-report").await?;
+    app.wait_text("#report-mismatch", "不一致", WAIT).await?;
+    app.click("#sign-report").await?;
+    app.wait_text("#sign-report", "确认报告内容无误", WAIT)
+        .await?;
+    app.click("#sign-report").await?;
+    app.wait_text("#report-error", "report_hash_mismatch", WAIT)
+        .await?;
+    app.screenshot("trust-report-refused").await?;
+    let expert = platform.client_as(EXPERT).await?;
+    let status = expert.report_status(PROJECT).await?;
+    assert!(
+        status.signed_by.is_empty(),
+        "nothing was signed: {status:?}"
+    );
+
+    // The genuine report: read again, the hashes agree, and the signature
+    // goes through.
+    proxy.set(Tamper::Nothing);
+    app.click("#read-report").await?;
+    app.wait_text("#page-no-report", "第 1 /", WAIT).await?;
+    assert_eq!(
+        app.texts("#report-sha").await?,
+        app.texts("#report-viewed-sha").await?
+    );
+    app.click("#sign-report").await?;
+    app.wait_text("#sign-report", "确认报告内容无误", WAIT)
+        .await?;
+    app.click("#sign-report").await?;
+    app.wait_text("#report-signed", "已签名确认", WAIT).await?;
+    app.close().await?;
+    let status = expert.report_status(PROJECT).await?;
+    assert_eq!(status.signed_by, [EXPERT]);
+    platform.stop();
+    Ok(())
+}
