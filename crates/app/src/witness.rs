@@ -181,6 +181,7 @@ pub struct WitnessSync {
 pub async fn sync(
     store: &Mutex<Store>,
     client: &PlatformClient,
+    trust: &crate::PlatformTrust,
     project: &str,
 ) -> Result<WitnessSync, AppError> {
     let lock = || {
@@ -205,6 +206,12 @@ pub async fn sync(
     }
     match client.sync_witness_log(project, &envelopes).await {
         Ok(receipts) => {
+            // An entry counts as arrived only with the platform's verified
+            // receipt for exactly that entry.
+            for r in &receipts {
+                let sent = pending.iter().find(|e| e.seq == r.seq);
+                check_receipt(trust, project, sent, r)?;
+            }
             let store = lock()?;
             for r in &receipts {
                 store
@@ -227,6 +234,37 @@ pub async fn sync(
     }
 }
 
+/// The platform's receipt of one entry: signed by the pinned platform
+/// certificate, of a witness entry, for this project, this entry id and
+/// this entry's hash.
+fn check_receipt(
+    trust: &crate::PlatformTrust,
+    project: &str,
+    sent: Option<&pingshen_store::WitnessEntry>,
+    r: &pingshen_api::WitnessEntryReceipt,
+) -> Result<(), AppError> {
+    let verified = trust.verify_platform_document(&r.receipt, pingshen_api::RECEIPT_TYP)?;
+    let receipt: pingshen_api::Receipt = serde_json::from_slice(&verified.payload_bytes)
+        .map_err(|e| AppError::new("bad_receipt", format!("回执内容无效：{e}")))?;
+    let matches = sent.is_some_and(|e| {
+        receipt.kind == pingshen_api::WITNESS_RECEIPT_KIND
+            && receipt.project_id == project
+            && receipt.submission_id == e.entry_id
+            && receipt.body_sha256 == e.entry_hash
+            && r.entry_hash == e.entry_hash
+    });
+    if !matches {
+        return Err(AppError::new(
+            "bad_receipt",
+            format!(
+                "平台对第 {} 条见证记录的回执与所提交的记录不符，已拒绝（记录仍待同步）",
+                r.seq
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Platform clock minus this computer's clock, in ms, measured with one
 /// `/health` round trip (the platform's time is taken as read mid-way).
 pub async fn measure_clock_offset(client: &PlatformClient) -> Result<i64, AppError> {
@@ -244,7 +282,7 @@ pub async fn measure_clock_offset(client: &PlatformClient) -> Result<i64, AppErr
 /// sent first; offline, the cached project and the last offset are used.
 pub async fn page(
     store: &Mutex<Store>,
-    client: Option<&PlatformClient>,
+    client: Option<(&PlatformClient, &crate::PlatformTrust)>,
     project: &str,
     last_offset_ms: Option<i64>,
 ) -> Result<pingshen_api::ipc::WitnessPage, AppError> {
@@ -252,13 +290,13 @@ pub async fn page(
     let mut online = false;
     let mut offset = last_offset_ms;
     let mut detail = None;
-    if let Some(c) = client {
+    if let Some((c, trust)) = client {
         match c.project(project).await {
             Ok(d) => {
                 online = true;
                 detail = Some(d);
                 offset = Some(measure_clock_offset(c).await?);
-                sync(store, c, project).await?;
+                sync(store, c, trust, project).await?;
             }
             Err(e) if e.is_offline() => {}
             Err(e) => return Err(e.into()),

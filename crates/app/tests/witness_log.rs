@@ -56,9 +56,14 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
     let store = Arc::new(Mutex::new(
         Vault::new(app_dir.path()).open(&signer).unwrap(),
     ));
+    let pki_dir = platform.state.pki.dir.clone();
+    let trust = pingshen_app::PlatformTrust::new(
+        pingshen_pki::demo::load_trust(&pki_dir).unwrap(),
+        pingshen_pki::demo::platform_pins(&pki_dir).unwrap(),
+    );
 
     // The platform's clock offset is measured and the page lists nothing yet.
-    let page = witness::page(&store, Some(&client), DEMO, None)
+    let page = witness::page(&store, Some((&client, &trust)), DEMO, None)
         .await
         .unwrap();
     assert!(page.online);
@@ -92,7 +97,7 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
         assert_eq!(e.seq, 1);
         assert_eq!(e.attachments[0].1, photo.len() as u64);
     }
-    let first = witness::sync(&store, &client, DEMO).await.unwrap();
+    let first = witness::sync(&store, &client, &trust, DEMO).await.unwrap();
     assert_eq!((first.sent, first.pending), (1, 0));
 
     // Offline: the platform stops; two more entries are signed and kept.
@@ -113,10 +118,10 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
         )
         .unwrap();
     }
-    let offline = witness::sync(&store, &client, DEMO).await.unwrap();
+    let offline = witness::sync(&store, &client, &trust, DEMO).await.unwrap();
     assert!(offline.offline);
     assert_eq!(offline.pending, 2);
-    let page = witness::page(&store, Some(&client), DEMO, Some(-250))
+    let page = witness::page(&store, Some((&client, &trust)), DEMO, Some(-250))
         .await
         .unwrap();
     assert!(!page.online, "the cached project is shown offline");
@@ -136,9 +141,9 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
     .await
     .unwrap();
     let client = client.with_base_url(&back.url()).unwrap();
-    let later = witness::sync(&store, &client, DEMO).await.unwrap();
+    let later = witness::sync(&store, &client, &trust, DEMO).await.unwrap();
     assert_eq!((later.sent, later.pending), (2, 0));
-    let again = witness::sync(&store, &client, DEMO).await.unwrap();
+    let again = witness::sync(&store, &client, &trust, DEMO).await.unwrap();
     assert_eq!(again.sent, 0, "nothing is sent twice");
 
     let log = client.witness_log(DEMO, None).await.unwrap();
@@ -154,12 +159,12 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
 
     // The exported log verifies as a whole against the demo CAs.
     let export = client.witness_export(DEMO, None).await.unwrap();
-    let trust = pingshen_pki::demo::load_trust(&trust_dir).unwrap();
+    let cas = pingshen_pki::demo::load_trust(&trust_dir).unwrap();
     let pins = pingshen_pki::PlatformPins::one(&back.state.pki.fingerprint()).unwrap();
     let verdict = pingshen_witness::verify_export(
         &export,
         &pingshen_witness::pki::TrustVerifier {
-            trust: &trust,
+            trust: &cas,
             at: Some(OffsetDateTime::now_utc()),
             platform: &pins,
         },
@@ -207,7 +212,7 @@ async fn entries_made_offline_sync_later_in_order_exactly_once() {
     };
     assert_eq!(again, pdf, "the same log renders to the same bytes");
     let verified = pingshen_pki::verify_envelope(
-        &trust,
+        &cas,
         &std::fs::read(&files.signature).unwrap(),
         &pingshen_pki::VerifyOptions {
             at: None,

@@ -29,15 +29,22 @@ pub async fn witness_page(
     } else {
         None
     };
-    let page =
-        match pingshen_app::witness::page(&store, client.as_ref(), &project, last_offset()).await {
-            Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
-                state.renew_session().await?;
-                let client = state.client().await?;
-                pingshen_app::witness::page(&store, Some(&client), &project, last_offset()).await?
-            }
-            other => other?,
-        };
+    let trust = state.trust();
+    let online = client.as_ref().map(|c| (c, trust.as_ref()));
+    let page = match pingshen_app::witness::page(&store, online, &project, last_offset()).await {
+        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
+            state.renew_session().await?;
+            let client = state.client().await?;
+            pingshen_app::witness::page(
+                &store,
+                Some((&client, trust.as_ref())),
+                &project,
+                last_offset(),
+            )
+            .await?
+        }
+        other => other?,
+    };
     if let Some(offset) = page.clock_offset_ms {
         CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
     }
@@ -88,7 +95,7 @@ pub async fn witness_sync(
             .len());
     }
     let client = state.client().await?;
-    let outcome = pingshen_app::witness::sync(&store, &client, &project).await?;
+    let outcome = pingshen_app::witness::sync(&store, &client, &state.trust(), &project).await?;
     Ok(outcome.pending)
 }
 
