@@ -187,7 +187,29 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
         .unwrap_err();
     assert_eq!(refused.code(), "report_changed");
 
-    let package = experts[0].2.evaluation_package(DEMO).await.unwrap();
+    // The package is for staff (and the elected leader; none was elected here).
+    let staff_signer =
+        Pkcs12Signer::from_file(&platform.demo_p12("S001"), "pingshen-demo").unwrap();
+    let staff_chain: Vec<Vec<u8>> = staff_signer
+        .chain()
+        .iter()
+        .map(|c| c.to_der().unwrap())
+        .collect();
+    let (staff, _) = PlatformClient::new(&platform.url())
+        .unwrap()
+        .login(&staff_chain, |c| sign_challenge(&staff_signer, c))
+        .await
+        .unwrap();
+    assert_eq!(
+        experts[0]
+            .2
+            .evaluation_package(DEMO)
+            .await
+            .unwrap_err()
+            .code(),
+        "not_leader"
+    );
+    let package = staff.evaluation_package(DEMO).await.unwrap();
     assert_eq!(package.report_sha256, status.sha256);
     let pdf = base64::engine::general_purpose::STANDARD
         .decode(package.report_pdf_base64.as_bytes())

@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         crate::routes::health::health,
         crate::routes::auth::challenge,
         crate::routes::auth::session,
+        crate::routes::auth::logout,
         crate::routes::projects::list_projects,
         crate::routes::projects::get_project,
         crate::routes::projects::create_project,

@@ -49,7 +49,10 @@ pub async fn screen_page(
     })
     .await
     .map_err(from_join)??;
+    // The recorded decisions are for the leader (and staff) only: a member's
+    // page shows the flags without them rather than failing on `not_leader`.
     let (decisions, online) = match &client {
+        Some(_) if !is_leader => (Vec::new(), true),
         Some(_) => {
             let found = state
                 .call(|c| {
