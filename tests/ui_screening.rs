@@ -113,8 +113,9 @@ async fn the_leader_reviews_a_flag_and_signs_the_panels_decision() -> anyhow::Re
     app.screenshot("screening-decided").await?;
     app.close().await?;
 
+    // The recorded decisions are for the leader and staff.
     let decisions = platform
-        .client_as("E002")
+        .client_as("S001")
         .await?
         .screen_decisions(DEMO)
         .await?;

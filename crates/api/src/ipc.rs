@@ -433,7 +433,8 @@ pub mod screening_cmd {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedReport {
     pub pdf_path: String,
-    pub package_path: String,
+    /// Only the panel leader (and staff) may take the evaluation package.
+    pub package_path: Option<String>,
     pub sha256: String,
 }
 

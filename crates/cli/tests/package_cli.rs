@@ -194,7 +194,17 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
         .unwrap_err();
     assert_eq!(refused.code(), "report_changed");
 
+    // The package is for staff (and the elected leader; none was elected here).
     let staff = staff(&platform).await;
+    assert_eq!(
+        experts[0]
+            .2
+            .evaluation_package(DEMO)
+            .await
+            .unwrap_err()
+            .code(),
+        "not_leader"
+    );
     let package = staff.evaluation_package(DEMO).await.unwrap();
     assert_eq!(package.report_sha256, status.sha256);
     let pdf = base64::engine::general_purpose::STANDARD

@@ -3,6 +3,14 @@
 use crate::{encode_segment, ClientError, PlatformClient};
 use pingshen_api::{Accepted, PanelStatus, PanelSummary, Reopen, SignedEnvelope, SignedSubmission};
 use reqwest::Method;
+use sha2::{Digest, Sha256};
+
+/// The evaluation report's PDF and the SHA-256 of its bytes (the hash the
+/// experts sign).
+pub struct ReportPdf {
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
 
 impl PlatformClient {
     pub async fn declare(
@@ -78,6 +86,28 @@ impl PlatformClient {
     ) -> Result<pingshen_api::ReportStatus, ClientError> {
         self.get(&format!("projects/{}/report", encode_segment(project)))
             .await
+    }
+
+    /// The report PDF, for the sitting experts (who sign it) and staff. The
+    /// platform names it by its SHA-256 in the `ETag`; a body that does not
+    /// match is refused.
+    pub async fn report_pdf(&self, project: &str) -> Result<ReportPdf, ClientError> {
+        let path = format!("projects/{}/report/pdf", encode_segment(project));
+        let (headers, bytes) = self.exchange::<()>(Method::GET, &path, None).await?;
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let etag = headers
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim_matches('"'));
+        if etag.is_some_and(|e| e != sha256) {
+            return Err(ClientError::BadResponse {
+                reason: "评标报告内容与平台给出的 SHA-256 不符".into(),
+            });
+        }
+        Ok(ReportPdf {
+            sha256,
+            bytes: bytes.to_vec(),
+        })
     }
 
     /// An expert's signature over the report's hash. Safe to repeat.

@@ -15,6 +15,7 @@ mod witness;
 
 pub use documents::Download;
 pub use error::ClientError;
+pub use evaluation::ReportPdf;
 pub use login::sign_challenge;
 pub use signing::sign_document;
 pub use witness::sign_witness_entry;
@@ -134,6 +135,18 @@ impl PlatformClient {
         Ok((self.with_session(&session), session))
     }
 
+    /// Ends the session on the platform: its token stops working at once,
+    /// so a copy of it is worthless. Idempotent; without a session there is
+    /// nothing to end. Callers log out locally whatever this answers.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        if self.token.is_none() {
+            return Ok(());
+        }
+        self.exchange::<()>(Method::DELETE, "auth/session", None)
+            .await
+            .map(|_| ())
+    }
+
     /// The platform root this client talks to.
     pub fn base_url(&self) -> &str {
         self.base.as_str()
@@ -221,6 +234,20 @@ impl PlatformClient {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ClientError> {
+        let (_, bytes) = self.exchange(method, path, body).await?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse {
+            reason: e.to_string(),
+        })
+    }
+
+    /// One request with the session's token: a success's headers and body,
+    /// or the platform's error.
+    pub(crate) async fn exchange<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(reqwest::header::HeaderMap, bytes::Bytes), ClientError> {
         let url = self.url(path)?;
         let mut req = self.http.request(method, url.clone());
         if let Some(token) = &self.token {
@@ -234,14 +261,13 @@ impl PlatformClient {
             .await
             .map_err(|e| ClientError::from_send(&url, e))?;
         let status = resp.status();
+        let headers = resp.headers().clone();
         let bytes = resp
             .bytes()
             .await
             .map_err(|e| ClientError::from_send(&url, e))?;
         if status.is_success() {
-            serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse {
-                reason: e.to_string(),
-            })
+            Ok((headers, bytes))
         } else {
             Err(error_from_body(status, &bytes))
         }

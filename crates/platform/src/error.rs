@@ -18,7 +18,8 @@ pub enum PlatformError {
     /// stable code (e.g. `expired`, `revoked`, `bad_signature`).
     #[error("{message}")]
     Pki { code: &'static str, message: String },
-    /// Authentication or authorisation refused.
+    /// A refusal with its own status and code: authentication or
+    /// authorisation (401, 403), the project's state (409, 410), a range (416).
     #[error("{message}")]
     Auth {
         status: StatusCode,
@@ -81,6 +82,25 @@ impl PlatformError {
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         PlatformError::Auth {
             status: StatusCode::CONFLICT,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A coded refusal with any status (e.g. 413, 414, 415, 431).
+    pub fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        PlatformError::Auth {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A coded 410: what was asked for is withdrawn for good (an archived
+    /// project's documents), so a client should forget its copy.
+    pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
+        PlatformError::Auth {
+            status: StatusCode::GONE,
             code,
             message: message.into(),
         }

@@ -14,8 +14,10 @@ use utoipa::OpenApi;
     ),
     paths(
         crate::routes::health::health,
+        crate::openapi::serve,
         crate::routes::auth::challenge,
         crate::routes::auth::session,
+        crate::routes::auth::logout,
         crate::routes::projects::list_projects,
         crate::routes::projects::get_project,
         crate::routes::projects::create_project,
@@ -141,6 +143,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
+/// This document. Public: clients and auditors read the contract.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "platform",
+    responses((status = 200, description = "本接口的 OpenAPI 文档", content_type = "application/json")))]
 pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
     Json(document())
 }

@@ -235,3 +235,34 @@ async fn an_expired_session_must_log_in_again() {
     );
     platform.stop().await;
 }
+
+/// Logging out ends the session on the platform: the token (or a copy of
+/// it) stops working at once, while the person's other sessions go on.
+#[tokio::test]
+async fn logout_ends_the_session_at_once() {
+    let (_dir, platform, client) = started().await;
+    let s = signer(&platform, "E002");
+    let (here, _) = client
+        .login(&chain_of(&s), |c| sign_challenge(&s, c))
+        .await
+        .unwrap();
+    let (elsewhere, _) = client
+        .login(&chain_of(&s), |c| sign_challenge(&s, c))
+        .await
+        .unwrap();
+    here.projects().await.unwrap();
+    here.logout().await.unwrap();
+    assert_eq!(here.projects().await.unwrap_err().code(), "unauthenticated");
+    // Idempotent: ending it again answers 204 as well.
+    here.logout().await.unwrap();
+    elsewhere.projects().await.unwrap();
+    // Without a session there is nothing to end.
+    client.logout().await.unwrap();
+    let rows: i64 = platform
+        .state
+        .db
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(rows, 1, "only the other session is left");
+    platform.stop().await;
+}

@@ -268,8 +268,27 @@ pub async fn lock(state: tauri::State<'_, DesktopState>) -> Result<(), AppError>
     Ok(())
 }
 
+/// How long logging out waits for the platform to end the session.
+const LOGOUT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Logs out locally at once (key and store closed, as for a lock), then asks
+/// the platform to end the session so the token stops working before it
+/// expires. Best effort: offline, or if the platform refuses, the local
+/// logout stands and the token dies at its expiry.
 #[tauri::command]
 pub async fn logout(state: tauri::State<'_, DesktopState>) -> Result<(), AppError> {
-    state.active.lock().await.take();
+    let active = state.active.lock().await.take();
+    let Some(active) = active else {
+        return Ok(());
+    };
+    let client = active.session.as_ref().map(|_| active.client.clone());
+    drop(active);
+    if let Some(client) = client {
+        match tokio::time::timeout(LOGOUT_WAIT, client.logout()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("警告：平台未能注销会话：{e}（{}）", e.code()),
+            Err(_) => eprintln!("警告：注销会话超时，登录凭据将在到期后失效"),
+        }
+    }
     Ok(())
 }

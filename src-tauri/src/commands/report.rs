@@ -1,11 +1,10 @@
 //! The evaluation report (评标报告) on the desktop: its status, reading it
-//! in the viewer, saving the PDF (with the whole evaluation package) for
-//! archiving, and the expert's signature over its hash — over the hash of
+//! in the viewer, saving the PDF (with the evaluation package, for the
+//! leader) for archiving, and the expert's signature over its hash — over the hash of
 //! the very bytes the expert was shown, never one the webview passes in.
 
 use crate::commands::expert::with_key;
 use crate::state::DesktopState;
-use base64::Engine;
 use pingshen_api::ipc::{AppError, SavedReport, ViewedReport};
 use pingshen_api::ReportStatus;
 use sha2::{Digest, Sha256};
@@ -47,7 +46,9 @@ pub async fn open_report(
             let p = project.clone();
             async move { c.report_pdf(&p).await }
         })
-        .await?;
+        .await?
+        .bytes;
+    // Hashed here again: this is the value signing will compare with.
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let size = bytes.len() as u64;
     viewed(&state).insert(project.clone(), Arc::new(bytes));
@@ -72,28 +73,36 @@ pub async fn report_status(
         .await
 }
 
-/// Fetches the evaluation package and writes the report PDF and the package
-/// JSON under `<data dir>/reports/<project>/`.
+/// Writes the report PDF under `<data dir>/reports/<project>/`, and for the
+/// leader (and staff) the evaluation package beside it: the package is theirs
+/// only, while every sitting expert reads the PDF they sign.
 #[tauri::command]
 pub async fn save_report(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<SavedReport, AppError> {
-    let package = state
+    let pdf = state
+        .call(|c| {
+            let p = project.clone();
+            async move { c.report_pdf(&p).await }
+        })
+        .await?;
+    let package = match state
         .call(|c| {
             let p = project.clone();
             async move { c.evaluation_package(&p).await }
         })
-        .await?;
-    let pdf = base64::engine::general_purpose::STANDARD
-        .decode(package.report_pdf_base64.as_bytes())
-        .map_err(|_| AppError::new("bad_report", "平台返回的评标报告无法解码"))?;
+        .await
+    {
+        // Saved only when it is the package of the report just fetched.
+        Ok(package) if package.report_sha256 == pdf.sha256 => Some(package),
+        Ok(_) => None,
+        Err(e) if e.code == "not_leader" => None,
+        Err(e) => return Err(e),
+    };
     let dir = state.settings.data_dir.join("reports").join(&project);
-    let short = &package.report_sha256[..12.min(package.report_sha256.len())];
+    let short = &pdf.sha256[..12.min(pdf.sha256.len())];
     let pdf_path = dir.join(format!("评标报告-{project}-{short}.pdf"));
-    let package_path = dir.join(format!("评标档案包-{project}-{short}.json"));
-    let json = serde_json::to_vec_pretty(&package)
-        .map_err(|e| AppError::new("internal_error", e.to_string()))?;
     let write = |path: &std::path::Path, bytes: &[u8]| {
         std::fs::create_dir_all(&dir)
             .and_then(|_| std::fs::write(path, bytes))
@@ -104,12 +113,21 @@ pub async fn save_report(
                 )
             })
     };
-    write(&pdf_path, &pdf)?;
-    write(&package_path, &json)?;
+    write(&pdf_path, &pdf.bytes)?;
+    let package_path = match package {
+        Some(package) => {
+            let path = dir.join(format!("评标档案包-{project}-{short}.json"));
+            let json = serde_json::to_vec_pretty(&package)
+                .map_err(|e| AppError::new("internal_error", e.to_string()))?;
+            write(&path, &json)?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
     Ok(SavedReport {
         pdf_path: pdf_path.display().to_string(),
-        package_path: package_path.display().to_string(),
-        sha256: package.report_sha256,
+        package_path,
+        sha256: pdf.sha256,
     })
 }
 

@@ -89,7 +89,7 @@ pub fn ReportCard(ws: Workspace) -> impl IntoView {
                         </table>
                         <div class="form-actions">
                             <button class="small" id="read-report" on:click=read.clone()>"阅读评标报告"</button>
-                            <button class="small" id="save-report" on:click=save.clone()>"保存报告与评标档案包到本机"</button>
+                            <button class="small" id="save-report" on:click=save.clone()>"保存评标报告到本机"</button>
                             {if signed_by_me {
                                 view! { <span class="ok-line" id="report-signed">"您已签名确认本报告。"</span> }.into_any()
                             } else {
@@ -106,7 +106,10 @@ pub fn ReportCard(ws: Workspace) -> impl IntoView {
                 }
             }}
             {move || saved.get().map(|r| match r {
-                Ok(s) => view! { <p class="muted" id="report-saved">{format!("已保存：{}（档案包：{}）", s.pdf_path, s.package_path)}</p> }.into_any(),
+                Ok(s) => view! { <p class="muted" id="report-saved">{match &s.package_path {
+                    Some(package) => format!("已保存：{}（档案包：{package}）", s.pdf_path),
+                    None => format!("已保存：{}", s.pdf_path),
+                }}</p> }.into_any(),
                 Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
             })}
             {move || error.get().map(|e| view! { <p class="error-line" id="report-error" data-code=e.code.clone()>{e.message.clone()}<code>{e.code.clone()}</code></p> })}

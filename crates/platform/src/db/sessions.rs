@@ -130,6 +130,11 @@ pub fn session(conn: &Connection, token_hash: &str) -> Result<Option<SessionRow>
     }
 }
 
+/// Ends a session (logout). Answers whether there was one to end.
+pub fn delete(conn: &Connection, token_hash: &str) -> Result<bool, PlatformError> {
+    Ok(conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])? > 0)
+}
+
 /// Forgets challenges and sessions that expired long ago.
 pub fn prune(conn: &Connection, before: OffsetDateTime) -> Result<(), PlatformError> {
     let t = format_time(before)?;

@@ -1,11 +1,13 @@
-//! `POST /auth/challenge` and `POST /auth/session`: certificate login.
+//! `POST /auth/challenge` and `POST /auth/session`: certificate login;
+//! `DELETE /auth/session`: logout.
 
-use crate::auth::token_hash;
+use crate::auth::{token_hash, BearerToken};
 use crate::db::sessions::ChallengeRefusal;
 use crate::db::{people, sessions};
 use crate::json::ApiJson;
 use crate::{AppState, PlatformError};
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD as B64URL};
 use base64::Engine;
@@ -153,6 +155,28 @@ pub async fn session(
             not_after: leaf.not_after,
         },
     }))
+}
+
+/// Ends the session of the bearer token: the token stops working at once,
+/// instead of living to its expiry (a copied token is then worthless).
+/// Idempotent: a token with no session left (ended, expired, pruned) is
+/// answered 204 as well — there is nothing more to end, and the answer
+/// tells a guesser nothing.
+#[utoipa::path(delete, path = "/api/v1/auth/session", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "已退出登录：该登录凭据立即失效（重复退出同样答复 204）"),
+        (status = 401, description = "未提供登录凭据或格式错误", body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+) -> Result<StatusCode, PlatformError> {
+    let hash = token_hash(&token);
+    let ended = state.db.call(move |c| sessions::delete(c, &hash)).await?;
+    if ended {
+        tracing::info!("session ended by logout");
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn decode_chain(chain: &[String]) -> Result<Vec<pingshen_pki::X509>, PlatformError> {

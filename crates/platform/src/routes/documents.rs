@@ -1,15 +1,37 @@
 //! The signed document manifest and file downloads (HTTP Range, ETag).
+//! Once a project is archived its documents are gone (410) for everyone.
 
-use crate::db::documents;
+use crate::db::{documents, projects};
+use crate::path::ApiPath;
 use crate::receipts::to_wire;
 use crate::{AppState, Caller, PlatformError};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pingshen_api::{ErrorBody, Manifest, SignedEnvelope, MANIFEST_PURPOSE, MANIFEST_TYP};
+use pingshen_api::{ErrorBody, Manifest, SignedEnvelope, Stage, MANIFEST_PURPOSE, MANIFEST_TYP};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+/// Who may read a project's documents now. The archive check comes after
+/// the assignment check (an outsider learns nothing about the project) and
+/// before the declaration check, so that whoever may hold a copy is told
+/// to purge it, whatever else would have refused them.
+async fn readable(
+    state: &AppState,
+    caller: &Caller,
+    project_id: &str,
+) -> Result<(), PlatformError> {
+    caller.require_project(state, project_id).await?;
+    let pid = project_id.to_string();
+    if state.db.call(move |c| projects::stage_of(c, &pid)).await? == Stage::Archived {
+        return Err(PlatformError::gone(
+            "project_archived",
+            format!("项目 {project_id} 已归档，招标投标文件不再提供，请清除本机保存的副本"),
+        ));
+    }
+    caller.require_no_conflict(state, project_id).await
+}
 
 /// The project's files with sizes and hashes, signed by the platform. A
 /// client shows no file whose bytes do not match it.
@@ -18,13 +40,14 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
     params(("id" = String, Path, description = "项目编号")),
     responses(
         (status = 200, description = "平台签名的文件清单（载荷为 Manifest）", body = SignedEnvelope),
-        (status = 403, description = "未被分配到该项目", body = ErrorBody)))]
+        (status = 403, description = "未被分配到该项目，或专家尚未签署声明 / 已回避", body = ErrorBody),
+        (status = 410, description = "项目已归档，文件不再提供（project_archived）：客户端应清除本机副本", body = ErrorBody)))]
 pub async fn manifest(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<SignedEnvelope>, PlatformError> {
-    caller.require_documents(&state, &project_id).await?;
+    readable(&state, &caller, &project_id).await?;
     let pid = project_id.clone();
     let files = state.db.call(move |c| documents::list(c, &pid)).await?;
     let now = time::OffsetDateTime::now_utc()
@@ -52,15 +75,17 @@ pub async fn manifest(
         (status = 200, description = "文件内容", content_type = "application/pdf"),
         (status = 206, description = "所请求的字节范围", content_type = "application/pdf"),
         (status = 304, description = "未改变（If-None-Match）"),
+        (status = 403, description = "未被分配到该项目，或专家尚未签署声明 / 已回避", body = ErrorBody),
         (status = 404, description = "无此文件", body = ErrorBody),
+        (status = 410, description = "项目已归档，文件不再提供（project_archived）：客户端应清除本机副本", body = ErrorBody),
         (status = 416, description = "范围无效", body = ErrorBody)))]
 pub async fn file(
     State(state): State<AppState>,
     caller: Caller,
-    Path((project_id, file_id)): Path<(String, String)>,
+    ApiPath((project_id, file_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, PlatformError> {
-    caller.require_documents(&state, &project_id).await?;
+    readable(&state, &caller, &project_id).await?;
     let (pid, fid) = (project_id.clone(), file_id.clone());
     let meta = state
         .db

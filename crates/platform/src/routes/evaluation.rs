@@ -5,10 +5,11 @@ use crate::clock::now;
 use crate::db::{evaluation as ev, projects};
 use crate::evaluation::{self as logic, rules_in_force};
 use crate::json::ApiJson;
+use crate::path::ApiPath;
 use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use pingshen_api::{
@@ -52,7 +53,7 @@ fn require_stage(
 pub async fn declare(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<SignedSubmission>,
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
@@ -136,7 +137,7 @@ pub async fn declare(
 pub async fn vote(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<SignedSubmission>,
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
@@ -221,7 +222,7 @@ pub async fn vote(
 pub async fn submit_sheet(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<SignedSubmission>,
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
@@ -390,7 +391,7 @@ fn base64_url(s: &str) -> Option<Vec<u8>> {
 pub async fn reopen(
     State(state): State<AppState>,
     caller: Caller,
-    Path((project_id, expert)): Path<(String, String)>,
+    ApiPath((project_id, expert)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<Reopen>,
 ) -> Result<Json<PanelStatus>, PlatformError> {
     caller.require_role(Role::Staff)?;
@@ -425,7 +426,7 @@ pub async fn reopen(
 pub async fn panel(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<PanelStatus>, PlatformError> {
     caller.require_project(&state, &project_id).await?;
     panel_status(&state, &caller, &project_id).await.map(Json)
@@ -493,21 +494,15 @@ async fn panel_status(
 pub async fn summary(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<PanelSummary>, PlatformError> {
-    caller.require_project(&state, &project_id).await?;
+    caller
+        .require_leader(&state, &project_id, "汇总结果")
+        .await?;
     let pid = project_id.clone();
-    let me = caller.person.clone();
     let summary = state
         .db
         .call(move |c| {
-            if me.role != Role::Staff && logic::leader(c, &pid)?.as_deref() != Some(me.id.as_str())
-            {
-                return Err(PlatformError::forbidden(
-                    "not_leader",
-                    "汇总结果仅限评标组长与工作人员查看",
-                ));
-            }
             if !logic::all_submitted(c, &pid)? {
                 return Err(PlatformError::conflict(
                     "panel_incomplete",

@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(report::routes())
         .merge(records::routes())
         .route("/auth/challenge", post(auth::challenge))
-        .route("/auth/session", post(auth::session))
+        .route("/auth/session", post(auth::session).delete(auth::logout))
         .route(
             "/projects",
             get(projects::list_projects).post(projects::create_project),
@@ -51,6 +51,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .nest(pingshen_api::API_PREFIX, api)
         .fallback(not_found)
+        // Last, so it also sees the fallback's and axum's own answers.
+        .layer(axum::middleware::from_fn(crate::error_shape::api_errors))
 }
 
 async fn not_found() -> crate::PlatformError {

@@ -1,7 +1,8 @@
 use crate::db::projects::{self, Created};
 use crate::json::ApiJson;
+use crate::path::ApiPath;
 use crate::{AppState, Caller, PlatformError};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use pingshen_api::{
@@ -43,7 +44,7 @@ pub async fn list_projects(
 pub async fn get_project(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ProjectDetail>, PlatformError> {
     caller.require_project(&state, &id).await?;
     Ok(Json(state.db.call(move |c| projects::get(c, &id)).await?))
@@ -101,7 +102,7 @@ pub async fn create_project(
 pub async fn change_stage(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(change): ApiJson<StageChange>,
 ) -> Result<Json<ProjectDetail>, PlatformError> {
     caller.require_role(Role::Staff)?;
@@ -155,7 +156,7 @@ pub async fn change_stage(
 pub async fn assign(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(a): ApiJson<Assignment>,
 ) -> Result<Json<ProjectDetail>, PlatformError> {
     caller.require_role(Role::Staff)?;

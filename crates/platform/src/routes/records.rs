@@ -2,8 +2,9 @@
 //! record) and the CAs' current CRLs.
 
 use crate::clock::now;
+use crate::path::ApiPath;
 use crate::{AppState, Caller, PlatformError};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use pingshen_api::{CrlSet, ErrorBody, SignedRecord};
@@ -27,7 +28,7 @@ pub(crate) fn routes() -> Router<AppState> {
 pub async fn opening_record(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<SignedRecord>, PlatformError> {
     caller.require_project(&state, &project_id).await?;
     let st = state.clone();
@@ -50,7 +51,7 @@ pub async fn opening_record(
 pub async fn panel_record(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<SignedRecord>, PlatformError> {
     caller.require_project(&state, &project_id).await?;
     let st = state.clone();

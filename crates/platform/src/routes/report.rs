@@ -7,11 +7,12 @@ use crate::clock::now;
 use crate::db::{evaluation as ev, projects, rules as rules_db};
 use crate::evaluation as logic;
 use crate::json::ApiJson;
+use crate::path::ApiPath;
 use crate::receipts::{self, envelope_json, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -112,19 +113,23 @@ fn status_of(conn: &Connection, project: &str, c: &Current) -> Result<ReportStat
     })
 }
 
-/// The report's hash and who has signed it.
+/// The report's hash and who has signed it: for staff and the sitting
+/// experts who declared no conflict (not witnesses, not recused experts).
 #[utoipa::path(get, path = "/api/v1/projects/{id}/report", tag = "evaluation",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "项目编号")),
     responses(
         (status = 200, description = "评标报告状态", body = ReportStatus),
+        (status = 403, description = "仅限已签署无利害关系声明的评标专家与工作人员（wrong_role、recused、declaration_required、not_assigned）", body = ErrorBody),
         (status = 409, description = "尚有专家未提交", body = ErrorBody)))]
 pub async fn status(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<ReportStatus>, PlatformError> {
-    caller.require_project(&state, &project_id).await?;
+    caller
+        .require_panel(&state, &project_id, "评标报告")
+        .await?;
     let data_dir = state.data_dir.clone();
     let status = state
         .db
@@ -136,19 +141,22 @@ pub async fn status(
     Ok(Json(status))
 }
 
-/// The report itself (PDF).
+/// The report itself (PDF), for the same people as its status.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/report/pdf", tag = "evaluation",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "项目编号")),
     responses(
         (status = 200, description = "评标报告 PDF", content_type = "application/pdf"),
+        (status = 403, description = "仅限已签署无利害关系声明的评标专家与工作人员（wrong_role、recused、declaration_required、not_assigned）", body = ErrorBody),
         (status = 409, description = "尚有专家未提交", body = ErrorBody)))]
 pub async fn pdf(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Response, PlatformError> {
-    caller.require_project(&state, &project_id).await?;
+    caller
+        .require_panel(&state, &project_id, "评标报告")
+        .await?;
     let data_dir = state.data_dir.clone();
     let cur = state
         .db
@@ -173,7 +181,7 @@ pub async fn pdf(
 pub async fn sign(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<SignedSubmission>,
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
@@ -256,19 +264,24 @@ pub async fn sign(
     Ok((status, Json(Accepted { receipt })))
 }
 
-/// The evaluation package (评标档案包) for auditors.
+/// The evaluation package (评标档案包) for auditors: it holds every
+/// declaration (with recusal reasons), every sheet version and the witness
+/// logs, so only staff and the elected panel leader may take it.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/package", tag = "evaluation",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "项目编号")),
     responses(
         (status = 200, description = "评标档案包", body = EvaluationPackage),
+        (status = 403, description = "仅限评标组长与工作人员（not_leader、wrong_role、not_assigned）", body = ErrorBody),
         (status = 409, description = "尚有专家未提交", body = ErrorBody)))]
 pub async fn package(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<EvaluationPackage>, PlatformError> {
-    caller.require_project(&state, &project_id).await?;
+    caller
+        .require_leader(&state, &project_id, "评标档案包")
+        .await?;
     let st = state.clone();
     let package = state
         .db

@@ -2,10 +2,11 @@
 
 use crate::db::{projects, rules};
 use crate::json::ApiJson;
+use crate::path::ApiPath;
 use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use pingshen_api::{
@@ -28,7 +29,7 @@ use pingshen_api::{
 pub async fn publish(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<PublishRules>,
 ) -> Result<(StatusCode, Json<PublishedRules>), PlatformError> {
     caller.require_role(Role::Staff)?;
@@ -143,7 +144,7 @@ pub(crate) fn store_publication(
 pub async fn latest(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<PublishedRules>, PlatformError> {
     caller.require_project(&state, &project_id).await?;
     let found = state
@@ -165,7 +166,7 @@ pub async fn latest(
 pub async fn version(
     State(state): State<AppState>,
     caller: Caller,
-    Path((project_id, version)): Path<(String, u32)>,
+    ApiPath((project_id, version)): ApiPath<(String, u32)>,
 ) -> Result<Json<PublishedRules>, PlatformError> {
     caller.require_project(&state, &project_id).await?;
     let found = state

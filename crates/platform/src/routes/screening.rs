@@ -6,10 +6,11 @@
 use crate::clock::now;
 use crate::db::{projects, screening as db, witness::is_panel_leader};
 use crate::json::ApiJson;
+use crate::path::ApiPath;
 use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -36,7 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<SignedSubmission>,
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
@@ -131,22 +132,23 @@ pub async fn decide(
     Ok((status, Json(Accepted { receipt })))
 }
 
-/// The panel's decisions on a project's flags, oldest first.
+/// The panel's decisions on a project's flags, oldest first: for staff and
+/// the panel leader who records them (the members discuss the flags at the
+/// panel; the record names bidders referred for investigation).
 #[utoipa::path(get, path = "/api/v1/projects/{id}/screen-decisions", tag = "screening",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "项目编号")),
     responses(
         (status = 200, description = "串标分析结论", body = ScreenDecisions),
-        (status = 403, description = "无权查看", body = ErrorBody)))]
+        (status = 403, description = "仅限评标组长与工作人员（not_leader、wrong_role、not_assigned）", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<ScreenDecisions>, PlatformError> {
-    if caller.person.role != Role::Staff {
-        caller.require_role(Role::Expert)?;
-    }
-    caller.require_project(&state, &project_id).await?;
+    caller
+        .require_leader(&state, &project_id, "串标分析结论")
+        .await?;
     let pid = project_id.clone();
     let decisions = state.db.call(move |c| db::list(c, &pid)).await?;
     Ok(Json(ScreenDecisions {

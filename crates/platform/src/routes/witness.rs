@@ -5,10 +5,12 @@
 
 use crate::db::{people, projects, witness as db};
 use crate::json::ApiJson;
+use crate::path::ApiPath;
+use crate::query::ApiQuery;
 use crate::receipts::{self, sha256_hex, Received, Submitter};
 use crate::signed::verify_by_caller;
 use crate::{AppState, Caller, PlatformError};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -99,7 +101,7 @@ pub(crate) struct LogQuery {
 pub(crate) async fn submit(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
+    ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<SubmitWitnessEntries>,
 ) -> Result<(StatusCode, Json<WitnessSyncResult>), WitnessError> {
     caller.require_role(Role::Witness)?;
@@ -339,8 +341,8 @@ fn check_correction(
 pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
-    Query(q): Query<LogQuery>,
+    ApiPath(project_id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<LogQuery>,
 ) -> Result<Json<WitnessLogView>, WitnessError> {
     let witness = readable(&state, &caller, &project_id, q.witness).await?;
     let pid = project_id.clone();
@@ -369,8 +371,8 @@ pub(crate) async fn list(
 pub(crate) async fn export(
     State(state): State<AppState>,
     caller: Caller,
-    Path(project_id): Path<String>,
-    Query(q): Query<LogQuery>,
+    ApiPath(project_id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<LogQuery>,
 ) -> Result<Json<WitnessExport>, WitnessError> {
     let witness = readable(&state, &caller, &project_id, q.witness).await?;
     let st = state.clone();
