@@ -164,6 +164,9 @@ async fn altered_rules_and_an_altered_report_are_refused_and_nothing_is_signed(
     proxy.set(Tamper::Nothing);
     app.click("#read-report").await?;
     app.wait_text("#page-no-report", "第 1 /", WAIT).await?;
+    // pdf.js has drawn the page once the status line is cleared.
+    app.wait_text("#viewer-status-report", "", WAIT).await?;
+    app.screenshot("trust-report-genuine").await?;
     assert_eq!(
         app.texts("#report-sha").await?,
         app.texts("#report-viewed-sha").await?

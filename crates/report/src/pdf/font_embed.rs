@@ -145,15 +145,26 @@ pub(crate) fn embed_font(
 
     write_descriptor(pdf, refs, face, &name, is_cff);
 
-    let compressed = deflate(&subset);
+    // A CFF face is embedded as its bare CFF table (CIDFontType0C), the form
+    // every reader handles alike; pdf.js drew wrong or no glyphs for the
+    // same font wrapped as OpenType.
+    let program = if is_cff {
+        bare_cff(&subset).ok_or_else(|| ReportError::FontInvalid {
+            path: loaded.path.clone(),
+            detail: "字体子集中没有 CFF 表".into(),
+        })?
+    } else {
+        subset
+    };
+    let compressed = deflate(&program);
     let mut file = pdf.stream(refs.file, &compressed);
     file.filter(Filter::FlateDecode);
     if is_cff {
-        file.pair(Name(b"Subtype"), Name(b"OpenType"));
+        file.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
     } else {
         file.pair(
             Name(b"Length1"),
-            i32::try_from(subset.len()).unwrap_or(i32::MAX),
+            i32::try_from(program.len()).unwrap_or(i32::MAX),
         );
     }
     file.finish();
@@ -162,6 +173,13 @@ pub(crate) fn embed_font(
     pdf.stream(refs.to_unicode, &deflate(&cmap))
         .filter(Filter::FlateDecode);
     Ok(())
+}
+
+/// The `CFF ` table of an OpenType font.
+fn bare_cff(otf: &[u8]) -> Option<Vec<u8>> {
+    let face = ttf_parser::RawFace::parse(otf, 0).ok()?;
+    face.table(ttf_parser::Tag::from_bytes(b"CFF "))
+        .map(<[u8]>::to_vec)
 }
 
 fn round2(v: f32) -> f32 {
