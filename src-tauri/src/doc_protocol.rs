@@ -2,6 +2,15 @@
 //! documents through this protocol, decrypted in memory from the encrypted
 //! cache, range by range. No plaintext file is ever written, and the webview
 //! makes no network call.
+//!
+//! Who may read: only the app's own pages. The page (origin
+//! `tauri://localhost` on WebKitGTK) and this scheme are different origins,
+//! so pdf.js's XMLHttpRequest is a CORS request: WebKit sends
+//! `Origin: tauri://localhost` and lets the page read the answer only if it
+//! carries a matching `Access-Control-Allow-Origin` (without one, documents
+//! do not open at all). The answer names that one origin, never `*`, and a
+//! request with any other origin, or none, is refused before the store is
+//! touched.
 
 use crate::state::DesktopState;
 use pingshen_store::{BlobReader, DocState};
@@ -10,16 +19,38 @@ use tauri::Manager;
 
 pub const SCHEME: &str = "pingshen-doc";
 
+/// The origin of the app's own pages, which Tauri serves from its `tauri`
+/// scheme: `tauri://localhost` on Linux and macOS, `http://tauri.localhost`
+/// on Windows (WebView2 maps custom schemes to http hosts).
+pub const APP_ORIGIN: &str = if cfg!(windows) {
+    "http://tauri.localhost"
+} else {
+    "tauri://localhost"
+};
+
+/// True when the request was made by one of the app's own pages.
+fn from_app(origin: Option<&header::HeaderValue>) -> bool {
+    origin.is_some_and(|o| o.as_bytes() == APP_ORIGIN.as_bytes())
+}
+
 fn reply(status: StatusCode, body: Vec<u8>) -> Response<Vec<u8>> {
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        // The viewer reads error texts too (e.g. 请先登录).
+        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_ORIGIN)
+        .header(header::VARY, "Origin")
         .body(body)
         .unwrap_or_default()
 }
 
 pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
+    if !from_app(req.headers().get(header::ORIGIN)) {
+        return reply(
+            StatusCode::FORBIDDEN,
+            "只有本应用的页面可以读取投标文件".as_bytes().to_vec(),
+        );
+    }
     let path = req.uri().path().trim_start_matches('/').to_string();
     let Some((project, file_id)) = path.split_once('/') else {
         return reply(
@@ -80,7 +111,8 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
                 .header(header::CONTENT_TYPE, "application/pdf")
                 .header(header::ACCEPT_RANGES, "bytes")
                 .header(header::CACHE_CONTROL, "no-store")
-                .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_ORIGIN)
+                .header(header::VARY, "Origin")
                 .header(
                     header::ACCESS_CONTROL_EXPOSE_HEADERS,
                     "Accept-Ranges, Content-Range, Content-Length",
@@ -96,5 +128,32 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
             StatusCode::INTERNAL_SERVER_ERROR,
             "内部错误".as_bytes().to_vec(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tauri::http::HeaderValue;
+
+    #[test]
+    fn only_the_apps_own_origin_may_read() {
+        assert!(from_app(Some(&HeaderValue::from_static(APP_ORIGIN))));
+        for other in [
+            "null",
+            "http://127.0.0.1:8620",
+            "https://evil.example",
+            "tauri://localhost.evil.example",
+            "pingshen-doc://localhost",
+        ] {
+            assert!(!from_app(Some(&HeaderValue::from_static(other))), "{other}");
+        }
+        assert!(!from_app(None), "a request without an origin is refused");
+    }
+
+    #[test]
+    fn replies_name_the_app_origin_never_a_wildcard() {
+        let r = reply(StatusCode::NOT_FOUND, Vec::new());
+        assert_eq!(r.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP_ORIGIN);
     }
 }
