@@ -64,10 +64,15 @@ async fn exported_log(data: &Path) -> (WitnessExport, Vec<SealedEntry>, SealedEn
 }
 
 fn verify(trust: &Path, file: &Path) -> (i32, Value) {
+    // An export's platform documents count only from the pinned platform
+    // certificate: the demo PKI's, beside its trust folder.
+    let platform_cert = trust.parent().unwrap().join("platform/platform.pem");
     let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
         .arg("verify")
         .arg("--trust")
         .arg(trust)
+        .arg("--platform-cert")
+        .arg(platform_cert)
         .arg(file)
         .output()
         .unwrap();
