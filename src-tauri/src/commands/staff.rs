@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn reads_the_receipt_time_from_the_payload() {
-        let json = r#"{"purpose":"pingshen-receipt","platform_id":"p","kind":"rules","submission_id":"s","project_id":"JA-1","submitted_by":"S001","body_sha256":"00","received_at":"2026-11-28T07:00:00Z"}"#;
+        let json = r#"{"purpose":"pingshen-receipt","platform_id":"p","kind":"rules","submission_id":"s","project_id":"JA-1","submitted_by":"S001","submitter_role":"staff","signer_fingerprint":"ab","body_sha256":"00","received_at":"2026-11-28T07:00:00Z"}"#;
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
         let t = receipt_time(&envelope(payload)).expect("a receipt");
         assert_eq!(t.unix_timestamp(), 1_795_849_200);
