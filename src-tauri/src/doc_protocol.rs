@@ -3,6 +3,10 @@
 //! cache, range by range. No plaintext file is ever written, and the webview
 //! makes no network call.
 //!
+//! Ranges are served when asked for, but pdf.js (6.5) sends `Range` only to
+//! http(s) URLs: for this scheme it makes one GET per document (seen in the
+//! real window), so a whole document is decrypted into memory when opened.
+//!
 //! Who may read: only the app's own pages. The page (origin
 //! `tauri://localhost` on WebKitGTK) and this scheme are different origins,
 //! so pdf.js's XMLHttpRequest is a CORS request: WebKit sends
