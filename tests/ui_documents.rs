@@ -62,6 +62,10 @@ async fn sync_search_open_the_hit_then_work_offline() -> anyhow::Result<()> {
     app.click("#sync-button").await?;
     app.wait_text("#sync-summary", "已校验 7 / 7 个文件", WAIT)
         .await?;
+    // The progress line is fed by the shell's sync-progress events: they
+    // reach the page through the IPC's event listener.
+    app.wait_text("#sync-progress-text", "完成：7 个文件", WAIT)
+        .await?;
     app.screenshot("documents-synced").await?;
 
     // A two-character term found in B03's and B05's construction plans.

@@ -1,7 +1,13 @@
 //! The one typed bridge from the UI to the desktop shell's commands.
 //!
 //! Components call these functions; none of them spells a command name or
-//! touches `window.__TAURI__` directly.
+//! touches Tauri's JavaScript directly.
+//!
+//! The app runs with `withGlobalTauri` off, so there is no `window.__TAURI__`
+//! (the bundled `@tauri-apps/api`): a page script cannot reach plugin APIs
+//! through a global. We call the two primitives Tauri v2 always injects,
+//! `window.__TAURI_INTERNALS__.invoke` and `.transformCallback`, exactly as
+//! `@tauri-apps/api/core` and `/event` do.
 
 use pingshen_api::ipc::{cmd, AppError, AppInfo, IdentityFile, LoginRequest, LoginState};
 use pingshen_api::{Health, ProjectDetail, ProjectSummary};
@@ -11,8 +17,12 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch)]
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], catch)]
     async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+    /// Registers a JS callback the shell can call by number (what
+    /// `@tauri-apps/api`'s `transformCallback` does); `once` = false keeps it.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = transformCallback)]
+    fn transform_callback(callback: &Closure<dyn FnMut(JsValue)>, once: bool) -> f64;
 }
 
 async fn call<A: Serialize, R: DeserializeOwned>(name: &str, args: &A) -> Result<R, AppError> {
@@ -115,11 +125,18 @@ use pingshen_api::ipc::{
 };
 use pingshen_api::PanelSummary;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], catch)]
-    async fn listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>)
-        -> Result<JsValue, JsValue>;
+/// `plugin:event|listen`'s arguments, as `@tauri-apps/api/event`'s `listen`
+/// sends them: events for any target, delivered to callback `handler`.
+#[derive(Serialize)]
+struct ListenArgs<'a> {
+    event: &'a str,
+    target: ListenTarget,
+    handler: f64,
+}
+
+#[derive(Serialize)]
+struct ListenTarget {
+    kind: &'static str,
 }
 
 /// Listens to a shell event for the life of the page; `on` gets each payload.
@@ -134,10 +151,21 @@ pub fn on_event<T: DeserializeOwned + 'static>(
             }
         }
     });
+    let handler = transform_callback(&closure, false);
+    // The page lives as long as the window: keep the handler alive.
+    closure.forget();
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = listen(name, &closure).await;
-        // The page lives as long as the window: keep the handler alive.
-        closure.forget();
+        let args = ListenArgs {
+            event: name,
+            target: ListenTarget { kind: "Any" },
+            handler,
+        };
+        if let Err(e) = call::<_, f64>("plugin:event|listen", &args).await {
+            web_sys::console::error_1(&JsValue::from_str(&format!(
+                "无法监听事件 {name}：{} {}",
+                e.code, e.message
+            )));
+        }
     });
 }
 

@@ -4,7 +4,8 @@
 //! sign their declarations, elect a leader, score in their encrypted local
 //! stores and submit signed sheets through the outbox. The platform ends with
 //! exactly one sheet per expert and the leader sees the panel summary.
-//! Skips with a reason when SoftHSM2 or its tools are missing.
+//! SoftHSM2 and its tools are required (scripts/setup installs them): when
+//! missing, the test fails and says so.
 
 use pingshen_api::DeclarationDecision;
 use pingshen_app::evaluation::{self, RulesInForce};
@@ -24,13 +25,19 @@ const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const LABEL: &str = "E005-usb-key";
 const PIN: &str = "246810";
 
-fn softhsm_available() -> bool {
+/// Panics, naming what to install, unless SoftHSM2 and its tools are here.
+fn require_softhsm() {
     let have = |c: &str| Command::new(c).arg("--help").output().is_ok();
-    if !Path::new(MODULE).exists() || !have("softhsm2-util") || !have("pkcs11-tool") {
-        eprintln!("SKIPPED: SoftHSM2 ({MODULE}), softhsm2-util or pkcs11-tool not installed");
-        return false;
+    for (ok, what) in [
+        (Path::new(MODULE).exists(), MODULE),
+        (have("softhsm2-util"), "softhsm2-util"),
+        (have("pkcs11-tool"), "pkcs11-tool"),
+    ] {
+        assert!(
+            ok,
+            "{what} is missing: install softhsm2 and opensc (scripts/setup does)"
+        );
     }
-    true
 }
 
 fn tool(cmd: &str, args: &[&str]) {
@@ -212,9 +219,7 @@ async fn drain(e: &Expert, trust: &Arc<pingshen_app::PlatformTrust>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evaluation() {
-    if !softhsm_available() {
-        return;
-    }
+    require_softhsm();
     let platform_dir = tempfile::tempdir().unwrap();
     let token_dir = tempfile::tempdir().unwrap();
     let platform = RunningPlatform::start_demo(platform_dir.path())

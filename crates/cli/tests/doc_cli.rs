@@ -14,24 +14,13 @@ fn pingshen(args: &[&str]) -> Output {
         .expect("run pingshen")
 }
 
-/// Extraction re-runs the binary as its own worker, which needs `main` to
-/// call `pingshen_docs::worker::run_if_requested()` first.
-fn worker_wired() -> bool {
-    let main = std::fs::read_to_string(repo().join("crates/cli/src/main.rs")).unwrap_or_default();
-    let wired = main.contains("pingshen_docs::worker::run_if_requested()");
-    if !wired {
-        eprintln!("skipped: crates/cli/src/main.rs does not call pingshen_docs::worker::run_if_requested() yet");
-    }
-    wired
-}
-
 fn demo(name: &str) -> String {
     repo().join("assets/demo").join(name).display().to_string()
 }
 
 #[test]
 fn a_non_pdf_is_a_clear_error_with_a_non_zero_exit() {
-    let dir = tempfile_dir();
+    let dir = scratch("non-pdf");
     let path = dir.join("notes.txt");
     std::fs::write(&path, "这不是PDF").unwrap();
     let out = pingshen(&["doc", "extract", path.to_str().unwrap()]);
@@ -57,9 +46,6 @@ fn a_missing_file_is_an_error() {
 
 #[test]
 fn extracts_pages_metadata_and_outline() {
-    if !worker_wired() {
-        return;
-    }
     let out = pingshen(&["doc", "extract", &demo("bid-B03.pdf")]);
     assert_eq!(
         out.status.code(),
@@ -87,10 +73,7 @@ fn extracts_pages_metadata_and_outline() {
 
 #[test]
 fn a_damaged_pdf_lists_the_pages_it_could_not_read() {
-    if !worker_wired() {
-        return;
-    }
-    let dir = tempfile_dir();
+    let dir = scratch("damaged");
     let path = dir.join("damaged.pdf");
     let full = std::fs::read(demo("bid-B01.pdf")).unwrap();
     std::fs::write(&path, &full[..1000]).unwrap();
@@ -106,12 +89,13 @@ fn a_damaged_pdf_lists_the_pages_it_could_not_read() {
     assert!(stdout.contains("page_unreadable"));
 }
 
-fn tempfile_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "pingshen-doc-cli-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+/// A fresh folder for one test, under the target directory (see
+/// `pingshen_platform::running::test_dir`), removed when the binary exits.
+fn scratch(test: &str) -> PathBuf {
+    let dir = pingshen_platform::running::test_dir("doc-cli")
+        .unwrap()
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

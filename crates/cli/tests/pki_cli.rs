@@ -12,12 +12,13 @@ struct Fixture {
     pki: DemoPki,
 }
 
-/// One demo PKI per test binary, under the system temp dir.
+/// One demo PKI per test binary. It holds private keys: it lives under the
+/// target directory (`pingshen_platform::running::test_dir`), never in the
+/// shared /tmp, and is removed when the binary exits.
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("pingshen-pki-cli-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = pingshen_platform::running::test_dir("pki-cli").unwrap();
         let toml = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/project.toml"),
         )

@@ -14,10 +14,12 @@ fn template(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A fresh folder under the system temp dir, unique per test.
+/// A fresh folder for one test, under the target directory (see
+/// `pingshen_platform::running::test_dir`), removed when the binary exits.
 fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("pingshen-rules-cli-{}-{test}", std::process::id()));
+    let dir = pingshen_platform::running::test_dir("rules-cli")
+        .unwrap()
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -23,21 +23,12 @@ fn pingshen(args: &[&str]) -> Output {
         .expect("run pingshen")
 }
 
-/// Extraction re-runs the binary as its own worker, which needs `main` to
-/// call `pingshen_docs::worker::run_if_requested()` first.
-fn worker_wired() -> bool {
-    let main = std::fs::read_to_string(repo().join("crates/cli/src/main.rs")).unwrap_or_default();
-    let wired = main.contains("pingshen_docs::worker::run_if_requested()");
-    if !wired {
-        eprintln!("skipped: crates/cli/src/main.rs does not call pingshen_docs::worker::run_if_requested() yet");
-    }
-    wired
-}
-
-/// A fresh folder under the system temp dir, unique per test.
+/// A fresh folder for one test, under the target directory (see
+/// `pingshen_platform::running::test_dir`), removed when the binary exits.
 fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("pingshen-screen-cli-{}-{test}", std::process::id()));
+    let dir = pingshen_platform::running::test_dir("screen-cli")
+        .unwrap()
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -67,9 +58,6 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn the_demo_bids_show_the_planted_case_in_text() {
-    if !worker_wired() {
-        return;
-    }
     let out = screen_demo(&[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -87,9 +75,6 @@ fn the_demo_bids_show_the_planted_case_in_text() {
 
 #[test]
 fn json_output_carries_flags_evidence_and_price_statistics() {
-    if !worker_wired() {
-        return;
-    }
     let rules = asset("rules/municipal-construction.toml");
     let out = screen_demo(&["--json", "--rules", &rules]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -177,9 +162,6 @@ fn malformed_prices_and_settings_are_errors_before_any_extraction() {
 
 #[test]
 fn a_file_that_is_not_a_pdf_is_named_in_the_error() {
-    if !worker_wired() {
-        return;
-    }
     let dir = scratch("notpdf");
     std::fs::copy(demo("bid-B01.pdf"), dir.join("bid-B01.pdf")).unwrap();
     std::fs::write(dir.join("bid-B02.pdf"), "这不是PDF").unwrap();

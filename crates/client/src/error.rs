@@ -6,6 +6,10 @@ use pingshen_api::ApiError;
 pub enum ClientError {
     #[error("平台地址无效：{url}（{reason}）")]
     BadUrl { url: String, reason: String },
+    /// Plain http to a host that is not this machine: the bearer token would
+    /// cross the network in the clear.
+    #[error("平台地址 {url} 未加密：除本机（127.0.0.1、::1、localhost）外必须使用 https，以免登录令牌以明文在网络上传输")]
+    InsecureUrl { url: String },
     #[error("无法连接评标平台（{url}），请检查网络或平台地址")]
     Unreachable { url: String },
     #[error("评标平台响应超时（{url}）")]
@@ -25,6 +29,7 @@ impl ClientError {
     pub fn code(&self) -> &str {
         match self {
             ClientError::BadUrl { .. } => "bad_platform_url",
+            ClientError::InsecureUrl { .. } => "insecure_platform_url",
             ClientError::Unreachable { .. } => "platform_unreachable",
             ClientError::Timeout { .. } => "platform_timeout",
             ClientError::Platform { error, .. } => &error.code,

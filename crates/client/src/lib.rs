@@ -59,6 +59,13 @@ impl PlatformClient {
                 reason: "只支持 http 或 https".into(),
             });
         }
+        // The bearer token and signed documents travel in every request:
+        // plain http only where the traffic never leaves the machine.
+        if base.scheme() == "http" && !is_loopback(&base) {
+            return Err(ClientError::InsecureUrl {
+                url: base_url.to_string(),
+            });
+        }
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
             base.set_path(&path);
@@ -283,6 +290,18 @@ impl PlatformClient {
     }
 }
 
+/// True for 127.0.0.0/8, ::1 (also written as ::ffff:127.x.y.z) and the
+/// name `localhost`, which resolvers keep on the loopback interface
+/// (RFC 6761). Any other name might resolve anywhere.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.to_canonical().is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 pub(crate) fn error_from_body(status: StatusCode, bytes: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(bytes) {
         Ok(body) => ClientError::Platform {
@@ -316,5 +335,59 @@ impl PlatformClient {
             Some(&pingshen_api::SignedSubmission { envelope }),
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlatformClient;
+
+    /// Plain http only to loopback; https anywhere; nothing else.
+    #[test]
+    fn platform_url_must_be_https_except_on_loopback() {
+        let table: &[(&str, Option<&str>)] = &[
+            ("http://127.0.0.1:8620", None),
+            ("http://127.9.8.7:1", None),
+            ("http://[::1]:1", None),
+            ("http://localhost", None),
+            ("http://LOCALHOST:8620/base/", None),
+            ("https://x.example", None),
+            ("https://10.0.0.5:8443", None),
+            ("http://10.0.0.5", Some("insecure_platform_url")),
+            ("http://192.168.1.2:8620", Some("insecure_platform_url")),
+            ("http://example.com", Some("insecure_platform_url")),
+            (
+                "http://localhost.example.com",
+                Some("insecure_platform_url"),
+            ),
+            (
+                "http://127.0.0.1.example.com",
+                Some("insecure_platform_url"),
+            ),
+            ("http://[::2]:1", Some("insecure_platform_url")),
+            ("http://0.0.0.0:8620", Some("insecure_platform_url")),
+            ("ftp://127.0.0.1/", Some("bad_platform_url")),
+            ("ftp://example.org", Some("bad_platform_url")),
+            ("not a url", Some("bad_platform_url")),
+        ];
+        for (url, want) in table {
+            let got = PlatformClient::new(url).err().map(|e| e.code().to_string());
+            assert_eq!(got.as_deref(), *want, "{url}");
+        }
+        let err = PlatformClient::new("http://10.0.0.5").err().unwrap();
+        assert!(err.to_string().contains("https"), "{err}");
+        assert!(err.to_string().contains("明文"), "{err}");
+    }
+
+    #[test]
+    fn with_base_url_checks_the_new_address_too() {
+        let client = PlatformClient::new("http://127.0.0.1:8620").unwrap();
+        assert!(client.with_base_url("http://127.0.0.1:9000").is_ok());
+        assert!(client.with_base_url("https://platform.example").is_ok());
+        let err = client
+            .with_base_url("http://platform.example")
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "insecure_platform_url");
     }
 }

@@ -1,5 +1,6 @@
-//! Optional OCR: a page that is only an image (a scan) of Chinese text.
-//! Skips, saying why, where tesseract with chi_sim or pdftoppm is missing.
+//! OCR, optional in the product: a page that is only an image (a scan) of
+//! Chinese text. The test needs tesseract with chi_sim and pdftoppm
+//! (scripts/setup installs them) and fails, saying so, without them.
 
 mod common;
 
@@ -44,13 +45,11 @@ fn scan_of_b03_page_19() -> (usize, usize, Vec<u8>) {
 }
 
 #[test]
-fn a_scanned_page_is_recognised_when_tesseract_is_installed() {
-    let Some(ocr) = Ocr::detect() else {
-        eprintln!(
-            "skipped: tesseract with chi_sim (tesseract-ocr-chi-sim) or pdftoppm not installed"
-        );
-        return;
-    };
+fn a_scanned_page_is_recognised() {
+    let ocr = Ocr::detect().expect(
+        "tesseract with chi_sim or pdftoppm is missing: install tesseract-ocr, \
+         tesseract-ocr-chi-sim and poppler-utils (scripts/setup does)",
+    );
     let (width, height, samples) = scan_of_b03_page_19();
     let image = corpus::stream(
         &format!(

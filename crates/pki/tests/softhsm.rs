@@ -1,7 +1,9 @@
 //! PKCS#11 end to end on SoftHSM2 (standing in for a USB key): RSA and P-256
 //! keys imported with softhsm2-util, certificates written with pkcs11-tool,
 //! then signing envelopes, unwrapping cache keys, proof of possession and PIN
-//! errors. Skips with a reason when SoftHSM2 or its tools are missing.
+//! errors; an SM2 key on the token is refused with `unsupported_algorithm`.
+//! SoftHSM2 and its tools are required (scripts/setup installs them): when
+//! missing, the test fails and says so.
 
 mod common;
 
@@ -32,13 +34,19 @@ fn tool(cmd: &str, args: &[&str], conf: &Path) {
     );
 }
 
-fn available() -> bool {
+/// Panics, naming what to install, unless SoftHSM2 and its tools are here.
+fn require_softhsm() {
     let have = |c: &str| Command::new(c).arg("--help").output().is_ok();
-    if !Path::new(MODULE).exists() || !have("softhsm2-util") || !have("pkcs11-tool") {
-        eprintln!("SKIPPED: SoftHSM2 ({MODULE}), softhsm2-util or pkcs11-tool not installed");
-        return false;
+    for (ok, what) in [
+        (Path::new(MODULE).exists(), MODULE),
+        (have("softhsm2-util"), "softhsm2-util"),
+        (have("pkcs11-tool"), "pkcs11-tool"),
+    ] {
+        assert!(
+            ok,
+            "{what} is missing: install softhsm2 and opensc (scripts/setup does)"
+        );
     }
-    true
 }
 
 fn cfg(id: &[u8]) -> TokenConfig {
@@ -56,9 +64,7 @@ fn pin(p: &str) -> Zeroizing<String> {
 /// One test function: SoftHSM2 reads SOFTHSM2_CONF once per process.
 #[test]
 fn token_signing_unwrapping_and_errors() {
-    if !available() {
-        return;
-    }
+    require_softhsm();
     let dir = tempfile::tempdir().unwrap();
     let tokens = dir.path().join("tokens");
     std::fs::create_dir_all(&tokens).unwrap();
@@ -250,4 +256,89 @@ fn token_signing_unwrapping_and_errors() {
         .err()
         .unwrap();
     assert_eq!(wrong.code(), "pin_incorrect");
+
+    sm2_key_on_the_token_is_refused(dir.path(), &conf);
+}
+
+/// An SM2 key and its certificate on the token: standard PKCS#11 (and so
+/// SoftHSM2) has no SM2 signature mechanism, so the signer refuses it when
+/// it opens, with `unsupported_algorithm`, before any signing is attempted.
+/// Neither softhsm2-util nor pkcs11-tool can import an SM2 key ("Cannot
+/// handle this algorithm", "Unsupported key type"): the key object is
+/// created here through PKCS#11 itself, as an EC key on the SM2 curve.
+fn sm2_key_on_the_token_is_refused(dir: &Path, conf: &Path) {
+    use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+    use cryptoki::error::{Error as CkError, RvError};
+    use cryptoki::object::{Attribute, KeyType, ObjectClass};
+    use cryptoki::session::UserType;
+    use cryptoki::types::AuthPin;
+
+    const ID: &str = "03";
+    // DER of the SM2 curve's OID 1.2.156.10197.1.301 (CKA_EC_PARAMS).
+    const SM2_CURVE: &[u8] = &[0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d];
+
+    let ca = TestCa::new(KeyKind::Sm2, "SM-CA");
+    let (cert, k) = ca.leaf("令牌用户SM2");
+    let scalar = k.ec_key().unwrap().private_key().to_vec_padded(32).unwrap();
+    let ctx = Pkcs11::new(MODULE).unwrap();
+    match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
+        Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
+        Err(e) => panic!("C_Initialize: {e}"),
+    }
+    let slot = ctx
+        .get_slots_with_token()
+        .unwrap()
+        .into_iter()
+        .find(|s| ctx.get_token_info(*s).unwrap().label().trim() == LABEL)
+        .unwrap();
+    let session = ctx.open_rw_session(slot).unwrap();
+    match session.login(UserType::User, Some(&AuthPin::new(PIN.into()))) {
+        Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+        Err(e) => panic!("C_Login: {e}"),
+    }
+    session
+        .create_object(&[
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::KeyType(KeyType::EC),
+            Attribute::EcParams(SM2_CURVE.to_vec()),
+            Attribute::Value(scalar),
+            Attribute::Token(true),
+            Attribute::Private(true),
+            Attribute::Sensitive(true),
+            Attribute::Sign(true),
+            Attribute::Id(hex::decode(ID).unwrap()),
+            Attribute::Label(ID.as_bytes().to_vec()),
+        ])
+        .expect("SoftHSM2 stores an EC key on the SM2 curve");
+    let cert_der = dir.join("03.der");
+    std::fs::write(&cert_der, cert.to_der().unwrap()).unwrap();
+    tool(
+        "pkcs11-tool",
+        &[
+            "--module",
+            MODULE,
+            "--token-label",
+            LABEL,
+            "--login",
+            "--pin",
+            PIN,
+            "--write-object",
+            cert_der.to_str().unwrap(),
+            "--type",
+            "cert",
+            "--id",
+            ID,
+            "--label",
+            ID,
+        ],
+        conf,
+    );
+    let err = TokenSigner::open(&cfg(&hex::decode(ID).unwrap()), pin(PIN))
+        .err()
+        .expect("an SM2 key on a standard PKCS#11 token is refused");
+    assert_eq!(err.code(), "unsupported_algorithm");
+    assert_eq!(
+        err.message_zh(),
+        "不支持的算法或密钥：标准 PKCS#11 不支持 SM2，需使用证书介质厂商的专用机制"
+    );
 }

@@ -1,12 +1,12 @@
 //! Project Wycheproof vectors: every `valid` signature accepted, every
 //! `invalid` one rejected (`acceptable` may go either way).
-//! Reads ../shared/vectors/wycheproof or $WYCHEPROOF_DIR; skips with a reason otherwise.
-
-mod common;
+//! The vectors are in the repository (`tests/vectors/wycheproof`, source and
+//! licence in its README); a missing, truncated or altered file fails.
 
 use openssl::pkey::{PKey, Public};
 use pingshen_pki::{sig, Algorithm};
 use serde_json::Value;
+use std::path::Path;
 
 struct Counts {
     valid: usize,
@@ -14,9 +14,49 @@ struct Counts {
     acceptable: usize,
 }
 
-fn run(file: &str, verify: impl Fn(&PKey<Public>, &[u8], &[u8]) -> bool) -> Option<Counts> {
-    let dir = common::shared_dir("vectors/wycheproof", "WYCHEPROOF_DIR")?;
-    let doc: Value = serde_json::from_slice(&std::fs::read(dir.join(file)).unwrap()).unwrap();
+/// The files and their SHA-256 as copied from upstream (README.md).
+const FILES: &[(&str, &str)] = &[
+    (
+        "ecdsa_secp256r1_sha256_test.json",
+        "182db4f3e230f6f9fa9f800d2a614dede30284b8e8438bbfe1171905402e9332",
+    ),
+    (
+        "ecdsa_secp256r1_sha256_p1363_test.json",
+        "c60de693930e386c3a5472d08081623ef8504decc54b38ac01ec6b2a2575c986",
+    ),
+    (
+        "rsa_signature_2048_sha256_test.json",
+        "94a917b01ff50fb874cfc05bf29b4af44868d944a6558201cf18380da93fb393",
+    ),
+];
+
+/// The bytes of a vector file, checked against its pinned hash.
+fn read_vectors(file: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/wycheproof")
+        .join(file);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the vectors belong in the repository)",
+            path.display()
+        )
+    });
+    let pinned = FILES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .unwrap_or_else(|| panic!("{file} is not listed in FILES"))
+        .1;
+    assert_eq!(
+        hex::encode(openssl::sha::sha256(&bytes)),
+        pinned,
+        "{} differs from the upstream file",
+        path.display()
+    );
+    bytes
+}
+
+fn run(file: &str, verify: impl Fn(&PKey<Public>, &[u8], &[u8]) -> bool) -> Counts {
+    let doc: Value = serde_json::from_slice(&read_vectors(file)).unwrap();
     let mut c = Counts {
         valid: 0,
         invalid: 0,
@@ -51,32 +91,32 @@ fn run(file: &str, verify: impl Fn(&PKey<Public>, &[u8], &[u8]) -> bool) -> Opti
         "{file}: {} valid, {} invalid, {} acceptable",
         c.valid, c.invalid, c.acceptable
     );
-    Some(c)
+    assert_eq!(
+        (c.valid + c.invalid + c.acceptable) as u64,
+        doc["numberOfTests"].as_u64().unwrap(),
+        "{file}: every test of the file ran"
+    );
+    assert!(c.valid > 0 && c.invalid > 0, "{file}");
+    c
 }
 
 #[test]
 fn ecdsa_p256_sha256_der() {
-    if let Some(c) = run("ecdsa_secp256r1_sha256_test.json", |k, m, s| {
+    run("ecdsa_secp256r1_sha256_test.json", |k, m, s| {
         sig::verify_ecdsa_der(k, m, s).unwrap()
-    }) {
-        assert!(c.valid > 0 && c.invalid > 0);
-    }
+    });
 }
 
 #[test]
 fn ecdsa_p256_sha256_p1363_as_in_es256() {
-    if let Some(c) = run("ecdsa_secp256r1_sha256_p1363_test.json", |k, m, s| {
+    run("ecdsa_secp256r1_sha256_p1363_test.json", |k, m, s| {
         sig::verify(Algorithm::Es256, k, m, s).unwrap()
-    }) {
-        assert!(c.valid > 0 && c.invalid > 0);
-    }
+    });
 }
 
 #[test]
 fn rsa_pkcs1_v15_2048_sha256_as_in_rs256() {
-    if let Some(c) = run("rsa_signature_2048_sha256_test.json", |k, m, s| {
+    run("rsa_signature_2048_sha256_test.json", |k, m, s| {
         sig::verify(Algorithm::Rs256, k, m, s).unwrap()
-    }) {
-        assert!(c.valid > 0 && c.invalid > 0);
-    }
+    });
 }

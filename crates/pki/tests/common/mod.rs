@@ -170,22 +170,3 @@ pub fn serial_hex(cert: &X509) -> String {
         .unwrap()
         .to_string()
 }
-
-/// `../shared` relative to the repository root, or None with a printed reason.
-pub fn shared_dir(sub: &str, env_override: &str) -> Option<std::path::PathBuf> {
-    if let Ok(dir) = std::env::var(env_override) {
-        return Some(dir.into());
-    }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found (set {env_override} or provide ../shared)",
-            dir.display()
-        );
-        None
-    }
-}

@@ -226,9 +226,9 @@ mod tests {
 
     #[test]
     fn garbage_file_is_font_invalid() {
-        let dir = std::env::temp_dir().join(format!("pingshen-report-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("not-a-font.ttf");
+        // Removed on drop, even when an assertion fails.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("not-a-font.ttf");
         std::fs::write(&path, b"this is not a font at all").unwrap();
         let err = FontSource {
             regular: FontFile::new(&path),
@@ -237,7 +237,6 @@ mod tests {
         .load()
         .unwrap_err();
         assert_eq!(err.code(), "font_invalid");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
