@@ -1,5 +1,6 @@
 //! The file itself: metadata from the input, fonts embedded as subsets that
-//! hold only the glyphs used, each with a ToUnicode map.
+//! hold only the glyphs used (CFF faces as bare CIDFontType0C programs),
+//! each with a ToUnicode map.
 
 mod common;
 #[path = "support/sample_report.rs"]
@@ -25,10 +26,15 @@ fn font_programs(doc: &Document) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// Glyphs in an embedded program: a bare CFF (FontFile3, CIDFontType0C) or
+/// a TrueType font (FontFile2).
 fn glyph_count(program: &[u8]) -> u16 {
-    ttf_parser::Face::parse(program, 0)
-        .expect("the subset is a valid OpenType font")
-        .number_of_glyphs()
+    match ttf_parser::cff::Table::parse(program) {
+        Some(cff) => cff.number_of_glyphs(),
+        None => ttf_parser::Face::parse(program, 0)
+            .expect("the subset is a valid CFF or TrueType font")
+            .number_of_glyphs(),
+    }
 }
 
 #[test]
