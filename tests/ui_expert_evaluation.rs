@@ -57,30 +57,8 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
     staff.assign(PROJECT, "E002").await?;
     staff.change_stage(PROJECT, Stage::Evaluating).await?;
 
-    let app = AppDriver::launch(&[
-        "--platform-url".into(),
-        platform.url.clone(),
-        "--data-dir".into(),
-        app_dir.path().display().to_string(),
-        "--cert-dir".into(),
-        platform.pki_dir().join("people").display().to_string(),
-        "--trust-dir".into(),
-        platform.pki_dir().display().to_string(),
-    ])
-    .await?;
-    app.wait_text("#login", "数字证书登录", WAIT).await?;
-    app.fill(
-        "#cert-path",
-        &platform
-            .pki_dir()
-            .join("people/E002.p12")
-            .display()
-            .to_string(),
-    )
-    .await?;
-    app.fill("#pin", "pingshen-demo").await?;
-    app.click("#login-button").await?;
-    app.wait_text("#user-name", "李娜", WAIT).await?;
+    let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
+    app.login_as(&platform, "E002", "李娜").await?;
 
     app.wait_text(&format!("#open-{PROJECT}"), "进入评审", WAIT)
         .await?;

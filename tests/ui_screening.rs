@@ -47,30 +47,8 @@ async fn the_leader_reviews_a_flag_and_signs_the_panels_decision() -> anyhow::Re
     let platform_dir = tempfile::tempdir()?;
     let app_dir = tempfile::tempdir()?;
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
-    let app = AppDriver::launch(&[
-        "--platform-url".into(),
-        platform.url.clone(),
-        "--data-dir".into(),
-        app_dir.path().display().to_string(),
-        "--cert-dir".into(),
-        platform.pki_dir().join("people").display().to_string(),
-        "--trust-dir".into(),
-        platform.pki_dir().display().to_string(),
-    ])
-    .await?;
-    app.wait_text("#login", "数字证书登录", WAIT).await?;
-    app.fill(
-        "#cert-path",
-        &platform
-            .pki_dir()
-            .join("people/E001.p12")
-            .display()
-            .to_string(),
-    )
-    .await?;
-    app.fill("#pin", "pingshen-demo").await?;
-    app.click("#login-button").await?;
-    app.wait_text("#user-name", "张伟", WAIT).await?;
+    let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
+    app.login_as(&platform, "E001", "张伟").await?;
     app.click(&format!("#open-{DEMO}")).await?;
     app.click("#sign-declaration").await?;
     app.click("#sign-declaration").await?;

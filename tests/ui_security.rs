@@ -67,17 +67,7 @@ async fn csp_blocks_network_and_eval_while_the_ipc_works() -> anyhow::Result<()>
     outside.set_nonblocking(true)?;
     let outside_url = format!("http://127.0.0.1:{}/probe", outside.local_addr()?.port());
 
-    let app = AppDriver::launch(&[
-        "--platform-url".into(),
-        platform.url.clone(),
-        "--data-dir".into(),
-        app_dir.path().display().to_string(),
-        "--cert-dir".into(),
-        platform.pki_dir().join("people").display().to_string(),
-        "--trust-dir".into(),
-        platform.pki_dir().display().to_string(),
-    ])
-    .await?;
+    let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
     // The page reached the platform through the shell (IPC → Rust client).
     app.wait_text("#platform-status", "平台在线", WAIT).await?;
 

@@ -100,30 +100,8 @@ async fn altered_rules_and_an_altered_report_are_refused_and_nothing_is_signed(
     let proxy = TamperProxy::start(&platform.url).await?;
     proxy.set(Tamper::RulesText);
 
-    let app = AppDriver::launch(&[
-        "--platform-url".into(),
-        proxy.url.clone(),
-        "--data-dir".into(),
-        app_dir.path().display().to_string(),
-        "--cert-dir".into(),
-        platform.pki_dir().join("people").display().to_string(),
-        "--trust-dir".into(),
-        platform.pki_dir().display().to_string(),
-    ])
-    .await?;
-    app.wait_text("#login", "数字证书登录", WAIT).await?;
-    app.fill(
-        "#cert-path",
-        &platform
-            .pki_dir()
-            .join(format!("people/{EXPERT}.p12"))
-            .display()
-            .to_string(),
-    )
-    .await?;
-    app.fill("#pin", "pingshen-demo").await?;
-    app.click("#login-button").await?;
-    app.wait_text("#user-name", "李娜", WAIT).await?;
+    let app = AppDriver::launch_against(&platform, &proxy.url, app_dir.path()).await?;
+    app.login_as(&platform, EXPERT, "李娜").await?;
     app.click(&format!("#open-{PROJECT}")).await?;
     app.wait_text("#project-title", "沿江大道排水管网改造工程", WAIT)
         .await?;

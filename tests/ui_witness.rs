@@ -24,30 +24,8 @@ async fn a_witness_records_an_irregularity_with_an_attachment() -> anyhow::Resul
     std::fs::write(&photo, &photo_bytes)?;
     let photo_sha = hex::encode(Sha256::digest(&photo_bytes));
 
-    let app = AppDriver::launch(&[
-        "--platform-url".into(),
-        platform.url.clone(),
-        "--data-dir".into(),
-        app_dir.path().display().to_string(),
-        "--cert-dir".into(),
-        platform.pki_dir().join("people").display().to_string(),
-        "--trust-dir".into(),
-        platform.pki_dir().display().to_string(),
-    ])
-    .await?;
-    app.wait_text("#login", "数字证书登录", WAIT).await?;
-    app.fill(
-        "#cert-path",
-        &platform
-            .pki_dir()
-            .join("people/W001.p12")
-            .display()
-            .to_string(),
-    )
-    .await?;
-    app.fill("#pin", "pingshen-demo").await?;
-    app.click("#login-button").await?;
-    app.wait_text("#user-name", "赵敏", WAIT).await?;
+    let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
+    app.login_as(&platform, "W001", "赵敏").await?;
     app.wait_text("#user-role", "见证专家", WAIT).await?;
 
     app.click(&format!("#witness-open-{DEMO}")).await?;

@@ -59,6 +59,47 @@ impl AppDriver {
         })
     }
 
+    /// Opens the app as an installation on this machine would run it
+    /// against `platform_url` (the platform itself, or something in front of
+    /// it): its own data folder, the demo people's certificate files, and the
+    /// recognised CAs of the platform's demo PKI.
+    pub async fn launch_against(
+        platform: &crate::PlatformProcess,
+        platform_url: &str,
+        data_dir: &std::path::Path,
+    ) -> anyhow::Result<Self> {
+        let pki = platform.pki_dir();
+        Self::launch(&[
+            "--platform-url".into(),
+            platform_url.to_string(),
+            "--data-dir".into(),
+            data_dir.display().to_string(),
+            "--cert-dir".into(),
+            pki.join("people").display().to_string(),
+            "--trust-dir".into(),
+            pki.display().to_string(),
+        ])
+        .await
+    }
+
+    /// Logs in on the login screen with a demo person's certificate file
+    /// (password `pingshen-demo`) and waits for their name in the header.
+    pub async fn login_as(
+        &self,
+        platform: &crate::PlatformProcess,
+        person: &str,
+        name: &str,
+    ) -> anyhow::Result<()> {
+        let wait = Duration::from_secs(40);
+        self.wait_text("#login", "数字证书登录", wait).await?;
+        let p12 = platform.pki_dir().join(format!("people/{person}.p12"));
+        self.fill("#cert-path", &p12.display().to_string()).await?;
+        self.fill("#pin", "pingshen-demo").await?;
+        self.click("#login-button").await?;
+        self.wait_text("#user-name", name, wait).await?;
+        Ok(())
+    }
+
     /// Waits until the element matching `css` exists and its text contains
     /// `needle`; returns the text.
     pub async fn wait_text(

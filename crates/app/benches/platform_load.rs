@@ -19,8 +19,8 @@ use pingshen_app::outbox;
 use pingshen_client::{sign_challenge, sign_document, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::RunningPlatform;
-use pingshen_rules::cells::{build_sheet, Cell, FACTOR, PRELIMINARY};
-use pingshen_rules::{FactorKind, Rules};
+use pingshen_rules::cells::build_sheet;
+use pingshen_rules::Rules;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -50,43 +50,6 @@ async fn login(url: &str, s: &Pkcs12Signer) -> PlatformClient {
         .await
         .unwrap()
         .0
-}
-
-/// Every criterion passed and full marks, as cells.
-fn full_cells(rules: &Rules, bidders: &[String]) -> Vec<Cell> {
-    let mut out = Vec::new();
-    for b in bidders {
-        for c in &rules.preliminary {
-            out.push(Cell {
-                kind: PRELIMINARY.into(),
-                bidder: b.clone(),
-                item: c.id.clone(),
-                value: "pass".into(),
-                reason: String::new(),
-            });
-        }
-        for f in &rules.factors {
-            let value = match &f.kind {
-                FactorKind::Price => continue,
-                FactorKind::Deductions(_) => String::new(),
-                FactorKind::Options(o) => o
-                    .iter()
-                    .find(|o| o.points == f.max)
-                    .map(|o| o.id.clone())
-                    .unwrap(),
-                FactorKind::PassFail => "pass".into(),
-                FactorKind::Range { .. } => f.max.normalize().to_string(),
-            };
-            out.push(Cell {
-                kind: FACTOR.into(),
-                bidder: b.clone(),
-                item: f.id.clone(),
-                value,
-                reason: String::new(),
-            });
-        }
-    }
-    out
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -200,7 +163,7 @@ async fn run() {
         staff.change_stage(&id, Stage::Evaluating).await.unwrap();
         ids.push(id);
     }
-    let cells = full_cells(&rules, &bidders);
+    let cells = pingshen_platform::demo_run::full_marks(&rules, &bidders);
     println!(
         "set-up: {total} projects in {:.1} s",
         setup.elapsed().as_secs_f64()

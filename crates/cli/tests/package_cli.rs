@@ -12,11 +12,11 @@ use pingshen_api::{
     Declaration, DeclarationDecision, ReportSignature, ScoreSheet, DECLARATION_TEXT,
     DECLARATION_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
 };
-use pingshen_client::{sign_challenge, sign_document, PlatformClient};
+use pingshen_client::{sign_document, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::RunningPlatform;
-use pingshen_rules::cells::{build_sheet, Cell, FACTOR, PRELIMINARY};
-use pingshen_rules::{FactorKind, Rules};
+use pingshen_rules::cells::{build_sheet, Cell};
+use pingshen_rules::Rules;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,40 +54,16 @@ fn write(dir: &Path, name: &str, value: &impl serde::Serialize) -> PathBuf {
     path
 }
 
-/// Full marks except the construction plan, which varies by expert.
+/// Full marks except the construction plan, which varies by expert (a
+/// reason goes with each score below the maximum).
 fn cells(rules: &Rules, bidders: &[String], plan: &str) -> Vec<Cell> {
-    let mut out = Vec::new();
-    for b in bidders {
-        for c in &rules.preliminary {
-            out.push(Cell {
-                kind: PRELIMINARY.into(),
-                bidder: b.clone(),
-                item: c.id.clone(),
-                value: "pass".into(),
-                reason: String::new(),
-            });
-        }
-        for f in &rules.factors {
-            let value = match &f.kind {
-                FactorKind::Price => continue,
-                FactorKind::Deductions(_) => String::new(),
-                FactorKind::Options(o) => o
-                    .iter()
-                    .find(|o| o.points == f.max)
-                    .map(|o| o.id.clone())
-                    .unwrap(),
-                FactorKind::PassFail => "pass".into(),
-                FactorKind::Range { .. } if f.id == "tech.construction_plan" => plan.into(),
-                FactorKind::Range { .. } => f.max.normalize().to_string(),
-            };
-            out.push(Cell {
-                kind: FACTOR.into(),
-                bidder: b.clone(),
-                item: f.id.clone(),
-                value,
-                reason: "方案针对性一般".into(),
-            });
-        }
+    let mut out = pingshen_platform::demo_run::full_marks(rules, bidders);
+    for c in out
+        .iter_mut()
+        .filter(|c| c.item == "tech.construction_plan")
+    {
+        c.value = plan.into();
+        c.reason = "方案针对性一般".into();
     }
     out
 }
@@ -105,13 +81,7 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     let trust = platform.state.pki.dir.join("trust");
     let mut experts = Vec::new();
     for id in EXPERTS {
-        let signer = Pkcs12Signer::from_file(&platform.demo_p12(id), "pingshen-demo").unwrap();
-        let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
-        let (client, _) = PlatformClient::new(&platform.url())
-            .unwrap()
-            .login(&chain, |c| sign_challenge(&signer, c))
-            .await
-            .unwrap();
+        let (signer, client) = login(&platform, id).await;
         experts.push((id, signer, client));
     }
     let published = experts[0].2.rules(DEMO).await.unwrap();
@@ -286,14 +256,10 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
 }
 
 async fn login(platform: &RunningPlatform, id: &str) -> (Pkcs12Signer, PlatformClient) {
-    let signer = Pkcs12Signer::from_file(&platform.demo_p12(id), "pingshen-demo").unwrap();
-    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
-    let (client, _) = PlatformClient::new(&platform.url())
-        .unwrap()
-        .login(&chain, |c| sign_challenge(&signer, c))
+    let p = pingshen_platform::demo_run::login(&platform.url(), &platform.state.pki.dir, id)
         .await
         .unwrap();
-    (signer, client)
+    (p.signer, p.client)
 }
 
 async fn staff(platform: &RunningPlatform) -> PlatformClient {
