@@ -13,6 +13,7 @@ fn main() {
             "accept_platform_certificate",
             "platform_certificate",
             "list_projects",
+            "my_projects",
             "get_project",
             "get_rules",
             "publish_rules",

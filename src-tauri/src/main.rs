@@ -54,6 +54,7 @@ fn main() {
             commands::auth::accept_platform_certificate,
             commands::auth::platform_certificate,
             commands::projects::list_projects,
+            commands::projects::my_projects,
             commands::projects::get_project,
             commands::staff::get_rules,
             commands::staff::publish_rules,

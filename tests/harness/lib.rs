@@ -22,4 +22,5 @@ pub use app::AppDriver;
 pub use display::Display;
 pub use paths::{binary, screenshot_dir, workspace_root};
 pub use platform::PlatformProcess;
+pub use process::free_port;
 pub use proxy::{Tamper, TamperProxy};

@@ -17,8 +17,14 @@ impl PlatformProcess {
     /// Starts `pingshen-platform serve --data DIR --listen 127.0.0.1:0 [--demo]`
     /// and waits for its "listening on" line.
     pub fn start(data_dir: &Path, demo: bool) -> anyhow::Result<Self> {
+        Self::start_on(data_dir, demo, 0)
+    }
+
+    /// The same on a given port (0: any free one): a platform that stops and
+    /// comes back at the address the app was started with.
+    pub fn start_on(data_dir: &Path, demo: bool, port: u16) -> anyhow::Result<Self> {
         let mut cmd = Command::new(binary("pingshen-platform")?);
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
             .arg(data_dir)
             .arg("--assets")
             .arg(workspace_root().join("assets"))

@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     });
     // Notice a platform that comes or goes without the expert doing anything.
     set_interval(move || health.refetch(), HEALTH_POLL);
+    ipc::on_event::<bool>("back-online", move |_| health.refetch());
     let reload = RwSignal::new(0u32);
     let refresh = Callback::new(move |()| {
         health.refetch();

@@ -90,6 +90,12 @@ pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
     call(cmd::LIST_PROJECTS, &NoArgs {}).await
 }
 
+/// The person's projects with what this computer holds of each; offline,
+/// from the local copy.
+pub async fn my_projects() -> Result<pingshen_api::ipc::ProjectList, AppError> {
+    call(cmd::MY_PROJECTS, &NoArgs {}).await
+}
+
 pub async fn get_project(id: &str) -> Result<ProjectDetail, AppError> {
     call(cmd::GET_PROJECT, &IdArg { id }).await
 }

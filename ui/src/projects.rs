@@ -1,8 +1,8 @@
 //! Pieces shared by the role pages: a project's bidders, and the error panel.
 
-use crate::format::yuan;
+use crate::format::{beijing, yuan};
 use leptos::prelude::*;
-use pingshen_api::ipc::AppError;
+use pingshen_api::ipc::{AppError, ProjectList, SyncState};
 
 /// The bidders of a project with their bid prices as read at the opening (开标记录).
 #[component]
@@ -45,5 +45,58 @@ pub fn ErrorPanel(error: AppError, on_retry: Callback<()>) -> impl IntoView {
             <p class="muted">"错误代码：" <code>{error.code.clone()}</code></p>
             <button class="primary" id="retry" on:click=move |_| on_retry.run(())>"重试"</button>
         </section>
+    }
+}
+
+/// The person's projects as cards: stage, opening, and — for experts — how
+/// much of each project's documents this computer holds and when the
+/// platform last answered. Offline, a banner says the list is this
+/// computer's copy.
+#[component]
+pub fn ProjectCards(
+    list: ProjectList,
+    open: RwSignal<Option<String>>,
+    /// Id prefix of each card's button, e.g. `open-` → `open-JA-2026-0117`.
+    button_prefix: &'static str,
+    button_label: &'static str,
+    show_sync: bool,
+) -> impl IntoView {
+    let latest = list.projects.iter().filter_map(|p| p.last_contact).max();
+    view! {
+        {(!list.online).then(|| view! {
+            <p class="offline-tag" id="projects-offline">
+                {match latest {
+                    Some(t) => format!("离线：显示本机保存的项目（最近一次连上评标平台：{}）。已同步的项目可照常评审，签名提交将在联网后自动发送。", beijing(t)),
+                    None => "离线：显示本机保存的项目。".to_string(),
+                }}
+            </p>
+        })}
+        {list.projects.into_iter().map(|p| {
+            let s = p.summary;
+            let id = s.id.clone();
+            let (sync_class, sync_text) = match p.sync {
+                SyncState::Full => ("sync-full", format!("文件已全部同步（{} 个）", p.documents_total)),
+                SyncState::Partial => ("sync-partial", format!("已同步 {}/{} 个文件", p.documents_verified, p.documents_total)),
+                SyncState::Never => ("sync-never", "文件尚未同步到本机".to_string()),
+            };
+            view! {
+                <div class="project-card wide" data-project-id=s.id.clone()>
+                    <div class="project-name">{s.name.clone()}</div>
+                    <div class="project-meta">
+                        <span>{s.id.clone()}</span><span>{s.lot.clone()}</span>
+                        <span class="stage">{s.stage.label_zh()}</span>
+                        <span>{format!("投标人 {} 家", s.bidder_count)}</span>
+                        <span>{format!("开标 {}", beijing(s.opening_time))}</span>
+                    </div>
+                    {show_sync.then(|| view! {
+                        <div class="project-meta">
+                            <span class=format!("sync-state {sync_class}") id=format!("sync-{}", s.id)>{sync_text.clone()}</span>
+                            {p.last_contact.map(|t| view! { <span class="muted">{format!("最近联网 {}", beijing(t))}</span> })}
+                        </div>
+                    })}
+                    <button class="primary" id=format!("{button_prefix}{}", s.id) on:click=move |_| open.set(Some(id.clone()))>{button_label}</button>
+                </div>
+            }
+        }).collect_view()}
     }
 }

@@ -12,6 +12,10 @@ use std::time::Duration;
 #[component]
 pub fn UserBadge(state: LoginState, on_locked: Callback<String>) -> impl IntoView {
     let issuer = common_name(&state.certificate.issuer);
+    // An offline session becomes an online one when the shell reaches the
+    // platform again (it logs in with the open key by itself).
+    let online = RwSignal::new(state.online);
+    ipc::on_event::<bool>("back-online", move |_| online.set(true));
     let lock = move |_| {
         spawn_local(async move {
             let _ = ipc::lock().await;
@@ -31,7 +35,7 @@ pub fn UserBadge(state: LoginState, on_locked: Callback<String>) -> impl IntoVie
             <span class="user-issuer" id="user-issuer" title=state.certificate.subject.clone()>
                 {format!("{} · {}", issuer, state.certificate.alg)}
             </span>
-            {(!state.online).then(|| view! { <span class="offline-tag">"离线工作"</span> })}
+            {move || (!online.get()).then(|| view! { <span class="offline-tag" id="offline-work">"离线工作"</span> })}
             <button class="link" id="lock" on:click=lock>"锁定"</button>
             <button class="link" id="logout" on:click=logout>"退出"</button>
         </div>

@@ -106,6 +106,7 @@ pub mod cmd {
     pub const ACCEPT_PLATFORM_CERT: &str = "accept_platform_certificate";
     pub const PLATFORM_CERT: &str = "platform_certificate";
     pub const LIST_PROJECTS: &str = "list_projects";
+    pub const MY_PROJECTS: &str = "my_projects";
     pub const GET_PROJECT: &str = "get_project";
     pub const GET_RULES: &str = "get_rules";
     pub const PUBLISH_RULES: &str = "publish_rules";
@@ -226,6 +227,38 @@ pub struct PlatformCertInfo {
     pub presented: Option<String>,
     /// The centre configured the fingerprint: it cannot be accepted away.
     pub configured: bool,
+}
+
+/// How much of a project's documents this computer holds, verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// Every document of the signed manifest is here and verified.
+    Full,
+    /// Some are here; the rest still have to be fetched.
+    Partial,
+    /// Nothing yet (never opened, or never synced, on this computer).
+    Never,
+}
+
+/// One line of the person's project list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectEntry {
+    pub summary: crate::ProjectSummary,
+    pub sync: SyncState,
+    pub documents_verified: usize,
+    pub documents_total: usize,
+    /// When the platform last answered about this project on this computer.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_contact: Option<time::OffsetDateTime>,
+}
+
+/// The person's projects: from the platform when it answers, else from what
+/// this computer keeps (`online` false).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectList {
+    pub online: bool,
+    pub projects: Vec<ProjectEntry>,
 }
 
 /// The report as fetched for reading: the viewer's file id, the SHA-256 of

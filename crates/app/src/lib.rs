@@ -9,6 +9,7 @@ mod error;
 pub mod evaluation;
 pub mod outbox;
 mod platform_identity;
+pub mod project_list;
 pub mod screening;
 pub mod sync;
 pub mod trust_files;

@@ -5,7 +5,7 @@ use crate::error::{Result, StoreError};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations in order; index + 1 is the version each one produces.
-const MIGRATIONS: &[fn(&Connection) -> Result<()>] = &[v1_initial];
+const MIGRATIONS: &[fn(&Connection) -> Result<()>] = &[v1_initial, v2_project_summaries];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -128,5 +128,12 @@ fn v1_initial(conn: &Connection) -> Result<()> {
          );",
     )?;
     pingshen_docs::search::create_schema(conn)?;
+    Ok(())
+}
+
+/// The platform's one-line summary of each project, kept so that the project
+/// list can be shown offline, with projects never opened on this computer.
+fn v2_project_summaries(conn: &Connection) -> Result<()> {
+    conn.execute_batch("ALTER TABLE projects ADD COLUMN summary_json TEXT;")?;
     Ok(())
 }

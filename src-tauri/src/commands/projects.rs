@@ -1,5 +1,5 @@
 use crate::state::DesktopState;
-use pingshen_api::ipc::AppError;
+use pingshen_api::ipc::{AppError, ProjectList};
 use pingshen_api::{ProjectDetail, ProjectSummary};
 
 #[tauri::command]
@@ -7,9 +7,42 @@ pub async fn list_projects(
     state: tauri::State<'_, DesktopState>,
 ) -> Result<Vec<ProjectSummary>, AppError> {
     let list = state.call(|c| async move { c.projects().await }).await?;
-    // Archived projects leave no bid document or page text behind.
+    purge_archived(&state, &list).await;
+    Ok(list)
+}
+
+/// The person's projects with how much of each is on this computer: the
+/// platform's list when it answers, this computer's copy when it does not
+/// (offline start, lost link), never an error page for a person who synced.
+#[tauri::command]
+pub async fn my_projects(state: tauri::State<'_, DesktopState>) -> Result<ProjectList, AppError> {
+    let (store, _, online) = state.store().await?;
+    let client = if online {
+        Some(state.client().await?)
+    } else {
+        None
+    };
+    let list = match pingshen_app::project_list::list(&store, client.as_ref()).await {
+        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
+            state.renew_session().await?;
+            let client = state.client().await?;
+            pingshen_app::project_list::list(&store, Some(&client)).await
+        }
+        other => other,
+    }
+    .map_err(AppError::from)?;
+    if list.online {
+        let summaries: Vec<ProjectSummary> =
+            list.projects.iter().map(|p| p.summary.clone()).collect();
+        purge_archived(&state, &summaries).await;
+    }
+    Ok(list)
+}
+
+/// Archived projects leave no bid document or page text behind.
+async fn purge_archived(state: &DesktopState, list: &[ProjectSummary]) {
     if let Ok((store, _, _)) = state.store().await {
-        let archived = list.clone();
+        let archived = list.to_vec();
         let purged = tokio::task::spawn_blocking(move || {
             let store = store
                 .lock()
@@ -17,12 +50,12 @@ pub async fn list_projects(
             pingshen_app::workspace::purge_archived(&store, &archived).map_err(AppError::from)
         })
         .await
-        .map_err(crate::error::from_join)?;
+        .map_err(crate::error::from_join)
+        .and_then(|r| r);
         if let Err(e) = purged {
             eprintln!("警告：清除已归档项目失败：{}（{}）", e.message, e.code);
         }
     }
-    Ok(list)
 }
 
 #[tauri::command]

@@ -6,9 +6,8 @@
 mod attachments;
 mod log;
 
-use crate::format::beijing;
 use crate::ipc;
-use crate::projects::ErrorPanel;
+use crate::projects::{ErrorPanel, ProjectCards};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, WitnessDraft, WitnessPage, WitnessUpload};
@@ -26,34 +25,22 @@ pub fn WitnessHome(reload: RwSignal<u32>) -> impl IntoView {
 fn WitnessProjects(reload: RwSignal<u32>, open: RwSignal<Option<String>>) -> impl IntoView {
     let projects = LocalResource::new(move || {
         reload.track();
-        ipc::list_projects()
+        ipc::my_projects()
     });
     let retry = Callback::new(move |()| reload.update(|n| *n += 1));
+    ipc::on_event::<bool>("back-online", move |_| reload.update(|n| *n += 1));
     move || {
         match projects.get() {
         None => view! { <p class="loading">"正在加载项目…"</p> }.into_any(),
         Some(Err(e)) => view! { <ErrorPanel error=e on_retry=retry /> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! {
+        Some(Ok(list)) if list.projects.is_empty() => view! {
             <section class="empty" id="no-projects"><h2>"暂无见证项目"</h2><p>"您目前没有被指派见证的项目。"</p></section>
         }
         .into_any(),
         Some(Ok(list)) => view! {
             <section class="expert-projects">
                 <h2>"我的见证项目"</h2>
-                {list.into_iter().map(|p| {
-                    let id = p.id.clone();
-                    view! {
-                        <div class="project-card wide">
-                            <div class="project-name">{p.name.clone()}</div>
-                            <div class="project-meta">
-                                <span>{p.id.clone()}</span><span>{p.lot.clone()}</span>
-                                <span class="stage">{p.stage.label_zh()}</span>
-                                <span>{format!("开标 {}", beijing(p.opening_time))}</span>
-                            </div>
-                            <button class="primary" id=format!("witness-open-{}", p.id) on:click=move |_| open.set(Some(id.clone()))>"进入见证"</button>
-                        </div>
-                    }
-                }).collect_view()}
+                <ProjectCards list=list open=open button_prefix="witness-open-" button_label="进入见证" show_sync=false />
             </section>
         }
         .into_any(),

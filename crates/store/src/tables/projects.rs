@@ -11,6 +11,8 @@ use time::OffsetDateTime;
 /// Which JSON document of a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProjectPart {
+    /// The line of the project list.
+    Summary,
     Detail,
     Rules,
     Manifest,
@@ -19,6 +21,7 @@ pub enum ProjectPart {
 impl ProjectPart {
     fn column(self) -> &'static str {
         match self {
+            ProjectPart::Summary => "summary_json",
             ProjectPart::Detail => "detail_json",
             ProjectPart::Rules => "rules_json",
             ProjectPart::Manifest => "manifest_json",
@@ -30,9 +33,11 @@ impl ProjectPart {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedProject {
     pub project: String,
+    pub summary_json: Option<String>,
     pub detail_json: Option<String>,
     pub rules_json: Option<String>,
     pub manifest_json: Option<String>,
+    /// When the platform last answered about this project.
     pub updated_at: OffsetDateTime,
 }
 
@@ -66,16 +71,17 @@ impl<'a> Projects<'a> {
         Ok(self
             .conn
             .query_row(
-                "SELECT project, detail_json, rules_json, manifest_json, updated_at
+                "SELECT project, summary_json, detail_json, rules_json, manifest_json, updated_at
                  FROM projects WHERE project = ?1",
                 [project],
                 |r| {
                     Ok(CachedProject {
                         project: r.get(0)?,
-                        detail_json: r.get(1)?,
-                        rules_json: r.get(2)?,
-                        manifest_json: r.get(3)?,
-                        updated_at: from_millis(r.get(4)?),
+                        summary_json: r.get(1)?,
+                        detail_json: r.get(2)?,
+                        rules_json: r.get(3)?,
+                        manifest_json: r.get(4)?,
+                        updated_at: from_millis(r.get(5)?),
                     })
                 },
             )
