@@ -32,6 +32,7 @@ fn main() {
             "add_note",
             "delete_note",
             "panel_summary",
+            "export_submission",
             "witness_page",
             "witness_record",
             "witness_sync",

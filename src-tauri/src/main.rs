@@ -73,6 +73,7 @@ fn main() {
             commands::expert::add_note,
             commands::expert::delete_note,
             commands::expert::panel_summary,
+            commands::expert::export_submission,
             commands::witness::witness_page,
             commands::witness::witness_record,
             commands::witness::witness_sync,

@@ -90,6 +90,25 @@ pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
     call(cmd::LIST_PROJECTS, &NoArgs {}).await
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportArgs<'a> {
+    project: &'a str,
+    submission_id: &'a str,
+}
+
+/// Writes a signed submission to the data folder; answers the file's path.
+pub async fn export_submission(project: &str, submission_id: &str) -> Result<String, AppError> {
+    call(
+        pingshen_api::ipc::expert_cmd::EXPORT_SUBMISSION,
+        &ExportArgs {
+            project,
+            submission_id,
+        },
+    )
+    .await
+}
+
 /// The person's projects with what this computer holds of each; offline,
 /// from the local copy.
 pub async fn my_projects() -> Result<pingshen_api::ipc::ProjectList, AppError> {

@@ -181,6 +181,10 @@ pub struct OutboxItem {
     /// The platform's receipt time, once delivered and verified.
     #[serde(with = "time::serde::rfc3339::option")]
     pub received_at: Option<OffsetDateTime>,
+    /// The platform refused it for good: its code and reason. The signed
+    /// submission is kept and can be exported; it is never resent.
+    #[serde(default)]
+    pub refused: Option<AppError>,
 }
 
 /// The rules in force for a project, as published.
@@ -346,6 +350,7 @@ pub mod expert_cmd {
     pub const ADD_NOTE: &str = "add_note";
     pub const DELETE_NOTE: &str = "delete_note";
     pub const PANEL_SUMMARY: &str = "panel_summary";
+    pub const EXPORT_SUBMISSION: &str = "export_submission";
     /// Event carrying [`super::SyncProgressEvent`].
     pub const SYNC_EVENT: &str = "sync-progress";
 }

@@ -237,7 +237,8 @@ pub fn begin_revision(store: &Store, project: &str) -> Result<u32, AppError> {
 pub fn reconcile(store: &Store, project: &str) -> Result<usize, AppError> {
     let mut fixed = 0;
     for entry in store.outbox().list(project)? {
-        if entry.kind != KIND_SCORE_SHEET {
+        // A refused sheet stays open for correction (see `reopen_refused`).
+        if entry.kind != KIND_SCORE_SHEET || entry.state == pingshen_store::OutboxState::Refused {
             continue;
         }
         let Some(version) = queued_version(&entry.body) else {
@@ -255,6 +256,22 @@ pub fn reconcile(store: &Store, project: &str) -> Result<usize, AppError> {
         }
     }
     Ok(fixed)
+}
+
+/// After the platform refused a signed sheet for good, the expert may
+/// correct it and sign again: the version goes back to editing, with its
+/// cells as they were. The refused submission stays in the outbox, signed.
+pub fn reopen_refused(store: &Store, entry: &pingshen_store::OutboxEntry) -> Result<(), AppError> {
+    if entry.kind != KIND_SCORE_SHEET {
+        return Ok(());
+    }
+    let Some(version) = queued_version(&entry.body) else {
+        return Ok(());
+    };
+    store
+        .drafts()
+        .reopen_refused(&entry.project, version, &entry.submission_id)?;
+    Ok(())
 }
 
 /// The sheet version inside a queued envelope.

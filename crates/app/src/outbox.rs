@@ -16,9 +16,18 @@ use sha2::{Digest, Sha256};
 use std::sync::Mutex;
 use time::OffsetDateTime;
 
-/// A refusal the platform will repeat however often we ask: the entry waits
-/// for the person (e.g. a reopening) instead of being retried every minute.
-const REFUSED_RETRY: time::Duration = time::Duration::days(3650);
+/// Whether a failed send may succeed later as it is: the platform was busy
+/// or broken (5xx, 408, 429), could not state a certificate's revocation
+/// status, or answered something unreadable. Any other refusal is final.
+fn transient(e: &pingshen_client::ClientError) -> bool {
+    match e {
+        pingshen_client::ClientError::Platform { status, error } => {
+            *status >= 500 || *status == 408 || *status == 429 || error.code == "revocation_unknown"
+        }
+        pingshen_client::ClientError::BadResponse { .. } => true,
+        _ => false,
+    }
+}
 
 fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
     store
@@ -109,13 +118,27 @@ pub async fn drain(
             Err(e) if e.code() == "session_expired" || e.code() == "unauthenticated" => {
                 return Err(e.into());
             }
-            Err(e) => {
+            Err(e) if transient(&e) => {
+                // The platform could not take it now: try again later.
                 let store = lock(store)?;
+                let delay = BackoffPolicy::default().delay(entry.attempts + 1, jitter());
                 store.outbox().record_failure(
                     &entry.submission_id,
                     e.code(),
-                    OffsetDateTime::now_utc() + REFUSED_RETRY,
+                    OffsetDateTime::now_utc() + delay,
                 )?;
+            }
+            Err(e) => {
+                // Refused for good (the stage moved on, the rules changed,
+                // the expert no longer sits, …): kept, signed, with the
+                // reason, never resent; a refused sheet opens again for the
+                // expert to correct and sign anew.
+                let store = lock(store)?;
+                store
+                    .outbox()
+                    .mark_refused(&entry.submission_id, e.code(), &e.to_string())?;
+                crate::evaluation::reopen_refused(&store, &entry)?;
+                tracing::warn!(id = %entry.submission_id, code = %e.code(), "refused");
                 report.refused.push((
                     entry.submission_id.clone(),
                     e.code().to_string(),

@@ -159,6 +159,12 @@ pub async fn load(
             last_error: e.last_error.clone(),
             created_at: e.created_at,
             received_at: e.receipt.as_deref().and_then(receipt_time),
+            refused: (e.state == pingshen_store::OutboxState::Refused).then(|| {
+                pingshen_api::ipc::AppError::new(
+                    e.last_error.clone().unwrap_or_default(),
+                    e.refusal.clone().unwrap_or_default(),
+                )
+            }),
         })
         .collect();
     Ok(Workspace {
@@ -373,4 +379,41 @@ pub fn purge_archived(
         }
     }
     Ok(out)
+}
+
+/// Writes a signed submission (as signed, with the platform's refusal if
+/// any) to `dir`, e.g. to hand a refused sheet to the trading centre.
+/// Answers the file written.
+pub fn export_submission(
+    store: &Mutex<Store>,
+    project: &str,
+    submission_id: &str,
+    dir: &std::path::Path,
+) -> Result<std::path::PathBuf, AppError> {
+    let entry = lock(store)?
+        .outbox()
+        .get(submission_id)?
+        .filter(|e| e.project == project)
+        .ok_or_else(|| AppError::new("not_found", "本项目没有这项提交"))?;
+    let envelope: serde_json::Value = serde_json::from_slice(&entry.body)
+        .map_err(|e| AppError::new("internal_error", format!("待发送内容损坏：{e}")))?;
+    let doc = serde_json::json!({
+        "format": "pingshen.submission-export/1",
+        "project_id": project,
+        "submission_id": entry.submission_id,
+        "kind": entry.kind,
+        "endpoint": entry.endpoint,
+        "signed_envelope": envelope,
+        "refused": entry.refusal.as_ref().map(|m| serde_json::json!({
+            "code": entry.last_error,
+            "message": m,
+        })),
+    });
+    let path = dir.join(format!("{}-{}.json", entry.kind, entry.submission_id));
+    let bytes = serde_json::to_vec_pretty(&doc)
+        .map_err(|e| AppError::new("internal_error", e.to_string()))?;
+    std::fs::create_dir_all(dir)
+        .and_then(|_| std::fs::write(&path, bytes))
+        .map_err(|e| AppError::new("export_failed", format!("无法写入 {}：{e}", path.display())))?;
+    Ok(path)
 }

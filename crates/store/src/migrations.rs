@@ -5,7 +5,8 @@ use crate::error::{Result, StoreError};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations in order; index + 1 is the version each one produces.
-const MIGRATIONS: &[fn(&Connection) -> Result<()>] = &[v1_initial, v2_project_summaries];
+const MIGRATIONS: &[fn(&Connection) -> Result<()>] =
+    &[v1_initial, v2_project_summaries, v3_refused_submissions];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -135,5 +136,39 @@ fn v1_initial(conn: &Connection) -> Result<()> {
 /// list can be shown offline, with projects never opened on this computer.
 fn v2_project_summaries(conn: &Connection) -> Result<()> {
     conn.execute_batch("ALTER TABLE projects ADD COLUMN summary_json TEXT;")?;
+    Ok(())
+}
+
+/// A submission the platform refused for good (the stage closed, the
+/// expert no longer sits, …) is kept, signed, as `refused` with the
+/// platform's reason, instead of being retried for ever: the expert sees
+/// why, and can export it. SQLite cannot change a CHECK in place, so the
+/// table is rebuilt.
+fn v3_refused_submissions(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE outbox_v3 (
+             submission_id TEXT PRIMARY KEY,
+             kind TEXT NOT NULL,
+             project TEXT NOT NULL,
+             endpoint TEXT NOT NULL,
+             body BLOB NOT NULL,
+             created_at INTEGER NOT NULL,
+             attempts INTEGER NOT NULL DEFAULT 0,
+             next_attempt_at INTEGER NOT NULL,
+             last_error TEXT,
+             state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'refused')),
+             receipt BLOB,
+             delivered_at INTEGER,
+             refusal TEXT
+         );
+         INSERT INTO outbox_v3 (submission_id, kind, project, endpoint, body, created_at,
+                                attempts, next_attempt_at, last_error, state, receipt, delivered_at)
+             SELECT submission_id, kind, project, endpoint, body, created_at,
+                    attempts, next_attempt_at, last_error, state, receipt, delivered_at
+             FROM outbox;
+         DROP TABLE outbox;
+         ALTER TABLE outbox_v3 RENAME TO outbox;
+         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);",
+    )?;
     Ok(())
 }

@@ -406,3 +406,22 @@ pub async fn panel_summary(
         })
         .await
 }
+
+/// Writes a signed submission (a refused one, typically) to
+/// `<data dir>/exports/<project>/` and answers the file's path.
+#[tauri::command]
+pub async fn export_submission(
+    state: tauri::State<'_, DesktopState>,
+    project: String,
+    submission_id: String,
+) -> Result<String, AppError> {
+    let (store, _, _) = state.store().await?;
+    let dir = state.settings.data_dir.join("exports").join(&project);
+    let path = tokio::task::spawn_blocking(move || {
+        pingshen_app::workspace::export_submission(&store, &project, &submission_id, &dir)
+    })
+    .await
+    .map_err(from_join)?
+    .map_err(app_err)?;
+    Ok(path.display().to_string())
+}

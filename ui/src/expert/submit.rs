@@ -147,27 +147,46 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
         })}
         <section class="card">
             <h2>"提交记录与平台回执"</h2>
-            {latest_receipt.map(|o| match o.received_at {
-                Some(t) => view! { <p class="ok-line" id="receipt">{format!("评分表已送达平台，平台签名回执已验证（签收时间 {}）。", beijing(t))}</p> }.into_any(),
-                None => view! { <p class="notice" id="receipt-pending">"评分表已签名，等待发送到平台（联网后自动发送，不会重复提交）。"</p> }.into_any(),
+            {latest_receipt.map(|o| match (&o.refused, o.received_at) {
+                (Some(r), _) => view! { <p class="error-line" id="sheet-refused" data-code=r.code.clone()>
+                    {format!("平台拒收了这份评分表：{}（{}）。评分表已重新开放，请核对后重新签名提交；被拒收的签名文件仍保存在本机，可导出。", r.message, r.code)}
+                </p> }.into_any(),
+                (None, Some(t)) => view! { <p class="ok-line" id="receipt">{format!("评分表已送达平台，平台签名回执已验证（签收时间 {}）。", beijing(t))}</p> }.into_any(),
+                (None, None) => view! { <p class="notice" id="receipt-pending">"评分表已签名，等待发送到平台（联网后自动发送，不会重复提交）。"</p> }.into_any(),
             })}
             <table class="grid" id="outbox">
-                <thead><tr><th>"内容"</th><th>"提交编号"</th><th>"签名时间"</th><th>"状态"</th></tr></thead>
-                <tbody>{ws.outbox.iter().map(|o| view! {
-                    <tr class="outbox-row" data-kind=o.kind.clone() data-delivered=o.delivered.to_string()>
+                <thead><tr><th>"内容"</th><th>"提交编号"</th><th>"签名时间"</th><th>"状态"</th><th></th></tr></thead>
+                <tbody>{ws.outbox.iter().map(|o| {
+                    let (pj, id) = (project.clone(), o.submission_id.clone());
+                    let exported = RwSignal::new(None::<Result<String, AppError>>);
+                    let export = move |_| {
+                        let (pj, id) = (pj.clone(), id.clone());
+                        spawn_local(async move { exported.set(Some(ipc::export_submission(&pj, &id).await)) });
+                    };
+                    view! {
+                    <tr class="outbox-row" data-kind=o.kind.clone() data-delivered=o.delivered.to_string()
+                        data-refused=o.refused.is_some().to_string()>
                         <td>{kind_label(&o.kind)}</td>
                         <td><code>{o.submission_id.chars().take(13).collect::<String>()}</code></td>
                         <td>{beijing(o.created_at)}</td>
-                        <td>{match (o.delivered, o.received_at) {
-                            (true, Some(t)) => format!("已送达 · 回执 {}", beijing(t)),
-                            (true, None) => "已送达".to_string(),
-                            (false, _) => match &o.last_error {
+                        <td>{match (&o.refused, o.delivered, o.received_at) {
+                            (Some(r), _, _) => format!("平台拒收：{}（{}）", r.message, r.code),
+                            (None, true, Some(t)) => format!("已送达 · 回执 {}", beijing(t)),
+                            (None, true, None) => "已送达".to_string(),
+                            (None, false, _) => match &o.last_error {
                                 Some(code) => format!("待发送（已尝试 {} 次：{}）", o.attempts, code),
                                 None => "待发送".to_string(),
                             },
                         }}</td>
+                        <td>
+                            <button class="link dark small" id=format!("export-{}", o.submission_id) on:click=export>"导出"</button>
+                            {move || exported.get().map(|r| match r {
+                                Ok(path) => view! { <span class="muted export-path">{path}</span> }.into_any(),
+                                Err(e) => view! { <span class="error-line">{e.message.clone()}</span> }.into_any(),
+                            })}
+                        </td>
                     </tr>
-                }).collect_view()}</tbody>
+                }}).collect_view()}</tbody>
             </table>
         </section>
     }

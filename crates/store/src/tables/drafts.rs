@@ -221,6 +221,19 @@ impl<'a> Drafts<'a> {
         Ok(record)
     }
 
+    /// The one way back: the platform refused `submission_id` for good, so
+    /// that version never counted. If it is the version's submitted sheet,
+    /// the version opens for editing again (its cells unchanged). Answers
+    /// whether it did.
+    pub fn reopen_refused(&self, project: &str, version: u32, submission_id: &str) -> Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE sheets SET state = 'editing', submission_id = NULL, updated_at = ?4
+             WHERE project = ?1 AND version = ?2 AND state = 'submitted' AND submission_id = ?3",
+            params![project, version, submission_id, now_millis()],
+        )?;
+        Ok(changed == 1)
+    }
+
     pub fn sheet(&self, project: &str, version: u32) -> Result<Option<SheetRecord>> {
         sheet(self.conn, project, version)
     }

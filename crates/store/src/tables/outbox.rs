@@ -27,6 +27,8 @@ pub struct NewSubmission<'a> {
 pub enum OutboxState {
     Pending,
     Delivered,
+    /// The platform refused it for good: kept, signed, with its reason.
+    Refused,
 }
 
 /// What `enqueue` did.
@@ -55,10 +57,13 @@ pub struct OutboxEntry {
     pub state: OutboxState,
     pub receipt: Option<Vec<u8>>,
     pub delivered_at: Option<OffsetDateTime>,
+    /// The platform's message, when it refused the submission for good
+    /// (`last_error` holds its code).
+    pub refusal: Option<String>,
 }
 
 const COLUMNS: &str = "submission_id, kind, project, endpoint, body, created_at, attempts,
-     next_attempt_at, last_error, state, receipt, delivered_at";
+     next_attempt_at, last_error, state, receipt, delivered_at, refusal";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
     Ok(OutboxEntry {
@@ -71,13 +76,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
         attempts: r.get(6)?,
         next_attempt_at: from_millis(r.get(7)?),
         last_error: r.get(8)?,
-        state: if r.get::<_, String>(9)? == "delivered" {
-            OutboxState::Delivered
-        } else {
-            OutboxState::Pending
+        state: match r.get::<_, String>(9)?.as_str() {
+            "delivered" => OutboxState::Delivered,
+            "refused" => OutboxState::Refused,
+            _ => OutboxState::Pending,
         },
         receipt: r.get(10)?,
         delivered_at: r.get::<_, Option<i64>>(11)?.map(from_millis),
+        refusal: r.get(12)?,
     })
 }
 
@@ -156,6 +162,25 @@ impl<'a> Outbox<'a> {
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
                  WHERE submission_id = ?1",
                 params![submission_id, code, to_millis(next_attempt_at)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks a pending submission refused for good, with the platform's code
+    /// and message. It is not sent again; it stays, signed, for the person
+    /// to read and export.
+    pub fn mark_refused(&self, submission_id: &str, code: &str, message: &str) -> Result<()> {
+        let tx = write_tx(self.conn)?;
+        let entry = get(&tx, submission_id)?
+            .ok_or_else(|| StoreError::not_found("待发送提交", submission_id))?;
+        if entry.state == OutboxState::Pending {
+            tx.execute(
+                "UPDATE outbox SET state = 'refused', attempts = attempts + 1, last_error = ?2,
+                     refusal = ?3
+                 WHERE submission_id = ?1",
+                params![submission_id, code, message],
             )?;
         }
         tx.commit()?;

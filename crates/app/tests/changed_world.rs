@@ -1,0 +1,173 @@
+//! Coming back to a changed world: while the expert signed offline, the
+//! platform moved on. Each change has a defined outcome and nothing is lost:
+//! a sheet the platform now refuses stays in the outbox as refused, with the
+//! platform's code and reason, is never resent, can be exported as signed,
+//! and the sheet opens again for the expert to correct and sign anew; new
+//! documents (a clarification) arrive with the next sync.
+
+mod common;
+
+use common::{extractor, world, DEMO};
+use pingshen_api::{DocumentKind, Stage};
+use pingshen_app::evaluation::{self, RulesInForce};
+use pingshen_app::{outbox, workspace};
+use pingshen_platform::demo_run;
+use pingshen_rules::Rules;
+use pingshen_store::OutboxState;
+use std::sync::Arc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sheet_refused_after_the_stage_closed_is_kept_refused_exportable_and_reopened() {
+    let w = world("E002").await;
+    let published = w.ctx.client.rules(DEMO).await.unwrap();
+    let rules = Rules::from_toml(&published.rules_toml).unwrap();
+    let bidders: Vec<String> = w
+        .ctx
+        .client
+        .project(DEMO)
+        .await
+        .unwrap()
+        .bidders
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    // Scored and signed "offline": queued, not sent.
+    let queued = {
+        let store = w.ctx.store.lock().unwrap();
+        for c in demo_run::full_marks(&rules, &bidders) {
+            evaluation::save_cell(&store, DEMO, &c).unwrap();
+        }
+        evaluation::submit_sheet(
+            &store,
+            &w.signer,
+            DEMO,
+            "E002",
+            &RulesInForce {
+                rules: &rules,
+                version: published.version,
+                sha256: &published.sha256,
+            },
+            &bidders,
+        )
+        .unwrap()
+    };
+    // Meanwhile staff closed the scoring stage.
+    let staff = demo_run::login(&w.platform.url(), &w.platform.state.pki.dir, "S001")
+        .await
+        .unwrap();
+    staff
+        .client
+        .change_stage(DEMO, Stage::Summary)
+        .await
+        .unwrap();
+
+    // Back online: refused for good, with the platform's reason.
+    let report = outbox::drain(&w.ctx.store, &w.ctx.client, &w.ctx.trust)
+        .await
+        .unwrap();
+    assert!(report.delivered.is_empty());
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    assert_eq!(report.refused[0].1, "wrong_stage");
+    assert_eq!(report.pending, 0, "a refused entry is not pending");
+    {
+        let store = w.ctx.store.lock().unwrap();
+        let e = store.outbox().get(&queued.submission_id).unwrap().unwrap();
+        assert_eq!(e.state, OutboxState::Refused);
+        assert_eq!(e.last_error.as_deref(), Some("wrong_stage"));
+        assert!(e.refusal.as_deref().unwrap().contains("阶段"), "{e:?}");
+        // The sheet is open again, its cells as they were.
+        let status = evaluation::sheet_status(&store, DEMO).unwrap();
+        assert!(status.editable);
+        assert_eq!(status.version, 1);
+        assert!(!evaluation::cells(&store, DEMO).unwrap().is_empty());
+        // A later start does not close it again.
+        evaluation::reconcile(&store, DEMO).unwrap();
+        assert!(evaluation::sheet_status(&store, DEMO).unwrap().editable);
+    }
+    // Never resent.
+    let again = outbox::drain(&w.ctx.store, &w.ctx.client, &w.ctx.trust)
+        .await
+        .unwrap();
+    assert!(again.delivered.is_empty() && again.refused.is_empty());
+    // The workspace shows it refused, with code and reason.
+    let ws = workspace::load(
+        &w.ctx.store,
+        Some((
+            &w.ctx.client,
+            &w.ctx.trust,
+            Some(&w.platform.state.platform_id),
+        )),
+        DEMO,
+        "E002",
+    )
+    .await
+    .unwrap();
+    let item = ws
+        .outbox
+        .iter()
+        .find(|o| o.submission_id == queued.submission_id)
+        .unwrap();
+    assert_eq!(item.refused.as_ref().unwrap().code, "wrong_stage");
+    // Exported as signed, with the refusal.
+    let out = tempfile::tempdir().unwrap();
+    let path = workspace::export_submission(&w.ctx.store, DEMO, &queued.submission_id, out.path())
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(doc["refused"]["code"], "wrong_stage");
+    let envelope: pingshen_api::SignedEnvelope =
+        serde_json::from_value(doc["signed_envelope"].clone()).unwrap();
+    let trust = &w.ctx.trust.cas;
+    pingshen_pki::verify_envelope(
+        trust,
+        serde_json::to_string(&envelope).unwrap().as_bytes(),
+        &pingshen_pki::VerifyOptions::default(),
+    )
+    .expect("the exported sheet still verifies as signed");
+}
+
+/// A clarification answered while the expert was away is a new document in
+/// the signed manifest: the next sync fetches and verifies it, and nothing
+/// already synced is fetched again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_documents_arrive_with_the_next_sync() {
+    let w = world("E003").await;
+    let quiet = Arc::new(|_| {});
+    let first = pingshen_app::sync::sync_project(&w.ctx, DEMO, extractor(), quiet.clone())
+        .await
+        .unwrap();
+    assert_eq!(first.verified, 7);
+    // The platform adds a clarification (澄清) to the project.
+    let pdf = std::fs::read(pingshen_platform::demo::default_assets_dir().join("demo/bid-B02.pdf"))
+        .unwrap();
+    w.platform
+        .state
+        .db
+        .with(|c| {
+            let stored = pingshen_platform::files::put(&w.platform.state.data_dir, &pdf)?;
+            pingshen_platform::db::documents::upsert(
+                c,
+                DEMO,
+                &pingshen_api::ManifestFile {
+                    file_id: "clarification-B02-1".into(),
+                    bidder_id: Some("B02".into()),
+                    kind: DocumentKind::Clarification,
+                    name: "B02 澄清答复（第 1 次）.pdf".into(),
+                    size: stored.size,
+                    sha256: stored.sha256.clone(),
+                    sm3: stored.sm3.clone(),
+                },
+                7,
+            )
+        })
+        .unwrap();
+    let second = pingshen_app::sync::sync_project(&w.ctx, DEMO, extractor(), quiet)
+        .await
+        .unwrap();
+    assert_eq!(second.files, 8);
+    assert_eq!(second.verified, 8);
+    assert!(
+        second.bytes_fetched < pdf.len() as u64 + 4096,
+        "only the new file was fetched: {}",
+        second.bytes_fetched
+    );
+}
