@@ -171,3 +171,111 @@ async fn new_documents_arrive_with_the_next_sync() {
         second.bytes_fetched
     );
 }
+
+/// The rules were published anew while the expert scored by the old ones:
+/// the platform refuses the old sheet (`rules_changed`), the sheet opens
+/// again, and the expert signs it anew under the new rules, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sheet_scored_by_superseded_rules_is_refused_then_signed_anew_once() {
+    let w = world("E002").await;
+    let (url, pki) = (w.platform.url(), w.platform.state.pki.dir.clone());
+    let assets = pingshen_platform::demo::default_assets_dir();
+    let project = "JA-2026-0119";
+    let staff = demo_run::login(&url, &pki, "S001").await.unwrap();
+    let demo = pingshen_platform::demo::DemoFile::read(&assets).unwrap();
+    staff
+        .client
+        .create_project(&pingshen_api::NewProject {
+            id: project.into(),
+            k: demo.project.k,
+            ..demo.new_project()
+        })
+        .await
+        .unwrap();
+    staff.client.assign(project, "E002").await.unwrap();
+    let template = std::fs::read_to_string(assets.join("rules/municipal-construction.toml"))
+        .unwrap();
+    let publish = |toml: String, base: Option<u32>| {
+        let doc = pingshen_api::RulesDocument {
+            project_id: project.into(),
+            rules_toml: toml,
+            based_on_version: base,
+        };
+        pingshen_client::sign_document(&staff.signer, pingshen_api::RULES_TYP, &doc).unwrap()
+    };
+    staff
+        .client
+        .publish_rules(project, publish(template.clone(), None))
+        .await
+        .unwrap();
+    // The expert keeps version 1 (verified) and scores by it.
+    let v1 = w.ctx.client.rules(project).await.unwrap();
+    w.ctx
+        .trust
+        .verify_rules(&v1, project, Some(&w.platform.state.platform_id))
+        .unwrap();
+    // Staff publish version 2 and open the evaluation.
+    let v2_text = template.replacen("deviation_threshold = \"0.30\"", "deviation_threshold = \"0.25\"", 1);
+    assert_ne!(v2_text, template);
+    staff
+        .client
+        .publish_rules(project, publish(v2_text, Some(1)))
+        .await
+        .unwrap();
+    staff.client.change_stage(project, Stage::Evaluating).await.unwrap();
+    let declaration = pingshen_api::Declaration {
+        project_id: project.into(),
+        expert_id: "E002".into(),
+        statement: pingshen_api::DECLARATION_TEXT.into(),
+        decision: pingshen_api::DeclarationDecision::NoConflict,
+        reason: None,
+    };
+    w.ctx
+        .client
+        .declare(
+            project,
+            pingshen_client::sign_document(&w.signer, pingshen_api::DECLARATION_TYP, &declaration)
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let bidders: Vec<String> = demo.bidders.iter().map(|b| b.id.clone()).collect();
+    let submit = |rules: &pingshen_api::PublishedRules| {
+        let parsed = Rules::from_toml(&rules.rules_toml).unwrap();
+        let store = w.ctx.store.lock().unwrap();
+        for c in demo_run::full_marks(&parsed, &bidders) {
+            evaluation::save_cell(&store, project, &c).unwrap();
+        }
+        evaluation::submit_sheet(
+            &store,
+            &w.signer,
+            project,
+            "E002",
+            &RulesInForce {
+                rules: &parsed,
+                version: rules.version,
+                sha256: &rules.sha256,
+            },
+            &bidders,
+        )
+        .unwrap()
+    };
+    submit(&v1);
+    let refused = outbox::drain(&w.ctx.store, &w.ctx.client, &w.ctx.trust)
+        .await
+        .unwrap();
+    assert_eq!(refused.refused.len(), 1, "{refused:?}");
+    assert_eq!(refused.refused[0].1, "rules_changed");
+    // Review the new rules and sign anew: delivered once.
+    let v2 = w.ctx.client.rules(project).await.unwrap();
+    assert_eq!(v2.version, 2);
+    let anew = submit(&v2);
+    assert_eq!(anew.version, 1, "the refused version never counted");
+    let sent = outbox::drain(&w.ctx.store, &w.ctx.client, &w.ctx.trust)
+        .await
+        .unwrap();
+    assert_eq!(sent.delivered, vec![anew.submission_id.clone()]);
+    let panel = w.ctx.client.panel(project).await.unwrap();
+    let me = panel.members.iter().find(|m| m.id == "E002").unwrap();
+    assert_eq!(me.sheet_version, Some(1));
+}
