@@ -105,8 +105,12 @@ pub async fn drain(
                 report.delivered.push(entry.submission_id.clone());
             }
             Err(e) if e.is_offline() => {
+                // The line, not the platform: no growing backoff, or an
+                // expert back online would wait minutes for what they
+                // signed. The sender probes the platform every few seconds
+                // anyway; the first failure's short delay spreads clients.
                 let store = lock(store)?;
-                let delay = BackoffPolicy::default().delay(entry.attempts + 1, jitter());
+                let delay = BackoffPolicy::default().delay(1, jitter());
                 store.outbox().record_failure(
                     &entry.submission_id,
                     e.code(),

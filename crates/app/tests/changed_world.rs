@@ -193,8 +193,8 @@ async fn a_sheet_scored_by_superseded_rules_is_refused_then_signed_anew_once() {
         .await
         .unwrap();
     staff.client.assign(project, "E002").await.unwrap();
-    let template = std::fs::read_to_string(assets.join("rules/municipal-construction.toml"))
-        .unwrap();
+    let template =
+        std::fs::read_to_string(assets.join("rules/municipal-construction.toml")).unwrap();
     let publish = |toml: String, base: Option<u32>| {
         let doc = pingshen_api::RulesDocument {
             project_id: project.into(),
@@ -215,14 +215,22 @@ async fn a_sheet_scored_by_superseded_rules_is_refused_then_signed_anew_once() {
         .verify_rules(&v1, project, Some(&w.platform.state.platform_id))
         .unwrap();
     // Staff publish version 2 and open the evaluation.
-    let v2_text = template.replacen("deviation_threshold = \"0.30\"", "deviation_threshold = \"0.25\"", 1);
+    let v2_text = template.replacen(
+        "deviation_threshold = \"0.30\"",
+        "deviation_threshold = \"0.25\"",
+        1,
+    );
     assert_ne!(v2_text, template);
     staff
         .client
         .publish_rules(project, publish(v2_text, Some(1)))
         .await
         .unwrap();
-    staff.client.change_stage(project, Stage::Evaluating).await.unwrap();
+    staff
+        .client
+        .change_stage(project, Stage::Evaluating)
+        .await
+        .unwrap();
     let declaration = pingshen_api::Declaration {
         project_id: project.into(),
         expert_id: "E002".into(),

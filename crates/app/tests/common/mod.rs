@@ -18,6 +18,7 @@ pub struct World {
     pub _dirs: (tempfile::TempDir, tempfile::TempDir),
 }
 
+#[allow(dead_code)]
 pub async fn world(person: &str) -> World {
     let platform_dir = tempfile::tempdir().unwrap();
     let app_dir = tempfile::tempdir().unwrap();
