@@ -3,7 +3,6 @@
 //! the hit on its page with the term highlighted; then, with the platform
 //! stopped, search, viewing and notes keep working.
 
-use pingshen_api::{Declaration, DeclarationDecision, DECLARATION_TEXT, DECLARATION_TYP};
 use pingshen_e2e::{AppDriver, PlatformProcess};
 use std::time::Duration;
 
@@ -16,21 +15,7 @@ async fn sync_search_open_the_hit_then_work_offline() -> anyhow::Result<()> {
     let app_dir = tempfile::tempdir()?;
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
     // The expert declared earlier (documents open only after the declaration).
-    let declaration = Declaration {
-        project_id: DEMO.into(),
-        expert_id: "E001".into(),
-        statement: DECLARATION_TEXT.into(),
-        decision: DeclarationDecision::NoConflict,
-        reason: None,
-    };
-    platform
-        .client_as("E001")
-        .await?
-        .declare(
-            DEMO,
-            platform.sign_as("E001", DECLARATION_TYP, &declaration)?,
-        )
-        .await?;
+    platform.declare_no_conflict("E001", DEMO).await?;
 
     let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
     app.login_as(&platform, "E001", "张伟").await?;

@@ -3,10 +3,7 @@
 //! evidence side by side, and records the panel's decision signed with the
 //! leader's certificate; the platform holds the signed decision.
 
-use pingshen_api::{
-    Declaration, DeclarationDecision, LeaderVote, ScreenVerdict, DECLARATION_TEXT, DECLARATION_TYP,
-    LEADER_VOTE_TYP,
-};
+use pingshen_api::{LeaderVote, ScreenVerdict, LEADER_VOTE_TYP};
 use pingshen_e2e::{AppDriver, PlatformProcess};
 use std::time::Duration;
 
@@ -18,19 +15,10 @@ async fn declare_and_vote(
     who: &str,
     declare: bool,
 ) -> anyhow::Result<()> {
-    let client = platform.client_as(who).await?;
     if declare {
-        let d = Declaration {
-            project_id: DEMO.into(),
-            expert_id: who.into(),
-            statement: DECLARATION_TEXT.into(),
-            decision: DeclarationDecision::NoConflict,
-            reason: None,
-        };
-        client
-            .declare(DEMO, platform.sign_as(who, DECLARATION_TYP, &d)?)
-            .await?;
+        platform.declare_no_conflict(who, DEMO).await?;
     }
+    let client = platform.client_as(who).await?;
     let v = LeaderVote {
         project_id: DEMO.into(),
         voter_id: who.into(),

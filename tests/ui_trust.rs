@@ -5,8 +5,7 @@
 //! same expert signs the report normally.
 
 use pingshen_api::{
-    Declaration, DeclarationDecision, NewBidder, NewProject, RulesDocument, ScoreSheet, Stage,
-    DECLARATION_TEXT, DECLARATION_TYP, RULES_TYP, SCORE_SHEET_TYP,
+    NewBidder, NewProject, RulesDocument, ScoreSheet, Stage, RULES_TYP, SCORE_SHEET_TYP,
 };
 use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess, Tamper, TamperProxy};
 use rust_decimal::Decimal;
@@ -57,20 +56,8 @@ async fn evaluated_project(platform: &PlatformProcess) -> anyhow::Result<()> {
     staff.assign(PROJECT, EXPERT).await?;
     staff.change_stage(PROJECT, Stage::Evaluating).await?;
 
+    platform.declare_no_conflict(EXPERT, PROJECT).await?;
     let expert = platform.client_as(EXPERT).await?;
-    let declaration = Declaration {
-        project_id: PROJECT.into(),
-        expert_id: EXPERT.into(),
-        statement: DECLARATION_TEXT.into(),
-        decision: DeclarationDecision::NoConflict,
-        reason: None,
-    };
-    expert
-        .declare(
-            PROJECT,
-            platform.sign_as(EXPERT, DECLARATION_TYP, &declaration)?,
-        )
-        .await?;
     let rules =
         pingshen_rules::Rules::from_toml(&rules_toml).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let bidders = vec!["B01".to_string(), "B02".to_string()];

@@ -2,6 +2,12 @@
 // desktop's `pingshen-doc` protocol (decrypted in memory, range by range);
 // nothing goes to the network and nothing is written to disk.
 //
+// A document URL that names its size (`…?size=N`) is read through a range
+// transport: pdf.js asks for the 64 KiB ranges it needs and this file fetches
+// each from the protocol (`?range=bytes=a-b`). pdf.js sends no Range header to
+// a custom scheme by itself, so without this it would read the whole file
+// before the first page — and a file still downloading could not open.
+//
 // pdf.js is imported lazily, on the first document opened: a failure to load
 // it then shows as a viewer error instead of stopping the whole app.
 let library = null;
@@ -22,16 +28,66 @@ function pdfjs() {
 
 const documents = new Map();
 
+// Bytes [begin, end) of the document at `base`. XMLHttpRequest, as pdf.js
+// itself uses for custom schemes.
+function fetchRange(base, begin, end) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("GET", `${base}?range=bytes=${begin}-${end - 1}`);
+    xhr.responseType = "arraybuffer";
+    xhr.onload = () => {
+      if (xhr.status === 206 || xhr.status === 200) {
+        resolve(new Uint8Array(xhr.response));
+      } else {
+        const text = new TextDecoder().decode(xhr.response || new ArrayBuffer(0));
+        reject(new Error(text || `HTTP ${xhr.status}`));
+      }
+    };
+    xhr.onerror = () => reject(new Error("无法读取文件"));
+    xhr.send();
+  });
+}
+
 async function open(url) {
   const pdfjsLib = await pdfjs();
-  return pdfjsLib.getDocument({
-    url,
+  const params = {
     isEvalSupported: false,
     cMapUrl: "/vendor/pdfjs/cmaps/",
     cMapPacked: true,
     rangeChunkSize: 65536,
     disableAutoFetch: true,
-  }).promise;
+    disableStream: true,
+  };
+  const [base, query] = url.split("?");
+  const size = Number(new URLSearchParams(query || "").get("size") || 0);
+  let failed = null;
+  let task = null;
+  if (size > 0) {
+    const transport = new pdfjsLib.PDFDataRangeTransport(size, null);
+    transport.requestDataRange = (begin, end) => {
+      fetchRange(base, begin, end).then(
+        (bytes) => transport.onDataRange(begin, bytes),
+        (e) => {
+          // pdf.js has no way to fail one range: end the document, so the
+          // page (or the opening) fails with this message and the next
+          // attempt opens it afresh.
+          failed = e;
+          documents.delete(url);
+          if (task) task.destroy();
+        },
+      );
+    };
+    params.range = transport;
+    params.length = size;
+  } else {
+    params.url = url;
+  }
+  task = pdfjsLib.getDocument(params);
+  try {
+    return await task.promise;
+  } catch (e) {
+    throw failed || e;
+  }
 }
 
 function load(url) {

@@ -4,9 +4,13 @@
 //! from the bytes the shell fetched for reading and signing). No plaintext file is ever written, and the webview
 //! makes no network call.
 //!
-//! Ranges are served when asked for, but pdf.js (6.5) sends `Range` only to
-//! http(s) URLs: for this scheme it makes one GET per document (seen in the
-//! real window), so a whole document is decrypted into memory when opened.
+//! pdf.js (6.5) sends `Range` only to http(s) URLs, so the viewer hands it a
+//! range transport that asks this protocol for each 64 KiB range itself
+//! (`?range=bytes=a-b`): opening a 300-page bid decrypts the pages shown,
+//! not the whole file. A range of a file still downloading is fetched from
+//! the platform at once and verified chunk by chunk against the signed
+//! manifest (`pingshen_app::ranges`) — the first page opens while the sync
+//! runs; a file that is neither verified here nor reachable is not shown.
 //!
 //! Who may read: only the app's own pages. The page (origin
 //! `tauri://localhost` on WebKitGTK) and this scheme are different origins,
@@ -65,11 +69,19 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
     };
     let (project, file_id) = (project.to_string(), file_id.to_string());
     let state = app.state::<DesktopState>();
+    // The viewer names its range in the query (`?range=bytes=a-b`): a
+    // `Range` header would make WebKit send a CORS preflight first.
     let range = req
-        .headers()
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("range=")))
+        .map(|r| r.replace("%3D", "="))
+        .or_else(|| {
+            req.headers()
+                .get(header::RANGE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        });
     // The evaluation report: the very bytes `open_report` fetched, which
     // signing then approves.
     if file_id == crate::commands::report::REPORT_FILE_ID {
@@ -97,50 +109,114 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
     let Ok((store, _, _)) = state.store().await else {
         return reply(StatusCode::UNAUTHORIZED, "请先登录".as_bytes().to_vec());
     };
-    let result = tokio::task::spawn_blocking(move || {
-        let store = store
-            .lock()
-            .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "锁异常".to_string()))?;
-        // Only a verified file is ever shown.
-        let verified = store
-            .documents()
-            .get(&project, &file_id)
-            .ok()
-            .flatten()
-            .is_some_and(|d| d.state == DocState::Verified);
-        if !verified {
-            return Err((StatusCode::NOT_FOUND, "文件未同步或未通过校验".to_string()));
+    let (p, f, r) = (project.clone(), file_id.clone(), range.clone());
+    let local = tokio::task::spawn_blocking(move || read_local(&store, &p, &f, r.as_deref())).await;
+    let result = match local {
+        Ok(Local::Read(r)) => r,
+        // Not verified in the cache yet: a range is fetched from the
+        // platform now, each chunk verified against the signed manifest.
+        Ok(Local::NotYet { size }) => {
+            read_early(&state, &project, &file_id, range.as_deref(), size).await
         }
-        let mut reader = BlobReader::open(&store, &project, &file_id)
-            .map_err(|e| (StatusCode::NOT_FOUND, e.message_zh()))?;
-        drop(store);
-        let len = reader.len();
-        match range.as_deref() {
-            Some(r) => {
-                let (first, last) = pingshen_api::parse_range(r, len)
-                    .ok_or((StatusCode::RANGE_NOT_SATISFIABLE, format!("范围无效：{r}")))?;
-                let bytes = reader
-                    .read_range(first, last - first + 1)
-                    .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.message_zh()))?;
-                Ok((StatusCode::PARTIAL_CONTENT, bytes, Some((first, last, len))))
-            }
-            None => {
-                let bytes = reader
-                    .read_all()
-                    .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.message_zh()))?;
-                Ok((StatusCode::OK, bytes, None))
-            }
-        }
-    })
-    .await;
+        Err(_) => Err((StatusCode::INTERNAL_SERVER_ERROR, "内部错误".to_string())),
+    };
     match result {
-        Ok(Ok((status, bytes, range))) => pdf_reply(status, bytes, range),
-        Ok(Err((status, message))) => reply(status, message.into_bytes()),
-        Err(_) => reply(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "内部错误".as_bytes().to_vec(),
-        ),
+        Ok((status, bytes, range)) => pdf_reply(status, bytes, range),
+        Err((status, message)) => reply(status, message.into_bytes()),
     }
+}
+
+type Served = Result<(StatusCode, Vec<u8>, Option<(u64, u64, u64)>), (StatusCode, String)>;
+
+enum Local {
+    Read(Served),
+    /// Listed in the manifest (`size` bytes) but not verified in the cache.
+    NotYet {
+        size: u64,
+    },
+}
+
+/// The range of a verified file from the encrypted cache.
+fn read_local(
+    store: &std::sync::Mutex<pingshen_store::Store>,
+    project: &str,
+    file_id: &str,
+    range: Option<&str>,
+) -> Local {
+    let Ok(store) = store.lock() else {
+        return Local::Read(Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "锁异常".to_string(),
+        )));
+    };
+    let doc = store.documents().get(project, file_id).ok().flatten();
+    match doc {
+        None => {
+            return Local::Read(Err((
+                StatusCode::NOT_FOUND,
+                "文件不在本项目的文件清单中".to_string(),
+            )))
+        }
+        Some(d) if d.state != DocState::Verified => return Local::NotYet { size: d.entry.size },
+        Some(_) => {}
+    }
+    let mut reader = match BlobReader::open(&store, project, file_id) {
+        Ok(r) => r,
+        Err(e) => return Local::Read(Err((StatusCode::NOT_FOUND, e.message_zh()))),
+    };
+    drop(store);
+    let len = reader.len();
+    let internal =
+        |e: pingshen_store::StoreError| (StatusCode::INTERNAL_SERVER_ERROR, e.message_zh());
+    Local::Read(match range {
+        Some(r) => match pingshen_api::parse_range(r, len) {
+            Some((first, last)) => reader
+                .read_range(first, last - first + 1)
+                .map(|bytes| (StatusCode::PARTIAL_CONTENT, bytes, Some((first, last, len))))
+                .map_err(internal),
+            None => Err((StatusCode::RANGE_NOT_SATISFIABLE, format!("范围无效：{r}"))),
+        },
+        None => reader
+            .read_all()
+            .map(|bytes| (StatusCode::OK, bytes, None))
+            .map_err(internal),
+    })
+}
+
+/// A range of a file still on its way, fetched and verified now.
+async fn read_early(
+    state: &DesktopState,
+    project: &str,
+    file_id: &str,
+    range: Option<&str>,
+    size: u64,
+) -> Served {
+    let Some(r) = range else {
+        return Err((StatusCode::NOT_FOUND, "文件尚未同步完成".to_string()));
+    };
+    let (first, last) = pingshen_api::parse_range(r, size)
+        .ok_or((StatusCode::RANGE_NOT_SATISFIABLE, format!("范围无效：{r}")))?;
+    let ctx = state.sync_context().await.map_err(|_| {
+        (
+            StatusCode::NOT_FOUND,
+            "文件尚未同步，当前离线，无法打开".to_string(),
+        )
+    })?;
+    pingshen_app::ranges::read_range(&ctx, &state.early, project, file_id, first, last)
+        .await
+        .map(|bytes| {
+            (
+                StatusCode::PARTIAL_CONTENT,
+                bytes,
+                Some((first, last, size)),
+            )
+        })
+        .map_err(|e| {
+            (
+                StatusCode::BAD_GATEWAY,
+                format!("{}（{}）", e.message, e.code),
+            )
+        })
 }
 
 /// A PDF (or a range of it) for the viewer, readable by the app's pages only.

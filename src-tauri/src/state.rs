@@ -4,6 +4,8 @@ use crate::error::from_client;
 use crate::settings::Settings;
 use pingshen_api::ipc::AppError;
 use pingshen_api::{Person, Session};
+use pingshen_app::ranges::EarlyReads;
+use pingshen_app::sync::SyncContext;
 use pingshen_app::trust_files::TrustFiles;
 use pingshen_app::PlatformTrust;
 use pingshen_client::{ClientError, PlatformClient};
@@ -46,6 +48,9 @@ pub struct DesktopState {
     pub send_now: tokio::sync::Notify,
     /// Bumped at every login, so an older sender task knows to stop.
     pub login_epoch: std::sync::atomic::AtomicU64,
+    /// Verified chunks of documents still downloading, read by the viewer
+    /// (memory only; cleared at logout), and the flag the sync yields to.
+    pub early: Arc<EarlyReads>,
 }
 
 impl DesktopState {
@@ -69,6 +74,7 @@ impl DesktopState {
             active: Mutex::new(None),
             send_now: tokio::sync::Notify::new(),
             login_epoch: std::sync::atomic::AtomicU64::new(0),
+            early: Arc::default(),
         })
     }
 
@@ -129,6 +135,27 @@ impl DesktopState {
             .await
             .as_ref()
             .and_then(|a| a.platform_id.clone())
+    }
+
+    /// What a sync or an early read of the logged-in person needs; only
+    /// while online (a session), else `platform_unreachable`.
+    pub async fn sync_context(&self) -> Result<SyncContext, AppError> {
+        let guard = self.active.lock().await;
+        let a = guard.as_ref().ok_or_else(not_logged_in)?;
+        if a.session.is_none() {
+            return Err(AppError::new(
+                "platform_unreachable",
+                "离线状态下不能同步文件；已同步的文件可照常查看",
+            ));
+        }
+        let mut ctx = SyncContext::new(
+            a.store.clone(),
+            a.client.clone(),
+            self.trust(),
+            a.platform_id.clone().unwrap_or_default(),
+        );
+        ctx.early = self.early.clone();
+        Ok(ctx)
     }
 
     /// The logged-in person's store and id.

@@ -100,6 +100,27 @@ impl PlatformProcess {
         Ok(pingshen_client::sign_document(&signer, typ, doc)?)
     }
 
+    /// `person` declares no conflict of interest in `project` (documents
+    /// open only after the declaration), as if they had done so earlier.
+    pub async fn declare_no_conflict(&self, person: &str, project: &str) -> anyhow::Result<()> {
+        use pingshen_api::{Declaration, DeclarationDecision, DECLARATION_TEXT, DECLARATION_TYP};
+        let declaration = Declaration {
+            project_id: project.into(),
+            expert_id: person.into(),
+            statement: DECLARATION_TEXT.into(),
+            decision: DeclarationDecision::NoConflict,
+            reason: None,
+        };
+        self.client_as(person)
+            .await?
+            .declare(
+                project,
+                self.sign_as(person, DECLARATION_TYP, &declaration)?,
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Stops the platform (SIGTERM, graceful shutdown).
     pub fn stop(mut self) {
         self.process.terminate();

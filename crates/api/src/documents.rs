@@ -47,6 +47,37 @@ pub struct ManifestFile {
     pub sha256: String,
     /// SM3 of the file, lower-case hex.
     pub sm3: String,
+    /// The file is hashed in chunks of this many bytes (the last may be
+    /// shorter), so that a range can be verified before the whole file is
+    /// there: a reader on a poor link opens the first page while the rest
+    /// still downloads.
+    pub chunk_size: u32,
+    /// SHA-256 over the chunks' SHA-256 digests (32 raw bytes each, in file
+    /// order), lower-case hex: it signs the list [`FileChunks`] serves.
+    pub chunks_sha256: String,
+}
+
+/// The chunk size the platform uses (64 KiB, pdf.js's range size).
+pub const CHUNK_SIZE: u32 = 65536;
+
+/// The SHA-256 of each chunk of a file, as `GET …/files/{file_id}/chunks`
+/// serves it. Unsigned by itself: a reader checks it against the signed
+/// manifest's `chunks_sha256` before trusting any chunk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FileChunks {
+    pub file_id: String,
+    pub chunk_size: u32,
+    /// Lower-case hex SHA-256 of each chunk, in file order.
+    pub chunks: Vec<String>,
+}
+
+impl FileChunks {
+    /// How many chunks a file of `size` bytes has (an empty file has none).
+    pub fn count_for(size: u64, chunk_size: u32) -> u64 {
+        size.div_ceil(u64::from(chunk_size.max(1)))
+    }
 }
 
 /// The payload of a manifest envelope.

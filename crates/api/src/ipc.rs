@@ -284,8 +284,14 @@ pub struct SyncProgressEvent {
     pub phase: String,
     pub files_total: usize,
     pub files_done: usize,
+    /// Files whose text is searchable already.
+    pub files_indexed: usize,
     pub bytes_total: u64,
     pub bytes_done: u64,
+    /// Measured over the last seconds; `None` until known.
+    pub bytes_per_sec: Option<u64>,
+    /// At the measured rate; `None` when unknown or nothing arrives.
+    pub seconds_left: Option<u64>,
     pub current: Option<String>,
 }
 

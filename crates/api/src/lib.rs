@@ -24,7 +24,9 @@ pub use auth::{
     CertSummary, Challenge, ChallengeRequest, Person, Role, Session, SessionRequest,
     SignedEnvelope, LOGIN_PURPOSE, LOGIN_TYP,
 };
-pub use documents::{DocumentKind, Manifest, ManifestFile, MANIFEST_PURPOSE, MANIFEST_TYP};
+pub use documents::{
+    DocumentKind, FileChunks, Manifest, ManifestFile, CHUNK_SIZE, MANIFEST_PURPOSE, MANIFEST_TYP,
+};
 pub use error::{ApiError, ErrorBody};
 pub use evaluation::{
     Accepted, Declaration, DeclarationDecision, EvaluationPackage, LeaderVote, PanelMember,

@@ -341,15 +341,12 @@ async fn sync_against_curl(
             chunk.copy_from_slice(&seed.to_le_bytes()[..chunk.len()]);
         }
         let stored = pingshen_platform::files::put(&platform.state.data_dir, &bytes).unwrap();
-        files.push(pingshen_api::ManifestFile {
-            file_id: format!("blob-{i}"),
-            bidder_id: Some(demo.bidders[i % demo.bidders.len()].id.clone()),
-            kind: pingshen_api::DocumentKind::Bid,
-            name: format!("压测文件-{i}.bin"),
-            size: stored.size,
-            sha256: stored.sha256,
-            sm3: stored.sm3,
-        });
+        files.push(stored.manifest_file(
+            format!("blob-{i}"),
+            Some(demo.bidders[i % demo.bidders.len()].id.clone()),
+            pingshen_api::DocumentKind::Bid,
+            format!("压测文件-{i}.bin"),
+        ));
     }
     platform
         .state
@@ -413,12 +410,12 @@ async fn sync_against_curl(
         let store = pingshen_store::Vault::new(app_dir.path())
             .open(s.as_ref())
             .unwrap();
-        let ctx = pingshen_app::sync::SyncContext {
-            store: Arc::new(Mutex::new(store)),
-            client: client.clone(),
-            trust: trust.clone(),
-            platform_id: platform.state.platform_id.clone(),
-        };
+        let ctx = pingshen_app::sync::SyncContext::new(
+            Arc::new(Mutex::new(store)),
+            client.clone(),
+            trust.clone(),
+            platform.state.platform_id.clone(),
+        );
         // Timed up to the end of downloading (verified and encrypted); the
         // text extraction that follows is measured by docs-bench.
         let downloaded = Arc::new(Mutex::new(None::<Instant>));

@@ -10,6 +10,8 @@ pub mod evaluation;
 pub mod outbox;
 mod platform_identity;
 pub mod project_list;
+pub mod ranges;
+mod rate;
 pub mod screening;
 pub mod sync;
 pub mod trust_files;
@@ -18,4 +20,14 @@ pub mod witness_report;
 pub mod workspace;
 
 pub use error::AppError;
+
+/// Locks the person's store; a poisoned lock (a panic while it was held)
+/// is an error the UI shows, never a second panic.
+pub fn lock(
+    store: &std::sync::Mutex<pingshen_store::Store>,
+) -> Result<std::sync::MutexGuard<'_, pingshen_store::Store>, AppError> {
+    store
+        .lock()
+        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏，请重启客户端"))
+}
 pub use platform_identity::PlatformTrust;

@@ -7,6 +7,7 @@
 //! only after its platform signature and its binding to this exact body
 //! verify.
 
+use crate::lock;
 use crate::{AppError, PlatformTrust};
 use pingshen_api::{Accepted, Receipt, SignedEnvelope, RECEIPT_TYP};
 use pingshen_client::PlatformClient;
@@ -27,12 +28,6 @@ fn transient(e: &pingshen_client::ClientError) -> bool {
         pingshen_client::ClientError::BadResponse { .. } => true,
         _ => false,
     }
-}
-
-fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
-    store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏，请重启客户端"))
 }
 
 /// The exact bytes stored, sent and bound by the receipt: the envelope as

@@ -3,18 +3,13 @@
 //! expert who starts the app on a train sees the projects they synced, how
 //! much of each is here, and when the platform last answered.
 
+use crate::lock;
 use crate::AppError;
 use pingshen_api::ipc::{ProjectEntry, ProjectList, SyncState};
 use pingshen_api::{ProjectDetail, ProjectSummary};
 use pingshen_client::PlatformClient;
 use pingshen_store::{DocState, ProjectPart, Store};
 use std::sync::Mutex;
-
-fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
-    store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏，请重启客户端"))
-}
 
 /// The list, from the platform when `client` reaches it.
 pub async fn list(

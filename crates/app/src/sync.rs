@@ -1,9 +1,14 @@
 //! Project sync: fetch and verify the platform-signed manifest, download
 //! every file with bounded concurrency into the encrypted cache, resume
 //! interrupted files, verify each file's size, SHA-256 and SM3, then extract
-//! and index the text. A file that does not match is never shown: it is
-//! fetched once more from scratch, then reported by name.
+//! and index the text of each as soon as it is verified. A file that does
+//! not match is never shown: it is fetched once more from scratch, then
+//! reported by name. The viewer may read ranges of a file still on its way
+//! ([`crate::ranges`]); the sync then gives the link way.
 
+use crate::lock;
+use crate::ranges::EarlyReads;
+use crate::rate::RateMeter;
 use crate::{AppError, PlatformTrust};
 use pingshen_api::{Manifest, ManifestFile, MANIFEST_TYP};
 use pingshen_client::PlatformClient;
@@ -14,6 +19,7 @@ use pingshen_store::{
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// Files downloaded at once: enough to hide latency, few enough not to
 /// starve a poor link.
@@ -28,6 +34,25 @@ pub struct SyncContext {
     pub trust: Arc<PlatformTrust>,
     /// The platform the manifest must come from (`/health`'s `platform_id`).
     pub platform_id: String,
+    /// The viewer's early reads, which the sync gives way to.
+    pub early: Arc<EarlyReads>,
+}
+
+impl SyncContext {
+    pub fn new(
+        store: Arc<Mutex<Store>>,
+        client: PlatformClient,
+        trust: Arc<PlatformTrust>,
+        platform_id: String,
+    ) -> Self {
+        SyncContext {
+            store,
+            client,
+            trust,
+            platform_id,
+            early: Arc::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,11 +70,36 @@ pub struct SyncProgress {
     pub project: String,
     pub phase: SyncPhase,
     pub files_total: usize,
+    /// Files finished (verified or given up) so far.
     pub files_done: usize,
+    /// Files whose text is searchable so far.
+    pub files_indexed: usize,
+    /// Bytes of this run's files (files verified earlier do not count).
     pub bytes_total: u64,
     pub bytes_done: u64,
+    /// Over the last few seconds; `None` until there is a second of data.
+    pub bytes_per_sec: Option<u64>,
+    /// At the current rate; `None` when unknown (no rate, or nothing arriving).
+    pub seconds_left: Option<u64>,
     /// Name of the file being worked on.
     pub current: Option<String>,
+}
+
+impl SyncProgress {
+    fn starting(project: &str) -> Self {
+        SyncProgress {
+            project: project.to_string(),
+            phase: SyncPhase::Manifest,
+            files_total: 0,
+            files_done: 0,
+            files_indexed: 0,
+            bytes_total: 0,
+            bytes_done: 0,
+            bytes_per_sec: None,
+            seconds_left: None,
+            current: None,
+        }
+    }
 }
 
 /// A file that could not be made available.
@@ -72,12 +122,6 @@ pub struct SyncReport {
 }
 
 pub type ProgressFn = Arc<dyn Fn(SyncProgress) + Send + Sync>;
-
-fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
-    store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏，请重启客户端"))
-}
 
 /// Fetches and verifies the manifest, then stores it and its entries.
 pub async fn fetch_manifest(ctx: &SyncContext, project: &str) -> Result<Manifest, AppError> {
@@ -119,88 +163,149 @@ fn entry(project: &str, f: &ManifestFile) -> ManifestEntry {
     }
 }
 
-/// Syncs a project's documents and indexes their text.
+/// Stops a background task when the sync ends, however it ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Counters of one sync run, shared by its download tasks.
+struct Tracker {
+    project: String,
+    files_total: usize,
+    bytes_total: u64,
+    files_done: AtomicUsize,
+    files_indexed: AtomicUsize,
+    bytes_done: AtomicU64,
+    fetched: AtomicU64,
+    meter: Mutex<RateMeter>,
+    early: Arc<EarlyReads>,
+    progress: ProgressFn,
+}
+
+impl Tracker {
+    fn emit(&self, phase: SyncPhase, current: Option<String>) {
+        let now = Instant::now();
+        let bytes_done = self.bytes_done.load(Ordering::Relaxed);
+        let (rate, left) = match self.meter.lock() {
+            Ok(m) => (
+                m.bytes_per_sec(now),
+                m.time_left(now, self.bytes_total.saturating_sub(bytes_done)),
+            ),
+            Err(_) => (None, None),
+        };
+        (self.progress)(SyncProgress {
+            project: self.project.clone(),
+            phase,
+            files_total: self.files_total,
+            files_done: self.files_done.load(Ordering::Relaxed),
+            files_indexed: self.files_indexed.load(Ordering::Relaxed),
+            bytes_total: self.bytes_total,
+            bytes_done,
+            bytes_per_sec: rate.map(|r| r as u64),
+            seconds_left: left.map(|d| d.as_secs()),
+            current,
+        })
+    }
+
+    /// `n` more bytes of the file are in the cache; `fetched` when they
+    /// came over the link now (not from an earlier, resumed run).
+    fn add_bytes(&self, n: u64, fetched: bool, current: &str) {
+        self.bytes_done.fetch_add(n, Ordering::Relaxed);
+        if fetched {
+            self.fetched.fetch_add(n, Ordering::Relaxed);
+            self.sample();
+        }
+        self.emit(SyncPhase::Downloading, Some(current.to_string()));
+    }
+
+    /// Records what crossed the line by now: the sync's bytes and the
+    /// viewer's (they share it, so the rate and the time left count both).
+    fn sample(&self) {
+        let total = self.fetched.load(Ordering::Relaxed) + self.early.fetched();
+        if let Ok(mut m) = self.meter.lock() {
+            m.record(Instant::now(), total);
+        }
+    }
+}
+
+/// Syncs a project's documents and indexes their text. Each file is
+/// indexed as soon as it is verified, so search covers what has arrived
+/// while the rest still downloads.
 pub async fn sync_project(
     ctx: &SyncContext,
     project: &str,
     extractor: Arc<Extractor>,
     progress: ProgressFn,
 ) -> Result<SyncReport, AppError> {
-    let report_progress = |phase, files_total, files_done, bytes_total, bytes_done, current| {
-        progress(SyncProgress {
-            project: project.to_string(),
-            phase,
-            files_total,
-            files_done,
-            bytes_total,
-            bytes_done,
-            current,
-        })
-    };
-    report_progress(SyncPhase::Manifest, 0, 0, 0, 0, None);
+    progress(SyncProgress::starting(project));
     let manifest = fetch_manifest(ctx, project).await?;
 
-    let todo: Vec<ManifestFile> = {
+    let (todo, already_indexed) = {
         let store = lock(&ctx.store)?;
         let docs = store.documents();
         let mut todo = Vec::new();
+        let mut indexed = 0;
         for f in &manifest.files {
-            let verified = docs
-                .get(project, &f.file_id)?
-                .is_some_and(|d| d.state == DocState::Verified);
-            if !verified {
-                todo.push(f.clone());
+            let doc = docs.get(project, &f.file_id)?;
+            match doc {
+                Some(d) if d.state == DocState::Verified => {
+                    indexed += usize::from(d.page_count.is_some());
+                }
+                _ => todo.push(f.clone()),
             }
         }
-        todo
+        (todo, indexed)
     };
     let files_total = manifest.files.len();
-    let already = files_total - todo.len();
-    let bytes_total: u64 = todo.iter().map(|f| f.size).sum();
-    let bytes_done = Arc::new(AtomicU64::new(0));
-    let files_done = Arc::new(AtomicUsize::new(already));
-    let fetched = Arc::new(AtomicU64::new(0));
-    report_progress(
-        SyncPhase::Downloading,
+    let tracker = Arc::new(Tracker {
+        project: project.to_string(),
         files_total,
-        already,
-        bytes_total,
-        0,
-        None,
-    );
+        bytes_total: todo.iter().map(|f| f.size).sum(),
+        files_done: AtomicUsize::new(files_total - todo.len()),
+        files_indexed: AtomicUsize::new(already_indexed),
+        bytes_done: AtomicU64::new(0),
+        fetched: AtomicU64::new(0),
+        meter: Mutex::new(RateMeter::new(Instant::now())),
+        early: ctx.early.clone(),
+        progress,
+    });
+    tracker.emit(SyncPhase::Downloading, None);
+    // Once a second even when nothing arrives (a stall, the viewer using the
+    // line): the rate falls and the time left grows as they really do.
+    let ticker = {
+        let tracker = tracker.clone();
+        AbortOnDrop(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                tracker.sample();
+                tracker.emit(SyncPhase::Downloading, None);
+            }
+        }))
+    };
 
     let semaphore = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_DOWNLOADS));
     let mut tasks = tokio::task::JoinSet::new();
     for f in todo {
         let ctx = ctx.clone();
         let project = project.to_string();
-        let semaphore = semaphore.clone();
-        let (bytes_done, files_done, fetched, progress) = (
-            bytes_done.clone(),
-            files_done.clone(),
-            fetched.clone(),
-            progress.clone(),
-        );
+        let (semaphore, tracker, extractor) =
+            (semaphore.clone(), tracker.clone(), extractor.clone());
         tasks.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            let on_bytes = |n: u64, counted_as_fetch: bool| {
-                let done = bytes_done.fetch_add(n, Ordering::Relaxed) + n;
-                if counted_as_fetch {
-                    fetched.fetch_add(n, Ordering::Relaxed);
-                }
-                progress(SyncProgress {
-                    project: project.clone(),
-                    phase: SyncPhase::Downloading,
-                    files_total,
-                    files_done: files_done.load(Ordering::Relaxed),
-                    bytes_total,
-                    bytes_done: done,
-                    current: Some(f.name.clone()),
-                });
-            };
+            let permit = semaphore.acquire_owned().await;
+            let on_bytes = |n: u64, fetched: bool| tracker.add_bytes(n, fetched, &f.name);
             let result = download_verified(&ctx, &project, &f, &on_bytes).await;
-            files_done.fetch_add(1, Ordering::Relaxed);
-            (f, result)
+            // Extraction needs no line: the next download starts meanwhile.
+            drop(permit);
+            tracker.files_done.fetch_add(1, Ordering::Relaxed);
+            if result.is_ok() && index_file(&ctx, &project, &f.file_id, extractor).await? {
+                tracker.files_indexed.fetch_add(1, Ordering::Relaxed);
+            }
+            tracker.emit(SyncPhase::Downloading, Some(f.name.clone()));
+            Ok::<_, AppError>((f, result))
         });
     }
     let mut report = SyncReport {
@@ -209,7 +314,7 @@ pub async fn sync_project(
     };
     let mut first_offline_error = None;
     while let Some(joined) = tasks.join_next().await {
-        let (f, result) = joined.map_err(|e| AppError::new("internal_error", e.to_string()))?;
+        let (f, result) = joined.map_err(|e| AppError::new("internal_error", e.to_string()))??;
         if let Err(e) = result {
             if is_offline(&e) && first_offline_error.is_none() {
                 first_offline_error = Some(e.clone());
@@ -222,7 +327,8 @@ pub async fn sync_project(
             });
         }
     }
-    report.bytes_fetched = fetched.load(Ordering::Relaxed);
+    drop(ticker);
+    report.bytes_fetched = tracker.fetched.load(Ordering::Relaxed);
     report.verified = {
         let store = lock(&ctx.store)?;
         let docs = store.documents().list(project)?;
@@ -230,26 +336,15 @@ pub async fn sync_project(
             .filter(|d| d.state == DocState::Verified)
             .count()
     };
+    tracker.files_done.store(report.verified, Ordering::Relaxed);
     report.failed.sort_by(|a, b| a.file_id.cmp(&b.file_id));
 
-    let done = bytes_done.load(Ordering::Relaxed);
-    report_progress(
-        SyncPhase::Indexing,
-        files_total,
-        report.verified,
-        bytes_total,
-        done,
-        None,
-    );
-    report.indexed = index_project(ctx, project, extractor).await?;
-    report_progress(
-        SyncPhase::Done,
-        files_total,
-        report.verified,
-        bytes_total,
-        done,
-        None,
-    );
+    tracker.emit(SyncPhase::Indexing, None);
+    // Files verified earlier but never indexed (an interrupted run).
+    let late = index_project(ctx, project, extractor).await?;
+    let indexed = tracker.files_indexed.fetch_add(late, Ordering::Relaxed) + late;
+    report.indexed = indexed.saturating_sub(already_indexed);
+    tracker.emit(SyncPhase::Done, None);
     // A sync cut by the network is an error the caller can retry; the
     // finished files and whole chunks of unfinished ones stay.
     if let Some(e) = first_offline_error {
@@ -264,13 +359,17 @@ fn is_offline(e: &AppError) -> bool {
 
 /// Downloads one file into the encrypted cache, resuming from the last
 /// whole chunk, and verifies it; on a mismatch, fetches it once more from
-/// scratch.
+/// scratch. Whenever the viewer needs the link ([`crate::ranges`]), the
+/// download drops its connection and continues from the same byte once the
+/// viewer is done.
 async fn download_verified(
     ctx: &SyncContext,
     project: &str,
     f: &ManifestFile,
     on_bytes: &(dyn Fn(u64, bool) + Sync),
 ) -> Result<(), AppError> {
+    // Bytes of this file already counted towards progress.
+    let mut counted = 0u64;
     for attempt in 0..2 {
         let mut writer = {
             let store = lock(&ctx.store)?;
@@ -283,25 +382,39 @@ async fn download_verified(
                 BlobWriter::create(&store, project, &f.file_id)?
             }
         };
-        let mut from = writer.stored_len();
-        let mut download = ctx
-            .client
-            .download(project, &f.file_id, from, &f.sha256)
-            .await?;
-        if download.offset != from {
-            // The platform sent the whole file (its copy changed, or it
-            // ignored the range): start over.
-            writer = {
-                let store = lock(&ctx.store)?;
-                BlobWriter::create(&store, project, &f.file_id)?
-            };
-            from = 0;
-        }
-        // Bytes already stored count towards progress, not towards fetching.
-        on_bytes(from, false);
-        while let Some(chunk) = download.chunk().await? {
-            writer.write(&chunk)?;
-            on_bytes(chunk.len() as u64, true);
+        loop {
+            ctx.early.foreground.wait_idle().await;
+            let from = writer.written_len();
+            let mut download = ctx
+                .client
+                .download(project, &f.file_id, from, &f.sha256)
+                .await?;
+            if download.offset != from {
+                // The platform sent the whole file (its copy changed, or it
+                // ignored the range): start over.
+                writer = {
+                    let store = lock(&ctx.store)?;
+                    BlobWriter::create(&store, project, &f.file_id)?
+                };
+            }
+            // Bytes already stored count towards progress, not towards fetching.
+            if download.offset > counted {
+                on_bytes(download.offset - counted, false);
+                counted = download.offset;
+            }
+            let mut yielded = false;
+            while let Some(chunk) = download.chunk().await? {
+                writer.write(&chunk)?;
+                on_bytes(chunk.len() as u64, true);
+                counted += chunk.len() as u64;
+                if ctx.early.foreground.busy() {
+                    yielded = true;
+                    break;
+                }
+            }
+            if !yielded {
+                break;
+            }
         }
         let digests = writer.finish()?;
         let ok = digests.size == f.size && digests.sha256 == f.sha256 && digests.sm3 == f.sm3;
@@ -345,56 +458,73 @@ pub async fn index_project(
     };
     let mut indexed = 0;
     for file_id in pending {
-        let bytes = {
-            let store = lock(&ctx.store)?;
-            let mut reader = BlobReader::open(&store, project, &file_id)?;
-            reader.read_all()?
-        };
-        let ex = extractor.clone();
-        // The worker process gets the plaintext on a pipe: never a file.
-        let extraction = match tokio::task::spawn_blocking(move || ex.extract(&bytes))
-            .await
-            .map_err(|e| AppError::new("internal_error", e.to_string()))?
-        {
-            Ok(x) => x,
-            Err(e) => {
-                // One unreadable file (not a PDF, or beyond repair) must not
-                // keep the others from being indexed, nor be retried on every
-                // sync: it is recorded with no text, and stays viewable as
-                // far as the viewer can show it.
-                tracing::warn!(project, file_id, code = e.code(), "text extraction failed");
-                let store = lock(&ctx.store)?;
-                store.documents().set_pdf_info(
-                    project,
-                    &file_id,
-                    &PdfInfo {
-                        metadata_json: None,
-                        outline_json: None,
-                        page_count: Some(0),
-                    },
-                )?;
-                continue;
-            }
-        };
-        let store = lock(&ctx.store)?;
-        let docs = store.documents();
-        docs.index_pages(
-            project,
-            &file_id,
-            extraction.pages.iter().map(PageInput::from),
-        )?;
-        docs.set_pdf_info(
-            project,
-            &file_id,
-            &PdfInfo {
-                metadata_json: serde_json::to_string(&extraction.metadata).ok(),
-                outline_json: serde_json::to_string(&extraction.outline).ok(),
-                page_count: Some(
-                    extraction.pages.len() as u32 + extraction.failed_pages.len() as u32,
-                ),
-            },
-        )?;
-        indexed += 1;
+        if index_file(ctx, project, &file_id, extractor.clone()).await? {
+            indexed += 1;
+        }
     }
     Ok(indexed)
+}
+
+/// Extracts and indexes one verified document, unless it already is.
+/// Returns whether it was indexed now.
+async fn index_file(
+    ctx: &SyncContext,
+    project: &str,
+    file_id: &str,
+    extractor: Arc<Extractor>,
+) -> Result<bool, AppError> {
+    let bytes = {
+        let store = lock(&ctx.store)?;
+        let done = store
+            .documents()
+            .get(project, file_id)?
+            .is_none_or(|d| d.state != DocState::Verified || d.page_count.is_some());
+        if done {
+            return Ok(false);
+        }
+        let mut reader = BlobReader::open(&store, project, file_id)?;
+        reader.read_all()?
+    };
+    // The worker process gets the plaintext on a pipe: never a file.
+    let extraction = match tokio::task::spawn_blocking(move || extractor.extract(&bytes))
+        .await
+        .map_err(|e| AppError::new("internal_error", e.to_string()))?
+    {
+        Ok(x) => x,
+        Err(e) => {
+            // One unreadable file (not a PDF, or beyond repair) must not
+            // keep the others from being indexed, nor be retried on every
+            // sync: it is recorded with no text, and stays viewable as
+            // far as the viewer can show it.
+            tracing::warn!(project, file_id, code = e.code(), "text extraction failed");
+            let store = lock(&ctx.store)?;
+            store.documents().set_pdf_info(
+                project,
+                file_id,
+                &PdfInfo {
+                    metadata_json: None,
+                    outline_json: None,
+                    page_count: Some(0),
+                },
+            )?;
+            return Ok(true);
+        }
+    };
+    let store = lock(&ctx.store)?;
+    let docs = store.documents();
+    docs.index_pages(
+        project,
+        file_id,
+        extraction.pages.iter().map(PageInput::from),
+    )?;
+    docs.set_pdf_info(
+        project,
+        file_id,
+        &PdfInfo {
+            metadata_json: serde_json::to_string(&extraction.metadata).ok(),
+            outline_json: serde_json::to_string(&extraction.outline).ok(),
+            page_count: Some(extraction.pages.len() as u32 + extraction.failed_pages.len() as u32),
+        },
+    )?;
+    Ok(true)
 }

@@ -1,6 +1,7 @@
 //! The expert's project page: gathered from the platform when reachable
 //! (and cached in the encrypted store), from the store alone when not.
 
+use crate::lock;
 use crate::{evaluation, AppError, PlatformTrust};
 use pingshen_api::ipc::{
     DocumentInfo, DraftCell, LocateHit, OutboxItem, RulesInfo, SearchHit, Workspace,
@@ -10,12 +11,6 @@ use pingshen_client::PlatformClient;
 use pingshen_rules::cells::Cell;
 use pingshen_store::{DocState, ProjectPart, Query, Store};
 use std::sync::Mutex;
-
-fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
-    store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏，请重启客户端"))
-}
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::new("internal_error", e.to_string()))

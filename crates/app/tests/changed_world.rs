@@ -147,15 +147,12 @@ async fn new_documents_arrive_with_the_next_sync() {
             pingshen_platform::db::documents::upsert(
                 c,
                 DEMO,
-                &pingshen_api::ManifestFile {
-                    file_id: "clarification-B02-1".into(),
-                    bidder_id: Some("B02".into()),
-                    kind: DocumentKind::Clarification,
-                    name: "B02 澄清答复（第 1 次）.pdf".into(),
-                    size: stored.size,
-                    sha256: stored.sha256.clone(),
-                    sm3: stored.sm3.clone(),
-                },
+                &stored.manifest_file(
+                    "clarification-B02-1",
+                    Some("B02".into()),
+                    DocumentKind::Clarification,
+                    "B02 澄清答复（第 1 次）.pdf",
+                ),
                 7,
             )
         })

@@ -125,12 +125,12 @@ async fn a_flapping_line_loses_nothing_and_doubles_nothing() {
     deliver(&store, &client, &trust).await;
 
     // The documents: synced through cuts, each verified.
-    let ctx = sync::SyncContext {
-        store: store.clone(),
-        client: client.clone(),
-        trust: trust.clone(),
-        platform_id: platform.state.platform_id.clone(),
-    };
+    let ctx = sync::SyncContext::new(
+        store.clone(),
+        client.clone(),
+        trust.clone(),
+        platform.state.platform_id.clone(),
+    );
     let quiet: sync::ProgressFn = Arc::new(|_| {});
     let manifest_files = retry("sync", || async {
         let r = sync::sync_project(&ctx, DEMO, extractor(), quiet.clone())

@@ -1,7 +1,7 @@
 //! The signed manifest and resumable file downloads.
 
 use crate::{ClientError, PlatformClient};
-use pingshen_api::SignedEnvelope;
+use pingshen_api::{FileChunks, SignedEnvelope};
 use reqwest::header::{HeaderValue, ETAG, IF_RANGE, RANGE};
 use reqwest::StatusCode;
 
@@ -37,6 +37,54 @@ impl PlatformClient {
         .await
     }
 
+    /// The SHA-256 of each chunk of a file (check it against the manifest).
+    pub async fn chunks(&self, project: &str, file_id: &str) -> Result<FileChunks, ClientError> {
+        self.get(&format!(
+            "projects/{}/files/{}/chunks",
+            crate::encode_segment(project),
+            crate::encode_segment(file_id)
+        ))
+        .await
+    }
+
+    /// Bytes `first..=last` of a file, whole, only if the platform's copy is
+    /// still `expected_sha256` (`If-Range`): anything but exactly that range
+    /// is an error, never a silently different body.
+    pub async fn range(
+        &self,
+        project: &str,
+        file_id: &str,
+        first: u64,
+        last: u64,
+        expected_sha256: &str,
+    ) -> Result<Vec<u8>, ClientError> {
+        let range = format!("bytes={first}-{last}");
+        let timeout = std::time::Duration::from_secs(120);
+        let (url, resp) = self
+            .get_file(project, file_id, timeout, Some((&range, expected_sha256)))
+            .await?;
+        let status = resp.status();
+        let start = content_range(&resp).map(|(a, _)| a);
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| ClientError::from_send(&url, e))?;
+        if status != StatusCode::PARTIAL_CONTENT {
+            if status.is_success() {
+                return Err(ClientError::BadResponse {
+                    reason: "平台未按请求的范围答复（文件可能已更换）".into(),
+                });
+            }
+            return Err(crate::error_from_body(status, &bytes));
+        }
+        if start != Some(first) || bytes.len() as u64 != last - first + 1 {
+            return Err(ClientError::BadResponse {
+                reason: format!("范围答复不符：请求 {first}-{last}"),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
     /// Starts downloading a file from byte `from` on. `expected_sha256`
     /// guards the resume: if the file on the platform is no longer the one
     /// the manifest named, the platform sends it whole (offset 0).
@@ -47,31 +95,13 @@ impl PlatformClient {
         from: u64,
         expected_sha256: &str,
     ) -> Result<Download, ClientError> {
-        let url = self.url(&format!(
-            "projects/{}/files/{}",
-            crate::encode_segment(project),
-            crate::encode_segment(file_id)
-        ))?;
-        // Downloads may take long on a poor link: no overall timeout, the
-        // connect timeout still applies and a stalled body errors out.
-        let mut req = self
-            .http
-            .get(url.clone())
-            .timeout(std::time::Duration::from_secs(3600));
-        if let Some(token) = &self.token {
-            req = req.bearer_auth(token);
-        }
-        if from > 0 {
-            req = req.header(RANGE, format!("bytes={from}-")).header(
-                IF_RANGE,
-                HeaderValue::from_str(&format!("\"{expected_sha256}\""))
-                    .map_err(|e| ClientError::Internal(e.to_string()))?,
-            );
-        }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| ClientError::from_send(&url, e))?;
+        // Downloads may take long on a poor link: no overall timeout to
+        // speak of; the connect timeout still applies and a stalled body
+        // errors out.
+        let range = format!("bytes={from}-");
+        let timeout = std::time::Duration::from_secs(3600);
+        let resume = (from > 0).then_some((range.as_str(), expected_sha256));
+        let (url, resp) = self.get_file(project, file_id, timeout, resume).await?;
         let status = resp.status();
         let etag = resp
             .headers()
@@ -113,6 +143,39 @@ impl PlatformClient {
                 Err(crate::error_from_body(status, &bytes))
             }
         }
+    }
+}
+
+impl PlatformClient {
+    /// GETs a project file with the session token; with `range`, only that
+    /// range (`bytes=…`) and only of the copy whose SHA-256 is given
+    /// (`If-Range`: a range of another copy is never spliced in).
+    async fn get_file(
+        &self,
+        project: &str,
+        file_id: &str,
+        timeout: std::time::Duration,
+        range: Option<(&str, &str)>,
+    ) -> Result<(reqwest::Url, reqwest::Response), ClientError> {
+        let url = self.url(&format!(
+            "projects/{}/files/{}",
+            crate::encode_segment(project),
+            crate::encode_segment(file_id)
+        ))?;
+        let mut req = self.http.get(url.clone()).timeout(timeout);
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        if let Some((range, sha256)) = range {
+            let etag = HeaderValue::from_str(&format!("\"{sha256}\""))
+                .map_err(|e| ClientError::Internal(e.to_string()))?;
+            req = req.header(RANGE, range).header(IF_RANGE, etag);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| ClientError::from_send(&url, e))?;
+        Ok((url, resp))
     }
 }
 

@@ -194,15 +194,7 @@ fn load_demo_documents(
             PlatformError::Internal(format!("无法读取演示文件 {}：{e}", path.display()))
         })?;
         let stored = crate::files::put(&state.data_dir, &bytes)?;
-        entries.push(pingshen_api::ManifestFile {
-            file_id,
-            bidder_id,
-            kind,
-            name,
-            size: stored.size,
-            sha256: stored.sha256,
-            sm3: stored.sm3,
-        });
+        entries.push(stored.manifest_file(file_id, bidder_id, kind, name));
     }
     state.db.with(|c| {
         let tx = c.transaction()?;

@@ -23,6 +23,9 @@ enum Command {
     /// Demo PKI commands.
     #[command(subcommand)]
     Pki(PkiCommand),
+    /// Add a document (a bid, the tender, a clarification) to a sandbox
+    /// project; experts get it with their next sync.
+    AddDocument(AddDocumentArgs),
     /// Run a complete demo evaluation (five experts, three algorithms, every
     /// signature) on a fresh in-process sandbox and write DIR/package.json
     /// and DIR/trust/ (the CAs' certificates and the platform certificate
@@ -34,6 +37,30 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         assets: Option<PathBuf>,
     },
+}
+
+#[derive(clap::Args)]
+struct AddDocumentArgs {
+    /// The sandbox's data directory (the one `serve --data` uses; it may be running).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// Project id, e.g. JA-2026-0117.
+    #[arg(long)]
+    project: String,
+    /// Stable file id within the project, e.g. bid-B01-full.
+    #[arg(long)]
+    file_id: String,
+    /// The bidder the file belongs to (none for the tender).
+    #[arg(long)]
+    bidder: Option<String>,
+    /// tender, bid or clarification.
+    #[arg(long, default_value = "bid")]
+    kind: String,
+    /// Display name, e.g. 投标文件-武汉恒达建设工程有限公司.pdf
+    #[arg(long)]
+    name: String,
+    /// The file to add.
+    path: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +125,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(args),
         Command::Openapi => openapi(),
+        Command::AddDocument(args) => add_document(args),
         Command::Pki(PkiCommand::Init { dir, assets }) => pki_init(dir, assets),
         Command::Pki(PkiCommand::Revoke { pki, person, since }) => pki_revoke(pki, person, since),
         Command::DemoPackage { out, assets } => demo_package(out, assets),
@@ -143,6 +171,28 @@ fn pki_revoke(pki: PathBuf, person: String, since: Option<String>) -> anyhow::Re
     println!(
         "已吊销 {person} 的证书（吊销时间 {at}），新的证书吊销列表：{}",
         crl.display()
+    );
+    Ok(())
+}
+
+fn add_document(a: AddDocumentArgs) -> anyhow::Result<()> {
+    let kind: pingshen_api::DocumentKind =
+        serde_json::from_value(serde_json::Value::String(a.kind.clone())).map_err(|_| {
+            anyhow::anyhow!("文件类型应为 tender、bid 或 clarification：{}", a.kind)
+        })?;
+    let bytes = std::fs::read(&a.path).with_context(|| format!("无法读取 {}", a.path.display()))?;
+    let db = pingshen_platform::db::Db::open_in(&a.data)?;
+    let doc = pingshen_platform::files::NewDocument {
+        project_id: a.project.clone(),
+        file_id: a.file_id,
+        bidder_id: a.bidder,
+        kind,
+        name: a.name,
+    };
+    let f = pingshen_platform::files::add_document(&db, &a.data, doc, &bytes)?;
+    println!(
+        "已加入项目 {}：{}（{} 字节，SHA-256 {}）",
+        a.project, f.name, f.size, f.sha256
     );
     Ok(())
 }

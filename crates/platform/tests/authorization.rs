@@ -166,6 +166,8 @@ fn table() -> Vec<Row> {
                                                                                     "401   403   410   410   410   410   410   410"),
         row("GET", "/api/v1/projects/{id}/files/{file_id}", Plain,                 "401   403   403   403   200   200   200   200",
                                                                                     "401   403   410   410   410   410   410   410"),
+        row("GET", "/api/v1/projects/{id}/files/{file_id}/chunks", Plain,          "401   403   403   403   200   200   200   200",
+                                                                                    "401   403   410   410   410   410   410   410"),
         row("GET", "/api/v1/projects/{id}/rules", Plain,                           "401   403   200   200   200   200   200   200",
                                                                                     "401   403   200   200   200   200   200   200"),
         row("POST", "/api/v1/projects/{id}/rules", Signed(RULES_TYP, empty_rules), "401   403   403   403   403   403   403   ok",

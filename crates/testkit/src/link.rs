@@ -3,8 +3,11 @@
 //!
 //! - **down**: open connections are cut at once and new ones refused (as a
 //!   lost line looks to a client: connection reset / refused);
-//! - **bandwidth**: bytes per second in each direction (token bucket);
-//! - **latency**: a one-way delay added to each chunk relayed;
+//! - **bandwidth**: bytes per second in each direction, shared by all
+//!   connections as on a real line (a FIFO bottleneck: each connection's
+//!   next 16 KiB waits for the line to be free);
+//! - **latency**: a one-way delay line: every chunk arrives that long after
+//!   it left, chunks in flight overlap (throughput is not divided by it);
 //! - **stall**: data stops flowing on open connections without closing them.
 //!
 //! Bytes are relayed unchanged: the link never alters content, only its
@@ -16,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
 
 #[derive(Default)]
 struct State {
@@ -28,6 +32,27 @@ struct State {
     relayed: AtomicU64,
     cut: AtomicU64,
     refused: AtomicU64,
+    /// When each direction of the line is next free: [upstream, downstream].
+    line_free_at: [std::sync::Mutex<Option<Instant>>; 2],
+}
+
+impl State {
+    /// Reserves the line in direction `dir` for `n` bytes; returns when
+    /// they will have left (the line is serial, shared by every connection).
+    fn reserve(&self, dir: usize, n: usize) -> Instant {
+        let rate = self.bytes_per_sec.load(Ordering::SeqCst);
+        let now = Instant::now();
+        if rate == 0 {
+            return now;
+        }
+        let mut free = self.line_free_at[dir]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let start = free.map_or(now, |f| f.max(now));
+        let done = start + Duration::from_secs_f64(n as f64 / rate as f64);
+        *free = Some(done);
+        done
+    }
 }
 
 /// What went through the link so far.
@@ -121,8 +146,8 @@ async fn relay(client: TcpStream, server: TcpStream, s: Arc<State>) {
     let _ = server.set_nodelay(true);
     let (cr, cw) = client.into_split();
     let (sr, sw) = server.into_split();
-    let up = tokio::spawn(pump(cr, sw, s.clone(), generation));
-    let down = tokio::spawn(pump(sr, cw, s.clone(), generation));
+    let up = tokio::spawn(pump(cr, sw, s.clone(), generation, 0));
+    let down = tokio::spawn(pump(sr, cw, s.clone(), generation, 1));
     let (a, b) = (up.await, down.await);
     if matches!(a, Ok(Ended::Cut)) || matches!(b, Ok(Ended::Cut)) {
         s.cut.fetch_add(1, Ordering::Relaxed);
@@ -134,54 +159,82 @@ enum Ended {
     Cut,
 }
 
-/// Copies one direction, shaped, until either side closes or the link goes
-/// down (then both sockets are dropped: the peers see a reset).
+/// Copies one direction (`dir`: 0 up, 1 down), shaped, until either side
+/// closes or the link goes down (then both sockets are dropped: the peers
+/// see a reset). A reader takes bytes off the line at its rate; a writer
+/// hands them over `latency` later.
 async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     s: Arc<State>,
     generation: u64,
+    dir: usize,
 ) -> Ended {
-    let mut buf = vec![0u8; 16 * 1024];
-    let down = || s.generation.load(Ordering::SeqCst) != generation;
-    loop {
-        let read = tokio::select! {
-            r = from.read(&mut buf) => r,
-            _ = wait_until(down) => return Ended::Cut,
-        };
-        let n = match read {
-            Ok(0) | Err(_) => {
-                let _ = to.shutdown().await;
-                return Ended::Closed;
+    let down = {
+        let s = s.clone();
+        move || s.generation.load(Ordering::SeqCst) != generation
+    };
+    // The delay line: a few chunks in flight, as a line's buffers hold.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Instant, Vec<u8>)>(16);
+    let writer = {
+        let (s, down) = (s.clone(), down.clone());
+        async move {
+            while let Some((at, bytes)) = rx.recv().await {
+                tokio::time::sleep_until(at).await;
+                if down() {
+                    return Ended::Cut;
+                }
+                if to.write_all(&bytes).await.is_err() {
+                    return Ended::Closed;
+                }
+                s.relayed.fetch_add(bytes.len() as u64, Ordering::Relaxed);
             }
-            Ok(n) => n,
-        };
-        while s.stalled.load(Ordering::SeqCst) {
+            let _ = to.shutdown().await;
+            Ended::Closed
+        }
+    };
+    let reader = async move {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            let read = tokio::select! {
+                r = from.read(&mut buf) => r,
+                _ = wait_until(&down) => return Ended::Cut,
+            };
+            let n = match read {
+                Ok(0) | Err(_) => return Ended::Closed,
+                Ok(n) => n,
+            };
+            while s.stalled.load(Ordering::SeqCst) {
+                if down() {
+                    return Ended::Cut;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let left = s.reserve(dir, n);
+            tokio::time::sleep_until(left).await;
             if down() {
                 return Ended::Cut;
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            let latency = Duration::from_micros(s.latency_us.load(Ordering::SeqCst));
+            if tx.send((left + latency, buf[..n].to_vec())).await.is_err() {
+                return Ended::Closed;
+            }
         }
-        let latency = s.latency_us.load(Ordering::SeqCst);
-        if latency > 0 {
-            tokio::time::sleep(Duration::from_micros(latency)).await;
-        }
-        // Token bucket in its simplest form: a chunk of n bytes costs n/rate seconds.
-        let rate = s.bytes_per_sec.load(Ordering::SeqCst);
-        if rate > 0 {
-            tokio::time::sleep(Duration::from_secs_f64(n as f64 / rate as f64)).await;
-        }
-        if down() {
-            return Ended::Cut;
-        }
-        if to.write_all(&buf[..n]).await.is_err() {
-            return Ended::Closed;
-        }
-        s.relayed.fetch_add(n as u64, Ordering::Relaxed);
+    };
+    tokio::pin!(writer);
+    tokio::pin!(reader);
+    // A cut ends both at once; a clean close of the reader lets the line
+    // drain (the writer ends when the channel empties).
+    tokio::select! {
+        w = &mut writer => w,
+        r = &mut reader => match r {
+            Ended::Cut => Ended::Cut,
+            Ended::Closed => writer.await,
+        },
     }
 }
 
-async fn wait_until(cond: impl Fn() -> bool) {
+async fn wait_until(cond: &impl Fn() -> bool) {
     while !cond() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }

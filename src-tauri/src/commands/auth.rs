@@ -265,6 +265,7 @@ pub async fn login_state(
 #[tauri::command]
 pub async fn lock(state: tauri::State<'_, DesktopState>) -> Result<(), AppError> {
     state.active.lock().await.take();
+    state.early.clear();
     Ok(())
 }
 
@@ -278,6 +279,7 @@ const LOGOUT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 #[tauri::command]
 pub async fn logout(state: tauri::State<'_, DesktopState>) -> Result<(), AppError> {
     let active = state.active.lock().await.take();
+    state.early.clear();
     let Some(active) = active else {
         return Ok(());
     };

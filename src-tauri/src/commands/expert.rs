@@ -8,7 +8,7 @@ use pingshen_api::ipc::{
 };
 use pingshen_api::{DeclarationDecision, PanelSummary};
 use pingshen_app::evaluation::{self, RulesInForce};
-use pingshen_app::sync::{self, SyncContext, SyncProgress};
+use pingshen_app::sync::{self, SyncProgress};
 use pingshen_store::AnnotationKind;
 use std::sync::Arc;
 use tauri::Emitter;
@@ -156,23 +156,7 @@ pub async fn sync_project(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<SyncSummary, AppError> {
-    let (store, _, online) = state.store().await?;
-    if !online {
-        return Err(AppError::new(
-            "platform_unreachable",
-            "离线状态下不能同步文件；已同步的文件可照常查看",
-        ));
-    }
-    let (client, platform_id) = match &*state.active.lock().await {
-        Some(a) => (a.client.clone(), a.platform_id.clone().unwrap_or_default()),
-        None => return Err(not_logged_in()),
-    };
-    let ctx = SyncContext {
-        store,
-        client,
-        trust: state.trust(),
-        platform_id,
-    };
+    let ctx = state.sync_context().await?;
     let extractor = Arc::new(
         pingshen_docs::Extractor::new().map_err(|e| AppError::new(e.code(), e.to_string()))?,
     );
@@ -196,8 +180,11 @@ pub async fn sync_project(
                     .unwrap_or_default(),
                 files_total: p.files_total,
                 files_done: p.files_done,
+                files_indexed: p.files_indexed,
                 bytes_total: p.bytes_total,
                 bytes_done: p.bytes_done,
+                bytes_per_sec: p.bytes_per_sec,
+                seconds_left: p.seconds_left,
                 current: p.current,
             },
         );

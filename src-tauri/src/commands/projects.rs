@@ -41,6 +41,13 @@ pub async fn my_projects(state: tauri::State<'_, DesktopState>) -> Result<Projec
 
 /// Archived projects leave no bid document or page text behind.
 async fn purge_archived(state: &DesktopState, list: &[ProjectSummary]) {
+    if list
+        .iter()
+        .any(|p| p.stage == pingshen_api::Stage::Archived)
+    {
+        // Chunks read early may belong to an archived project: forget them all.
+        state.early.clear();
+    }
     if let Ok((store, _, _)) = state.store().await {
         let archived = list.to_vec();
         let purged = tokio::task::spawn_blocking(move || {

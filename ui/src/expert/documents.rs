@@ -11,17 +11,56 @@ use pingshen_api::ipc::{
 };
 use pingshen_rules::{FactorKind, Rules};
 
-fn state_label(state: &str) -> &'static str {
-    match state {
-        "verified" => "已校验",
-        "partial" => "下载中断（可续传）",
-        "failed" => "校验失败",
+/// A file's state in words; while a sync runs, unfinished files are on
+/// their way rather than interrupted.
+fn state_label(state: &str, syncing: bool) -> &'static str {
+    match (state, syncing) {
+        ("verified", _) => "已校验",
+        ("failed", _) => "校验失败",
+        ("partial", true) => "正在下载",
+        ("partial", false) => "下载中断（可续传）",
+        (_, true) => "等待下载",
         _ => "未下载",
     }
 }
 
 fn megabytes(n: u64) -> String {
     format!("{:.1} MB", n as f64 / 1_048_576.0)
+}
+
+/// 约 2 分 05 秒 / 约 40 秒.
+fn duration_zh(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("约 {secs} 秒"),
+        60..=3599 => format!("约 {} 分 {:02} 秒", secs / 60, secs % 60),
+        _ => format!("约 {} 小时 {:02} 分", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// Bytes, files, searchable files, rate and time left: what has been
+/// measured, nothing guessed (no time left until a rate is known).
+fn downloading_text(p: &SyncProgressEvent) -> String {
+    let rate = p
+        .bytes_per_sec
+        .map(|r| format!(" · {}/秒", megabytes(r)))
+        .unwrap_or_default();
+    let left = match (p.bytes_done >= p.bytes_total, p.seconds_left) {
+        (true, _) => String::new(),
+        (false, Some(s)) => format!(" · 剩余{}", duration_zh(s)),
+        (false, None) => " · 正在估算剩余时间".to_string(),
+    };
+    format!(
+        "下载 {} / {} · 文件 {} / {} · 可检索 {}{rate}{left}{}",
+        megabytes(p.bytes_done),
+        megabytes(p.bytes_total),
+        p.files_done,
+        p.files_total,
+        p.files_indexed,
+        p.current
+            .as_ref()
+            .map(|c| format!(" · {c}"))
+            .unwrap_or_default()
+    )
 }
 
 #[component]
@@ -40,14 +79,32 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
                 notes.set(n);
             }
         });
+    }
+    let docs = RwSignal::new(ws.documents.clone());
+    {
+        // Each finished (or newly indexed) file shows in the list at once.
         let p = project.clone();
         ipc::on_sync_progress(move |ev| {
-            if ev.project == p {
-                progress.set(Some(ev));
+            if ev.project != p {
+                return;
+            }
+            let changed = progress.with_untracked(|old| {
+                old.as_ref().is_none_or(|o| {
+                    (o.files_done, o.files_indexed, o.phase.as_str())
+                        != (ev.files_done, ev.files_indexed, ev.phase.as_str())
+                })
+            });
+            progress.set(Some(ev));
+            if changed {
+                let p = p.clone();
+                spawn_local(async move {
+                    if let Ok(w) = ipc::workspace(&p).await {
+                        docs.set(w.documents);
+                    }
+                });
             }
         });
     }
-    let docs = RwSignal::new(ws.documents.clone());
     let p = project.clone();
     let sync = move |_| {
         let p = p.clone();
@@ -73,10 +130,14 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let size_of = move |file: &str| {
+        docs.with_untracked(|d| d.iter().find(|d| d.file_id == file).map(|d| d.size))
+    };
     let open_doc = move |d: &DocumentInfo, pane: RwSignal<Option<Open>>| {
         let o = Open {
             file_id: d.file_id.clone(),
             name: d.name.clone(),
+            size: Some(d.size),
             page: 1,
             term: None,
         };
@@ -154,8 +215,7 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
                         "manifest" => "正在核验平台签名的文件清单…".to_string(),
                         "indexing" => "正在提取文字、建立检索索引…".to_string(),
                         "done" => format!("完成：{} 个文件", p.files_total),
-                        _ => format!("下载 {} / {} · 文件 {} / {}{}", megabytes(p.bytes_done), megabytes(p.bytes_total), p.files_done, p.files_total,
-                            p.current.map(|c| format!(" · {c}")).unwrap_or_default()),
+                        _ => downloading_text(&p),
                     }}</span>
                 </div>
             })}
@@ -169,15 +229,18 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
                 <tbody>{move || docs.get().into_iter().map(|d| {
                     let d = &d;
                     let verified = d.state == "verified";
+                    // While the sync runs, a file still on its way opens too:
+                    // its pages are fetched first and verified chunk by chunk.
+                    let openable = verified || (busy.get() && d.state != "failed");
                     view! {
                         <tr class="doc-row" data-file=d.file_id.clone() data-state=d.state.clone()>
                             <td>{d.name.clone()}</td>
                             <td>{d.bidder_id.clone().unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{megabytes(d.size)}</td>
                             <td>{d.pages.map(|p| p.to_string()).unwrap_or_default()}</td>
-                            <td class=format!("state {}", d.state)>{state_label(&d.state)}</td>
-                            <td>{verified.then(|| view! {
-                                <button class="link dark" id=format!("open-doc-{}", d.file_id) on:click=open_doc(d, open_a)>"打开"</button>
+                            <td class=format!("state {}", d.state)>{state_label(&d.state, busy.get())}</td>
+                            <td>{openable.then(|| view! {
+                                <button class="link dark" id=format!("open-doc-{}", d.file_id) on:click=open_doc(d, open_a)>{if verified { "打开" } else { "先看" }}</button>
                                 <button class="link dark" id=format!("compare-doc-{}", d.file_id) on:click=open_doc(d, open_b)>"对比"</button>
                             })}</td>
                         </tr>
@@ -203,7 +266,7 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
                 Ok(list) if list.is_empty() => view! { <p class="muted" id="search-empty">"没有找到。"</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="search-results" id="search-results">{list.into_iter().map(|h| {
-                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), page: h.page, term: Some(query.get_untracked().trim().to_string()) };
+                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), size: size_of(&h.file_id), page: h.page, term: Some(query.get_untracked().trim().to_string()) };
                         view! {
                             <li class="search-hit" data-file=h.file_id.clone() data-page=h.page.to_string() on:click=move |_| open_a.set(Some(open.clone()))>
                                 <span class="hit-where">{format!("{} · 第 {} 页", name_of(&h.file_id), h.page)}</span>
@@ -226,7 +289,7 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
                 Ok(list) => view! {
                     <ul class="locate-results" id="locate-results">{list.into_iter().map(|h| {
                         let who = h.bidder_id.clone().and_then(|b| bidder_name.with_value(|n| n.iter().find(|(id, _)| *id == b).map(|(id, n)| format!("{id} {n}")))).unwrap_or_default();
-                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), page: h.page, term: None };
+                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), size: size_of(&h.file_id), page: h.page, term: None };
                         view! { <li class="locate-hit" on:click=move |_| open_a.set(Some(open.clone()))>
                             <span class="hit-where">{format!("{who} · 第 {} 页 · {}", h.page, if h.source == "outline" { "书签" } else { "检索" })}</span>
                             <span>{h.title.clone()}</span>

@@ -115,7 +115,7 @@ pub fn ReportCard(ws: Workspace) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error-line" id="report-error" data-code=e.code.clone()>{e.message.clone()}<code>{e.code.clone()}</code></p> })}
             {move || viewed.get().map(|v| view! {
                 <Viewer project=viewer_project.clone()
-                    open=Open { file_id: v.file_id.clone(), name: "评标报告".into(), page: 1, term: None }
+                    open=Open { file_id: v.file_id.clone(), name: "评标报告".into(), size: None, page: 1, term: None }
                     pane="report" notes=RwSignal::new(Vec::new()) />
             })}
         </section>

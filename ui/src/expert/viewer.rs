@@ -33,6 +33,9 @@ pub fn doc_url(project: &str, file_id: &str) -> String {
 pub struct Open {
     pub file_id: String,
     pub name: String,
+    /// The file's size when known: the viewer then reads it range by range
+    /// (and can open it while it is still downloading).
+    pub size: Option<u64>,
     pub page: u32,
     pub term: Option<String>,
 }
@@ -44,12 +47,27 @@ pub fn Viewer(
     pane: &'static str,
     notes: RwSignal<Vec<NoteInfo>>,
 ) -> impl IntoView {
-    let url = doc_url(&project, &open.file_id);
+    let url = match open.size {
+        Some(n) => format!("{}?size={n}", doc_url(&project, &open.file_id)),
+        None => doc_url(&project, &open.file_id),
+    };
     let page = RwSignal::new(open.page.max(1));
     let pages = RwSignal::new(0u32);
     let scale = RwSignal::new(1.2f64);
     let status = RwSignal::new(String::from("正在打开…"));
     let container = format!("pdf-page-{pane}");
+    {
+        // Opened from the list or a hit further up: bring the viewer into sight.
+        let id = format!("viewer-{pane}");
+        request_animation_frame(move || {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&id))
+            {
+                el.scroll_into_view();
+            }
+        });
+    }
     let term = open.term.clone().unwrap_or_default();
     {
         let url = url.clone();

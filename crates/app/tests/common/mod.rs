@@ -26,12 +26,7 @@ pub async fn world(person: &str) -> World {
         .await
         .unwrap();
     let signer = Pkcs12Signer::from_file(&platform.demo_p12(person), "pingshen-demo").unwrap();
-    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
-    let (client, _) = PlatformClient::new(&platform.url())
-        .unwrap()
-        .login(&chain, |c| sign_challenge(&signer, c))
-        .await
-        .unwrap();
+    let client = login_at(&platform.url(), &signer).await;
     // Documents open only after the expert has signed the declaration.
     let declaration = pingshen_api::Declaration {
         project_id: DEMO.into(),
@@ -48,18 +43,31 @@ pub async fn world(person: &str) -> World {
         pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap(),
         pingshen_pki::demo::platform_pins(&platform.state.pki.dir).unwrap(),
     );
-    let ctx = SyncContext {
-        store: Arc::new(Mutex::new(store)),
+    let ctx = SyncContext::new(
+        Arc::new(Mutex::new(store)),
         client,
-        trust: Arc::new(trust),
-        platform_id: platform.state.platform_id.clone(),
-    };
+        Arc::new(trust),
+        platform.state.platform_id.clone(),
+    );
     World {
         platform,
         ctx,
         signer,
         _dirs: (platform_dir, app_dir),
     }
+}
+
+/// A client of the platform at `url` (the platform, or a link in front of
+/// it), logged in with `signer`.
+#[allow(dead_code)]
+pub async fn login_at(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
+    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
+    PlatformClient::new(url)
+        .unwrap()
+        .login(&chain, |c| sign_challenge(signer, c))
+        .await
+        .unwrap()
+        .0
 }
 
 /// The `pingshen` CLI binary doubles as the PDF worker (it calls

@@ -50,6 +50,15 @@ pub fn upsert(
     Ok(())
 }
 
+/// Where a file added now goes in the project's list: after the others.
+pub fn next_position(conn: &Connection, project_id: &str) -> Result<i64, PlatformError> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(position) + 1, 0) FROM documents WHERE project_id = ?1",
+        [project_id],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn list(conn: &Connection, project_id: &str) -> Result<Vec<ManifestFile>, PlatformError> {
     let mut stmt = conn.prepare(
         "SELECT file_id, bidder_id, kind, name, size, sha256, sm3 FROM documents
@@ -87,5 +96,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<ManifestFile, PlatformE
         size: size as u64,
         sha256,
         sm3,
+        // Derived from the stored file, not kept in the database:
+        // `files::with_chunks` fills these in.
+        chunk_size: pingshen_api::CHUNK_SIZE,
+        chunks_sha256: String::new(),
     }))
 }

@@ -10,7 +10,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pingshen_api::{ErrorBody, Manifest, SignedEnvelope, Stage, MANIFEST_PURPOSE, MANIFEST_TYP};
+use pingshen_api::{
+    ErrorBody, FileChunks, Manifest, SignedEnvelope, Stage, MANIFEST_PURPOSE, MANIFEST_TYP,
+};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 /// Who may read a project's documents now. The archive check comes after
@@ -33,6 +35,22 @@ async fn readable(
     caller.require_no_conflict(state, project_id).await
 }
 
+/// A file of a project the caller may read now, or 404.
+async fn readable_file(
+    state: &AppState,
+    caller: &Caller,
+    project_id: &str,
+    file_id: &str,
+) -> Result<pingshen_api::ManifestFile, PlatformError> {
+    readable(state, caller, project_id).await?;
+    let (pid, fid) = (project_id.to_string(), file_id.to_string());
+    state
+        .db
+        .call(move |c| documents::get(c, &pid, &fid))
+        .await?
+        .ok_or_else(|| PlatformError::not_found(format!("文件 {file_id} ")))
+}
+
 /// The project's files with sizes and hashes, signed by the platform. A
 /// client shows no file whose bytes do not match it.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/manifest", tag = "documents",
@@ -50,6 +68,15 @@ pub async fn manifest(
     readable(&state, &caller, &project_id).await?;
     let pid = project_id.clone();
     let files = state.db.call(move |c| documents::list(c, &pid)).await?;
+    let data_dir = state.data_dir.clone();
+    let files = tokio::task::spawn_blocking(move || {
+        files
+            .into_iter()
+            .map(|f| crate::files::with_chunks(&data_dir, f))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| PlatformError::Internal(e.to_string()))??;
     let now = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
@@ -63,6 +90,37 @@ pub async fn manifest(
     let env = pingshen_pki::sign_value(state.pki.signer(), MANIFEST_TYP, &manifest, now)
         .map_err(|e| PlatformError::Internal(format!("无法签署文件清单：{}", e.message_zh())))?;
     Ok(Json(to_wire(env)))
+}
+
+/// The SHA-256 of each chunk of a file. A reader checks the list against the
+/// signed manifest's `chunks_sha256`, then each chunk it fetches by range
+/// against the list: a page can be shown, verified, before the whole file
+/// has arrived.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/files/{file_id}/chunks", tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "项目编号"), ("file_id" = String, Path, description = "文件编号")),
+    responses(
+        (status = 200, description = "各分块的 SHA-256（以签名清单中的 chunks_sha256 校验）", body = FileChunks),
+        (status = 403, description = "未被分配到该项目，或专家尚未签署声明 / 已回避", body = ErrorBody),
+        (status = 404, description = "无此文件", body = ErrorBody),
+        (status = 410, description = "项目已归档，文件不再提供（project_archived）", body = ErrorBody)))]
+pub async fn chunks(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((project_id, file_id)): ApiPath<(String, String)>,
+) -> Result<Json<FileChunks>, PlatformError> {
+    let meta = readable_file(&state, &caller, &project_id, &file_id).await?;
+    let data_dir = state.data_dir.clone();
+    let list = tokio::task::spawn_blocking(move || {
+        crate::files::chunk_digests(&data_dir, &meta.sha256, meta.size)
+    })
+    .await
+    .map_err(|e| PlatformError::Internal(e.to_string()))??;
+    Ok(Json(FileChunks {
+        file_id,
+        chunk_size: pingshen_api::CHUNK_SIZE,
+        chunks: list.chunks(32).map(hex::encode).collect(),
+    }))
 }
 
 /// One file. Supports `Range: bytes=…` (one range) so an interrupted
@@ -85,13 +143,7 @@ pub async fn file(
     ApiPath((project_id, file_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, PlatformError> {
-    readable(&state, &caller, &project_id).await?;
-    let (pid, fid) = (project_id.clone(), file_id.clone());
-    let meta = state
-        .db
-        .call(move |c| documents::get(c, &pid, &fid))
-        .await?
-        .ok_or_else(|| PlatformError::not_found(format!("文件 {file_id} ")))?;
+    let meta = readable_file(&state, &caller, &project_id, &file_id).await?;
     let etag = format!("\"{}\"", meta.sha256);
     let etag_value =
         HeaderValue::from_str(&etag).map_err(|e| PlatformError::Internal(e.to_string()))?;

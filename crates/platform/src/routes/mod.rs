@@ -44,6 +44,10 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/summary", get(evaluation::summary))
         .route("/projects/{id}/files/{file_id}", get(documents::file))
         .route(
+            "/projects/{id}/files/{file_id}/chunks",
+            get(documents::chunks),
+        )
+        .route(
             "/projects/{id}/rules",
             get(rules::latest).post(rules::publish),
         )
