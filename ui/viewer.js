@@ -3,19 +3,24 @@
 // nothing goes to the network and nothing is written to disk.
 //
 // A document URL that names its size (`…?size=N`) is read through a range
-// transport: pdf.js asks for the 64 KiB ranges it needs and this file fetches
-// each from the protocol (`?range=bytes=a-b`). pdf.js sends no Range header to
+// transport: pdf.js asks for the ranges it needs and this file fetches them
+// from the protocol (`?range=bytes=a-b`, or several at once with
+// `?ranges=bytes=a-b,c-d`). pdf.js sends no Range header to
 // a custom scheme by itself, so without this it would read the whole file
 // before the first page — and a file still downloading could not open.
 //
 // pdf.js is imported lazily, on the first document opened: a failure to load
 // it then shows as a viewer error instead of stopping the whole app.
 let library = null;
+// One pdf.js worker for every document: starting a worker parses pdf.js's
+// worker script, which costs a noticeable part of opening a page.
+let sharedWorker = null;
 
 function pdfjs() {
   if (!library) {
     library = import("/vendor/pdfjs/pdf.min.mjs").then((lib) => {
       lib.GlobalWorkerOptions.workerSrc = "/vendor/pdfjs/pdf.worker.min.mjs";
+      sharedWorker = new lib.PDFWorker();
       return lib;
     });
     // A failed import may be retried later.
@@ -26,18 +31,32 @@ function pdfjs() {
   return library;
 }
 
+// Loads pdf.js and starts its worker ahead of the first document (the
+// documents page calls this when it opens), so a click shows a page sooner.
+export function warm() {
+  pdfjs().catch(() => {});
+}
+
 const documents = new Map();
 
-// Bytes [begin, end) of the document at `base`. XMLHttpRequest, as pdf.js
-// itself uses for custom schemes.
-function fetchRange(base, begin, end) {
+// The bytes at `url` (a range or several of a document). XMLHttpRequest,
+// as pdf.js itself uses for custom schemes.
+function fetchBytes(url, withLengths = false) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("GET", `${base}?range=bytes=${begin}-${end - 1}`);
+    xhr.open("GET", url);
     xhr.responseType = "arraybuffer";
     xhr.onload = () => {
       if (xhr.status === 206 || xhr.status === 200) {
-        resolve(new Uint8Array(xhr.response));
+        const bytes = new Uint8Array(xhr.response);
+        if (!withLengths) {
+          resolve(bytes);
+          return;
+        }
+        const lengths = (xhr.getResponseHeader("X-Pingshen-Part-Lengths") || "")
+          .split(",")
+          .map(Number);
+        resolve({ bytes, lengths });
       } else {
         const text = new TextDecoder().decode(xhr.response || new ArrayBuffer(0));
         reject(new Error(text || `HTTP ${xhr.status}`));
@@ -48,13 +67,58 @@ function fetchRange(base, begin, end) {
   });
 }
 
+// Ranges pdf.js asks for together (opening a long bid, it asks for every
+// page object at once) go out as one request per 256: one round trip, not
+// one per page. A single range may come back longer than asked (to the end
+// of a 64 KiB block); pdf.js keeps the rest.
+function rangeRequester(base, transport, fail) {
+  let pending = [];
+  const send = (ranges) => {
+    if (ranges.length === 1) {
+      const [begin, end] = ranges[0];
+      fetchBytes(`${base}?range=bytes=${begin}-${end - 1}`).then(
+        (bytes) => transport.onDataRange(begin, bytes),
+        fail,
+      );
+      return;
+    }
+    const spec = ranges.map(([b, e]) => `${b}-${e - 1}`).join(",");
+    fetchBytes(`${base}?ranges=bytes=${spec}`, true).then(({ bytes, lengths }) => {
+      // The header gives each part's length; each must cover its range.
+      const total = lengths.reduce((n, l) => n + l, 0);
+      const short = ranges.some(([b, e], i) => !(lengths[i] >= e - b));
+      if (lengths.length !== ranges.length || total !== bytes.length || short) {
+        throw new Error("文件片段长度不符");
+      }
+      let at = 0;
+      ranges.forEach(([begin], i) => {
+        transport.onDataRange(begin, bytes.subarray(at, at + lengths[i]));
+        at += lengths[i];
+      });
+    }).catch(fail);
+  };
+  return (begin, end) => {
+    if (pending.length === 0) {
+      setTimeout(() => {
+        const batch = pending;
+        pending = [];
+        for (let i = 0; i < batch.length; i += 256) send(batch.slice(i, i + 256));
+      }, 0);
+    }
+    pending.push([begin, end]);
+  };
+}
+
 async function open(url) {
   const pdfjsLib = await pdfjs();
   const params = {
+    worker: sharedWorker,
     isEvalSupported: false,
     cMapUrl: "/vendor/pdfjs/cmaps/",
     cMapPacked: true,
-    rangeChunkSize: 65536,
+    // Small ranges: a page object costs about a kilobyte, not 64 (a file
+    // still downloading sends just those leaves, with their proof).
+    rangeChunkSize: 512,
     disableAutoFetch: true,
     disableStream: true,
   };
@@ -63,20 +127,18 @@ async function open(url) {
   let failed = null;
   let task = null;
   if (size > 0) {
+    // The shell fetches what it needs to verify this file's ranges while
+    // pdf.js starts (an answer is not awaited; failures show on reading).
+    fetchBytes(`${base}?prepare`).catch(() => {});
     const transport = new pdfjsLib.PDFDataRangeTransport(size, null);
-    transport.requestDataRange = (begin, end) => {
-      fetchRange(base, begin, end).then(
-        (bytes) => transport.onDataRange(begin, bytes),
-        (e) => {
-          // pdf.js has no way to fail one range: end the document, so the
-          // page (or the opening) fails with this message and the next
-          // attempt opens it afresh.
-          failed = e;
-          documents.delete(url);
-          if (task) task.destroy();
-        },
-      );
-    };
+    transport.requestDataRange = rangeRequester(base, transport, (e) => {
+      // pdf.js has no way to fail one range: end the document, so the page
+      // (or the opening) fails with this message and the next attempt
+      // opens it afresh.
+      failed = e;
+      documents.delete(url);
+      if (task) task.destroy();
+    });
     params.range = transport;
     params.length = size;
   } else {

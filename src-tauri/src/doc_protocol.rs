@@ -109,6 +109,56 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
     let Ok((store, _, _)) = state.store().await else {
         return reply(StatusCode::UNAUTHORIZED, "请先登录".as_bytes().to_vec());
     };
+    // `?prepare`: the viewer is about to read this file; a file still on its
+    // way gets its chunk list fetched and checked now, while pdf.js starts.
+    if req.uri().query() == Some("prepare") {
+        let (p, f) = (project.clone(), file_id.clone());
+        let verified = tokio::task::spawn_blocking(move || {
+            store.lock().ok().and_then(|s| {
+                s.documents()
+                    .get(&p, &f)
+                    .ok()
+                    .flatten()
+                    .map(|d| d.state == DocState::Verified)
+            })
+        })
+        .await
+        .ok()
+        .flatten();
+        if verified == Some(false) {
+            if let Ok(ctx) = state.sync_context().await {
+                let _ = early_file(&ctx, &state, &project, &file_id).prepare().await;
+            }
+        }
+        return reply(StatusCode::NO_CONTENT, Vec::new());
+    }
+    // Several ranges at once (`?ranges=bytes=a-b,c-d`): pdf.js asked for
+    // them together; the answer is their bytes one after the other.
+    if let Some(spans) = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("ranges=")))
+    {
+        let Some(spans) = parse_spans(spans) else {
+            return reply(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "范围无效".as_bytes().to_vec(),
+            );
+        };
+        return match read_many(&state, store, &project, &file_id, spans).await {
+            Ok(parts) => {
+                // The lengths say where one part ends and the next begins
+                // (the viewer checks them against what it asked for).
+                let lengths: Vec<String> = parts.iter().map(|p| p.len().to_string()).collect();
+                let mut r = pdf_reply(StatusCode::OK, parts.concat(), None);
+                if let Ok(v) = tauri::http::HeaderValue::from_str(&lengths.join(",")) {
+                    r.headers_mut().insert(PART_LENGTHS, v);
+                }
+                r
+            }
+            Err((status, message)) => reply(status, message.into_bytes()),
+        };
+    }
     let (p, f, r) = (project.clone(), file_id.clone(), range.clone());
     let local = tokio::task::spawn_blocking(move || read_local(&store, &p, &f, r.as_deref())).await;
     let result = match local {
@@ -170,9 +220,14 @@ fn read_local(
         |e: pingshen_store::StoreError| (StatusCode::INTERNAL_SERVER_ERROR, e.message_zh());
     Local::Read(match range {
         Some(r) => match pingshen_api::parse_range(r, len) {
+            // To the end of the 64 KiB block: pdf.js keeps the rest and
+            // reads on without asking again.
             Some((first, last)) => reader
-                .read_range(first, last - first + 1)
-                .map(|bytes| (StatusCode::PARTIAL_CONTENT, bytes, Some((first, last, len))))
+                .read_range(first, block_end(last, len) - first + 1)
+                .map(|bytes| {
+                    let end = block_end(last, len);
+                    (StatusCode::PARTIAL_CONTENT, bytes, Some((first, end, len)))
+                })
                 .map_err(internal),
             None => Err((StatusCode::RANGE_NOT_SATISFIABLE, format!("范围无效：{r}"))),
         },
@@ -181,6 +236,107 @@ fn read_local(
             .map(|bytes| (StatusCode::OK, bytes, None))
             .map_err(internal),
     })
+}
+
+/// The header naming the length of each part of a several-range answer.
+const PART_LENGTHS: &str = "x-pingshen-part-lengths";
+
+/// Ranges the viewer may ask for in one request.
+const MAX_RANGES: usize = 512;
+
+/// `bytes=a-b,c-d` (or `bytes%3Da-b,…`) → `[(a, b), (c, d)]`.
+fn parse_spans(spans: &str) -> Option<Vec<(u64, u64)>> {
+    let spans = spans
+        .strip_prefix("bytes=")
+        .or_else(|| spans.strip_prefix("bytes%3D"))?;
+    let list: Vec<(u64, u64)> = spans
+        .split(',')
+        .map(|s| {
+            let (a, b) = s.split_once('-')?;
+            let (a, b): (u64, u64) = (a.parse().ok()?, b.parse().ok()?);
+            (a <= b).then_some((a, b))
+        })
+        .collect::<Option<_>>()?;
+    (!list.is_empty() && list.len() <= MAX_RANGES).then_some(list)
+}
+
+/// The bytes of each range, exactly: from the encrypted cache when the file
+/// is verified there, else fetched and verified now.
+async fn read_many(
+    state: &DesktopState,
+    store: std::sync::Arc<std::sync::Mutex<pingshen_store::Store>>,
+    project: &str,
+    file_id: &str,
+    spans: Vec<(u64, u64)>,
+) -> Result<Vec<Vec<u8>>, (StatusCode, String)> {
+    let (p, f, s) = (project.to_string(), file_id.to_string(), spans.clone());
+    let local = tokio::task::spawn_blocking(move || {
+        let range_list = s
+            .iter()
+            .map(|(a, b)| format!("{a}-{b}"))
+            .collect::<Vec<_>>();
+        let mut out = Vec::new();
+        for r in range_list {
+            match read_local(&store, &p, &f, Some(&format!("bytes={r}"))) {
+                Local::Read(Ok((_, bytes, Some((first, _, _))))) => {
+                    let want = r
+                        .split_once('-')
+                        .and_then(|(_, b)| b.parse::<u64>().ok())
+                        .map_or(0, |b| b + 1 - first) as usize;
+                    out.push(bytes[..want.min(bytes.len())].to_vec());
+                }
+                Local::Read(Ok(_)) => {
+                    return Err((StatusCode::INTERNAL_SERVER_ERROR, "内部错误".to_string()))
+                }
+                Local::Read(Err(e)) => return Err(e),
+                Local::NotYet { size } => return Ok(Err(size)),
+            }
+        }
+        Ok(Ok(out))
+    })
+    .await
+    .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "内部错误".to_string()))??;
+    let size = match local {
+        Ok(bytes) => return Ok(bytes),
+        Err(size) => size,
+    };
+    if spans.iter().any(|&(_, b)| b >= size) {
+        return Err((StatusCode::RANGE_NOT_SATISFIABLE, "范围无效".to_string()));
+    }
+    let ctx = state.sync_context().await.map_err(|_| {
+        (
+            StatusCode::NOT_FOUND,
+            "文件尚未同步，当前离线，无法打开".to_string(),
+        )
+    })?;
+    early_file(&ctx, state, project, file_id)
+        .many(&spans)
+        .await
+        .map_err(|e| {
+            (
+                StatusCode::BAD_GATEWAY,
+                format!("{}（{}）", e.message, e.code),
+            )
+        })
+}
+
+fn early_file<'a>(
+    ctx: &'a pingshen_app::sync::SyncContext,
+    state: &'a DesktopState,
+    project: &'a str,
+    file_id: &'a str,
+) -> pingshen_app::ranges::EarlyFile<'a> {
+    pingshen_app::ranges::EarlyFile {
+        ctx,
+        reads: &state.early,
+        project,
+        file_id,
+    }
+}
+
+/// The last byte of the 64 KiB block holding byte `last`.
+fn block_end(last: u64, len: u64) -> u64 {
+    ((last / 65_536 + 1) * 65_536).min(len) - 1
 }
 
 /// A range of a file still on its way, fetched and verified now.
@@ -202,14 +358,14 @@ async fn read_early(
             "文件尚未同步，当前离线，无法打开".to_string(),
         )
     })?;
-    pingshen_app::ranges::read_range(&ctx, &state.early, project, file_id, first, last)
+    // The answer may run on past `last` (to the end of a chunk already
+    // here): pdf.js keeps what it gets and asks no more for it.
+    early_file(&ctx, state, project, file_id)
+        .read_on(first, last)
         .await
         .map(|bytes| {
-            (
-                StatusCode::PARTIAL_CONTENT,
-                bytes,
-                Some((first, last, size)),
-            )
+            let end = first + bytes.len() as u64 - 1;
+            (StatusCode::PARTIAL_CONTENT, bytes, Some((first, end, size)))
         })
         .map_err(|e| {
             (
@@ -234,7 +390,7 @@ fn pdf_reply(
         .header(header::VARY, "Origin")
         .header(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            "Accept-Ranges, Content-Range, Content-Length",
+            "Accept-Ranges, Content-Range, Content-Length, X-Pingshen-Part-Lengths",
         )
         .header(header::CONTENT_LENGTH, bytes.len());
     if let Some((first, last, len)) = range {

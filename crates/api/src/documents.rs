@@ -52,8 +52,9 @@ pub struct ManifestFile {
     /// there: a reader on a poor link opens the first page while the rest
     /// still downloads.
     pub chunk_size: u32,
-    /// SHA-256 over the chunks' SHA-256 digests (32 raw bytes each, in file
-    /// order), lower-case hex: it signs the list [`FileChunks`] serves.
+    /// SHA-256 over the chunks' hash-tree roots (32 raw bytes each, in file
+    /// order; see `pingshen_pki::chunk_tree`), lower-case hex: it signs the
+    /// list [`FileChunks`] serves.
     pub chunks_sha256: String,
 }
 
@@ -69,8 +70,27 @@ pub const CHUNK_SIZE: u32 = 65536;
 pub struct FileChunks {
     pub file_id: String,
     pub chunk_size: u32,
-    /// Lower-case hex SHA-256 of each chunk, in file order.
+    /// Lower-case hex hash-tree root of each chunk, in file order.
     pub chunks: Vec<String>,
+}
+
+/// Whole 256-byte leaves of one chunk with the proof that they belong to it
+/// (`GET …/files/{file_id}/pieces?spans=a-b,c-d`): a page object of a few
+/// hundred bytes is verified without fetching the rest of its 64 KiB chunk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FilePiece {
+    pub file_id: String,
+    /// Byte offset of the piece in the file (a leaf boundary).
+    pub offset: u64,
+    /// The piece, standard base64.
+    pub data: String,
+    /// Length of the chunk the piece lies in (the last chunk may be short).
+    pub chunk_len: u32,
+    /// The hashes of the subtrees outside the piece, depth-first, 32 bytes
+    /// each, concatenated, standard base64.
+    pub proof: String,
 }
 
 impl FileChunks {

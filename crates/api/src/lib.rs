@@ -25,7 +25,8 @@ pub use auth::{
     SignedEnvelope, LOGIN_PURPOSE, LOGIN_TYP,
 };
 pub use documents::{
-    DocumentKind, FileChunks, Manifest, ManifestFile, CHUNK_SIZE, MANIFEST_PURPOSE, MANIFEST_TYP,
+    DocumentKind, FileChunks, FilePiece, Manifest, ManifestFile, CHUNK_SIZE, MANIFEST_PURPOSE,
+    MANIFEST_TYP,
 };
 pub use error::{ApiError, ErrorBody};
 pub use evaluation::{

@@ -3,9 +3,12 @@
 //! On a poor link a 300-page bid takes minutes to download, but its first
 //! page needs a few hundred kilobytes. The viewer asks for byte ranges; a
 //! range of a file that is not yet in the encrypted cache is fetched from
-//! the platform at once, in whole 64 KiB chunks, and each chunk is checked
-//! against the chunk list the signed manifest vouches for (its
-//! `chunks_sha256`) before a byte is shown. While such a request is in
+//! the platform at once and checked against the chunk list the signed
+//! manifest vouches for (its `chunks_sha256`: the roots of each 64 KiB
+//! chunk's hash tree) before a byte is shown — whole chunks against their
+//! roots, and a few bytes of a chunk (a page object) as whole 256-byte leaves
+//! with a proof, so that a page tree spread over a long file costs about a
+//! kilobyte per page, not 64 KiB. While such a request is in
 //! flight the background sync steps aside ([`Foreground`]): it drops its
 //! connections and resumes from the same byte once the viewer has been quiet
 //! for [`Foreground::LINGER`], so the link carries the page the expert is
@@ -18,6 +21,7 @@ use crate::lock;
 use crate::sync::SyncContext;
 use crate::AppError;
 use pingshen_api::{FileChunks, Manifest, ManifestFile, SignedEnvelope, MANIFEST_TYP};
+use pingshen_pki::chunk_tree;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -143,6 +147,9 @@ pub struct EarlyReads {
     fetched: std::sync::atomic::AtomicU64,
     lists: Mutex<HashMap<(String, String), Arc<ChunkList>>>,
     cache: Mutex<ChunkCache>,
+    /// Where the last read of each file ended (a read starting there
+    /// continues it).
+    last_end: Mutex<HashMap<(String, String), u64>>,
 }
 
 impl EarlyReads {
@@ -157,6 +164,9 @@ impl EarlyReads {
             *c = ChunkCache::default();
         }
         if let Ok(mut l) = self.lists.lock() {
+            l.clear();
+        }
+        if let Ok(mut l) = self.last_end.lock() {
             l.clear();
         }
     }
@@ -253,43 +263,146 @@ async fn chunk_list(
     Ok(list)
 }
 
-/// Bytes `first..=last` of a file that is not (yet) in the encrypted cache,
-/// fetched from the platform in whole chunks, each verified before use.
-pub async fn read_range(
-    ctx: &SyncContext,
-    reads: &EarlyReads,
-    project: &str,
-    file_id: &str,
-    first: u64,
-    last: u64,
-) -> Result<Vec<u8>, AppError> {
-    let list = chunk_list(ctx, reads, project, file_id).await?;
-    if first > last || last >= list.size {
-        return Err(AppError::new(
-            "bad_range",
-            format!("范围无效：{first}-{last}（文件大小 {} 字节）", list.size),
-        ));
+/// Below this many bytes wanted from a chunk, only those bytes' leaves are
+/// fetched with a proof (a page object), not the whole 64 KiB chunk.
+pub const PIECE_MAX: u64 = 16 * 1024;
+
+/// Pieces asked for in one request (the platform takes up to 512).
+const PIECES_PER_REQUEST: usize = 256;
+
+fn mismatch(project: &str, file_id: &str, index: u64) -> AppError {
+    tracing::warn!(
+        project,
+        file_id,
+        index,
+        "chunk does not match the signed list"
+    );
+    AppError::new(
+        "chunk_mismatch",
+        "收到的文件内容与平台签名清单不符，不予显示；请稍后重试",
+    )
+}
+
+/// A file of a project as the viewer reads it before it has arrived.
+#[derive(Clone, Copy)]
+pub struct EarlyFile<'a> {
+    pub ctx: &'a SyncContext,
+    pub reads: &'a EarlyReads,
+    pub project: &'a str,
+    pub file_id: &'a str,
+}
+
+impl EarlyFile<'_> {
+    /// Bytes `first..=last`, fetched from the platform and verified before
+    /// use: whole chunks against their roots in the signed list, a few bytes
+    /// of a chunk as whole leaves with their proof.
+    pub async fn range(&self, first: u64, last: u64) -> Result<Vec<u8>, AppError> {
+        let mut bytes = self.read_on(first, last).await?;
+        bytes.truncate((last - first + 1) as usize);
+        Ok(bytes)
     }
-    let cs = list.chunk_size;
-    let (a, b) = (first / cs, last / cs);
-    let key = |i: u64| (project.to_string(), file_id.to_string(), i);
-    // The chunks of this range, those cached now and those to fetch.
-    let mut have: Vec<Option<Arc<Zeroizing<Vec<u8>>>>> = {
-        let cache = reads.cache.lock().map_err(internal)?;
-        (a..=b).map(|i| cache.get(&key(i))).collect()
-    };
-    let mut i = a;
-    while i <= b {
-        if have[(i - a) as usize].is_some() {
-            i += 1;
-            continue;
+
+    /// Like [`Self::range`], but the answer may run on past `last` to the
+    /// end of the last chunk when that chunk is here whole: a reader that
+    /// goes on reading (a cross-reference table, a content stream) then
+    /// finds the next bytes without another round trip. A read that
+    /// continues where the last one ended fetches whole chunks, not pieces.
+    pub async fn read_on(&self, first: u64, last: u64) -> Result<Vec<u8>, AppError> {
+        let mut out = read_planned(*self, &[(first, last)], true).await?;
+        Ok(out.pop().unwrap_or_default())
+    }
+
+    /// Several ranges at once (what pdf.js asks for together, e.g. every
+    /// page object of a flat page tree): all their pieces come in one
+    /// request, their whole chunks in one request per run. Each answer is
+    /// exactly its range.
+    pub async fn many(&self, ranges: &[(u64, u64)]) -> Result<Vec<Vec<u8>>, AppError> {
+        read_planned(*self, ranges, false).await
+    }
+
+    /// Fetches and checks the chunk list ahead of the first read (the
+    /// viewer asks while pdf.js is still starting): the first page then
+    /// costs one round trip less.
+    pub async fn prepare(&self) -> Result<(), AppError> {
+        chunk_list(self.ctx, self.reads, self.project, self.file_id)
+            .await
+            .map(|_| ())
+    }
+}
+
+async fn read_planned(
+    file: EarlyFile<'_>,
+    ranges: &[(u64, u64)],
+    extend: bool,
+) -> Result<Vec<Vec<u8>>, AppError> {
+    let EarlyFile {
+        ctx,
+        reads,
+        project,
+        file_id,
+    } = file;
+    let list = chunk_list(ctx, reads, project, file_id).await?;
+    for &(first, last) in ranges {
+        if first > last || last >= list.size {
+            return Err(AppError::new(
+                "bad_range",
+                format!("范围无效：{first}-{last}（文件大小 {} 字节）", list.size),
+            ));
         }
-        // One request for each run of missing chunks.
-        let mut j = i;
-        while j < b && have[(j + 1 - a) as usize].is_none() {
+    }
+    let file_key = (project.to_string(), file_id.to_string());
+    let sequential = ranges.len() == 1
+        && reads
+            .last_end
+            .lock()
+            .map_err(internal)?
+            .get(&file_key)
+            .is_some_and(|end| *end == ranges[0].0);
+    let cs = list.chunk_size;
+    let chunk_len = |i: u64| cs.min(list.size - i * cs);
+    let key = |i: u64| (project.to_string(), file_id.to_string(), i);
+    // The part of chunk i a range wants.
+    let wanted =
+        |(first, last): (u64, u64), i: u64| (first.max(i * cs), last.min((i + 1) * cs - 1));
+
+    // Plan: each chunk touched is cached, fetched whole, or (a few bytes
+    // wanted by a reader jumping about) fetched as a piece.
+    let mut whole: HashMap<u64, Arc<Zeroizing<Vec<u8>>>> = HashMap::new();
+    let mut to_fetch: Vec<u64> = Vec::new();
+    let mut piece_spans: Vec<(u64, u64, u64)> = Vec::new(); // (chunk, lo, hi)
+    {
+        let cache = reads.cache.lock().map_err(internal)?;
+        for &r in ranges {
+            for i in r.0 / cs..=r.1 / cs {
+                if whole.contains_key(&i) || to_fetch.contains(&i) {
+                    continue;
+                }
+                if let Some(c) = cache.get(&key(i)) {
+                    whole.insert(i, c);
+                    continue;
+                }
+                let (lo, hi) = wanted(r, i);
+                if !sequential && hi - lo < PIECE_MAX && hi - lo + 1 < chunk_len(i) {
+                    piece_spans.push((i, lo, hi));
+                } else {
+                    to_fetch.push(i);
+                }
+            }
+        }
+    }
+    // A chunk fetched whole serves the pieces that lie in it too.
+    piece_spans.retain(|(i, _, _)| !to_fetch.contains(i));
+    to_fetch.sort_unstable();
+
+    // Whole chunks: one request per run of consecutive chunks.
+    let mut k = 0;
+    while k < to_fetch.len() {
+        let mut j = k;
+        while j + 1 < to_fetch.len() && to_fetch[j + 1] == to_fetch[j] + 1 {
             j += 1;
         }
-        let (from, to) = (i * cs, ((j + 1) * cs).min(list.size) - 1);
+        let (i0, i1) = (to_fetch[k], to_fetch[j]);
+        let (from, to) = (i0 * cs, ((i1 + 1) * cs).min(list.size) - 1);
         let bytes = {
             let _fg = reads.foreground.begin();
             ctx.client
@@ -300,18 +413,9 @@ pub async fn read_range(
             .fetched
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         for (n, chunk) in bytes.chunks(cs as usize).enumerate() {
-            let index = i + n as u64;
-            if sha256(chunk) != list.digests[index as usize] {
-                tracing::warn!(
-                    project,
-                    file_id,
-                    index,
-                    "chunk does not match the signed list"
-                );
-                return Err(AppError::new(
-                    "chunk_mismatch",
-                    "收到的文件内容与平台签名清单不符，不予显示；请稍后重试",
-                ));
+            let index = i0 + n as u64;
+            if chunk_tree::root(chunk) != list.digests[index as usize] {
+                return Err(mismatch(project, file_id, index));
             }
             let chunk = Arc::new(Zeroizing::new(chunk.to_vec()));
             reads
@@ -319,19 +423,116 @@ pub async fn read_range(
                 .lock()
                 .map_err(internal)?
                 .put(key(index), chunk.clone());
-            have[(index - a) as usize] = Some(chunk);
+            whole.insert(index, chunk);
         }
-        i = j + 1;
+        k = j + 1;
     }
-    let mut out = Vec::with_capacity((last - first + 1) as usize);
-    for (n, chunk) in have.iter().enumerate() {
-        let chunk = chunk.as_ref().ok_or_else(|| internal("chunk missing"))?;
-        let start = (a + n as u64) * cs;
-        let lo = first.saturating_sub(start) as usize;
-        let hi = ((last + 1 - start) as usize).min(chunk.len());
-        out.extend_from_slice(&chunk[lo..hi]);
+
+    // Pieces: verified bytes, by (chunk, lo, hi).
+    let mut pieces: HashMap<(u64, u64, u64), Vec<u8>> = HashMap::new();
+    for batch in piece_spans.chunks(PIECES_PER_REQUEST) {
+        let spans: Vec<(u64, u64)> = batch.iter().map(|&(_, lo, hi)| (lo, hi)).collect();
+        let answer = {
+            let _fg = reads.foreground.begin();
+            ctx.client.pieces(project, file_id, &spans).await?
+        };
+        if answer.len() != batch.len() {
+            return Err(mismatch(project, file_id, batch[0].0));
+        }
+        for (&(index, lo, hi), piece) in batch.iter().zip(&answer) {
+            let bytes = verify_piece(reads, &list, project, file_id, index, lo, hi, piece)?;
+            pieces.insert((index, lo, hi), bytes);
+        }
+    }
+
+    let mut out = Vec::with_capacity(ranges.len());
+    for &r in ranges {
+        let (a, b) = (r.0 / cs, r.1 / cs);
+        let mut bytes = Vec::with_capacity((r.1 - r.0 + 1) as usize);
+        for i in a..=b {
+            let (lo, hi) = wanted(r, i);
+            match whole.get(&i) {
+                // With `extend`, the last chunk, here whole, is given to its end.
+                Some(chunk) if extend && i == b => {
+                    bytes.extend_from_slice(&chunk[(lo - i * cs) as usize..])
+                }
+                Some(chunk) => {
+                    bytes.extend_from_slice(&chunk[(lo - i * cs) as usize..=(hi - i * cs) as usize])
+                }
+                None => bytes.extend_from_slice(
+                    pieces
+                        .get(&(i, lo, hi))
+                        .ok_or_else(|| internal("piece missing"))?,
+                ),
+            }
+        }
+        out.push(bytes);
+    }
+    if let (Some(&(first, _)), Some(last)) = (ranges.last(), out.last()) {
+        reads
+            .last_end
+            .lock()
+            .map_err(internal)?
+            .insert(file_key, first + last.len() as u64);
     }
     Ok(out)
+}
+
+/// The bytes `lo..=hi` of chunk `index` from a piece the platform sent,
+/// once its leaves and proof hash to the chunk's root in the signed list.
+#[allow(clippy::too_many_arguments)]
+fn verify_piece(
+    reads: &EarlyReads,
+    list: &ChunkList,
+    project: &str,
+    file_id: &str,
+    index: u64,
+    lo: u64,
+    hi: u64,
+    piece: &pingshen_api::FilePiece,
+) -> Result<Vec<u8>, AppError> {
+    let start = index * list.chunk_size;
+    let chunk_len = list.chunk_size.min(list.size - start);
+    let leaf = chunk_tree::LEAF as u64;
+    let expected_offset = start + (lo - start) / leaf * leaf;
+    let data = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(&piece.data)
+            .map_err(|_| mismatch(project, file_id, index))?
+    };
+    reads
+        .fetched
+        .fetch_add(data.len() as u64, Ordering::Relaxed);
+    let proof: Option<Vec<chunk_tree::Hash>> = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(&piece.proof)
+            .ok()
+            .filter(|raw| raw.len() % 32 == 0)
+            .map(|raw| {
+                raw.chunks(32)
+                    .map(|h| h.try_into().unwrap_or([0; 32]))
+                    .collect()
+            })
+    };
+    let ok = piece.file_id == file_id
+        && piece.offset == expected_offset
+        && u64::from(piece.chunk_len) == chunk_len
+        && expected_offset + data.len() as u64 > hi
+        && proof.is_some_and(|p| {
+            chunk_tree::verify(
+                chunk_len as usize,
+                ((expected_offset - start) / leaf) as usize,
+                &data,
+                &p,
+                &list.digests[index as usize],
+            )
+        });
+    if !ok {
+        return Err(mismatch(project, file_id, index));
+    }
+    Ok(data[(lo - expected_offset) as usize..=(hi - expected_offset) as usize].to_vec())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 mod common;
 
 use common::{extractor, login_at, world, DEMO};
-use pingshen_app::ranges::read_range;
+use pingshen_app::ranges::EarlyFile;
 use pingshen_app::sync::{self, SyncContext};
 use pingshen_store::DocState;
 use std::sync::Arc;
@@ -21,6 +21,15 @@ fn demo_bid(name: &str) -> Vec<u8> {
             .join(name),
     )
     .unwrap()
+}
+
+fn early<'a>(ctx: &'a SyncContext, file_id: &'a str) -> EarlyFile<'a> {
+    EarlyFile {
+        ctx,
+        reads: &ctx.early,
+        project: DEMO,
+        file_id,
+    }
 }
 
 fn state_of(ctx: &SyncContext, file_id: &str) -> Option<DocState> {
@@ -36,25 +45,26 @@ async fn ranges_of_a_file_not_yet_downloaded_are_read_verified() {
     let bytes = demo_bid("bid-B01.pdf");
     let len = bytes.len() as u64;
     // The end (where a PDF reader starts), a range across a chunk boundary,
-    // the first bytes, the whole file.
+    // the first bytes (these come as pieces: whole 1 KiB leaves with their
+    // proof), the whole file (whole chunks).
     for (first, last) in [
         (len - 1024, len - 1),
         (65_000, 70_000),
         (0, 99),
         (0, len - 1),
     ] {
-        let got = read_range(&w.ctx, &w.ctx.early, DEMO, "bid-B01", first, last)
-            .await
-            .unwrap();
+        let got = early(&w.ctx, "bid-B01").range(first, last).await.unwrap();
         assert_eq!(got, bytes[first as usize..=last as usize], "{first}-{last}");
     }
     // Read early is not downloaded: the cache still holds no verified copy.
     assert_ne!(state_of(&w.ctx, "bid-B01"), Some(DocState::Verified));
-    let e = read_range(&w.ctx, &w.ctx.early, DEMO, "bid-B01", len, len + 10)
+    let e = early(&w.ctx, "bid-B01")
+        .range(len, len + 10)
         .await
         .unwrap_err();
     assert_eq!(e.code, "bad_range");
-    let e = read_range(&w.ctx, &w.ctx.early, DEMO, "no-such-file", 0, 10)
+    let e = early(&w.ctx, "no-such-file")
+        .range(0, 10)
         .await
         .unwrap_err();
     assert_eq!(e.code, "not_found");
@@ -73,14 +83,17 @@ async fn a_chunk_that_does_not_match_the_signed_list_is_never_shown() {
     altered[70_000] ^= 0x20;
     std::fs::write(&stored, &altered).unwrap();
 
-    let e = read_range(&w.ctx, &w.ctx.early, DEMO, "bid-B02", 65_536, 65_600)
-        .await
-        .unwrap_err();
-    assert_eq!(e.code, "chunk_mismatch", "{e:?}");
+    // A few bytes of that chunk (a piece with its proof; the changed byte
+    // lies in another leaf, so only the proof can tell), and the whole chunk.
+    for (first, last) in [(65_536, 65_600), (65_536, 131_071)] {
+        let e = early(&w.ctx, "bid-B02")
+            .range(first, last)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "chunk_mismatch", "{first}-{last}: {e:?}");
+    }
     // A range within an untouched chunk still reads, and is the original.
-    let got = read_range(&w.ctx, &w.ctx.early, DEMO, "bid-B02", 0, 1000)
-        .await
-        .unwrap();
+    let got = early(&w.ctx, "bid-B02").range(0, 1000).await.unwrap();
     assert_eq!(got, original[..=1000]);
 }
 
@@ -132,7 +145,8 @@ async fn the_sync_steps_aside_for_the_viewer_and_ends_whole() {
     // What a PDF reader asks for first: the end, then the first page.
     let len = long.len() as u64;
     for (first, last) in [(len - 65_536, len - 1), (0, 262_143)] {
-        let got = read_range(&ctx, &ctx.early, DEMO, "bid-B01-full", first, last)
+        let got = early(&ctx, "bid-B01-full")
+            .range(first, last)
             .await
             .unwrap();
         assert_eq!(got, long[first as usize..=last as usize]);

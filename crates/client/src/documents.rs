@@ -1,7 +1,7 @@
 //! The signed manifest and resumable file downloads.
 
 use crate::{ClientError, PlatformClient};
-use pingshen_api::{FileChunks, SignedEnvelope};
+use pingshen_api::{FileChunks, FilePiece, SignedEnvelope};
 use reqwest::header::{HeaderValue, ETAG, IF_RANGE, RANGE};
 use reqwest::StatusCode;
 
@@ -43,6 +43,25 @@ impl PlatformClient {
             "projects/{}/files/{}/chunks",
             crate::encode_segment(project),
             crate::encode_segment(file_id)
+        ))
+        .await
+    }
+
+    /// The spans `first..=last` (each within one chunk), widened to whole
+    /// leaves, each with the proof it belongs to its chunk (verify before
+    /// use), in one request.
+    pub async fn pieces(
+        &self,
+        project: &str,
+        file_id: &str,
+        spans: &[(u64, u64)],
+    ) -> Result<Vec<FilePiece>, ClientError> {
+        let spans: Vec<String> = spans.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+        self.get(&format!(
+            "projects/{}/files/{}/pieces?spans={}",
+            crate::encode_segment(project),
+            crate::encode_segment(file_id),
+            spans.join(",")
         ))
         .await
     }

@@ -12,6 +12,7 @@
 
 pub mod alg;
 pub mod cert;
+pub mod chunk_tree;
 mod crl;
 pub mod demo;
 mod der;

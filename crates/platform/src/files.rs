@@ -1,8 +1,9 @@
 //! Stored document files, content-addressed: `DATA/files/<sha256>`.
 //! Written once (temp file, fsync, rename), never modified. Beside each file,
-//! `<sha256>.chunks` holds the SHA-256 of each 64 KiB chunk (32 raw bytes
-//! each): the list a reader verifies ranges against before the whole file
-//! is there. It is derived data, rebuilt from the file when missing.
+//! `<sha256>.roots` holds the hash-tree root of each 64 KiB chunk (32 raw
+//! bytes each, `pingshen_pki::chunk_tree`): the list a reader verifies
+//! ranges and pieces against before the whole file is there. It is derived
+//! data, rebuilt from the file when missing.
 
 use crate::PlatformError;
 use openssl::hash::{Hasher, MessageDigest};
@@ -82,11 +83,12 @@ fn write_once(data_dir: &Path, target: &Path, bytes: &[u8]) -> Result<(), Platfo
     std::fs::rename(&tmp, target).map_err(io)
 }
 
-/// SHA-256 of each [`pingshen_api::CHUNK_SIZE`] chunk of `bytes`, concatenated.
+/// The hash-tree root of each [`pingshen_api::CHUNK_SIZE`] chunk of
+/// `bytes`, concatenated.
 fn chunk_list(bytes: &[u8]) -> Vec<u8> {
     bytes
         .chunks(pingshen_api::CHUNK_SIZE as usize)
-        .flat_map(|c| openssl::sha::sha256(c))
+        .flat_map(pingshen_pki::chunk_tree::root)
         .collect()
 }
 
@@ -112,10 +114,10 @@ pub fn put(data_dir: &Path, bytes: &[u8]) -> Result<Stored, PlatformError> {
 }
 
 fn chunks_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    dir(data_dir).join(format!("{sha256}.chunks"))
+    dir(data_dir).join(format!("{sha256}.roots"))
 }
 
-/// The chunk digests of the stored file `sha256` (32 bytes each), rebuilt
+/// The chunk roots of the stored file `sha256` (32 bytes each), rebuilt
 /// from the file when the list is missing or does not fit its size.
 pub fn chunk_digests(data_dir: &Path, sha256: &str, size: u64) -> Result<Vec<u8>, PlatformError> {
     let expected = pingshen_api::FileChunks::count_for(size, pingshen_api::CHUNK_SIZE) * 32;
@@ -130,6 +132,55 @@ pub fn chunk_digests(data_dir: &Path, sha256: &str, size: u64) -> Result<Vec<u8>
     let list = chunk_list(&bytes);
     write_once(data_dir, &listed, &list)?;
     Ok(list)
+}
+
+/// Whole leaves of one chunk with the proof they belong to its root.
+#[derive(Debug)]
+pub struct Piece {
+    /// Where the leaves start in the file.
+    pub offset: u64,
+    pub bytes: Vec<u8>,
+    pub chunk_len: u32,
+    pub proof: Vec<[u8; 32]>,
+}
+
+/// Bytes `first..=last` of one chunk of the stored file `sha256`, widened
+/// to whole leaves, with the proof they belong to that chunk's root.
+pub fn piece(
+    data_dir: &Path,
+    sha256: &str,
+    size: u64,
+    first: u64,
+    last: u64,
+) -> Result<Piece, PlatformError> {
+    use pingshen_pki::chunk_tree::{proof, LEAF};
+    use std::io::{Read, Seek, SeekFrom};
+    let cs = u64::from(pingshen_api::CHUNK_SIZE);
+    if first > last || last >= size || first / cs != last / cs {
+        return Err(PlatformError::bad_request(
+            "bad_range",
+            format!("分块片段应在同一个 64 KiB 分块内：{first}-{last}（文件大小 {size} 字节）"),
+        ));
+    }
+    let start = first / cs * cs;
+    let chunk_len = (size - start).min(cs) as usize;
+    let mut chunk = vec![0u8; chunk_len];
+    let mut f = std::fs::File::open(path(data_dir, sha256))
+        .map_err(|e| PlatformError::Internal(format!("文件存储缺失：{e}")))?;
+    f.seek(SeekFrom::Start(start))
+        .and_then(|_| f.read_exact(&mut chunk))
+        .map_err(|e| PlatformError::Internal(format!("无法读取文件：{e}")))?;
+    let (a, b) = (
+        (first - start) as usize / LEAF,
+        (last - start) as usize / LEAF,
+    );
+    let bytes = chunk[a * LEAF..((b + 1) * LEAF).min(chunk_len)].to_vec();
+    Ok(Piece {
+        offset: start + (a * LEAF) as u64,
+        bytes,
+        chunk_len: chunk_len as u32,
+        proof: proof(&chunk, a, b),
+    })
 }
 
 /// Fills in the chunk fields of a manifest entry from the file store.

@@ -107,7 +107,7 @@ pub fn long_bid_with(pages: usize, seed: u64, layout: PageLayout) -> Vec<u8> {
     let xref = out.len();
     let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects + 1);
     for offset in &offsets[1..] {
-        let _ = write!(table, "{offset:010} 00000 n \n");
+        let _ = writeln!(table, "{offset:010} 00000 n ");
     }
     let _ = write!(
         table,

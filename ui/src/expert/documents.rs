@@ -65,6 +65,8 @@ fn downloading_text(p: &SyncProgressEvent) -> String {
 
 #[component]
 pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
+    // The viewer is likely next: have pdf.js ready before the first click.
+    super::viewer::warm();
     let project = ws.project.summary.id.clone();
     let progress = RwSignal::new(None::<SyncProgressEvent>);
     let summary = RwSignal::new(None::<Result<SyncSummary, AppError>>);

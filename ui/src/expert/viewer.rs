@@ -10,6 +10,8 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/viewer.js")]
 extern "C" {
+    /// Loads pdf.js and its worker ahead of the first document.
+    pub fn warm();
     #[wasm_bindgen(js_name = pageCount, catch)]
     async fn page_count(url: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = renderPage, catch)]

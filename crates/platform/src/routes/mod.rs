@@ -48,6 +48,10 @@ pub fn router() -> Router<AppState> {
             get(documents::chunks),
         )
         .route(
+            "/projects/{id}/files/{file_id}/pieces",
+            get(documents::pieces),
+        )
+        .route(
             "/projects/{id}/rules",
             get(rules::latest).post(rules::publish),
         )
