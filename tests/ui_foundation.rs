@@ -1,7 +1,8 @@
 //! Real-window UI tests of the foundation and of certificate login: the
 //! desktop app, pointed at a real sandbox platform with demo data, refuses a
 //! wrong PIN with a readable message, logs in with a demo .p12, lists the
-//! demo project and its bidders; with the platform stopped it says so.
+//! demo project and its bidders; with the platform stopped it says so and
+//! lists the projects kept on this computer.
 
 use pingshen_e2e::{AppDriver, PlatformProcess};
 use std::time::Duration;
@@ -77,14 +78,15 @@ async fn login_then_demo_project_then_unreachable_platform() -> anyhow::Result<(
     app.screenshot("foundation-projects").await?;
 
     platform.stop();
-    // The project list, fetched afresh, says the platform is gone.
+    // The project list, fetched afresh, says the platform is gone and shows
+    // the projects kept on this computer, with the last contact.
     app.click("#back-to-projects").await?;
     app.click("#refresh").await?;
-    // The page must explain, in Chinese, what happened.
-    app.wait_text("#error-panel", "无法连接评标平台", WAIT)
+    app.wait_text("#projects-offline", "离线：显示本机保存的项目", WAIT)
         .await?;
-    app.wait_text("#error-panel", "platform_unreachable", WAIT)
+    app.wait_text("#projects-offline", "最近一次连上评标平台", WAIT)
         .await?;
+    app.wait_text(".expert-projects", "解放大道", WAIT).await?;
     app.wait_text("#platform-status", "平台离线", WAIT).await?;
     app.screenshot("foundation-unreachable").await?;
     app.close().await?;
