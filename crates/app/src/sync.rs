@@ -412,7 +412,10 @@ async fn download_verified(
                     break;
                 }
             }
-            if !yielded {
+            // Stepped aside with bytes still to come: continue from here
+            // later. (Stepped aside after the last byte: the file is done;
+            // asking for the range after its end would be refused.)
+            if !yielded || writer.written_len() >= f.size {
                 break;
             }
         }
