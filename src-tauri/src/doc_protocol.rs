@@ -113,19 +113,11 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
     // way gets its chunk list fetched and checked now, while pdf.js starts.
     if req.uri().query() == Some("prepare") {
         let (p, f) = (project.clone(), file_id.clone());
-        let verified = tokio::task::spawn_blocking(move || {
-            store.lock().ok().and_then(|s| {
-                s.documents()
-                    .get(&p, &f)
-                    .ok()
-                    .flatten()
-                    .map(|d| d.state == DocState::Verified)
-            })
-        })
-        .await
-        .ok()
-        .flatten();
-        if verified == Some(false) {
+        let not_yet =
+            tokio::task::spawn_blocking(move || matches!(open_local(&store, &p, &f), Ok(Err(_))))
+                .await
+                .unwrap_or(false);
+        if not_yet {
             if let Ok(ctx) = state.sync_context().await {
                 let _ = early_file(&ctx, &state, &project, &file_id).prepare().await;
             }
@@ -176,7 +168,7 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
     }
 }
 
-type Served = Result<(StatusCode, Vec<u8>, Option<(u64, u64, u64)>), (StatusCode, String)>;
+type Served = Result<(StatusCode, Vec<u8>, Option<(u64, u64, u64)>), Failure>;
 
 enum Local {
     Read(Served),
@@ -186,6 +178,34 @@ enum Local {
     },
 }
 
+type Failure = (StatusCode, String);
+
+/// The reader of a file verified in the encrypted cache, or `Err(size)`
+/// when it is listed in the manifest but not (yet) verified here.
+fn open_local(
+    store: &std::sync::Mutex<pingshen_store::Store>,
+    project: &str,
+    file_id: &str,
+) -> Result<Result<BlobReader, u64>, Failure> {
+    let store = store
+        .lock()
+        .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "锁异常".to_string()))?;
+    match store.documents().get(project, file_id).ok().flatten() {
+        None => Err((
+            StatusCode::NOT_FOUND,
+            "文件不在本项目的文件清单中".to_string(),
+        )),
+        Some(d) if d.state != DocState::Verified => Ok(Err(d.entry.size)),
+        Some(_) => BlobReader::open(&store, project, file_id)
+            .map(Ok)
+            .map_err(|e| (StatusCode::NOT_FOUND, e.message_zh())),
+    }
+}
+
+fn store_failure(e: pingshen_store::StoreError) -> Failure {
+    (StatusCode::INTERNAL_SERVER_ERROR, e.message_zh())
+}
+
 /// The range of a verified file from the encrypted cache.
 fn read_local(
     store: &std::sync::Mutex<pingshen_store::Store>,
@@ -193,31 +213,12 @@ fn read_local(
     file_id: &str,
     range: Option<&str>,
 ) -> Local {
-    let Ok(store) = store.lock() else {
-        return Local::Read(Err((
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "锁异常".to_string(),
-        )));
+    let mut reader = match open_local(store, project, file_id) {
+        Ok(Ok(reader)) => reader,
+        Ok(Err(size)) => return Local::NotYet { size },
+        Err(e) => return Local::Read(Err(e)),
     };
-    let doc = store.documents().get(project, file_id).ok().flatten();
-    match doc {
-        None => {
-            return Local::Read(Err((
-                StatusCode::NOT_FOUND,
-                "文件不在本项目的文件清单中".to_string(),
-            )))
-        }
-        Some(d) if d.state != DocState::Verified => return Local::NotYet { size: d.entry.size },
-        Some(_) => {}
-    }
-    let mut reader = match BlobReader::open(&store, project, file_id) {
-        Ok(r) => r,
-        Err(e) => return Local::Read(Err((StatusCode::NOT_FOUND, e.message_zh()))),
-    };
-    drop(store);
     let len = reader.len();
-    let internal =
-        |e: pingshen_store::StoreError| (StatusCode::INTERNAL_SERVER_ERROR, e.message_zh());
     Local::Read(match range {
         Some(r) => match pingshen_api::parse_range(r, len) {
             // To the end of the 64 KiB block: pdf.js keeps the rest and
@@ -228,13 +229,13 @@ fn read_local(
                     let end = block_end(last, len);
                     (StatusCode::PARTIAL_CONTENT, bytes, Some((first, end, len)))
                 })
-                .map_err(internal),
+                .map_err(store_failure),
             None => Err((StatusCode::RANGE_NOT_SATISFIABLE, format!("范围无效：{r}"))),
         },
         None => reader
             .read_all()
             .map(|bytes| (StatusCode::OK, bytes, None))
-            .map_err(internal),
+            .map_err(store_failure),
     })
 }
 
@@ -270,34 +271,27 @@ async fn read_many(
     spans: Vec<(u64, u64)>,
 ) -> Result<Vec<Vec<u8>>, (StatusCode, String)> {
     let (p, f, s) = (project.to_string(), file_id.to_string(), spans.clone());
+    // One reader for all the ranges of a verified file.
     let local = tokio::task::spawn_blocking(move || {
-        let range_list = s
-            .iter()
-            .map(|(a, b)| format!("{a}-{b}"))
-            .collect::<Vec<_>>();
-        let mut out = Vec::new();
-        for r in range_list {
-            match read_local(&store, &p, &f, Some(&format!("bytes={r}"))) {
-                Local::Read(Ok((_, bytes, Some((first, _, _))))) => {
-                    let want = r
-                        .split_once('-')
-                        .and_then(|(_, b)| b.parse::<u64>().ok())
-                        .map_or(0, |b| b + 1 - first) as usize;
-                    out.push(bytes[..want.min(bytes.len())].to_vec());
+        let mut reader = match open_local(&store, &p, &f)? {
+            Ok(reader) => reader,
+            Err(size) => return Ok(Err(size)),
+        };
+        let len = reader.len();
+        s.iter()
+            .map(|&(a, b)| {
+                if b >= len {
+                    return Err((StatusCode::RANGE_NOT_SATISFIABLE, "范围无效".to_string()));
                 }
-                Local::Read(Ok(_)) => {
-                    return Err((StatusCode::INTERNAL_SERVER_ERROR, "内部错误".to_string()))
-                }
-                Local::Read(Err(e)) => return Err(e),
-                Local::NotYet { size } => return Ok(Err(size)),
-            }
-        }
-        Ok(Ok(out))
+                reader.read_range(a, b - a + 1).map_err(store_failure)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Ok)
     })
     .await
     .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "内部错误".to_string()))??;
     let size = match local {
-        Ok(bytes) => return Ok(bytes),
+        Ok(parts) => return Ok(parts),
         Err(size) => size,
     };
     if spans.iter().any(|&(_, b)| b >= size) {

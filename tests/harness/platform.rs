@@ -70,18 +70,12 @@ impl PlatformProcess {
 
     /// A client logged in as a demo person (password `pingshen-demo`).
     pub async fn client_as(&self, person: &str) -> anyhow::Result<pingshen_client::PlatformClient> {
-        use pingshen_pki::Signer;
         let signer = pingshen_pki::Pkcs12Signer::from_file(
             &self.pki_dir().join(format!("people/{person}.p12")),
             "pingshen-demo",
         )?;
-        let chain: Vec<Vec<u8>> = signer
-            .chain()
-            .iter()
-            .map(|c| c.to_der())
-            .collect::<Result<_, _>>()?;
         let (client, _) = pingshen_client::PlatformClient::new(&self.url)?
-            .login(&chain, |c| pingshen_client::sign_challenge(&signer, c))
+            .login_with(&signer)
             .await?;
         Ok(client)
     }

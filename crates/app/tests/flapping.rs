@@ -10,8 +10,8 @@ mod common;
 use common::{extractor, DEMO};
 use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::{outbox, sync, witness, PlatformTrust};
-use pingshen_client::{sign_challenge, PlatformClient};
-use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_client::PlatformClient;
+use pingshen_pki::Pkcs12Signer;
 use pingshen_platform::{demo_run, RunningPlatform};
 use pingshen_rules::Rules;
 use pingshen_store::{BlobReader, DocState, Store, Vault};
@@ -45,11 +45,10 @@ where
 }
 
 async fn login(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
-    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
     retry("login", || async {
         PlatformClient::new(url)
             .unwrap()
-            .login(&chain, |c| sign_challenge(signer, c))
+            .login_with(signer)
             .await
             .map(|(c, _)| c)
             .map_err(|e| e.to_string())

@@ -142,6 +142,23 @@ impl PlatformClient {
         Ok((self.with_session(&session), session))
     }
 
+    /// [`Self::login`] with a key held in this process (a .p12, an open
+    /// token): it presents the key's certificate chain and signs the
+    /// challenge.
+    pub async fn login_with<S>(&self, signer: &S) -> Result<(PlatformClient, Session), ClientError>
+    where
+        S: pingshen_pki::Signer + Sync,
+    {
+        let chain = signer
+            .chain()
+            .iter()
+            .map(|c| c.to_der())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ClientError::Internal(e.to_string()))?;
+        self.login(&chain, |c| login::sign_challenge(signer, c))
+            .await
+    }
+
     /// Ends the session on the platform: its token stops working at once,
     /// so a copy of it is worthless. Idempotent; without a session there is
     /// nothing to end. Callers log out locally whatever this answers.

@@ -11,8 +11,8 @@ use pingshen_api::{
     Role, ScoreSheet, Stage, DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP,
     REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
 };
-use pingshen_client::{sign_challenge, sign_document, sign_witness_entry, PlatformClient};
-use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_client::{sign_document, sign_witness_entry, PlatformClient};
+use pingshen_pki::Pkcs12Signer;
 use pingshen_rules::cells::{build_sheet, Cell, FACTOR, PRELIMINARY};
 use pingshen_rules::{FactorKind, Rules};
 use pingshen_witness::{next_entry, EntryDraft, EntryStamp, WitnessCategory, WitnessStage};
@@ -33,14 +33,7 @@ pub async fn login(url: &str, pki_dir: &Path, id: &str) -> DemoResult<Person> {
         &pki_dir.join(format!("people/{id}.p12")),
         crate::pki::DEMO_PASSWORD,
     )?;
-    let chain: Vec<Vec<u8>> = signer
-        .chain()
-        .iter()
-        .map(|c| c.to_der())
-        .collect::<Result<_, _>>()?;
-    let (client, _) = PlatformClient::new(url)?
-        .login(&chain, |c| sign_challenge(&signer, c))
-        .await?;
+    let (client, _) = PlatformClient::new(url)?.login_with(&signer).await?;
     Ok(Person {
         id: id.to_string(),
         signer,

@@ -10,8 +10,8 @@
 
 use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::outbox;
-use pingshen_client::{sign_challenge, PlatformClient};
-use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_client::PlatformClient;
+use pingshen_pki::Pkcs12Signer;
 use pingshen_rules::cells::{Cell, FACTOR, PRELIMINARY};
 use pingshen_rules::{FactorKind, Rules};
 use pingshen_store::Vault;
@@ -38,14 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         pingshen_pki::demo::platform_pins(trust_dir)?,
     );
     let store = Mutex::new(Vault::new(vault).open(&signer)?);
-    let chain: Vec<Vec<u8>> = signer
-        .chain()
-        .iter()
-        .map(|c| c.to_der())
-        .collect::<Result<_, _>>()?;
-    let (client, session) = PlatformClient::new(url)?
-        .login(&chain, |c| sign_challenge(&signer, c))
-        .await?;
+    let (client, session) = PlatformClient::new(url)?.login_with(&signer).await?;
     let me = session.person.id.clone();
     evaluation::reconcile(&store.lock().unwrap(), project)?;
     outbox::drain(&store, &client, &trust).await?;

@@ -2,8 +2,8 @@
 //! logged-in client.
 
 use pingshen_app::sync::SyncContext;
-use pingshen_client::{sign_challenge, PlatformClient};
-use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_client::PlatformClient;
+use pingshen_pki::Pkcs12Signer;
 use pingshen_platform::RunningPlatform;
 use pingshen_store::Vault;
 use std::sync::{Arc, Mutex};
@@ -61,10 +61,9 @@ pub async fn world(person: &str) -> World {
 /// it), logged in with `signer`.
 #[allow(dead_code)]
 pub async fn login_at(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
-    let chain: Vec<Vec<u8>> = signer.chain().iter().map(|c| c.to_der().unwrap()).collect();
     PlatformClient::new(url)
         .unwrap()
-        .login(&chain, |c| sign_challenge(signer, c))
+        .login_with(signer)
         .await
         .unwrap()
         .0

@@ -7,7 +7,7 @@ use crate::{AppState, Caller, PlatformError};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use pingshen_api::{CrlSet, ErrorBody, SignedRecord};
+use pingshen_api::{CrlSet, ErrorBody, SignedEnvelope, SignedRecord};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -30,13 +30,10 @@ pub async fn opening_record(
     caller: Caller,
     ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<SignedRecord>, PlatformError> {
-    caller.require_project(&state, &project_id).await?;
-    let st = state.clone();
-    let envelope = state
-        .db
-        .call(move |c| crate::records::opening_record(c, &st, &project_id))
-        .await?;
-    Ok(Json(SignedRecord { envelope }))
+    signed_record(&state, &caller, project_id, |c, st, p| {
+        crate::records::opening_record(c, st, p)
+    })
+    .await
 }
 
 /// 评标委员会组成记录: the assigned experts (sitting or recused), the
@@ -53,12 +50,25 @@ pub async fn panel_record(
     caller: Caller,
     ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<SignedRecord>, PlatformError> {
-    caller.require_project(&state, &project_id).await?;
+    signed_record(&state, &caller, project_id, |c, st, p| {
+        crate::records::panel_record(c, st, p, now())
+    })
+    .await
+}
+
+/// A record of a project for someone drawn for it: `sign` reads (or
+/// builds) it and returns it signed.
+async fn signed_record(
+    state: &AppState,
+    caller: &Caller,
+    project_id: String,
+    sign: impl FnOnce(&rusqlite::Connection, &AppState, &str) -> Result<SignedEnvelope, PlatformError>
+        + Send
+        + 'static,
+) -> Result<Json<SignedRecord>, PlatformError> {
+    caller.require_project(state, &project_id).await?;
     let st = state.clone();
-    let envelope = state
-        .db
-        .call(move |c| crate::records::panel_record(c, &st, &project_id, now()))
-        .await?;
+    let envelope = state.db.call(move |c| sign(c, &st, &project_id)).await?;
     Ok(Json(SignedRecord { envelope }))
 }
 
