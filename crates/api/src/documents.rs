@@ -74,25 +74,6 @@ pub struct FileChunks {
     pub chunks: Vec<String>,
 }
 
-/// Whole 256-byte leaves of one chunk with the proof that they belong to it
-/// (`GET …/files/{file_id}/pieces?spans=a-b,c-d`): a page object of a few
-/// hundred bytes is verified without fetching the rest of its 64 KiB chunk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct FilePiece {
-    pub file_id: String,
-    /// Byte offset of the piece in the file (a leaf boundary).
-    pub offset: u64,
-    /// The piece, standard base64.
-    pub data: String,
-    /// Length of the chunk the piece lies in (the last chunk may be short).
-    pub chunk_len: u32,
-    /// The hashes of the subtrees outside the piece, depth-first, 32 bytes
-    /// each, concatenated, standard base64.
-    pub proof: String,
-}
-
 impl FileChunks {
     /// How many chunks a file of `size` bytes has (an empty file has none).
     pub fn count_for(size: u64, chunk_size: u32) -> u64 {

@@ -12,6 +12,7 @@ mod error;
 mod evaluation;
 mod health;
 pub mod ipc;
+mod pieces;
 mod project;
 mod range;
 mod receipt;
@@ -25,8 +26,7 @@ pub use auth::{
     SignedEnvelope, LOGIN_PURPOSE, LOGIN_TYP,
 };
 pub use documents::{
-    DocumentKind, FileChunks, FilePiece, Manifest, ManifestFile, CHUNK_SIZE, MANIFEST_PURPOSE,
-    MANIFEST_TYP,
+    DocumentKind, FileChunks, Manifest, ManifestFile, CHUNK_SIZE, MANIFEST_PURPOSE, MANIFEST_TYP,
 };
 pub use error::{ApiError, ErrorBody};
 pub use evaluation::{
@@ -36,6 +36,7 @@ pub use evaluation::{
     EVALUATION_PACKAGE_FORMAT, LEADER_VOTE_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
 };
 pub use health::Health;
+pub use pieces::{decode_pieces, encode_pieces, FilePiece, PiecesFormatError, PIECES_MEDIA_TYPE};
 pub use project::{
     Assignment, Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage, StageChange,
 };

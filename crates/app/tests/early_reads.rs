@@ -163,3 +163,64 @@ async fn the_sync_steps_aside_for_the_viewer_and_ends_whole() {
     let mut reader = pingshen_store::BlobReader::open(&store, DEMO, "bid-B01-full").unwrap();
     assert_eq!(reader.read_all().unwrap(), long);
 }
+
+/// Opening a file costs one round trip: its chunk list, its first bytes and
+/// its last (a PDF reader's header, trailer and cross-reference table) come
+/// together, so the reader's first reads go nowhere; bytes that do not fit
+/// the signed list are refused even there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_opens_in_one_round_trip_with_its_first_and_last_bytes() {
+    let w = world("E001").await;
+    sync::fetch_manifest(&w.ctx, DEMO).await.unwrap();
+    let link = pingshen_testkit::Link::start(w.platform.addr)
+        .await
+        .unwrap();
+    let client = login_at(&link.url, &w.signer).await;
+    let ctx = SyncContext::new(
+        w.ctx.store.clone(),
+        client,
+        w.ctx.trust.clone(),
+        w.ctx.platform_id.clone(),
+    );
+    let bytes = demo_bid("bid-B01.pdf");
+    let len = bytes.len() as u64;
+    assert!(
+        len > pingshen_app::ranges::HEAD + pingshen_app::ranges::TAIL,
+        "a file longer than what opening fetches"
+    );
+    let opened = early(&ctx, "bid-B01");
+    opened.prepare().await.unwrap();
+    let after_opening = link.stats().bytes_relayed;
+    for (first, last) in [
+        (0, 1023),
+        (len - 1348, len - 1),
+        (len - pingshen_app::ranges::TAIL, len - 20_000),
+    ] {
+        let got = opened.range(first, last).await.unwrap();
+        assert_eq!(got, bytes[first as usize..=last as usize], "{first}-{last}");
+    }
+    assert_eq!(
+        link.stats().bytes_relayed,
+        after_opening,
+        "the first and last bytes were read without another request"
+    );
+    // A byte between them is fetched (and verified) as before.
+    let got = opened.range(40_000, 40_100).await.unwrap();
+    assert_eq!(got, bytes[40_000..=40_100]);
+    assert!(link.stats().bytes_relayed > after_opening);
+
+    // The platform's copy of B02 altered in its last bytes: opening fails
+    // with the mismatch, and so does every read, until a good copy answers.
+    let original = demo_bid("bid-B02.pdf");
+    let sha = hex::encode(openssl::sha::sha256(&original));
+    let stored = pingshen_platform::files::path(&w.platform.state.data_dir, &sha);
+    let mut altered = original.clone();
+    let n = altered.len();
+    altered[n - 10] ^= 0x20;
+    std::fs::write(&stored, &altered).unwrap();
+    let b02 = early(&ctx, "bid-B02");
+    assert_eq!(b02.prepare().await.unwrap_err().code, "chunk_mismatch");
+    assert_eq!(b02.range(0, 10).await.unwrap_err().code, "chunk_mismatch");
+    std::fs::write(&stored, &original).unwrap();
+    assert_eq!(b02.range(0, 10).await.unwrap(), original[..=10]);
+}

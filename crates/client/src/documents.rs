@@ -57,13 +57,20 @@ impl PlatformClient {
         spans: &[(u64, u64)],
     ) -> Result<Vec<FilePiece>, ClientError> {
         let spans: Vec<String> = spans.iter().map(|(a, b)| format!("{a}-{b}")).collect();
-        self.get(&format!(
+        let path = format!(
             "projects/{}/files/{}/pieces?spans={}",
             crate::encode_segment(project),
             crate::encode_segment(file_id),
             spans.join(",")
-        ))
-        .await
+        );
+        let (_, body) = self
+            .exchange::<()>(reqwest::Method::GET, &path, None)
+            .await?;
+        pingshen_api::decode_pieces(&body, pingshen_api::CHUNK_SIZE as usize).map_err(|e| {
+            ClientError::BadResponse {
+                reason: e.to_string(),
+            }
+        })
     }
 
     /// Bytes `first..=last` of a file, whole, only if the platform's copy is

@@ -134,16 +134,6 @@ pub fn chunk_digests(data_dir: &Path, sha256: &str, size: u64) -> Result<Vec<u8>
     Ok(list)
 }
 
-/// Whole leaves of one chunk with the proof they belong to its root.
-#[derive(Debug)]
-pub struct Piece {
-    /// Where the leaves start in the file.
-    pub offset: u64,
-    pub bytes: Vec<u8>,
-    pub chunk_len: u32,
-    pub proof: Vec<[u8; 32]>,
-}
-
 /// Bytes `first..=last` of one chunk of the stored file `sha256`, widened
 /// to whole leaves, with the proof they belong to that chunk's root.
 pub fn piece(
@@ -152,7 +142,7 @@ pub fn piece(
     size: u64,
     first: u64,
     last: u64,
-) -> Result<Piece, PlatformError> {
+) -> Result<pingshen_api::FilePiece, PlatformError> {
     use pingshen_pki::chunk_tree::{proof, LEAF};
     use std::io::{Read, Seek, SeekFrom};
     let cs = u64::from(pingshen_api::CHUNK_SIZE);
@@ -174,10 +164,10 @@ pub fn piece(
         (first - start) as usize / LEAF,
         (last - start) as usize / LEAF,
     );
-    let bytes = chunk[a * LEAF..((b + 1) * LEAF).min(chunk_len)].to_vec();
-    Ok(Piece {
+    let data = chunk[a * LEAF..((b + 1) * LEAF).min(chunk_len)].to_vec();
+    Ok(pingshen_api::FilePiece {
         offset: start + (a * LEAF) as u64,
-        bytes,
+        data,
         chunk_len: chunk_len as u32,
         proof: proof(&chunk, a, b),
     })

@@ -111,7 +111,6 @@ use utoipa::OpenApi;
         pingshen_api::Manifest,
         pingshen_api::ManifestFile,
         pingshen_api::FileChunks,
-        pingshen_api::FilePiece,
         pingshen_api::DocumentKind,
     )),
     modifiers(&BearerAuth),

@@ -12,8 +12,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pingshen_api::{
-    ErrorBody, FileChunks, FilePiece, Manifest, SignedEnvelope, Stage, MANIFEST_PURPOSE,
-    MANIFEST_TYP,
+    ErrorBody, FileChunks, Manifest, SignedEnvelope, Stage, MANIFEST_PURPOSE, MANIFEST_TYP,
 };
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
@@ -161,7 +160,7 @@ fn parse_spans(spans: &str) -> Result<Vec<(u64, u64)>, PlatformError> {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "项目编号"), ("file_id" = String, Path, description = "文件编号"), PiecesQuery),
     responses(
-        (status = 200, description = "各片段（所在分块的整叶）及其证明，与请求顺序相同", body = [FilePiece]),
+        (status = 200, description = "各片段（所在分块的整叶）及其证明，与请求顺序相同。二进制，每段一条记录：offset（8 字节，大端）、chunk_len（4）、data_len（4）、proof_len（2，哈希个数）、data、proof（32 × proof_len）", content_type = "application/octet-stream"),
         (status = 400, description = "范围无效、跨越分块或超过 512 段（bad_range）", body = ErrorBody),
         (status = 403, description = "未被分配到该项目，或专家尚未签署声明 / 已回避", body = ErrorBody),
         (status = 404, description = "无此文件", body = ErrorBody),
@@ -171,7 +170,7 @@ pub async fn pieces(
     caller: Caller,
     ApiPath((project_id, file_id)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<PiecesQuery>,
-) -> Result<Json<Vec<FilePiece>>, PlatformError> {
+) -> Result<Response, PlatformError> {
     let meta = readable_file(&state, &caller, &project_id, &file_id).await?;
     let spans = parse_spans(&q.spans)?;
     let data_dir = state.data_dir.clone();
@@ -185,19 +184,11 @@ pub async fn pieces(
     })
     .await
     .map_err(|e| PlatformError::Internal(e.to_string()))??;
-    use base64::Engine as _;
-    Ok(Json(
-        pieces
-            .into_iter()
-            .map(|p| FilePiece {
-                file_id: file_id.clone(),
-                offset: p.offset,
-                data: base64::engine::general_purpose::STANDARD.encode(p.bytes),
-                chunk_len: p.chunk_len,
-                proof: base64::engine::general_purpose::STANDARD.encode(p.proof.concat()),
-            })
-            .collect(),
-    ))
+    Ok((
+        [(header::CONTENT_TYPE, pingshen_api::PIECES_MEDIA_TYPE)],
+        pingshen_api::encode_pieces(&pieces),
+    )
+        .into_response())
 }
 
 /// One file. Supports `Range: bytes=…` (one range) so an interrupted
