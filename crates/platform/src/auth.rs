@@ -114,9 +114,7 @@ impl Caller {
         let (pid, me) = (project_id.to_string(), self.person.id.clone());
         let decision = state
             .db
-            .call(
-                move |c| Ok(crate::db::evaluation::declaration(c, &pid, &me)?.map(|d| d.decision)),
-            )
+            .call(move |c| crate::db::evaluation::declaration(c, &pid, &me))
             .await?;
         match decision {
             Some(pingshen_api::DeclarationDecision::NoConflict) => Ok(()),

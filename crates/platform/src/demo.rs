@@ -252,16 +252,12 @@ fn publish_demo_rules(
         ))
         .map_err(PlatformError::from_pki)?,
     };
+    let body = crate::submission::SignedBody::new(&envelope, submitter, now)?;
+    let record = crate::routes::rules::RulesRecord::new(doc, &body);
     state.db.with(|c| {
-        crate::routes::rules::store_publication(
-            c,
-            state,
-            &submitter,
-            &project_id,
-            &doc,
-            &envelope,
-            now,
-        )?;
+        let tx = c.transaction()?;
+        crate::submission::record_in(&tx, state, &body, record)?;
+        tx.commit()?;
         projects::set_stage(c, &project_id, pingshen_api::Stage::Evaluating)
     })
 }

@@ -8,8 +8,6 @@ use pingshen_api::{ApiError, ErrorBody};
 pub enum PlatformError {
     #[error("{what}不存在")]
     NotFound { what: String },
-    #[error("{0}")]
-    Conflict(String),
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
     #[error("数据目录不可用：{path}（{reason}）")]
@@ -19,9 +17,10 @@ pub enum PlatformError {
     #[error("{message}")]
     Pki { code: &'static str, message: String },
     /// A refusal with its own status and code: authentication or
-    /// authorisation (401, 403), the project's state (409, 410), a range (416).
+    /// authorisation (401, 403), the project's state or a conflicting
+    /// document (409, 410), a range (416), limits (413, 414, 415, 431).
     #[error("{message}")]
-    Auth {
+    Refused {
         status: StatusCode,
         code: &'static str,
         message: String,
@@ -36,10 +35,9 @@ impl PlatformError {
     pub fn code(&self) -> &'static str {
         match self {
             PlatformError::NotFound { .. } => "not_found",
-            PlatformError::Conflict(_) => "conflict",
             PlatformError::BadRequest { code, .. } => code,
             PlatformError::DataDir { .. } => "data_dir_unusable",
-            PlatformError::Pki { code, .. } | PlatformError::Auth { code, .. } => code,
+            PlatformError::Pki { code, .. } | PlatformError::Refused { code, .. } => code,
             PlatformError::Db(_) => "storage_error",
             PlatformError::Internal(_) => "internal_error",
         }
@@ -48,10 +46,9 @@ impl PlatformError {
     pub fn status(&self) -> StatusCode {
         match self {
             PlatformError::NotFound { .. } => StatusCode::NOT_FOUND,
-            PlatformError::Conflict(_) => StatusCode::CONFLICT,
             PlatformError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             PlatformError::Pki { .. } => StatusCode::UNAUTHORIZED,
-            PlatformError::Auth { status, .. } => *status,
+            PlatformError::Refused { status, .. } => *status,
             PlatformError::DataDir { .. } | PlatformError::Db(_) | PlatformError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -63,7 +60,7 @@ impl PlatformError {
     }
 
     pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> Self {
-        PlatformError::Auth {
+        PlatformError::Refused {
             status: StatusCode::UNAUTHORIZED,
             code,
             message: message.into(),
@@ -71,7 +68,7 @@ impl PlatformError {
     }
 
     pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        PlatformError::Auth {
+        PlatformError::Refused {
             status: StatusCode::FORBIDDEN,
             code,
             message: message.into(),
@@ -80,7 +77,7 @@ impl PlatformError {
 
     /// A coded 409: the request is sound but the project's state refuses it.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        PlatformError::Auth {
+        PlatformError::Refused {
             status: StatusCode::CONFLICT,
             code,
             message: message.into(),
@@ -89,7 +86,7 @@ impl PlatformError {
 
     /// A coded refusal with any status (e.g. 413, 414, 415, 431).
     pub fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        PlatformError::Auth {
+        PlatformError::Refused {
             status,
             code,
             message: message.into(),
@@ -99,7 +96,7 @@ impl PlatformError {
     /// A coded 410: what was asked for is withdrawn for good (an archived
     /// project's documents), so a client should forget its copy.
     pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
-        PlatformError::Auth {
+        PlatformError::Refused {
             status: StatusCode::GONE,
             code,
             message: message.into(),

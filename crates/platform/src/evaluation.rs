@@ -28,7 +28,7 @@ pub fn sitting(conn: &Connection, project: &str) -> Result<Vec<Person>, Platform
     let mut out = Vec::new();
     for p in panel(conn, project)? {
         let recused = ev::declaration(conn, project, &p.id)?
-            .is_some_and(|d| d.decision == DeclarationDecision::Recuse);
+            .is_some_and(|d| d == DeclarationDecision::Recuse);
         if !recused {
             out.push(p);
         }
@@ -59,7 +59,7 @@ pub fn rules_in_force(
     project: &str,
 ) -> Result<(Rules, u32, String), PlatformError> {
     let published = rules_db::get(conn, project, None)?
-        .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
+        .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
     let rules = Rules::from_toml(&published.rules_toml)
         .map_err(|_| PlatformError::Internal("已发布的评标办法无法解析".into()))?;
     Ok((rules, published.version, published.sha256))

@@ -24,8 +24,8 @@ pub mod records;
 mod report_pdf;
 mod routes;
 pub mod running;
-mod signed;
 mod state;
+mod submission;
 
 pub use auth::Caller;
 pub use error::PlatformError;

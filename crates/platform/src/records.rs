@@ -88,7 +88,7 @@ pub fn panel_record(
     let mut experts = Vec::new();
     for p in logic::panel(conn, project)? {
         let recused = crate::db::evaluation::declaration(conn, project, &p.id)?
-            .is_some_and(|d| d.decision == DeclarationDecision::Recuse);
+            .is_some_and(|d| d == DeclarationDecision::Recuse);
         experts.push(PanelRecordPerson {
             sheet_version: crate::db::evaluation::latest_version(conn, project, &p.id)?,
             id: p.id,

@@ -1,6 +1,7 @@
 //! Declarations, leader votes, score sheets, reopenings, the report.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{DeclarationDecision, SignedEnvelope};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -72,6 +73,25 @@ fn env_from(s: &str) -> Result<SignedEnvelope, PlatformError> {
     serde_json::from_str(s).map_err(|e| PlatformError::Internal(e.to_string()))
 }
 
+/// The signed document recorded in a place (`sql` selects its envelope
+/// and receipt): what a retry is compared with and answered.
+pub fn recorded(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
+    let row: Option<(String, String)> = conn
+        .query_row(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(envelope, receipt)| {
+        Ok(Stored {
+            envelope_sha256: crate::receipts::sha256_hex(envelope.as_bytes()),
+            answer: env_from(&receipt)?,
+        })
+    })
+    .transpose()
+}
+
 // ---------------------------------------------------------------- K
 
 pub fn set_k(conn: &Connection, project: &str, k: &str) -> Result<(), PlatformError> {
@@ -95,67 +115,69 @@ pub fn k_value(conn: &Connection, project: &str) -> Result<Option<String>, Platf
 
 // ---------------------------------------------------------------- declarations
 
-pub struct StoredDeclaration {
-    pub decision: DeclarationDecision,
-    pub envelope_sha256: String,
-    pub receipt: SignedEnvelope,
-}
-
+/// What `expert` declared on `project`, if anything.
 pub fn declaration(
     conn: &Connection,
     project: &str,
     expert: &str,
-) -> Result<Option<StoredDeclaration>, PlatformError> {
-    let row: Option<(String, String, String)> = conn
+) -> Result<Option<DeclarationDecision>, PlatformError> {
+    let row: Option<String> = conn
         .query_row(
-            "SELECT decision, envelope_sha256, receipt FROM declarations
-             WHERE project_id = ?1 AND expert_id = ?2",
+            "SELECT decision FROM declarations WHERE project_id = ?1 AND expert_id = ?2",
             params![project, expert],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| r.get(0),
         )
         .optional()?;
-    row.map(|(d, sha, receipt)| {
-        Ok(StoredDeclaration {
-            decision: if d == "recuse" {
-                DeclarationDecision::Recuse
-            } else {
-                DeclarationDecision::NoConflict
-            },
-            envelope_sha256: sha,
-            receipt: env_from(&receipt)?,
-        })
-    })
-    .transpose()
+    Ok(row.map(|d| {
+        if d == "recuse" {
+            DeclarationDecision::Recuse
+        } else {
+            DeclarationDecision::NoConflict
+        }
+    }))
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn insert_declaration(
+/// The declaration of `expert` on `project`, as recorded.
+pub fn recorded_declaration(
     conn: &Connection,
     project: &str,
     expert: &str,
-    decision: DeclarationDecision,
-    reason: Option<&str>,
-    envelope: &str,
-    envelope_sha256: &str,
-    receipt: &str,
-    at: OffsetDateTime,
+) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
+    recorded(
+        conn,
+        "SELECT envelope, receipt FROM declarations WHERE project_id = ?1 AND expert_id = ?2",
+        params![project, expert],
+    )
+}
+
+pub struct NewDeclaration<'a> {
+    pub project_id: &'a str,
+    pub expert_id: &'a str,
+    pub decision: DeclarationDecision,
+    pub reason: Option<&'a str>,
+}
+
+pub fn insert_declaration(
+    conn: &Connection,
+    d: &NewDeclaration<'_>,
+    r: &Receipted<'_>,
 ) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO declarations (project_id, expert_id, decision, reason, envelope,
              envelope_sha256, receipt, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
-            project,
-            expert,
-            match decision {
+            d.project_id,
+            d.expert_id,
+            match d.decision {
                 DeclarationDecision::NoConflict => "no_conflict",
                 DeclarationDecision::Recuse => "recuse",
             },
-            reason,
-            envelope,
-            envelope_sha256,
-            receipt,
-            format_time(at)?
+            d.reason,
+            r.body.envelope_json,
+            r.body.envelope_sha256,
+            r.receipt_json,
+            format_time(r.body.at)?
         ],
     )?;
     Ok(())
@@ -178,45 +200,42 @@ pub fn declarations(
 
 // ---------------------------------------------------------------- leader votes
 
-pub fn vote(
+/// The leader vote of `voter` on `project`, as recorded.
+pub fn recorded_vote(
     conn: &Connection,
     project: &str,
     voter: &str,
-) -> Result<Option<(String, String, SignedEnvelope)>, PlatformError> {
-    let row: Option<(String, String, String)> = conn
-        .query_row(
-            "SELECT candidate_id, envelope_sha256, receipt FROM leader_votes
-             WHERE project_id = ?1 AND voter_id = ?2",
-            params![project, voter],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    row.map(|(c, sha, receipt)| Ok((c, sha, env_from(&receipt)?)))
-        .transpose()
+) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
+    recorded(
+        conn,
+        "SELECT envelope, receipt FROM leader_votes WHERE project_id = ?1 AND voter_id = ?2",
+        params![project, voter],
+    )
+}
+
+pub struct NewVote<'a> {
+    pub project_id: &'a str,
+    pub voter_id: &'a str,
+    pub candidate_id: &'a str,
 }
 
 pub fn insert_vote(
     conn: &Connection,
-    project: &str,
-    voter: &str,
-    candidate: &str,
-    envelope: &str,
-    envelope_sha256: &str,
-    receipt: &str,
-    at: OffsetDateTime,
+    v: &NewVote<'_>,
+    r: &Receipted<'_>,
 ) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO leader_votes (project_id, voter_id, candidate_id, envelope, envelope_sha256,
              receipt, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            project,
-            voter,
-            candidate,
-            envelope,
-            envelope_sha256,
-            receipt,
-            format_time(at)?
+            v.project_id,
+            v.voter_id,
+            v.candidate_id,
+            r.body.envelope_json,
+            r.body.envelope_sha256,
+            r.receipt_json,
+            format_time(r.body.at)?
         ],
     )?;
     Ok(())
@@ -385,35 +404,35 @@ pub fn latest_version(
     )?)
 }
 
-#[allow(clippy::too_many_arguments)]
+pub struct NewSheet<'a> {
+    pub project_id: &'a str,
+    pub expert_id: &'a str,
+    pub version: u32,
+    pub submission_id: &'a str,
+    pub sheet_json: &'a str,
+    pub rules_version: u32,
+}
+
 pub fn insert_sheet(
     conn: &Connection,
-    project: &str,
-    expert: &str,
-    version: u32,
-    submission_id: &str,
-    body_sha256: &str,
-    envelope: &str,
-    sheet_json: &str,
-    rules_version: u32,
-    receipt: &str,
-    at: OffsetDateTime,
+    s: &NewSheet<'_>,
+    r: &Receipted<'_>,
 ) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO sheets (project_id, expert_id, version, submission_id, body_sha256, envelope,
              sheet_json, rules_version, receipt, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
-            project,
-            expert,
-            version,
-            submission_id,
-            body_sha256,
-            envelope,
-            sheet_json,
-            rules_version,
-            receipt,
-            format_time(at)?
+            s.project_id,
+            s.expert_id,
+            s.version,
+            s.submission_id,
+            r.body.envelope_sha256,
+            r.body.envelope_json,
+            s.sheet_json,
+            s.rules_version,
+            r.receipt_json,
+            format_time(r.body.at)?
         ],
     )?;
     Ok(())
@@ -500,36 +519,43 @@ pub fn report_signers(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn report_signature(
+/// The signature of `expert` over the report `sha256`, as recorded.
+pub fn recorded_report_signature(
     conn: &Connection,
     project: &str,
     expert: &str,
     sha256: &str,
-) -> Result<Option<(String, SignedEnvelope)>, PlatformError> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT envelope, receipt FROM report_signatures
-             WHERE project_id = ?1 AND expert_id = ?2 AND report_sha256 = ?3",
-            params![project, expert, sha256],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    row.map(|(e, r)| Ok((e, env_from(&r)?))).transpose()
+) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
+    recorded(
+        conn,
+        "SELECT envelope, receipt FROM report_signatures
+         WHERE project_id = ?1 AND expert_id = ?2 AND report_sha256 = ?3",
+        params![project, expert, sha256],
+    )
+}
+
+pub struct NewReportSignature<'a> {
+    pub project_id: &'a str,
+    pub expert_id: &'a str,
+    pub report_sha256: &'a str,
 }
 
 pub fn insert_report_signature(
     conn: &Connection,
-    project: &str,
-    expert: &str,
-    sha256: &str,
-    envelope: &str,
-    receipt: &str,
-    at: OffsetDateTime,
+    s: &NewReportSignature<'_>,
+    r: &Receipted<'_>,
 ) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO report_signatures (project_id, expert_id, report_sha256, envelope, receipt, signed_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![project, expert, sha256, envelope, receipt, format_time(at)?],
+        params![
+            s.project_id,
+            s.expert_id,
+            s.report_sha256,
+            r.body.envelope_json,
+            r.receipt_json,
+            format_time(r.body.at)?
+        ],
     )?;
     Ok(())
 }

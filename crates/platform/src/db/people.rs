@@ -36,9 +36,10 @@ pub fn bind_cert(
         .optional()?;
     match owner {
         Some(o) if o == person_id => Ok(()),
-        Some(o) => Err(PlatformError::Conflict(format!(
-            "该证书已登记给 {o}，不能再登记给 {person_id}"
-        ))),
+        Some(o) => Err(PlatformError::conflict(
+            "conflict",
+            format!("该证书已登记给 {o}，不能再登记给 {person_id}"),
+        )),
         None => {
             conn.execute(
                 "INSERT INTO person_certs (fingerprint, person_id, subject, issuer, registered_at)

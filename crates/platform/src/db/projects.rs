@@ -124,10 +124,10 @@ pub fn create(
         return if existing == hash {
             Ok(Created::AlreadyExists)
         } else {
-            Err(PlatformError::Conflict(format!(
-                "项目 {} 已存在，且内容与本次提交不同",
-                new.id
-            )))
+            Err(PlatformError::conflict(
+                "conflict",
+                format!("项目 {} 已存在，且内容与本次提交不同", new.id),
+            ))
         };
     }
     tx.execute(

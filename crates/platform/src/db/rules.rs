@@ -1,19 +1,18 @@
 //! Published rules versions.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::submission::Receipted;
 use crate::PlatformError;
 use pingshen_api::{PublishedRules, SignedEnvelope};
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub struct NewVersion<'a> {
     pub project_id: &'a str,
+    pub version: u32,
     pub rules_toml: &'a str,
+    /// SHA-256 of `rules_toml`.
     pub sha256: &'a str,
-    pub envelope_json: &'a str,
-    pub envelope_sha256: &'a str,
     pub published_by: &'a str,
-    pub published_at: time::OffsetDateTime,
-    pub receipt_json: &'a str,
 }
 
 pub fn latest_version(conn: &Connection, project_id: &str) -> Result<Option<u32>, PlatformError> {
@@ -42,21 +41,25 @@ pub fn by_envelope(
     }
 }
 
-pub fn insert(conn: &Connection, v: &NewVersion<'_>, version: u32) -> Result<(), PlatformError> {
+pub fn insert(
+    conn: &Connection,
+    v: &NewVersion<'_>,
+    r: &Receipted<'_>,
+) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO rules_versions (project_id, version, rules_toml, sha256, envelope,
              envelope_sha256, published_by, published_at, receipt)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             v.project_id,
-            version,
+            v.version,
             v.rules_toml,
             v.sha256,
-            v.envelope_json,
-            v.envelope_sha256,
+            r.body.envelope_json,
+            r.body.envelope_sha256,
             v.published_by,
-            format_time(v.published_at)?,
-            v.receipt_json
+            format_time(r.body.at)?,
+            r.receipt_json
         ],
     )?;
     Ok(())

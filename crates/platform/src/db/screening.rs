@@ -1,10 +1,10 @@
 //! The panel's signed decisions on screening flags (串标分析).
 
 use crate::db::projects::{format_time, parse_time};
+use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{RecordedScreenDecision, ScreenDecision, SignedEnvelope};
-use rusqlite::{params, Connection, OptionalExtension};
-use time::OffsetDateTime;
+use rusqlite::{params, Connection};
 
 pub const SCHEMA: &str = r#"
     CREATE TABLE screen_decisions (
@@ -26,47 +26,43 @@ fn json_err(e: serde_json::Error) -> PlatformError {
     PlatformError::Internal(format!("已存串标分析决定无法解析：{e}"))
 }
 
-/// `(envelope_sha256, receipt)` of a submission already stored.
-pub fn existing(
+/// The decision recorded under `submission_id`, if any.
+pub fn recorded(
     conn: &Connection,
     submission_id: &str,
-) -> Result<Option<(String, SignedEnvelope)>, PlatformError> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT envelope_sha256, receipt FROM screen_decisions WHERE submission_id = ?1",
-            [submission_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    row.map(|(sha, receipt)| Ok((sha, serde_json::from_str(&receipt).map_err(json_err)?)))
-        .transpose()
+) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
+    crate::db::evaluation::recorded(
+        conn,
+        "SELECT envelope, receipt FROM screen_decisions WHERE submission_id = ?1",
+        [submission_id],
+    )
 }
 
-pub struct NewDecision<'a> {
-    pub decision: &'a ScreenDecision,
-    pub verdict: &'a str,
-    pub envelope: &'a str,
-    pub envelope_sha256: &'a str,
-    pub receipt: &'a str,
-    pub at: OffsetDateTime,
-}
-
-pub fn insert(conn: &Connection, d: &NewDecision<'_>) -> Result<(), PlatformError> {
+pub fn insert(
+    conn: &Connection,
+    d: &ScreenDecision,
+    r: &Receipted<'_>,
+) -> Result<(), PlatformError> {
+    // The verdict as its wire name, for queries by verdict.
+    let verdict = serde_json::to_value(d.verdict)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     conn.execute(
         "INSERT INTO screen_decisions (submission_id, project_id, flag_id, verdict, decided_by,
              decision_json, envelope, envelope_sha256, receipt, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
-            d.decision.submission_id,
-            d.decision.project_id,
-            d.decision.flag_id,
-            d.verdict,
-            d.decision.decided_by,
-            serde_json::to_string(d.decision).map_err(json_err)?,
-            d.envelope,
-            d.envelope_sha256,
-            d.receipt,
-            format_time(d.at)?
+            d.submission_id,
+            d.project_id,
+            d.flag_id,
+            verdict,
+            d.decided_by,
+            serde_json::to_string(d).map_err(json_err)?,
+            r.body.envelope_json,
+            r.body.envelope_sha256,
+            r.receipt_json,
+            format_time(r.body.at)?
         ],
     )?;
     Ok(())

@@ -45,18 +45,14 @@ pub struct StoredEntry {
     pub receipt: SignedEnvelope,
 }
 
-/// A verified entry to append.
+/// A verified entry to append (its hash is its canonical envelope's,
+/// stored with the receipt).
 pub struct NewEntry<'a> {
     pub project_id: &'a str,
     pub witness_id: &'a str,
     pub seq: u64,
     pub entry_id: &'a str,
-    pub entry_hash: &'a str,
     pub prev_hash: &'a str,
-    /// The canonical envelope JSON.
-    pub envelope_json: &'a str,
-    pub received_at: OffsetDateTime,
-    pub receipt_json: &'a str,
 }
 
 const COLUMNS: &str =
@@ -138,7 +134,11 @@ pub fn head(
         .optional()?)
 }
 
-pub fn insert(conn: &Connection, e: &NewEntry<'_>) -> Result<(), PlatformError> {
+pub fn insert(
+    conn: &Connection,
+    e: &NewEntry<'_>,
+    r: &crate::submission::Receipted<'_>,
+) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO witness_entries (project_id, witness_id, seq, entry_id, entry_hash,
              prev_hash, envelope, received_at, receipt)
@@ -148,11 +148,11 @@ pub fn insert(conn: &Connection, e: &NewEntry<'_>) -> Result<(), PlatformError> 
             e.witness_id,
             i64::try_from(e.seq).map_err(|_| PlatformError::Internal("序号过大".into()))?,
             e.entry_id,
-            e.entry_hash,
+            r.body.envelope_sha256,
             e.prev_hash,
-            e.envelope_json,
-            format_time(e.received_at)?,
-            e.receipt_json
+            r.body.envelope_json,
+            format_time(r.body.at)?,
+            r.receipt_json
         ],
     )?;
     Ok(())

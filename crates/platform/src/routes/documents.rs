@@ -229,7 +229,7 @@ pub async fn file(
         .is_none_or(|v| v.trim() == etag);
     let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         Some(r) if range_applies => Some(pingshen_api::parse_range(r, meta.size).ok_or_else(
-            || PlatformError::Auth {
+            || PlatformError::Refused {
                 status: StatusCode::RANGE_NOT_SATISFIABLE,
                 code: "bad_range",
                 message: format!("请求的字节范围无效：{r}（文件大小 {} 字节）", meta.size),

@@ -6,8 +6,10 @@ use crate::db::{evaluation as ev, projects};
 use crate::evaluation::{self as logic, rules_in_force};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
-use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
-use crate::signed::verify_by_caller;
+use crate::receipts::{envelope_json, sha256_hex};
+use crate::submission::{
+    accept, check_submission_id, record_once, Incoming, Receipted, Record, Stored,
+};
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,6 +19,7 @@ use pingshen_api::{
     PanelSummary, Reopen, Role, ScoreSheet, SignedSubmission, Stage, DECLARATION_TEXT,
     DECLARATION_TYP, LEADER_VOTE_TYP, SCORE_SHEET_TYP,
 };
+use rusqlite::Transaction;
 
 fn bad(code: &'static str, message: impl Into<String>) -> PlatformError {
     PlatformError::bad_request(code, message)
@@ -58,11 +61,15 @@ pub async fn declare(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_project(&state, &project_id).await?;
-    let at = now();
-    let verified = verify_by_caller(&state, &caller, &body.envelope, DECLARATION_TYP, at).await?;
-    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
-    let d: Declaration = serde_json::from_value(verified.payload)
-        .map_err(|e| bad("bad_document", format!("签名内容不是回避声明：{e}")))?;
+    let Incoming { doc: d, body } = accept::<Declaration>(
+        &state,
+        &caller,
+        &body.envelope,
+        DECLARATION_TYP,
+        "回避声明",
+        now(),
+    )
+    .await?;
     if d.project_id != project_id || d.expert_id != caller.person.id {
         return Err(bad("project_mismatch", "声明的项目或专家与请求不符"));
     }
@@ -76,53 +83,57 @@ pub async fn declare(
             "申请回避须写明理由（不少于 4 个字）",
         ));
     }
-    let env_json = envelope_json(&body.envelope)?;
-    let env_sha = sha256_hex(env_json.as_bytes());
-    let st = state.clone();
-    let expert = caller.person.id.clone();
-    let reason = reason.map(str::to_string);
-    let (status, receipt) = state
-        .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            if let Some(existing) = ev::declaration(&tx, &project_id, &expert)? {
-                return if existing.envelope_sha256 == env_sha {
-                    Ok((StatusCode::OK, existing.receipt))
-                } else {
-                    Err(PlatformError::conflict(
-                        "already_declared",
-                        "您已就本项目作出声明，不能更改",
-                    ))
-                };
-            }
-            require_stage(&tx, &project_id, &[Stage::Evaluating])?;
-            let receipt = receipts::issue(
-                &st,
-                &Received {
-                    kind: "declaration",
-                    submission_id: &format!("{project_id}/declaration/{expert}"),
-                    project_id: &project_id,
-                    submitter: &submitter,
-                    body: env_json.as_bytes(),
-                },
-                at,
-            )?;
-            ev::insert_declaration(
-                &tx,
-                &project_id,
-                &expert,
-                d.decision,
-                reason.as_deref(),
-                &env_json,
-                &env_sha,
-                &receipts::envelope_json(&receipt)?,
-                at,
-            )?;
-            tx.commit()?;
-            Ok((StatusCode::CREATED, receipt))
-        })
-        .await?;
+    let record = DeclarationRecord {
+        reason: reason.map(str::to_string),
+        doc: d,
+    };
+    receipted(record_once(&state, body, record).await?)
+}
+
+fn receipted(
+    (status, receipt): (StatusCode, pingshen_api::SignedEnvelope),
+) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     Ok((status, Json(Accepted { receipt })))
+}
+
+/// One declaration per expert and project, never changed.
+struct DeclarationRecord {
+    doc: Declaration,
+    reason: Option<String>,
+}
+
+impl Record for DeclarationRecord {
+    type Answer = pingshen_api::SignedEnvelope;
+    const KIND: &'static str = "declaration";
+
+    fn submission_id(&self) -> String {
+        format!("{}/declaration/{}", self.doc.project_id, self.doc.expert_id)
+    }
+    fn project_id(&self) -> &str {
+        &self.doc.project_id
+    }
+    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+        ev::recorded_declaration(tx, &self.doc.project_id, &self.doc.expert_id)
+    }
+    fn conflict(&self) -> PlatformError {
+        PlatformError::conflict("already_declared", "您已就本项目作出声明，不能更改")
+    }
+    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+        require_stage(tx, &self.doc.project_id, &[Stage::Evaluating])
+    }
+    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+        ev::insert_declaration(
+            tx,
+            &ev::NewDeclaration {
+                project_id: &self.doc.project_id,
+                expert_id: &self.doc.expert_id,
+                decision: self.doc.decision,
+                reason: self.reason.as_deref(),
+            },
+            r,
+        )?;
+        Ok(r.receipt.clone())
+    }
 }
 
 /// A signed vote for the panel leader.
@@ -142,68 +153,63 @@ pub async fn vote(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_documents(&state, &project_id).await?;
-    let at = now();
-    let verified = verify_by_caller(&state, &caller, &body.envelope, LEADER_VOTE_TYP, at).await?;
-    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
-    let v: LeaderVote = serde_json::from_value(verified.payload)
-        .map_err(|e| bad("bad_document", format!("签名内容不是组长推选票：{e}")))?;
-    if v.project_id != project_id || v.voter_id != caller.person.id {
+    let Incoming { doc, body } = accept::<LeaderVote>(
+        &state,
+        &caller,
+        &body.envelope,
+        LEADER_VOTE_TYP,
+        "组长推选票",
+        now(),
+    )
+    .await?;
+    if doc.project_id != project_id || doc.voter_id != caller.person.id {
         return Err(bad("project_mismatch", "选票的项目或投票人与请求不符"));
     }
-    let env_json = envelope_json(&body.envelope)?;
-    let env_sha = sha256_hex(env_json.as_bytes());
-    let st = state.clone();
-    let voter = caller.person.id.clone();
-    let (status, receipt) = state
-        .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            if let Some((_, sha, receipt)) = ev::vote(&tx, &project_id, &voter)? {
-                return if sha == env_sha {
-                    Ok((StatusCode::OK, receipt))
-                } else {
-                    Err(PlatformError::conflict(
-                        "already_voted",
-                        "您已投过票，不能更改",
-                    ))
-                };
-            }
-            require_stage(&tx, &project_id, &[Stage::Evaluating])?;
-            let sitting = logic::sitting(&tx, &project_id)?;
-            let declared = ev::declaration(&tx, &project_id, &v.candidate_id)?
-                .is_some_and(|d| d.decision == DeclarationDecision::NoConflict);
-            if !sitting.iter().any(|p| p.id == v.candidate_id) || !declared {
-                return Err(PlatformError::conflict(
-                    "bad_candidate",
-                    "候选人须为已签署声明、未回避的本项目评标专家",
-                ));
-            }
-            let receipt = receipts::issue(
-                &st,
-                &Received {
-                    kind: "leader_vote",
-                    submission_id: &format!("{project_id}/leader-vote/{voter}"),
-                    project_id: &project_id,
-                    submitter: &submitter,
-                    body: env_json.as_bytes(),
-                },
-                at,
-            )?;
-            ev::insert_vote(
-                &tx,
-                &project_id,
-                &voter,
-                &v.candidate_id,
-                &env_json,
-                &env_sha,
-                &receipts::envelope_json(&receipt)?,
-                at,
-            )?;
-            tx.commit()?;
-            Ok((StatusCode::CREATED, receipt))
-        })
-        .await?;
-    Ok((status, Json(Accepted { receipt })))
+    receipted(record_once(&state, body, doc).await?)
+}
+
+/// One vote per expert and project, for a sitting expert who declared.
+impl Record for LeaderVote {
+    type Answer = pingshen_api::SignedEnvelope;
+    const KIND: &'static str = "leader_vote";
+
+    fn submission_id(&self) -> String {
+        format!("{}/leader-vote/{}", self.project_id, self.voter_id)
+    }
+    fn project_id(&self) -> &str {
+        &self.project_id
+    }
+    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+        ev::recorded_vote(tx, &self.project_id, &self.voter_id)
+    }
+    fn conflict(&self) -> PlatformError {
+        PlatformError::conflict("already_voted", "您已投过票，不能更改")
+    }
+    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+        require_stage(tx, &self.project_id, &[Stage::Evaluating])?;
+        let sitting = logic::sitting(tx, &self.project_id)?;
+        let declared = ev::declaration(tx, &self.project_id, &self.candidate_id)?
+            == Some(DeclarationDecision::NoConflict);
+        if !sitting.iter().any(|p| p.id == self.candidate_id) || !declared {
+            return Err(PlatformError::conflict(
+                "bad_candidate",
+                "候选人须为已签署声明、未回避的本项目评标专家",
+            ));
+        }
+        Ok(())
+    }
+    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+        ev::insert_vote(
+            tx,
+            &ev::NewVote {
+                project_id: &self.project_id,
+                voter_id: &self.voter_id,
+                candidate_id: &self.candidate_id,
+            },
+            r,
+        )?;
+        Ok(r.receipt.clone())
+    }
 }
 
 /// Submits one signed version of an expert's score sheet. The platform checks
@@ -227,150 +233,175 @@ pub async fn submit_sheet(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_documents(&state, &project_id).await?;
-    let at = now();
-    let env_json = envelope_json(&body.envelope)?;
-    let body_sha = sha256_hex(env_json.as_bytes());
-    // A retry of a stored submission answers its receipt before anything else
-    // (the session, the stage or the clock may have moved on since).
-    let sid_probe: Option<String> = serde_json::from_slice::<serde_json::Value>(
-        &base64_url(&body.envelope.payload).unwrap_or_default(),
-    )
-    .ok()
-    .and_then(|v| {
-        v.get("submission_id")
-            .and_then(|s| s.as_str())
-            .map(str::to_string)
-    });
-    if let Some(sid) = sid_probe {
-        let found = state
-            .db
-            .call(move |c| ev::sheet_by_submission(c, &sid))
-            .await?;
-        if let Some((stored_project, stored)) = found {
-            return if stored.body_sha256 == body_sha
-                && stored.expert_id == caller.person.id
-                && stored_project == project_id
-            {
-                Ok((
-                    StatusCode::OK,
-                    Json(Accepted {
-                        receipt: stored.receipt,
-                    }),
-                ))
-            } else {
-                Err(PlatformError::conflict(
-                    "conflict",
-                    "该提交编号已用于不同内容的评分表",
-                ))
-            };
-        }
+    if let Some(replay) = sheet_retry(&state, &caller, &project_id, &body.envelope).await? {
+        return receipted((StatusCode::OK, replay));
     }
-    let verified = verify_by_caller(&state, &caller, &body.envelope, SCORE_SHEET_TYP, at).await?;
-    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
-    let sheet: ScoreSheet = serde_json::from_value(verified.payload)
-        .map_err(|e| bad("bad_document", format!("签名内容不是评分表：{e}")))?;
+    let Incoming { doc: sheet, body } = accept::<ScoreSheet>(
+        &state,
+        &caller,
+        &body.envelope,
+        SCORE_SHEET_TYP,
+        "评分表",
+        now(),
+    )
+    .await?;
     if sheet.project_id != project_id
         || sheet.expert_id != caller.person.id
         || sheet.sheet.expert != caller.person.id
     {
         return Err(bad("project_mismatch", "评分表的项目或专家与请求不符"));
     }
-    crate::signed::check_submission_id(&sheet.submission_id)?;
-    let st = state.clone();
-    let expert = caller.person.id.clone();
-    let (status, receipt) = state
+    check_submission_id(&sheet.submission_id)?;
+    receipted(
+        record_once(
+            &state,
+            body,
+            SheetRecord {
+                sheet,
+                rules_version: 0,
+            },
+        )
+        .await?,
+    )
+}
+
+/// A retry of a stored sheet answers its receipt before anything else (the
+/// session, the stage or the clock may have moved on since it was
+/// accepted): the same submission id, body, expert and project.
+async fn sheet_retry(
+    state: &AppState,
+    caller: &Caller,
+    project_id: &str,
+    envelope: &pingshen_api::SignedEnvelope,
+) -> Result<Option<pingshen_api::SignedEnvelope>, PlatformError> {
+    let body_sha = sha256_hex(envelope_json(envelope)?.as_bytes());
+    let Some(sid) = serde_json::from_slice::<serde_json::Value>(
+        &base64_url(&envelope.payload).unwrap_or_default(),
+    )
+    .ok()
+    .and_then(|v| v.get("submission_id")?.as_str().map(str::to_string)) else {
+        return Ok(None);
+    };
+    let Some((stored_project, stored)) = state
         .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            // Re-check inside the transaction: a concurrent retry may have won.
-            if let Some((stored_project, stored)) =
-                ev::sheet_by_submission(&tx, &sheet.submission_id)?
-            {
-                return if stored.body_sha256 == body_sha && stored_project == project_id {
-                    Ok((StatusCode::OK, stored.receipt))
-                } else {
-                    Err(PlatformError::conflict(
-                        "conflict",
-                        "该提交编号已用于不同内容的评分表",
-                    ))
-                };
-            }
-            let (rules, rules_version, rules_sha) = rules_in_force(&tx, &project_id)?;
-            if sheet.rules_version != rules_version || sheet.rules_sha256 != rules_sha {
+        .call(move |c| ev::sheet_by_submission(c, &sid))
+        .await?
+    else {
+        return Ok(None);
+    };
+    if stored.body_sha256 == body_sha
+        && stored.expert_id == caller.person.id
+        && stored_project == project_id
+    {
+        Ok(Some(stored.receipt))
+    } else {
+        Err(sheet_conflict())
+    }
+}
+
+fn sheet_conflict() -> PlatformError {
+    PlatformError::conflict("conflict", "该提交编号已用于不同内容的评分表")
+}
+
+/// Each version of a sheet once, under its submission id; a new version
+/// only after a reopening or in the reasons round; values within the rules
+/// in force.
+struct SheetRecord {
+    sheet: ScoreSheet,
+    /// The rules version in force, found by the check.
+    rules_version: u32,
+}
+
+impl Record for SheetRecord {
+    type Answer = pingshen_api::SignedEnvelope;
+    const KIND: &'static str = "score_sheet";
+
+    fn submission_id(&self) -> String {
+        self.sheet.submission_id.clone()
+    }
+    fn project_id(&self) -> &str {
+        &self.sheet.project_id
+    }
+    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+        // Re-checked inside the transaction: a concurrent retry may have won.
+        match ev::sheet_by_submission(tx, &self.sheet.submission_id)? {
+            Some((project, _)) if project != self.sheet.project_id => Err(sheet_conflict()),
+            Some((_, stored)) => Ok(Some(Stored {
+                envelope_sha256: stored.body_sha256,
+                answer: stored.receipt,
+            })),
+            None => Ok(None),
+        }
+    }
+    fn conflict(&self) -> PlatformError {
+        sheet_conflict()
+    }
+    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+        let (project_id, expert) = (&self.sheet.project_id, &self.sheet.expert_id);
+        let (rules, rules_version, rules_sha) = rules_in_force(tx, project_id)?;
+        if self.sheet.rules_version != rules_version || self.sheet.rules_sha256 != rules_sha {
+            return Err(PlatformError::conflict(
+                "rules_changed",
+                format!("评分所依据的评标办法不是当前版本（第 {rules_version} 版）"),
+            ));
+        }
+        self.rules_version = rules_version;
+        let latest = ev::latest_version(tx, project_id, expert)?;
+        let expected = latest.map_or(1, |v| v + 1);
+        if self.sheet.version != expected {
+            return Err(PlatformError::conflict(
+                "version_conflict",
+                format!(
+                    "评分表版本应为第 {expected} 版，提交的是第 {} 版",
+                    self.sheet.version
+                ),
+            ));
+        }
+        if let Some(prev) = latest {
+            // A new version needs a reopening, or is the reason round.
+            let reopened = ev::reopened(tx, project_id, expert, prev)?;
+            let reasons = logic::reasons_required(tx, project_id, expert)?;
+            if !reopened && reasons.is_empty() {
                 return Err(PlatformError::conflict(
-                    "rules_changed",
-                    format!("评分所依据的评标办法不是当前版本（第 {rules_version} 版）"),
+                    "sheet_locked",
+                    "评分表已提交，修改须由工作人员办理评审回退",
                 ));
             }
-            let latest = ev::latest_version(&tx, &project_id, &expert)?;
-            let expected = latest.map_or(1, |v| v + 1);
-            if sheet.version != expected {
-                return Err(PlatformError::conflict(
-                    "version_conflict",
-                    format!(
-                        "评分表版本应为第 {expected} 版，提交的是第 {} 版",
-                        sheet.version
-                    ),
-                ));
-            }
-            if let Some(prev) = latest {
-                // A new version needs a reopening, or is the reason round.
-                let reopened = ev::reopened(&tx, &project_id, &expert, prev)?;
-                let reasons = logic::reasons_required(&tx, &project_id, &expert)?;
-                if !reopened && reasons.is_empty() {
-                    return Err(PlatformError::conflict(
-                        "sheet_locked",
-                        "评分表已提交，修改须由工作人员办理评审回退",
-                    ));
-                }
-                require_stage(&tx, &project_id, &[Stage::Evaluating, Stage::Summary])?;
-            } else {
-                require_stage(&tx, &project_id, &[Stage::Evaluating])?;
-            }
-            let bidders = logic::bidder_ids(&tx, &project_id)?;
-            pingshen_rules::validate_sheet_for(&rules, &sheet.sheet, &bidders).map_err(|e| {
-                bad(
-                    "invalid_scores",
-                    format!(
-                        "评分不符合评标办法：{}",
-                        e.0.iter()
-                            .map(|d| format!("{}：{}", d.path, d.message_zh))
-                            .collect::<Vec<_>>()
-                            .join("；")
-                    ),
-                )
-            })?;
-            let sheet_json = serde_json::to_string(&sheet.sheet)
-                .map_err(|e| PlatformError::Internal(e.to_string()))?;
-            let receipt = receipts::issue(
-                &st,
-                &Received {
-                    kind: "score_sheet",
-                    submission_id: &sheet.submission_id,
-                    project_id: &project_id,
-                    submitter: &submitter,
-                    body: env_json.as_bytes(),
-                },
-                at,
-            )?;
-            ev::insert_sheet(
-                &tx,
-                &project_id,
-                &expert,
-                sheet.version,
-                &sheet.submission_id,
-                &body_sha,
-                &env_json,
-                &sheet_json,
-                rules_version,
-                &receipts::envelope_json(&receipt)?,
-                at,
-            )?;
-            tx.commit()?;
-            Ok((StatusCode::CREATED, receipt))
+            require_stage(tx, project_id, &[Stage::Evaluating, Stage::Summary])?;
+        } else {
+            require_stage(tx, project_id, &[Stage::Evaluating])?;
+        }
+        let bidders = logic::bidder_ids(tx, project_id)?;
+        pingshen_rules::validate_sheet_for(&rules, &self.sheet.sheet, &bidders).map_err(|e| {
+            bad(
+                "invalid_scores",
+                format!(
+                    "评分不符合评标办法：{}",
+                    e.0.iter()
+                        .map(|d| format!("{}：{}", d.path, d.message_zh))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                ),
+            )
         })
-        .await?;
-    Ok((status, Json(Accepted { receipt })))
+    }
+    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+        let sheet_json = serde_json::to_string(&self.sheet.sheet)
+            .map_err(|e| PlatformError::Internal(e.to_string()))?;
+        ev::insert_sheet(
+            tx,
+            &ev::NewSheet {
+                project_id: &self.sheet.project_id,
+                expert_id: &self.sheet.expert_id,
+                version: self.sheet.version,
+                submission_id: &self.sheet.submission_id,
+                sheet_json: &sheet_json,
+                rules_version: self.rules_version,
+            },
+            r,
+        )?;
+        Ok(r.receipt.clone())
+    }
 }
 
 fn base64_url(s: &str) -> Option<Vec<u8>> {
@@ -446,7 +477,7 @@ async fn panel_status(
             let votes = ev::votes(c, &pid)?;
             let mut out = Vec::new();
             for p in members {
-                let declaration = ev::declaration(c, &pid, &p.id)?.map(|d| d.decision);
+                let declaration = ev::declaration(c, &pid, &p.id)?;
                 let sheet_version = ev::latest_version(c, &pid, &p.id)?;
                 let reasons_required = logic::reasons_required(c, &pid, &p.id)?;
                 let reopened = match sheet_version {

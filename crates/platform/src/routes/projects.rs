@@ -122,17 +122,21 @@ pub async fn change_stage(
                 return projects::get(&tx, &id);
             }
             if !allowed {
-                return Err(PlatformError::Conflict(format!(
-                    "项目不能从“{}”变更为“{}”",
-                    current.label_zh(),
-                    change.stage.label_zh()
-                )));
+                return Err(PlatformError::conflict(
+                    "conflict",
+                    format!(
+                        "项目不能从“{}”变更为“{}”",
+                        current.label_zh(),
+                        change.stage.label_zh()
+                    ),
+                ));
             }
             if change.stage == Stage::Evaluating
                 && crate::db::rules::latest_version(&tx, &id)?.is_none()
             {
-                return Err(PlatformError::Conflict(
-                    "尚未发布评标办法，不能开始评标".into(),
+                return Err(PlatformError::conflict(
+                    "conflict",
+                    "尚未发布评标办法，不能开始评标",
                 ));
             }
             projects::set_stage(&tx, &id, change.stage)?;

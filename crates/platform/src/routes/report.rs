@@ -8,8 +8,7 @@ use crate::db::{evaluation as ev, projects, rules as rules_db};
 use crate::evaluation as logic;
 use crate::json::ApiJson;
 use crate::path::ApiPath;
-use crate::receipts::{self, envelope_json, Received, Submitter};
-use crate::signed::verify_by_caller;
+use crate::submission::{accept, record_once, Incoming, Receipted, Record, Stored};
 use crate::{AppState, Caller, PlatformError};
 use axum::body::Body;
 use axum::extract::State;
@@ -22,7 +21,7 @@ use pingshen_api::{
     Accepted, ErrorBody, EvaluationPackage, ReportSignature, ReportStatus, Role, SignedSubmission,
     SignedWithReceipt, Stage, EVALUATION_PACKAGE_FORMAT, REPORT_SIGNATURE_TYP,
 };
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 use time::OffsetDateTime;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -57,7 +56,7 @@ fn current(
     let (result, sheets, _) = logic::aggregate(conn, project)?;
     let detail = projects::get(conn, project)?;
     let rules = rules_db::get(conn, project, None)?
-        .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
+        .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
     // The report is dated by the last sheet that went into it: never the clock.
     let generated_at = ev::latest_sheets(conn, project)?
         .iter()
@@ -186,82 +185,86 @@ pub async fn sign(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_documents(&state, &project_id).await?;
-    let at = now();
-    let verified =
-        verify_by_caller(&state, &caller, &body.envelope, REPORT_SIGNATURE_TYP, at).await?;
-    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
-    let doc: ReportSignature = serde_json::from_value(verified.payload).map_err(|e| {
-        PlatformError::bad_request("bad_document", format!("签名内容不是报告确认：{e}"))
-    })?;
+    let Incoming { doc, body } = accept::<ReportSignature>(
+        &state,
+        &caller,
+        &body.envelope,
+        REPORT_SIGNATURE_TYP,
+        "报告确认",
+        now(),
+    )
+    .await?;
     if doc.project_id != project_id || doc.expert_id != caller.person.id {
         return Err(PlatformError::bad_request(
             "project_mismatch",
             "确认的项目或专家与请求不符",
         ));
     }
-    let env_json = envelope_json(&body.envelope)?;
-    let (st, data_dir, me) = (
-        state.clone(),
-        state.data_dir.clone(),
-        caller.person.id.clone(),
-    );
-    let (status, receipt) = state
-        .db
-        .call(move |c| {
-            if let Some((stored, receipt)) =
-                ev::report_signature(c, &project_id, &me, &doc.report_sha256)?
-            {
-                // Only the very same signed document is a retry; a new
-                // signature over the same hash is a second, different one.
-                return if stored == env_json {
-                    Ok((StatusCode::OK, receipt))
-                } else {
-                    Err(PlatformError::conflict(
-                        "already_signed",
-                        "您已签名确认过本报告，不能再次签名",
-                    ))
-                };
-            }
-            let stage = projects::stage_of(c, &project_id)?;
-            if !matches!(stage, Stage::Evaluating | Stage::Summary) {
-                return Err(PlatformError::conflict(
-                    "wrong_stage",
-                    format!("项目当前处于“{}”阶段，不能签署评标报告", stage.label_zh()),
-                ));
-            }
-            let cur = current(c, &data_dir, &project_id)?;
-            if cur.sha256 != doc.report_sha256 {
-                return Err(PlatformError::conflict(
-                    "report_changed",
-                    "评标报告已更新（有评分表变更），请重新查看后签名",
-                ));
-            }
-            let tx = c.transaction()?;
-            let receipt = receipts::issue(
-                &st,
-                &Received {
-                    kind: "report_signature",
-                    submission_id: &format!("{project_id}/report/{}/{me}", doc.report_sha256),
-                    project_id: &project_id,
-                    submitter: &submitter,
-                    body: env_json.as_bytes(),
-                },
-                at,
-            )?;
-            ev::insert_report_signature(
-                &tx,
-                &project_id,
-                &me,
-                &doc.report_sha256,
-                &env_json,
-                &receipts::envelope_json(&receipt)?,
-                at,
-            )?;
-            tx.commit()?;
-            Ok((StatusCode::CREATED, receipt))
-        })
-        .await?;
+    let record = SignatureRecord {
+        doc,
+        data_dir: state.data_dir.clone(),
+    };
+    let (status, receipt) = record_once(&state, body, record).await?;
     Ok((status, Json(Accepted { receipt })))
+}
+
+/// One signature per expert over each version of the report, while the
+/// panel sits and only over the current one. A new signature over the same
+/// hash is a second, different document, not a retry.
+struct SignatureRecord {
+    doc: ReportSignature,
+    data_dir: std::path::PathBuf,
+}
+
+impl Record for SignatureRecord {
+    type Answer = pingshen_api::SignedEnvelope;
+    const KIND: &'static str = "report_signature";
+
+    fn submission_id(&self) -> String {
+        let d = &self.doc;
+        format!(
+            "{}/report/{}/{}",
+            d.project_id, d.report_sha256, d.expert_id
+        )
+    }
+    fn project_id(&self) -> &str {
+        &self.doc.project_id
+    }
+    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+        let d = &self.doc;
+        ev::recorded_report_signature(tx, &d.project_id, &d.expert_id, &d.report_sha256)
+    }
+    fn conflict(&self) -> PlatformError {
+        PlatformError::conflict("already_signed", "您已签名确认过本报告，不能再次签名")
+    }
+    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+        let stage = projects::stage_of(tx, &self.doc.project_id)?;
+        if !matches!(stage, Stage::Evaluating | Stage::Summary) {
+            return Err(PlatformError::conflict(
+                "wrong_stage",
+                format!("项目当前处于“{}”阶段，不能签署评标报告", stage.label_zh()),
+            ));
+        }
+        if current(tx, &self.data_dir, &self.doc.project_id)?.sha256 != self.doc.report_sha256 {
+            return Err(PlatformError::conflict(
+                "report_changed",
+                "评标报告已更新（有评分表变更），请重新查看后签名",
+            ));
+        }
+        Ok(())
+    }
+    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+        ev::insert_report_signature(
+            tx,
+            &ev::NewReportSignature {
+                project_id: &self.doc.project_id,
+                expert_id: &self.doc.expert_id,
+                report_sha256: &self.doc.report_sha256,
+            },
+            r,
+        )?;
+        Ok(r.receipt.clone())
+    }
 }
 
 /// The evaluation package (评标档案包) for auditors: it holds every
@@ -300,7 +303,7 @@ pub(crate) fn build_package(
     let at = now();
     let cur = current(c, &state.data_dir, project_id)?;
     let rules = rules_db::get(c, project_id, None)?
-        .ok_or_else(|| PlatformError::Conflict("该项目尚未发布评标办法".into()))?;
+        .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
     let parse =
         |s: &str| serde_json::from_str(s).map_err(|e| PlatformError::Internal(e.to_string()));
     let pair = |(envelope, receipt): (String, String)| -> Result<SignedWithReceipt, PlatformError> {
@@ -325,13 +328,11 @@ pub(crate) fn build_package(
         })
         .collect();
     let mut report_signatures = Vec::new();
-    for expert in ev::report_signers(c, project_id, &cur.sha256)? {
-        if let Some((envelope, receipt)) =
-            ev::report_signature(c, project_id, &expert, &cur.sha256)?
-        {
+    for (_, sha256, envelope, receipt) in ev::report_signatures(c, project_id)? {
+        if sha256 == cur.sha256 {
             report_signatures.push(SignedWithReceipt {
                 envelope: parse(&envelope)?,
-                receipt,
+                receipt: parse(&receipt)?,
             });
         }
     }

@@ -1,10 +1,11 @@
 //! Evaluation rules: staff publish signed versions; everyone on the project reads them.
 
+use crate::clock::now;
 use crate::db::{projects, rules};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
-use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
-use crate::signed::verify_by_caller;
+use crate::receipts::sha256_hex;
+use crate::submission::{accept, record_once, Incoming, Receipted, Record, SignedBody, Stored};
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,6 +13,7 @@ use axum::Json;
 use pingshen_api::{
     ErrorBody, PublishRules, PublishedRules, Role, RulesDocument, Stage, RULES_TYP,
 };
+use rusqlite::Transaction;
 
 /// Publishes a new version of a project's rules, signed by a staff member.
 /// Refused once evaluation has started. Idempotent: the same signed envelope
@@ -33,14 +35,15 @@ pub async fn publish(
     ApiJson(body): ApiJson<PublishRules>,
 ) -> Result<(StatusCode, Json<PublishedRules>), PlatformError> {
     caller.require_role(Role::Staff)?;
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    let verified = verify_by_caller(&state, &caller, &body.envelope, RULES_TYP, now).await?;
-    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
-    let doc: RulesDocument = serde_json::from_value(verified.payload).map_err(|e| {
-        PlatformError::bad_request("bad_document", format!("签名内容不是评标办法发布文件：{e}"))
-    })?;
+    let Incoming { doc, body } = accept::<RulesDocument>(
+        &state,
+        &caller,
+        &body.envelope,
+        RULES_TYP,
+        "评标办法发布文件",
+        now(),
+    )
+    .await?;
     if doc.project_id != project_id {
         return Err(PlatformError::bad_request(
             "project_mismatch",
@@ -61,77 +64,95 @@ pub async fn publish(
             format!("评标办法校验未通过：{}", details.join("；")),
         ));
     }
-    let st = state.clone();
-    let (status, published) = state
-        .db
-        .call(move |c| {
-            store_publication(c, &st, &submitter, &project_id, &doc, &body.envelope, now)
-        })
-        .await?;
+    let record = RulesRecord::new(doc, &body);
+    let (status, published) = record_once(&state, body, record).await?;
     Ok((status, Json(published)))
 }
 
-/// Stores a verified publication with its receipt, in one transaction.
-/// Shared by the route and the demo loader.
-pub(crate) fn store_publication(
-    c: &mut rusqlite::Connection,
-    state: &AppState,
-    submitter: &Submitter,
-    project_id: &str,
-    doc: &RulesDocument,
-    envelope: &pingshen_api::SignedEnvelope,
-    now: time::OffsetDateTime,
-) -> Result<(StatusCode, PublishedRules), PlatformError> {
-    let envelope_json = envelope_json(envelope)?;
-    let envelope_sha256 = sha256_hex(envelope_json.as_bytes());
-    let tx = c.transaction()?;
-    if let Some(existing) = rules::by_envelope(&tx, &envelope_sha256)? {
-        return Ok((StatusCode::OK, existing));
+/// A version of a project's rules: each signed publication once (a retry
+/// answers the version it created), before evaluation starts, based on the
+/// latest version.
+pub(crate) struct RulesRecord {
+    doc: RulesDocument,
+    envelope_sha256: String,
+    published_by: String,
+    /// The version this publication becomes, found by the check.
+    version: u32,
+}
+
+impl RulesRecord {
+    pub(crate) fn new(doc: RulesDocument, body: &SignedBody) -> Self {
+        RulesRecord {
+            doc,
+            envelope_sha256: body.envelope_sha256.clone(),
+            published_by: body.submitter.id.clone(),
+            version: 0,
+        }
     }
-    if projects::stage_of(&tx, project_id)? != Stage::Preparing {
-        return Err(PlatformError::Conflict(
-            "评标已开始，评标办法不能再修改".into(),
-        ));
+}
+
+impl Record for RulesRecord {
+    type Answer = PublishedRules;
+    const KIND: &'static str = "rules";
+
+    fn submission_id(&self) -> String {
+        format!("{}/rules/{}", self.doc.project_id, self.version)
     }
-    let latest = rules::latest_version(&tx, project_id)?;
-    if doc.based_on_version != latest {
-        return Err(PlatformError::Conflict(format!(
-            "评标办法已被他人更新（当前版本 {}，您的编辑基于 {}），请重新加载后再发布",
-            latest.map_or("无".to_string(), |v| v.to_string()),
-            doc.based_on_version
-                .map_or("无".to_string(), |v| v.to_string()),
-        )));
+    fn project_id(&self) -> &str {
+        &self.doc.project_id
     }
-    let version = latest.unwrap_or(0) + 1;
-    let receipt = receipts::issue(
-        state,
-        &Received {
-            kind: "rules",
-            submission_id: &format!("{project_id}/rules/{version}"),
-            project_id,
-            submitter,
-            body: envelope_json.as_bytes(),
-        },
-        now,
-    )?;
-    rules::insert(
-        &tx,
-        &rules::NewVersion {
-            project_id,
-            rules_toml: &doc.rules_toml,
-            sha256: &sha256_hex(doc.rules_toml.as_bytes()),
-            envelope_json: &envelope_json,
-            envelope_sha256: &envelope_sha256,
-            published_by: &submitter.id,
-            published_at: now,
-            receipt_json: &receipts::envelope_json(&receipt)?,
-        },
-        version,
-    )?;
-    let published = rules::get(&tx, project_id, Some(version))?
-        .ok_or_else(|| PlatformError::Internal("刚发布的版本不存在".into()))?;
-    tx.commit()?;
-    Ok((StatusCode::CREATED, published))
+    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+        Ok(
+            rules::by_envelope(tx, &self.envelope_sha256)?.map(|answer| Stored {
+                envelope_sha256: self.envelope_sha256.clone(),
+                answer,
+            }),
+        )
+    }
+    fn conflict(&self) -> PlatformError {
+        // Publications are found by their own hash: never another one.
+        PlatformError::Internal("评标办法发布记录不一致".into())
+    }
+    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+        let project_id = &self.doc.project_id;
+        if projects::stage_of(tx, project_id)? != Stage::Preparing {
+            return Err(PlatformError::conflict(
+                "conflict",
+                "评标已开始，评标办法不能再修改",
+            ));
+        }
+        let latest = rules::latest_version(tx, project_id)?;
+        if self.doc.based_on_version != latest {
+            return Err(PlatformError::conflict(
+                "conflict",
+                format!(
+                    "评标办法已被他人更新（当前版本 {}，您的编辑基于 {}），请重新加载后再发布",
+                    latest.map_or("无".to_string(), |v| v.to_string()),
+                    self.doc
+                        .based_on_version
+                        .map_or("无".to_string(), |v| v.to_string()),
+                ),
+            ));
+        }
+        self.version = latest.unwrap_or(0) + 1;
+        Ok(())
+    }
+    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+        let project_id = &self.doc.project_id;
+        rules::insert(
+            tx,
+            &rules::NewVersion {
+                project_id,
+                version: self.version,
+                rules_toml: &self.doc.rules_toml,
+                sha256: &sha256_hex(self.doc.rules_toml.as_bytes()),
+                published_by: &self.published_by,
+            },
+            r,
+        )?;
+        rules::get(tx, project_id, Some(self.version))?
+            .ok_or_else(|| PlatformError::Internal("刚发布的版本不存在".into()))
+    }
 }
 
 /// The latest published rules of a project.

@@ -7,8 +7,9 @@ use crate::clock::now;
 use crate::db::{projects, screening as db, witness::is_panel_leader};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
-use crate::receipts::{self, envelope_json, sha256_hex, Received, Submitter};
-use crate::signed::verify_by_caller;
+use crate::submission::{
+    accept, check_submission_id, record_once, Incoming, Receipted, Record, Stored,
+};
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,6 +19,7 @@ use pingshen_api::{
     Accepted, ErrorBody, Role, ScreenDecision, ScreenDecisions, SignedSubmission, Stage,
     SCREEN_DECISION_TYP,
 };
+use rusqlite::Transaction;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/projects/{id}/screen-decisions", get(list).post(decide))
@@ -42,13 +44,15 @@ pub async fn decide(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_project(&state, &project_id).await?;
-    let at = now();
-    let verified =
-        verify_by_caller(&state, &caller, &body.envelope, SCREEN_DECISION_TYP, at).await?;
-    let submitter = Submitter::new(&caller, &verified.signer.fingerprint_sha256);
-    let d: ScreenDecision = serde_json::from_value(verified.payload).map_err(|e| {
-        PlatformError::bad_request("bad_document", format!("签名内容不是串标分析决定：{e}"))
-    })?;
+    let Incoming { doc: d, body } = accept::<ScreenDecision>(
+        &state,
+        &caller,
+        &body.envelope,
+        SCREEN_DECISION_TYP,
+        "串标分析决定",
+        now(),
+    )
+    .await?;
     if d.project_id != project_id || d.decided_by != caller.person.id {
         return Err(PlatformError::bad_request(
             "project_mismatch",
@@ -64,72 +68,52 @@ pub async fn decide(
     if d.flag_id.is_empty() || d.flag_id.len() > 128 {
         return Err(PlatformError::bad_request("bad_document", "疑点编号无效"));
     }
-    crate::signed::check_submission_id(&d.submission_id)?;
-    let verdict = serde_json::to_value(d.verdict)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let env_json = envelope_json(&body.envelope)?;
-    let env_sha = sha256_hex(env_json.as_bytes());
-    let st = state.clone();
-    let me = caller.person.id.clone();
-    let (status, receipt) = state
-        .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            if let Some((sha, receipt)) = db::existing(&tx, &d.submission_id)? {
-                return if sha == env_sha {
-                    Ok((StatusCode::OK, receipt))
-                } else {
-                    Err(PlatformError::conflict(
-                        "submission_conflict",
-                        "同一提交编号已记录了不同的决定",
-                    ))
-                };
-            }
-            if !is_panel_leader(&tx, &project_id, &me)? {
-                return Err(PlatformError::forbidden(
-                    "not_leader",
-                    "串标分析结论由评标组长代表评标委员会记录",
-                ));
-            }
-            let stage = projects::stage_of(&tx, &project_id)?;
-            if !matches!(stage, Stage::Evaluating | Stage::Summary) {
-                return Err(PlatformError::conflict(
-                    "wrong_stage",
-                    format!(
-                        "项目当前处于“{}”阶段，不能记录串标分析结论",
-                        stage.label_zh()
-                    ),
-                ));
-            }
-            let receipt = receipts::issue(
-                &st,
-                &Received {
-                    kind: "screen_decision",
-                    submission_id: &d.submission_id,
-                    project_id: &project_id,
-                    submitter: &submitter,
-                    body: env_json.as_bytes(),
-                },
-                at,
-            )?;
-            db::insert(
-                &tx,
-                &db::NewDecision {
-                    decision: &d,
-                    verdict: &verdict,
-                    envelope: &env_json,
-                    envelope_sha256: &env_sha,
-                    receipt: &receipts::envelope_json(&receipt)?,
-                    at,
-                },
-            )?;
-            tx.commit()?;
-            Ok((StatusCode::CREATED, receipt))
-        })
-        .await?;
+    check_submission_id(&d.submission_id)?;
+    let (status, receipt) = record_once(&state, body, d).await?;
     Ok((status, Json(Accepted { receipt })))
+}
+
+/// Each decision once under its submission id, by the panel leader, while
+/// the panel sits.
+impl Record for ScreenDecision {
+    type Answer = pingshen_api::SignedEnvelope;
+    const KIND: &'static str = "screen_decision";
+
+    fn submission_id(&self) -> String {
+        self.submission_id.clone()
+    }
+    fn project_id(&self) -> &str {
+        &self.project_id
+    }
+    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+        db::recorded(tx, &self.submission_id)
+    }
+    fn conflict(&self) -> PlatformError {
+        PlatformError::conflict("submission_conflict", "同一提交编号已记录了不同的决定")
+    }
+    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+        if !is_panel_leader(tx, &self.project_id, &self.decided_by)? {
+            return Err(PlatformError::forbidden(
+                "not_leader",
+                "串标分析结论由评标组长代表评标委员会记录",
+            ));
+        }
+        let stage = projects::stage_of(tx, &self.project_id)?;
+        if !matches!(stage, Stage::Evaluating | Stage::Summary) {
+            return Err(PlatformError::conflict(
+                "wrong_stage",
+                format!(
+                    "项目当前处于“{}”阶段，不能记录串标分析结论",
+                    stage.label_zh()
+                ),
+            ));
+        }
+        Ok(())
+    }
+    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+        db::insert(tx, self, r)?;
+        Ok(r.receipt.clone())
+    }
 }
 
 /// The panel's decisions on a project's flags, oldest first: for staff and

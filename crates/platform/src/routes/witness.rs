@@ -7,16 +7,15 @@ use crate::db::{people, projects, witness as db};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
 use crate::query::ApiQuery;
-use crate::receipts::{self, sha256_hex, Received, Submitter};
-use crate::signed::verify_by_caller;
+use crate::receipts::{self, sha256_hex, Submitter};
+use crate::submission::{record_in, verify_by_caller, Receipted, Record, SignedBody, Stored};
 use crate::{AppState, Caller, PlatformError};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use pingshen_api::{
-    ApiError, AttestedEntry, ErrorBody, Role, Stage, SubmitWitnessEntries, WitnessEntryReceipt,
+    AttestedEntry, ErrorBody, Role, Stage, SubmitWitnessEntries, WitnessEntryReceipt,
     WitnessExport, WitnessLogAttestation, WitnessLogView, WitnessSyncResult, WITNESS_ENTRY_TYP,
     WITNESS_EXPORT_FORMAT, WITNESS_LOG_PURPOSE, WITNESS_LOG_TYP, WITNESS_MAX_BATCH,
     WITNESS_RECEIPT_KIND,
@@ -24,6 +23,7 @@ use pingshen_api::{
 use pingshen_witness::{
     canonical_envelope, check_next, decode_unverified, parse_entry, WitnessEntry,
 };
+use rusqlite::Transaction;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -34,48 +34,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects/{id}/witness/export", get(export))
 }
 
-/// What a handler here can answer besides success: the platform's errors,
-/// and chain refusals with their own codes (`gap`, `fork`, …).
-pub(crate) enum WitnessError {
-    Platform(PlatformError),
-    Refused {
-        status: StatusCode,
-        code: &'static str,
-        message: String,
-    },
-}
-
-impl From<PlatformError> for WitnessError {
-    fn from(e: PlatformError) -> Self {
-        WitnessError::Platform(e)
-    }
-}
-
-impl IntoResponse for WitnessError {
-    fn into_response(self) -> Response {
-        match self {
-            WitnessError::Platform(e) => e.into_response(),
-            WitnessError::Refused {
-                status,
-                code,
-                message,
-            } => (
-                status,
-                Json(ErrorBody {
-                    error: ApiError::new(code, message),
-                }),
-            )
-                .into_response(),
-        }
-    }
-}
-
-fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> WitnessError {
-    WitnessError::Refused {
-        status,
-        code,
-        message: message.into(),
-    }
+fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> PlatformError {
+    PlatformError::refused(status, code, message)
 }
 
 /// `?witness=` of the read routes.
@@ -103,7 +63,7 @@ pub(crate) async fn submit(
     caller: Caller,
     ApiPath(project_id): ApiPath<String>,
     ApiJson(body): ApiJson<SubmitWitnessEntries>,
-) -> Result<(StatusCode, Json<WitnessSyncResult>), WitnessError> {
+) -> Result<(StatusCode, Json<WitnessSyncResult>), PlatformError> {
     caller.require_role(Role::Witness)?;
     caller.require_project(&state, &project_id).await?;
     if body.entries.is_empty() {
@@ -127,20 +87,18 @@ pub(crate) async fn submit(
     }
     let st = state.clone();
     let witness_id = caller.person.id.clone();
-    let outcome = state
+    let (status, result) = state
         .db
-        .call(move |c| Ok(store_batch(c, &st, &project_id, &witness_id, &batch, now)))
+        .call(move |c| store_batch(c, &st, &project_id, &witness_id, &batch))
         .await?;
-    let (status, result) = outcome?;
     Ok((status, Json(result)))
 }
 
 /// A submitted entry, checked on its own.
 struct Prepared {
     entry: WitnessEntry,
-    envelope_json: String,
-    hash: String,
-    submitter: Submitter,
+    /// The canonical envelope: its hash is the entry's hash.
+    body: SignedBody,
 }
 
 /// Checks entry `n` of a batch: well-formed, signed by the caller, for this
@@ -153,7 +111,7 @@ async fn prepare(
     n: usize,
     env: pingshen_api::SignedEnvelope,
     now: OffsetDateTime,
-) -> Result<Prepared, WitnessError> {
+) -> Result<Prepared, PlatformError> {
     let invalid = |code: &'static str, what: String| {
         refused(
             StatusCode::BAD_REQUEST,
@@ -200,9 +158,12 @@ async fn prepare(
     }
     Ok(Prepared {
         entry,
-        envelope_json,
-        hash,
-        submitter,
+        body: SignedBody {
+            submitter,
+            envelope_json,
+            envelope_sha256: hash,
+            at: now,
+        },
     })
 }
 
@@ -214,79 +175,26 @@ fn store_batch(
     project_id: &str,
     witness_id: &str,
     batch: &[Prepared],
-    now: OffsetDateTime,
-) -> Result<(StatusCode, WitnessSyncResult), WitnessError> {
-    let conflict = |code, message: String| refused(StatusCode::CONFLICT, code, message);
-    let tx = c.transaction().map_err(PlatformError::from)?;
+) -> Result<(StatusCode, WitnessSyncResult), PlatformError> {
+    let tx = c.transaction()?;
     let mut head = db::head(&tx, project_id, witness_id)?;
     let mut answers = Vec::with_capacity(batch.len());
     let mut stored = 0u32;
     for p in batch {
-        let e = &p.entry;
-        if let Some(existing) = db::by_id(&tx, &e.entry_id)? {
-            if existing.entry_hash != p.hash {
-                return Err(conflict(
-                    "conflict",
-                    format!(
-                        "记录 {}（序号 {}）已同步且内容不同：见证记录一经提交不能修改，更正请另写一条记录",
-                        e.entry_id, e.seq
-                    ),
-                ));
-            }
-            answers.push(WitnessEntryReceipt {
-                seq: existing.seq,
-                entry_id: existing.entry_id,
-                entry_hash: existing.entry_hash,
-                received_at: existing.received_at,
-                receipt: existing.receipt,
-            });
-            continue;
+        let record = EntryRecord {
+            entry: &p.entry,
+            project_id,
+            witness_id,
+            head: head.clone(),
+        };
+        let (status, answer) = record_in(&tx, state, &p.body, record)?;
+        if status == StatusCode::CREATED {
+            head = Some((p.entry.seq, p.body.envelope_sha256.clone()));
+            stored += 1;
         }
-        if stored == 0 && projects::stage_of(&tx, project_id)? == Stage::Archived {
-            return Err(conflict(
-                "project_archived",
-                format!("项目 {project_id} 已归档，不能再添加见证记录"),
-            ));
-        }
-        check_next(head.as_ref().map(|(s, h)| (*s, h.as_str())), e)
-            .map_err(|l| conflict(l.code(), l.to_string()))?;
-        check_correction(&tx, project_id, witness_id, e)?;
-        let receipt = receipts::issue(
-            state,
-            &Received {
-                kind: WITNESS_RECEIPT_KIND,
-                submission_id: &e.entry_id,
-                project_id,
-                submitter: &p.submitter,
-                body: p.envelope_json.as_bytes(),
-            },
-            now,
-        )?;
-        db::insert(
-            &tx,
-            &db::NewEntry {
-                project_id,
-                witness_id,
-                seq: e.seq,
-                entry_id: &e.entry_id,
-                entry_hash: &p.hash,
-                prev_hash: &e.prev_hash,
-                envelope_json: &p.envelope_json,
-                received_at: now,
-                receipt_json: &receipts::envelope_json(&receipt)?,
-            },
-        )?;
-        answers.push(WitnessEntryReceipt {
-            seq: e.seq,
-            entry_id: e.entry_id.clone(),
-            entry_hash: p.hash.clone(),
-            received_at: now,
-            receipt,
-        });
-        head = Some((e.seq, p.hash.clone()));
-        stored += 1;
+        answers.push(answer);
     }
-    tx.commit().map_err(PlatformError::from)?;
+    tx.commit()?;
     let status = if stored > 0 {
         StatusCode::CREATED
     } else {
@@ -303,13 +211,93 @@ fn store_batch(
     ))
 }
 
+/// An entry of a witness's log: once under its id, never changed, each
+/// continuing the log (`check_next`), not after the project is archived.
+struct EntryRecord<'a> {
+    entry: &'a WitnessEntry,
+    project_id: &'a str,
+    witness_id: &'a str,
+    /// The log's last entry before this one: (seq, hash).
+    head: Option<(u64, String)>,
+}
+
+impl Record for EntryRecord<'_> {
+    type Answer = WitnessEntryReceipt;
+    const KIND: &'static str = WITNESS_RECEIPT_KIND;
+
+    fn submission_id(&self) -> String {
+        self.entry.entry_id.clone()
+    }
+    fn project_id(&self) -> &str {
+        self.project_id
+    }
+    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+        Ok(db::by_id(tx, &self.entry.entry_id)?.map(|existing| Stored {
+            envelope_sha256: existing.entry_hash.clone(),
+            answer: WitnessEntryReceipt {
+                seq: existing.seq,
+                entry_id: existing.entry_id,
+                entry_hash: existing.entry_hash,
+                received_at: existing.received_at,
+                receipt: existing.receipt,
+            },
+        }))
+    }
+    fn conflict(&self) -> PlatformError {
+        refused(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!(
+                "记录 {}（序号 {}）已同步且内容不同：见证记录一经提交不能修改，更正请另写一条记录",
+                self.entry.entry_id, self.entry.seq
+            ),
+        )
+    }
+    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+        if projects::stage_of(tx, self.project_id)? == Stage::Archived {
+            return Err(refused(
+                StatusCode::CONFLICT,
+                "project_archived",
+                format!("项目 {} 已归档，不能再添加见证记录", self.project_id),
+            ));
+        }
+        check_next(
+            self.head.as_ref().map(|(s, h)| (*s, h.as_str())),
+            self.entry,
+        )
+        .map_err(|l| refused(StatusCode::CONFLICT, l.code(), l.to_string()))?;
+        check_correction(tx, self.project_id, self.witness_id, self.entry)
+    }
+    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+        let e = self.entry;
+        db::insert(
+            tx,
+            &db::NewEntry {
+                project_id: self.project_id,
+                witness_id: self.witness_id,
+                seq: e.seq,
+                entry_id: &e.entry_id,
+                prev_hash: &e.prev_hash,
+            },
+            r,
+        )?;
+        Ok(WitnessEntryReceipt {
+            seq: e.seq,
+            entry_id: e.entry_id.clone(),
+            entry_hash: r.body.envelope_sha256.clone(),
+            received_at: r.body.at,
+            receipt: r.receipt.clone(),
+        })
+    }
+}
+
 /// A correction must name an earlier entry of the same log.
 fn check_correction(
     c: &rusqlite::Connection,
     project_id: &str,
     witness_id: &str,
     e: &WitnessEntry,
-) -> Result<(), WitnessError> {
+) -> Result<(), PlatformError> {
     let Some(target) = &e.corrects else {
         return Ok(());
     };
@@ -343,7 +331,7 @@ pub(crate) async fn list(
     caller: Caller,
     ApiPath(project_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<LogQuery>,
-) -> Result<Json<WitnessLogView>, WitnessError> {
+) -> Result<Json<WitnessLogView>, PlatformError> {
     let witness = readable(&state, &caller, &project_id, q.witness).await?;
     let pid = project_id.clone();
     let entries = state
@@ -373,7 +361,7 @@ pub(crate) async fn export(
     caller: Caller,
     ApiPath(project_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<LogQuery>,
-) -> Result<Json<WitnessExport>, WitnessError> {
+) -> Result<Json<WitnessExport>, PlatformError> {
     let witness = readable(&state, &caller, &project_id, q.witness).await?;
     let st = state.clone();
     let now = now_seconds();
