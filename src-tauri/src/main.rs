@@ -14,6 +14,13 @@ mod state;
 use settings::Settings;
 use state::DesktopState;
 
+/// The handler list, from the one command table in `pingshen_api::ipc`.
+macro_rules! handlers {
+    ($( $group:ident { $( $konst:ident = $module:ident :: $name:ident, )* } )*) => {
+        tauri::generate_handler![$($(commands::$module::$name,)*)*]
+    };
+}
+
 fn main() {
     // PDF text is extracted in a child process: this binary re-executed in
     // worker mode. Returns at once unless argv asks for the worker.
@@ -43,48 +50,7 @@ fn main() {
                 });
             },
         )
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::app::platform_health,
-            commands::auth::list_identity_files,
-            commands::auth::login,
-            commands::auth::login_state,
-            commands::auth::lock,
-            commands::auth::logout,
-            commands::auth::accept_platform_certificate,
-            commands::auth::platform_certificate,
-            commands::projects::list_projects,
-            commands::projects::my_projects,
-            commands::projects::get_project,
-            commands::staff::get_rules,
-            commands::staff::publish_rules,
-            commands::staff::start_evaluation,
-            commands::expert::workspace,
-            commands::expert::declare,
-            commands::expert::vote_leader,
-            commands::expert::send_now,
-            commands::expert::sync_project,
-            commands::expert::search_documents,
-            commands::expert::locate_factor,
-            commands::expert::save_cell,
-            commands::expert::submit_sheet,
-            commands::expert::begin_revision,
-            commands::expert::list_notes,
-            commands::expert::add_note,
-            commands::expert::delete_note,
-            commands::expert::panel_summary,
-            commands::expert::export_submission,
-            commands::witness::witness_page,
-            commands::witness::witness_record,
-            commands::witness::witness_sync,
-            commands::witness::witness_report,
-            commands::screening::screen_page,
-            commands::screening::decide_flag,
-            commands::report::report_status,
-            commands::report::save_report,
-            commands::report::open_report,
-            commands::report::sign_report,
-        ])
+        .invoke_handler(pingshen_api::for_each_command!(handlers))
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {
         eprintln!("错误：无法启动评审客户端：{e}");

@@ -145,7 +145,7 @@ pub async fn start_evaluation(id: &str) -> Result<ProjectDetail, AppError> {
 // ---------------------------------------------------------------- expert workspace
 
 use pingshen_api::ipc::{
-    expert_cmd, DraftCell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary,
+    events, expert_cmd, DraftCell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary,
     Workspace,
 };
 use pingshen_api::PanelSummary;
@@ -195,7 +195,7 @@ pub fn on_event<T: DeserializeOwned + 'static>(
 }
 
 pub fn on_sync_progress(on: impl FnMut(SyncProgressEvent) + 'static) {
-    on_event(expert_cmd::SYNC_EVENT, on);
+    on_event(events::SYNC_PROGRESS, on);
 }
 
 #[derive(Serialize)]

@@ -94,23 +94,116 @@ pub struct IdentityFile {
     pub file_name: String,
 }
 
-/// Names of the desktop's commands.
-pub mod cmd {
-    pub const APP_INFO: &str = "app_info";
-    pub const PLATFORM_HEALTH: &str = "platform_health";
-    pub const LIST_IDENTITY_FILES: &str = "list_identity_files";
-    pub const LOGIN: &str = "login";
-    pub const LOGIN_STATE: &str = "login_state";
-    pub const LOCK: &str = "lock";
-    pub const LOGOUT: &str = "logout";
-    pub const ACCEPT_PLATFORM_CERT: &str = "accept_platform_certificate";
-    pub const PLATFORM_CERT: &str = "platform_certificate";
-    pub const LIST_PROJECTS: &str = "list_projects";
-    pub const MY_PROJECTS: &str = "my_projects";
-    pub const GET_PROJECT: &str = "get_project";
-    pub const GET_RULES: &str = "get_rules";
-    pub const PUBLISH_RULES: &str = "publish_rules";
-    pub const START_EVALUATION: &str = "start_evaluation";
+/// The one table of desktop commands: for each, the constant the UI calls
+/// it by (in its group module), the shell module that implements it and its
+/// name (the shell function's name). Everything else comes from here: the
+/// constants and [`ALL_COMMANDS`] below, the shell's handler list
+/// (`src-tauri/src/main.rs`), the ACL manifest and the capability file
+/// (`src-tauri/build.rs`); `src-tauri/tests/command_table.rs` fails if
+/// any of them, or the UI's wrappers, disagree.
+///
+/// Call it with a macro that takes
+/// `$( $group:ident { $( $konst:ident = $module:ident :: $name:ident, )* } )*`.
+#[macro_export]
+macro_rules! for_each_command {
+    ($m:ident) => {
+        $m! {
+        cmd {
+            APP_INFO = app::app_info,
+            PLATFORM_HEALTH = app::platform_health,
+            LIST_IDENTITY_FILES = auth::list_identity_files,
+            LOGIN = auth::login,
+            LOGIN_STATE = auth::login_state,
+            LOCK = auth::lock,
+            LOGOUT = auth::logout,
+            ACCEPT_PLATFORM_CERT = auth::accept_platform_certificate,
+            PLATFORM_CERT = auth::platform_certificate,
+            LIST_PROJECTS = projects::list_projects,
+            MY_PROJECTS = projects::my_projects,
+            GET_PROJECT = projects::get_project,
+            GET_RULES = staff::get_rules,
+            PUBLISH_RULES = staff::publish_rules,
+            START_EVALUATION = staff::start_evaluation,
+        }
+        expert_cmd {
+            WORKSPACE = expert::workspace,
+            DECLARE = expert::declare,
+            VOTE_LEADER = expert::vote_leader,
+            SYNC_PROJECT = expert::sync_project,
+            SEARCH = expert::search_documents,
+            LOCATE = expert::locate_factor,
+            SAVE_CELL = expert::save_cell,
+            SUBMIT_SHEET = expert::submit_sheet,
+            BEGIN_REVISION = expert::begin_revision,
+            SEND_NOW = expert::send_now,
+            LIST_NOTES = expert::list_notes,
+            ADD_NOTE = expert::add_note,
+            DELETE_NOTE = expert::delete_note,
+            PANEL_SUMMARY = expert::panel_summary,
+            EXPORT_SUBMISSION = expert::export_submission,
+        }
+        witness_cmd {
+            PAGE = witness::witness_page,
+            RECORD = witness::witness_record,
+            SYNC = witness::witness_sync,
+            REPORT = witness::witness_report,
+        }
+        screening_cmd {
+            PAGE = screening::screen_page,
+            DECIDE = screening::decide_flag,
+        }
+        report_cmd {
+            STATUS = report::report_status,
+            SAVE = report::save_report,
+            SIGN = report::sign_report,
+            OPEN = report::open_report,
+        }
+        }
+    };
+}
+
+macro_rules! define_commands {
+    ($( $group:ident { $( $konst:ident = $module:ident :: $name:ident, )* } )*) => {
+        $(
+            #[doc = "Desktop command names (from [`for_each_command`])."]
+            pub mod $group {
+                $( pub const $konst: &str = stringify!($name); )*
+            }
+        )*
+        /// Every desktop command name, in table order.
+        pub const ALL_COMMANDS: &[&str] = &[$($(stringify!($name),)*)*];
+    };
+}
+
+crate::for_each_command!(define_commands);
+
+/// The shell's capability file (`src-tauri/capabilities/main.json`) for
+/// `commands`: each allowed by name, plus listening for events. `build.rs`
+/// writes it; a test checks the committed one.
+pub fn capability_file(commands: &[&str]) -> String {
+    let mut permissions: Vec<String> = commands
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    // The UI listens for the sync's progress events.
+    permissions.push("core:event:allow-listen".into());
+    permissions.push("core:event:allow-unlisten".into());
+    let value = serde_json::json!({
+        "$schema": "../gen/schemas/desktop-schema.json",
+        "identifier": "main",
+        "description": "The main window: only Pingshen's own commands, nothing else.",
+        "windows": ["main"],
+        "permissions": permissions,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Events the shell emits to the UI.
+pub mod events {
+    /// Event carrying [`super::SyncProgressEvent`].
+    pub const SYNC_PROGRESS: &str = "sync-progress";
 }
 
 /// Arguments of `publish_rules`: the shell signs a [`crate::RulesDocument`]
@@ -340,27 +433,6 @@ pub struct LocateHit {
     pub title: String,
 }
 
-/// Names of the expert workspace's commands.
-pub mod expert_cmd {
-    pub const WORKSPACE: &str = "workspace";
-    pub const DECLARE: &str = "declare";
-    pub const VOTE_LEADER: &str = "vote_leader";
-    pub const SYNC_PROJECT: &str = "sync_project";
-    pub const SEARCH: &str = "search_documents";
-    pub const LOCATE: &str = "locate_factor";
-    pub const SAVE_CELL: &str = "save_cell";
-    pub const SUBMIT_SHEET: &str = "submit_sheet";
-    pub const BEGIN_REVISION: &str = "begin_revision";
-    pub const SEND_NOW: &str = "send_now";
-    pub const LIST_NOTES: &str = "list_notes";
-    pub const ADD_NOTE: &str = "add_note";
-    pub const DELETE_NOTE: &str = "delete_note";
-    pub const PANEL_SUMMARY: &str = "panel_summary";
-    pub const EXPORT_SUBMISSION: &str = "export_submission";
-    /// Event carrying [`super::SyncProgressEvent`].
-    pub const SYNC_EVENT: &str = "sync-progress";
-}
-
 // ---------------------------------------------------------------- witness
 
 /// What a witness records (见证记录): stage and category as their signed
@@ -432,14 +504,6 @@ pub struct WitnessReportInfo {
     pub entries: u64,
 }
 
-/// Names of the witness commands.
-pub mod witness_cmd {
-    pub const PAGE: &str = "witness_page";
-    pub const RECORD: &str = "witness_record";
-    pub const SYNC: &str = "witness_sync";
-    pub const REPORT: &str = "witness_report";
-}
-
 // ---------------------------------------------------------------- 串标分析
 
 /// The 串标分析 page: the screens' report (JSON of
@@ -467,12 +531,6 @@ pub struct FlagDecisionRequest {
     pub reason: String,
 }
 
-/// Names of the 串标分析 commands.
-pub mod screening_cmd {
-    pub const PAGE: &str = "screen_page";
-    pub const DECIDE: &str = "decide_flag";
-}
-
 /// Where the desktop saved the evaluation report and package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedReport {
@@ -480,12 +538,4 @@ pub struct SavedReport {
     /// Only the panel leader (and staff) may take the evaluation package.
     pub package_path: Option<String>,
     pub sha256: String,
-}
-
-/// Names of the evaluation report commands.
-pub mod report_cmd {
-    pub const STATUS: &str = "report_status";
-    pub const SAVE: &str = "save_report";
-    pub const SIGN: &str = "sign_report";
-    pub const OPEN: &str = "open_report";
 }

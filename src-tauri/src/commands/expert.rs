@@ -171,7 +171,7 @@ pub async fn sync_project(
         }
         *last = std::time::Instant::now();
         let _ = emitter.emit(
-            pingshen_api::ipc::expert_cmd::SYNC_EVENT,
+            pingshen_api::ipc::events::SYNC_PROGRESS,
             SyncProgressEvent {
                 project: p.project,
                 phase: serde_json::to_value(p.phase)
