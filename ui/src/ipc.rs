@@ -145,7 +145,7 @@ pub async fn start_evaluation(id: &str) -> Result<ProjectDetail, AppError> {
 // ---------------------------------------------------------------- expert workspace
 
 use pingshen_api::ipc::{
-    events, expert_cmd, DraftCell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary,
+    events, expert_cmd, Cell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary,
     Workspace,
 };
 use pingshen_api::PanelSummary;
@@ -296,10 +296,10 @@ pub async fn locate(project: &str, factor_name: &str) -> Result<Vec<LocateHit>, 
 #[derive(Serialize)]
 struct CellArgs<'a> {
     project: &'a str,
-    cell: &'a DraftCell,
+    cell: &'a Cell,
 }
 
-pub async fn save_cell(project: &str, cell: &DraftCell) -> Result<(), AppError> {
+pub async fn save_cell(project: &str, cell: &Cell) -> Result<(), AppError> {
     call(expert_cmd::SAVE_CELL, &CellArgs { project, cell }).await
 }
 

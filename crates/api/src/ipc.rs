@@ -235,16 +235,9 @@ pub struct RulesVersion {
 
 // ---------------------------------------------------------------- expert workspace
 
-/// One autosaved cell of the expert's sheet (see `pingshen_app::sheet`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DraftCell {
-    /// `preliminary`, `factor` or `deviation`.
-    pub kind: String,
-    pub bidder: String,
-    pub item: String,
-    pub value: String,
-    pub reason: String,
-}
+/// A cell of the grid: the rules' own cell type (one type for the draft,
+/// the IPC and the sheet).
+pub use pingshen_rules::cells::Cell;
 
 /// A project document and the state of its local, encrypted copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -310,7 +303,7 @@ pub struct Workspace {
     pub documents: Vec<DocumentInfo>,
     pub sheet_version: u32,
     pub sheet_editable: bool,
-    pub cells: Vec<DraftCell>,
+    pub cells: Vec<Cell>,
     pub outbox: Vec<OutboxItem>,
     pub online: bool,
 }

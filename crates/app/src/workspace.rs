@@ -3,9 +3,7 @@
 
 use crate::lock;
 use crate::{evaluation, AppError, PlatformTrust};
-use pingshen_api::ipc::{
-    DocumentInfo, DraftCell, LocateHit, OutboxItem, RulesInfo, SearchHit, Workspace,
-};
+use pingshen_api::ipc::{DocumentInfo, LocateHit, OutboxItem, RulesInfo, SearchHit, Workspace};
 use pingshen_api::{DeclarationDecision, PanelStatus, ProjectDetail, PublishedRules, Receipt};
 use pingshen_client::PlatformClient;
 use pingshen_rules::cells::Cell;
@@ -134,16 +132,7 @@ pub async fn load(
         })
         .collect();
     let status = evaluation::sheet_status(&store, project)?;
-    let cells = evaluation::cells(&store, project)?
-        .into_iter()
-        .map(|c| DraftCell {
-            kind: c.kind,
-            bidder: c.bidder,
-            item: c.item,
-            value: c.value,
-            reason: c.reason,
-        })
-        .collect();
+    let cells = evaluation::cells(&store, project)?;
     let outbox = outbox_entries
         .iter()
         .map(|e| OutboxItem {
@@ -206,18 +195,8 @@ fn receipt_time(receipt_envelope: &[u8]) -> Option<time::OffsetDateTime> {
 }
 
 /// Saves a cell (autosave). Durable when this returns.
-pub fn save_cell(store: &Mutex<Store>, project: &str, cell: DraftCell) -> Result<(), AppError> {
-    evaluation::save_cell(
-        &*lock(store)?,
-        project,
-        &Cell {
-            kind: cell.kind,
-            bidder: cell.bidder,
-            item: cell.item,
-            value: cell.value,
-            reason: cell.reason,
-        },
-    )
+pub fn save_cell(store: &Mutex<Store>, project: &str, cell: Cell) -> Result<(), AppError> {
+    evaluation::save_cell(&*lock(store)?, project, &cell)
 }
 
 /// Full-text search over the project's verified documents.

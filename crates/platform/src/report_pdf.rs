@@ -14,23 +14,8 @@ fn opt(d: Option<rust_decimal::Decimal>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
 
-/// Money as printed in Chinese reports: thousands separated, two places.
-fn yuan(d: rust_decimal::Decimal) -> String {
-    let s = format!(
-        "{:.2}",
-        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-    );
-    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = s.split_once('.').unwrap_or((s, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{frac}")
-}
+/// Money as printed in Chinese reports (the same function as the UI's).
+use pingshen_rules::display::money as yuan;
 
 /// Renders the report. `generated_at` is the report's date (the time the
 /// last sheet arrived), never the clock, so re-rendering is stable.
@@ -265,24 +250,4 @@ pub fn render(
     ));
     r.render()
         .map_err(|e| PlatformError::Internal(format!("评标报告生成失败：{e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::yuan;
-    use rust_decimal::Decimal;
-    use std::str::FromStr;
-
-    #[test]
-    fn money_is_grouped_by_thousands_with_two_places() {
-        for (input, printed) in [
-            ("27365000", "27,365,000.00"),
-            ("999.5", "999.50"),
-            ("1000", "1,000.00"),
-            ("0.005", "0.01"),
-            ("-1234567.891", "-1,234,567.89"),
-        ] {
-            assert_eq!(yuan(Decimal::from_str(input).unwrap()), printed, "{input}");
-        }
-    }
 }

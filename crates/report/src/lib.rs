@@ -11,7 +11,6 @@
 //! lists, tables, rules, signature blocks, notes, page breaks) and call
 //! [`ReportBuilder::render`].
 
-mod beijing;
 mod builder;
 mod error;
 pub mod fonts;
@@ -22,11 +21,12 @@ mod pdf;
 mod sanitize;
 pub mod style;
 
-pub use beijing::beijing;
 pub use builder::ReportBuilder;
 pub use error::ReportError;
 pub use fonts::{FontFile, FontSource, LoadedFonts};
 pub use model::{Align, Block, Column, ReportMeta, Signature, Table};
+/// Times in reports: Beijing time, the same function as everywhere else.
+pub use pingshen_rules::display::beijing;
 pub use style::Margins;
 
 /// The PDF Producer of every report.

@@ -11,6 +11,7 @@
 
 pub mod dec;
 mod diag;
+pub mod display;
 mod file;
 mod model;
 mod panel;

@@ -4,7 +4,7 @@
 use crate::error::from_join;
 use crate::state::{not_logged_in, DesktopState};
 use pingshen_api::ipc::{
-    AppError, DraftCell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary, Workspace,
+    AppError, Cell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary, Workspace,
 };
 use pingshen_api::{DeclarationDecision, PanelSummary};
 use pingshen_app::evaluation::{self, RulesInForce};
@@ -241,7 +241,7 @@ pub async fn locate_factor(
 pub async fn save_cell(
     state: tauri::State<'_, DesktopState>,
     project: String,
-    cell: DraftCell,
+    cell: Cell,
 ) -> Result<(), AppError> {
     let (store, _, _) = state.store().await?;
     tokio::task::spawn_blocking(move || pingshen_app::workspace::save_cell(&store, &project, cell))

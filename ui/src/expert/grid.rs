@@ -7,7 +7,7 @@ use crate::confirm::ConfirmButton;
 use crate::ipc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingshen_api::ipc::{DraftCell, Workspace};
+use pingshen_api::ipc::Workspace;
 use pingshen_rules::cells::{build_sheet, Cell, FACTOR, PRELIMINARY};
 use pingshen_rules::{Decimal, Factor, FactorKind, PriceInput, PriceOutcome, PriceRequest, Rules};
 use std::str::FromStr;
@@ -16,7 +16,7 @@ use std::str::FromStr;
 #[derive(Clone, Copy)]
 struct Cells {
     project: StoredValue<String>,
-    cells: RwSignal<Vec<DraftCell>>,
+    cells: RwSignal<Vec<Cell>>,
     editable: bool,
     /// Shown next to the grid: 已自动保存 / 保存失败 …
     status: RwSignal<String>,
@@ -32,7 +32,7 @@ impl Cells {
         }
     }
 
-    fn get(&self, kind: &str, bidder: &str, item: &str) -> Option<DraftCell> {
+    fn get(&self, kind: &str, bidder: &str, item: &str) -> Option<Cell> {
         self.cells.with(|cs| {
             cs.iter()
                 .find(|c| c.kind == kind && c.bidder == bidder && c.item == item)
@@ -64,7 +64,7 @@ impl Cells {
         if !self.editable {
             return;
         }
-        let mut cell = self.get(kind, bidder, item).unwrap_or(DraftCell {
+        let mut cell = self.get(kind, bidder, item).unwrap_or(Cell {
             kind: kind.to_string(),
             bidder: bidder.to_string(),
             item: item.to_string(),
@@ -98,17 +98,7 @@ impl Cells {
     }
 
     fn rule_cells(&self) -> Vec<Cell> {
-        self.cells.with(|cs| {
-            cs.iter()
-                .map(|c| Cell {
-                    kind: c.kind.clone(),
-                    bidder: c.bidder.clone(),
-                    item: c.item.clone(),
-                    value: c.value.clone(),
-                    reason: c.reason.clone(),
-                })
-                .collect()
-        })
+        self.cells.get()
     }
 }
 

@@ -7,7 +7,7 @@ use crate::format::beijing;
 use crate::ipc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingshen_api::ipc::{AppError, DraftCell, Workspace};
+use pingshen_api::ipc::{AppError, Workspace};
 use pingshen_rules::cells::{build_sheet, Cell, DEVIATION};
 use pingshen_rules::Rules;
 
@@ -31,21 +31,11 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
         .as_ref()
         .and_then(|r| Rules::from_toml(&r.toml).ok());
     let bidders: Vec<String> = ws.project.bidders.iter().map(|b| b.id.clone()).collect();
-    let cells: Vec<Cell> = ws
-        .cells
-        .iter()
-        .map(|c| Cell {
-            kind: c.kind.clone(),
-            bidder: c.bidder.clone(),
-            item: c.item.clone(),
-            value: c.value.clone(),
-            reason: c.reason.clone(),
-        })
-        .collect();
+    let cells: &[Cell] = &ws.cells;
     let problems: Vec<String> = match &rules {
         None => vec!["尚未取得评标办法".into()],
         Some(r) => {
-            let sheet = build_sheet(r, &ws.me, &bidders, &cells);
+            let sheet = build_sheet(r, &ws.me, &bidders, cells);
             match pingshen_rules::validate_sheet_for(r, &sheet, &bidders) {
                 Ok(()) => vec![],
                 Err(e) => {
@@ -137,7 +127,7 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
                         <p>{r.message.clone()}</p>
                         <textarea id=format!("deviation-{}-{}", r.bidder, r.factor) placeholder="说明理由"
                             on:change=move |ev| {
-                                let cell = DraftCell { kind: DEVIATION.into(), bidder: b.clone(), item: f.clone(), value: String::new(), reason: event_target_value(&ev) };
+                                let cell = Cell { kind: DEVIATION.into(), bidder: b.clone(), item: f.clone(), value: String::new(), reason: event_target_value(&ev) };
                                 let pj = pj.clone();
                                 spawn_local(async move { let _ = ipc::save_cell(&pj, &cell).await; });
                             }></textarea>

@@ -328,16 +328,4 @@ fn focus(id: &str) {
     }
 }
 
-/// Beijing time to the second, e.g. 2026-11-30 09:31:05.
-pub(crate) fn beijing_seconds(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
+pub(crate) use crate::format::beijing_seconds;

@@ -19,8 +19,10 @@ pub const FACTOR: &str = "factor";
 /// A written reason for a score far from the panel mean (item = factor id).
 pub const DEVIATION: &str = "deviation";
 
-/// One draft cell, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One cell of an expert's sheet: as stored in the draft, as it crosses
+/// the desktop IPC (the grid edits it, autosave stores it) and as the sheet
+/// is built from it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub kind: String,
     pub bidder: String,

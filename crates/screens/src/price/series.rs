@@ -114,24 +114,7 @@ pub fn chance(v: Decimal) -> Decimal {
 }
 
 /// Thousands separators for prices in Chinese text: 27365000.00 → 27,365,000.00.
-pub fn money(v: Decimal) -> String {
-    let v = round(v, 2);
-    let text = v.abs().to_string();
-    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if v.is_sign_negative() && !v.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}{grouped}.{frac}")
-}
+pub use pingshen_rules::display::money;
 
 #[cfg(test)]
 mod tests {
@@ -183,8 +166,6 @@ mod tests {
         assert_eq!(m, dec!(5));
         assert_eq!(round(v, 4), dec!(4.5714));
         assert_eq!(root(dec!(2), 4), dec!(1.4142));
-        assert_eq!(money(dec!(27365000)), "27,365,000.00");
-        assert_eq!(money(dec!(-1234.5)), "-1,234.50");
         assert_eq!(chance(dec!(0.00000001234)), dec!(0.0000000123));
     }
 }
