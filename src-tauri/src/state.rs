@@ -166,21 +166,88 @@ impl DesktopState {
         }
     }
 
-    /// Runs a platform call as the logged-in person. A session that expired
+    /// Runs `f` with the logged-in person's store on a blocking thread
+    /// (SQLite, the disk): the one place a command reaches the store.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, pingshen_app::AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (store, _, _) = self.store().await?;
+        tokio::task::spawn_blocking(move || f(&*pingshen_app::lock(&store)?))
+            .await
+            .map_err(crate::error::from_join)?
+            .map_err(AppError::from)
+    }
+
+    /// Runs `f` with the person's store and, when online, the platform
+    /// ([`Online`]); works offline from the store. A session that expired
     /// while the person worked is renewed once with the open key (no PIN
-    /// prompt: the key is still unlocked), then the call is repeated.
+    /// prompt: the key is still unlocked), then `f` runs again.
+    pub async fn with_session<T, F, Fut>(&self, f: F) -> Result<T, AppError>
+    where
+        F: Fn(Online) -> Fut,
+        Fut: std::future::Future<Output = Result<T, pingshen_app::AppError>>,
+    {
+        self.renewing(|| async { f(self.online().await?).await.map_err(AppError::from) })
+            .await
+    }
+
+    /// Runs a platform call as the logged-in person: logs in again first
+    /// when the app started offline, and renews an expired session once.
+    pub async fn with_client<T, E, F, Fut>(&self, f: F) -> Result<T, AppError>
+    where
+        F: Fn(PlatformClient) -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+        pingshen_app::AppError: From<E>,
+    {
+        if self.online().await?.client.is_none() {
+            self.renew_session().await?;
+        }
+        self.renewing(|| async {
+            f(self.client().await?)
+                .await
+                .map_err(|e| AppError::from(pingshen_app::AppError::from(e)))
+        })
+        .await
+    }
+
+    /// [`Self::with_client`] for a call that may not log in again first.
     pub async fn call<T, F, Fut>(&self, f: F) -> Result<T, AppError>
     where
         F: Fn(PlatformClient) -> Fut,
         Fut: std::future::Future<Output = Result<T, ClientError>>,
     {
-        match f(self.client().await?).await {
-            Err(e) if e.code() == "session_expired" || e.code() == "unauthenticated" => {
+        self.renewing(|| async { f(self.client().await?).await.map_err(from_client) })
+            .await
+    }
+
+    /// `attempt`, and once more after renewing the session if the platform
+    /// said it was gone.
+    async fn renewing<T, Fut>(&self, attempt: impl Fn() -> Fut) -> Result<T, AppError>
+    where
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        match attempt().await {
+            Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
                 self.renew_session().await?;
-                f(self.client().await?).await.map_err(from_client)
+                attempt().await
             }
-            other => other.map_err(from_client),
+            other => other,
         }
+    }
+
+    /// The person's store, and the platform when online.
+    pub async fn online(&self) -> Result<Online, AppError> {
+        let guard = self.active.lock().await;
+        let a = guard.as_ref().ok_or_else(not_logged_in)?;
+        let online = a.session.is_some();
+        Ok(Online {
+            store: a.store.clone(),
+            person: a.person.clone(),
+            client: online.then(|| a.client.clone()),
+            platform_id: if online { a.platform_id.clone() } else { None },
+            trust: self.trust(),
+        })
     }
 
     /// Logs in to the platform again with the open key: after a session
@@ -195,6 +262,17 @@ impl DesktopState {
         active.platform_id = Some(platform_id);
         Ok(())
     }
+}
+
+/// What a command works with: the person's store and, when online, their
+/// platform session.
+pub struct Online {
+    pub store: Arc<std::sync::Mutex<Store>>,
+    pub person: Person,
+    /// `None` while offline.
+    pub client: Option<PlatformClient>,
+    pub platform_id: Option<String>,
+    pub trust: Arc<PlatformTrust>,
 }
 
 pub fn not_logged_in() -> AppError {

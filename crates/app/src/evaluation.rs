@@ -218,6 +218,43 @@ pub fn submit_sheet(
     })
 }
 
+/// [`submit_sheet`] by the rules and bidders this computer cached (and
+/// verified) with the project: what the expert scored by, online or not.
+pub fn submit_cached(
+    store: &Store,
+    signer: &dyn Signer,
+    project: &str,
+    expert: &str,
+) -> Result<Queued, AppError> {
+    let not_synced = || AppError::new("not_synced", "该项目尚未在本机同步");
+    let cached = store.projects().get(project)?.ok_or_else(not_synced)?;
+    let published: pingshen_api::PublishedRules = cached
+        .rules_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| AppError::new("no_rules", "尚未取得评标办法"))?;
+    let detail: pingshen_api::ProjectDetail = cached
+        .detail_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(not_synced)?;
+    let rules = Rules::from_toml(&published.rules_toml)
+        .map_err(|_| AppError::new("no_rules", "本地评标办法无法解析"))?;
+    let bidders: Vec<String> = detail.bidders.into_iter().map(|b| b.id).collect();
+    submit_sheet(
+        store,
+        signer,
+        project,
+        expert,
+        &RulesInForce {
+            rules: &rules,
+            version: published.version,
+            sha256: &published.sha256,
+        },
+        &bidders,
+    )
+}
+
 /// Opens the next version for editing (after the platform granted a
 /// reopening or asks for deviation reasons). The drafts carry over.
 pub fn begin_revision(store: &Store, project: &str) -> Result<u32, AppError> {

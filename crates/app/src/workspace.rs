@@ -6,7 +6,6 @@ use crate::{evaluation, AppError, PlatformTrust};
 use pingshen_api::ipc::{DocumentInfo, LocateHit, OutboxItem, RulesInfo, SearchHit, Workspace};
 use pingshen_api::{DeclarationDecision, PanelStatus, ProjectDetail, PublishedRules, Receipt};
 use pingshen_client::PlatformClient;
-use pingshen_rules::cells::Cell;
 use pingshen_store::{DocState, ProjectPart, Query, Store};
 use std::sync::Mutex;
 
@@ -194,14 +193,9 @@ fn receipt_time(receipt_envelope: &[u8]) -> Option<time::OffsetDateTime> {
     Some(r.received_at)
 }
 
-/// Saves a cell (autosave). Durable when this returns.
-pub fn save_cell(store: &Mutex<Store>, project: &str, cell: Cell) -> Result<(), AppError> {
-    evaluation::save_cell(&*lock(store)?, project, &cell)
-}
-
 /// Full-text search over the project's verified documents.
 pub fn search(
-    store: &Mutex<Store>,
+    store: &Store,
     project: &str,
     text: &str,
     bidder: Option<String>,
@@ -214,7 +208,7 @@ pub fn search(
     if let Some(f) = file_id {
         q = q.doc(f);
     }
-    Ok(lock(store)?
+    Ok(store
         .documents()
         .search(project, &q)?
         .into_iter()
@@ -240,13 +234,8 @@ pub fn factor_terms(name: &str) -> Vec<String> {
 
 /// Where each bidder addresses a factor: bookmark entries whose title names
 /// it, then the best search hits per bid.
-pub fn locate(
-    store: &Mutex<Store>,
-    project: &str,
-    factor_name: &str,
-) -> Result<Vec<LocateHit>, AppError> {
+pub fn locate(store: &Store, project: &str, factor_name: &str) -> Result<Vec<LocateHit>, AppError> {
     let terms = factor_terms(factor_name);
-    let store = lock(store)?;
     let docs = store.documents();
     let mut out = Vec::new();
     for d in docs.list(project)? {
@@ -359,12 +348,12 @@ pub fn purge_archived(
 /// any) to `dir`, e.g. to hand a refused sheet to the trading centre.
 /// Answers the file written.
 pub fn export_submission(
-    store: &Mutex<Store>,
+    store: &Store,
     project: &str,
     submission_id: &str,
     dir: &std::path::Path,
 ) -> Result<std::path::PathBuf, AppError> {
-    let entry = lock(store)?
+    let entry = store
         .outbox()
         .get(submission_id)?
         .filter(|e| e.project == project)

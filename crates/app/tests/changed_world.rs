@@ -110,8 +110,13 @@ async fn a_sheet_refused_after_the_stage_closed_is_kept_refused_exportable_and_r
     assert_eq!(item.refused.as_ref().unwrap().code, "wrong_stage");
     // Exported as signed, with the refusal.
     let out = tempfile::tempdir().unwrap();
-    let path = workspace::export_submission(&w.ctx.store, DEMO, &queued.submission_id, out.path())
-        .unwrap();
+    let path = workspace::export_submission(
+        &w.ctx.store.lock().unwrap(),
+        DEMO,
+        &queued.submission_id,
+        out.path(),
+    )
+    .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(doc["refused"]["code"], "wrong_stage");
     let envelope: pingshen_api::SignedEnvelope =

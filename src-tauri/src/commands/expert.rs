@@ -7,18 +7,13 @@ use pingshen_api::ipc::{
     AppError, Cell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary, Workspace,
 };
 use pingshen_api::{DeclarationDecision, PanelSummary};
-use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::sync::{self, SyncProgress};
-use pingshen_store::AnnotationKind;
+use pingshen_app::{evaluation, notes};
 use std::sync::Arc;
 use tauri::Emitter;
 
 fn app_err(e: pingshen_app::AppError) -> AppError {
     e.into()
-}
-
-fn store_err(e: pingshen_store::StoreError) -> AppError {
-    AppError::new(e.code(), e.message_zh())
 }
 
 #[tauri::command]
@@ -30,36 +25,20 @@ pub async fn workspace(
 }
 
 /// The project page, from the platform (verified) when online, from the
-/// store when not. A session that expired is renewed once.
+/// store when not.
 pub(crate) async fn load_workspace(
     state: &DesktopState,
     project: &str,
 ) -> Result<Workspace, AppError> {
-    let (store, person, online) = state.store().await?;
-    let trust = state.trust();
-    let attempt = |client: Option<pingshen_client::PlatformClient>, platform_id: Option<String>| {
-        let (store, trust, person) = (store.clone(), trust.clone(), person.clone());
-        async move {
-            let online = client
+    state
+        .with_session(|o| async move {
+            let online = o
+                .client
                 .as_ref()
-                .map(|c| (c, trust.as_ref(), platform_id.as_deref()));
-            pingshen_app::workspace::load(&store, online, project, &person.id).await
-        }
-    };
-    let (client, platform_id) = if online {
-        (Some(state.client().await?), state.platform_id().await)
-    } else {
-        (None, None)
-    };
-    match attempt(client, platform_id).await {
-        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
-            state.renew_session().await?;
-            attempt(Some(state.client().await?), state.platform_id().await)
-                .await
-                .map_err(app_err)
-        }
-        other => other.map_err(app_err),
-    }
+                .map(|c| (c, o.trust.as_ref(), o.platform_id.as_deref()));
+            pingshen_app::workspace::load(&o.store, online, project, &o.person.id).await
+        })
+        .await
 }
 
 /// Runs `f` with the store and the open key on a blocking thread (a token
@@ -80,9 +59,7 @@ pub(crate) async fn with_key<T: Send + 'static>(
     };
     let trust = state.trust();
     let result = tokio::task::spawn_blocking(move || {
-        let store = store
-            .lock()
-            .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
+        let store = pingshen_app::lock(&store)?;
         let key = crate::commands::auth::lock_key(&signer)?;
         // Never sign with a certificate that is revoked, or whose status
         // nobody can state.
@@ -130,20 +107,13 @@ pub async fn vote_leader(
 /// Sends what is queued now (instead of waiting for the next round).
 #[tauri::command]
 pub async fn send_now(state: tauri::State<'_, DesktopState>) -> Result<u64, AppError> {
-    let (store, _, online) = state.store().await?;
-    if !online {
-        state.renew_session().await?;
-    }
-    let client = state.client().await?;
-    let report = match pingshen_app::outbox::drain(&store, &client, &state.trust()).await {
-        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
-            state.renew_session().await?;
-            let client = state.client().await?;
-            pingshen_app::outbox::drain(&store, &client, &state.trust()).await
-        }
-        other => other,
-    }
-    .map_err(app_err)?;
+    let (store, trust) = (state.online().await?.store, state.trust());
+    let report = state
+        .with_client(|client| {
+            let (store, trust) = (store.clone(), trust.clone());
+            async move { pingshen_app::outbox::drain(&store, &client, &trust).await }
+        })
+        .await?;
     if let Some((_, code, message)) = report.refused.first() {
         return Err(AppError::new(code.clone(), message.clone()));
     }
@@ -212,13 +182,9 @@ pub async fn search_documents(
     bidder: Option<String>,
     file_id: Option<String>,
 ) -> Result<Vec<SearchHit>, AppError> {
-    let (store, _, _) = state.store().await?;
-    tokio::task::spawn_blocking(move || {
-        pingshen_app::workspace::search(&store, &project, &text, bidder, file_id)
-    })
-    .await
-    .map_err(from_join)?
-    .map_err(app_err)
+    state
+        .with_store(move |s| pingshen_app::workspace::search(s, &project, &text, bidder, file_id))
+        .await
 }
 
 #[tauri::command]
@@ -227,13 +193,9 @@ pub async fn locate_factor(
     project: String,
     factor_name: String,
 ) -> Result<Vec<LocateHit>, AppError> {
-    let (store, _, _) = state.store().await?;
-    tokio::task::spawn_blocking(move || {
-        pingshen_app::workspace::locate(&store, &project, &factor_name)
-    })
-    .await
-    .map_err(from_join)?
-    .map_err(app_err)
+    state
+        .with_store(move |s| pingshen_app::workspace::locate(s, &project, &factor_name))
+        .await
 }
 
 /// Autosave: durable when this returns.
@@ -243,66 +205,23 @@ pub async fn save_cell(
     project: String,
     cell: Cell,
 ) -> Result<(), AppError> {
-    let (store, _, _) = state.store().await?;
-    tokio::task::spawn_blocking(move || pingshen_app::workspace::save_cell(&store, &project, cell))
+    state
+        .with_store(move |s| evaluation::save_cell(s, &project, &cell))
         .await
-        .map_err(from_join)?
-        .map_err(app_err)
 }
 
-/// Signs the sheet and queues it; the sender delivers it (now, or when the
-/// platform is back). Returns the submission id.
+/// Signs the sheet by the rules and bidders cached with the project and
+/// queues it; the sender delivers it (now, or when the platform is back).
+/// Returns the submission id.
 #[tauri::command]
 pub async fn submit_sheet(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<String, AppError> {
-    let (store, _, _) = state.store().await?;
-    // The rules and bidders the expert scored by, from the cached workspace.
-    let (rules_toml, version, sha, bidders) = {
-        let s = store
-            .lock()
-            .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-        let cached = s
-            .projects()
-            .get(&project)
-            .map_err(store_err)?
-            .ok_or_else(|| AppError::new("not_synced", "该项目尚未在本机同步"))?;
-        let rules: pingshen_api::PublishedRules = cached
-            .rules_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok())
-            .ok_or_else(|| AppError::new("no_rules", "尚未取得评标办法"))?;
-        let detail: pingshen_api::ProjectDetail = cached
-            .detail_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok())
-            .ok_or_else(|| AppError::new("not_synced", "该项目尚未在本机同步"))?;
-        (
-            rules.rules_toml,
-            rules.version,
-            rules.sha256,
-            detail.bidders.into_iter().map(|b| b.id).collect::<Vec<_>>(),
-        )
-    };
-    let rules = pingshen_rules::Rules::from_toml(&rules_toml)
-        .map_err(|_| AppError::new("no_rules", "本地评标办法无法解析"))?;
-    let queued = with_key(&state, move |store, signer, me| {
-        evaluation::submit_sheet(
-            store,
-            signer,
-            &project,
-            me,
-            &RulesInForce {
-                rules: &rules,
-                version,
-                sha256: &sha,
-            },
-            &bidders,
-        )
+    with_key(&state, move |store, signer, me| {
+        evaluation::submit_cached(store, signer, &project, me).map(|q| q.submission_id)
     })
-    .await?;
-    Ok(queued.submission_id)
+    .await
 }
 
 #[tauri::command]
@@ -310,25 +229,9 @@ pub async fn begin_revision(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<u32, AppError> {
-    let (store, _, _) = state.store().await?;
-    let s = store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-    evaluation::begin_revision(&s, &project).map_err(app_err)
-}
-
-fn note_info(a: pingshen_store::Annotation) -> NoteInfo {
-    NoteInfo {
-        id: a.id,
-        file_id: a.file_id,
-        page: a.page,
-        kind: match a.kind {
-            AnnotationKind::Bookmark => "bookmark".into(),
-            _ => "note".into(),
-        },
-        text: a.text,
-        updated_at: a.updated_at,
-    }
+    state
+        .with_store(move |s| evaluation::begin_revision(s, &project))
+        .await
 }
 
 #[tauri::command]
@@ -336,16 +239,7 @@ pub async fn list_notes(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<Vec<NoteInfo>, AppError> {
-    let (store, _, _) = state.store().await?;
-    let s = store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-    Ok(s.annotations()
-        .list(&project, None)
-        .map_err(store_err)?
-        .into_iter()
-        .map(note_info)
-        .collect())
+    state.with_store(move |s| notes::list(s, &project)).await
 }
 
 #[tauri::command]
@@ -357,28 +251,14 @@ pub async fn add_note(
     kind: String,
     text: String,
 ) -> Result<NoteInfo, AppError> {
-    let (store, _, _) = state.store().await?;
-    let s = store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-    let kind = if kind == "bookmark" {
-        AnnotationKind::Bookmark
-    } else {
-        AnnotationKind::Note
-    };
-    s.annotations()
-        .add(&project, &file_id, page, kind, &text)
-        .map(note_info)
-        .map_err(store_err)
+    state
+        .with_store(move |s| notes::add(s, &project, &file_id, page, &kind, &text))
+        .await
 }
 
 #[tauri::command]
 pub async fn delete_note(state: tauri::State<'_, DesktopState>, id: i64) -> Result<(), AppError> {
-    let (store, _, _) = state.store().await?;
-    let s = store
-        .lock()
-        .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-    s.annotations().delete(id).map_err(store_err)
+    state.with_store(move |s| notes::delete(s, id)).await
 }
 
 #[tauri::command]
@@ -402,13 +282,11 @@ pub async fn export_submission(
     project: String,
     submission_id: String,
 ) -> Result<String, AppError> {
-    let (store, _, _) = state.store().await?;
     let dir = state.settings.data_dir.join("exports").join(&project);
-    let path = tokio::task::spawn_blocking(move || {
-        pingshen_app::workspace::export_submission(&store, &project, &submission_id, &dir)
-    })
-    .await
-    .map_err(from_join)?
-    .map_err(app_err)?;
-    Ok(path.display().to_string())
+    state
+        .with_store(move |s| {
+            pingshen_app::workspace::export_submission(s, &project, &submission_id, &dir)
+                .map(|p| p.display().to_string())
+        })
+        .await
 }

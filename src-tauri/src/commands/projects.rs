@@ -16,21 +16,11 @@ pub async fn list_projects(
 /// (offline start, lost link), never an error page for a person who synced.
 #[tauri::command]
 pub async fn my_projects(state: tauri::State<'_, DesktopState>) -> Result<ProjectList, AppError> {
-    let (store, _, online) = state.store().await?;
-    let client = if online {
-        Some(state.client().await?)
-    } else {
-        None
-    };
-    let list = match pingshen_app::project_list::list(&store, client.as_ref()).await {
-        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
-            state.renew_session().await?;
-            let client = state.client().await?;
-            pingshen_app::project_list::list(&store, Some(&client)).await
-        }
-        other => other,
-    }
-    .map_err(AppError::from)?;
+    let list = state
+        .with_session(|o| async move {
+            pingshen_app::project_list::list(&o.store, o.client.as_ref()).await
+        })
+        .await?;
     if list.online {
         let summaries: Vec<ProjectSummary> =
             list.projects.iter().map(|p| p.summary.clone()).collect();
@@ -48,20 +38,12 @@ async fn purge_archived(state: &DesktopState, list: &[ProjectSummary]) {
         // Chunks read early may belong to an archived project: forget them all.
         state.early.clear();
     }
-    if let Ok((store, _, _)) = state.store().await {
-        let archived = list.to_vec();
-        let purged = tokio::task::spawn_blocking(move || {
-            let store = store
-                .lock()
-                .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-            pingshen_app::workspace::purge_archived(&store, &archived).map_err(AppError::from)
-        })
-        .await
-        .map_err(crate::error::from_join)
-        .and_then(|r| r);
-        if let Err(e) = purged {
-            eprintln!("警告：清除已归档项目失败：{}（{}）", e.message, e.code);
-        }
+    let archived = list.to_vec();
+    let purged = state
+        .with_store(move |s| pingshen_app::workspace::purge_archived(s, &archived))
+        .await;
+    if let Err(e) = purged {
+        eprintln!("警告：清除已归档项目失败：{}（{}）", e.message, e.code);
     }
 }
 

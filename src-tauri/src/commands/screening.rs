@@ -2,7 +2,6 @@
 //! panel's decisions, and record one (the leader, signed, via the outbox).
 
 use crate::commands::expert::with_key;
-use crate::error::from_join;
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, FlagDecisionRequest, ScreenPage};
 use pingshen_app::screening::{self, KIND_SCREEN_DECISION};
@@ -12,7 +11,7 @@ pub async fn screen_page(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<ScreenPage, AppError> {
-    let (store, person, _) = state.store().await?;
+    let (_, person, _) = state.store().await?;
     let ws = crate::commands::expert::load_workspace(&state, &project).await?;
     let rules = ws
         .rules
@@ -24,24 +23,20 @@ pub async fn screen_page(
         .and_then(|p| p.leader.as_deref())
         .is_some_and(|l| l == person.id);
     // The screens read every page of every bid: off the async threads.
-    let (store2, detail, p) = (store.clone(), ws.project.clone(), project.clone());
-    let (report, pending) = tokio::task::spawn_blocking(move || {
-        let store = store2
-            .lock()
-            .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-        let report = screening::run(&store, &detail, rules.as_ref()).map_err(AppError::from)?;
-        let pending: Vec<String> = store
-            .outbox()
-            .list(&p)
-            .map_err(|e| AppError::new(e.code(), e.message_zh()))?
-            .into_iter()
-            .filter(|e| e.kind == KIND_SCREEN_DECISION && e.receipt.is_none())
-            .map(|e| e.submission_id)
-            .collect();
-        Ok::<_, AppError>((report, pending))
-    })
-    .await
-    .map_err(from_join)??;
+    let (detail, p) = (ws.project.clone(), project.clone());
+    let (report, pending) = state
+        .with_store(move |store| {
+            let report = screening::run(store, &detail, rules.as_ref())?;
+            let pending: Vec<String> = store
+                .outbox()
+                .list(&p)?
+                .into_iter()
+                .filter(|e| e.kind == KIND_SCREEN_DECISION && e.receipt.is_none())
+                .map(|e| e.submission_id)
+                .collect();
+            Ok((report, pending))
+        })
+        .await?;
     // The panel's recorded decisions are the leader's (and staff's) to read.
     let (decisions, online) = if ws.online && is_leader {
         let found = state

@@ -23,28 +23,13 @@ pub async fn witness_page(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<WitnessPage, AppError> {
-    let (store, _, online) = state.store().await?;
-    let client = if online {
-        Some(state.client().await?)
-    } else {
-        None
-    };
-    let trust = state.trust();
-    let online = client.as_ref().map(|c| (c, trust.as_ref()));
-    let page = match pingshen_app::witness::page(&store, online, &project, last_offset()).await {
-        Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
-            state.renew_session().await?;
-            let client = state.client().await?;
-            pingshen_app::witness::page(
-                &store,
-                Some((&client, trust.as_ref())),
-                &project,
-                last_offset(),
-            )
-            .await?
-        }
-        other => other?,
-    };
+    let project = &project;
+    let page = state
+        .with_session(|o| async move {
+            let online = o.client.as_ref().map(|c| (c, o.trust.as_ref()));
+            pingshen_app::witness::page(&o.store, online, project, last_offset()).await
+        })
+        .await?;
     if let Some(offset) = page.clock_offset_ms {
         CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
     }
@@ -85,14 +70,9 @@ pub async fn witness_sync(
 ) -> Result<usize, AppError> {
     let (store, _, online) = state.store().await?;
     if !online {
-        let store = store
-            .lock()
-            .map_err(|_| AppError::new("internal_error", "本地数据库锁已损坏"))?;
-        return Ok(store
-            .witness_log()
-            .unsynced(&project)
-            .map_err(|e| AppError::new(e.code(), e.message_zh()))?
-            .len());
+        return state
+            .with_store(move |s| Ok(s.witness_log().unsynced(&project)?.len()))
+            .await;
     }
     let client = state.client().await?;
     let outcome = pingshen_app::witness::sync(&store, &client, &state.trust(), &project).await?;
