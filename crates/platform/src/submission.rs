@@ -64,21 +64,43 @@ pub struct Incoming<T> {
     pub body: SignedBody,
 }
 
-/// Verifies `env` (of type `typ`) at `at`, checks that it was signed with a
-/// certificate registered to the caller, and parses its payload as `T`
-/// (`what` names the document in the refusal: 签名内容不是{what}).
-pub async fn accept<T: DeserializeOwned>(
+/// A kind of document people sign and send: its envelope type and what it
+/// is called in a refusal (签名内容不是{WHAT}).
+pub trait SignedDocument: DeserializeOwned {
+    const TYP: &'static str;
+    const WHAT: &'static str;
+}
+
+macro_rules! signed_documents {
+    ($($doc:ty = $typ:expr, $what:literal;)*) => {
+        $(impl SignedDocument for $doc {
+            const TYP: &'static str = $typ;
+            const WHAT: &'static str = $what;
+        })*
+    };
+}
+
+signed_documents! {
+    pingshen_api::Declaration = pingshen_api::DECLARATION_TYP, "回避声明";
+    pingshen_api::LeaderVote = pingshen_api::LEADER_VOTE_TYP, "组长推选票";
+    pingshen_api::ScoreSheet = pingshen_api::SCORE_SHEET_TYP, "评分表";
+    pingshen_api::ReportSignature = pingshen_api::REPORT_SIGNATURE_TYP, "报告确认";
+    pingshen_api::ScreenDecision = pingshen_api::SCREEN_DECISION_TYP, "串标分析决定";
+    pingshen_api::RulesDocument = pingshen_api::RULES_TYP, "评标办法发布文件";
+}
+
+/// Verifies `env` at the platform's clock as a `T`, checks that it was
+/// signed with a certificate registered to the caller, and parses it.
+pub async fn accept<T: SignedDocument>(
     state: &AppState,
     caller: &Caller,
     env: &SignedEnvelope,
-    typ: &str,
-    what: &str,
-    at: OffsetDateTime,
 ) -> Result<Incoming<T>, PlatformError> {
-    let verified = verify_by_caller(state, caller, env, typ, at).await?;
+    let at = crate::clock::now();
+    let verified = verify_by_caller(state, caller, env, T::TYP, at).await?;
     let submitter = Submitter::new(caller, &verified.signer.fingerprint_sha256);
     let doc = serde_json::from_value(verified.payload).map_err(|e| {
-        PlatformError::bad_request("bad_document", format!("签名内容不是{what}：{e}"))
+        PlatformError::bad_request("bad_document", format!("签名内容不是{}：{e}", T::WHAT))
     })?;
     Ok(Incoming {
         doc,

@@ -1,6 +1,7 @@
 //! Declarations, leader votes, score sheets, reopenings, the report.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::db::{all_rows, texts2, texts4};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{DeclarationDecision, SignedEnvelope};
@@ -188,14 +189,13 @@ pub fn declarations(
     conn: &Connection,
     project: &str,
 ) -> Result<Vec<(String, String, String, String)>, PlatformError> {
-    let mut stmt = conn.prepare(
+    all_rows(
+        conn,
         "SELECT expert_id, decision, envelope, receipt FROM declarations
          WHERE project_id = ?1 ORDER BY expert_id",
-    )?;
-    let rows = stmt.query_map([project], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [project],
+        texts4,
+    )
 }
 
 // ---------------------------------------------------------------- leader votes
@@ -246,20 +246,22 @@ pub fn vote_documents(
     conn: &Connection,
     project: &str,
 ) -> Result<Vec<(String, String)>, PlatformError> {
-    let mut stmt = conn.prepare(
+    all_rows(
+        conn,
         "SELECT envelope, receipt FROM leader_votes WHERE project_id = ?1 ORDER BY voter_id",
-    )?;
-    let rows = stmt.query_map([project], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [project],
+        texts2,
+    )
 }
 
 /// (voter, candidate) of every vote.
 pub fn votes(conn: &Connection, project: &str) -> Result<Vec<(String, String)>, PlatformError> {
-    let mut stmt = conn.prepare(
+    all_rows(
+        conn,
         "SELECT voter_id, candidate_id FROM leader_votes WHERE project_id = ?1 ORDER BY voter_id",
-    )?;
-    let rows = stmt.query_map([project], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [project],
+        texts2,
+    )
 }
 
 // ---------------------------------------------------------------- sheets
@@ -511,12 +513,13 @@ pub fn report_signers(
     project: &str,
     sha256: &str,
 ) -> Result<Vec<String>, PlatformError> {
-    let mut stmt = conn.prepare(
+    all_rows(
+        conn,
         "SELECT expert_id FROM report_signatures WHERE project_id = ?1 AND report_sha256 = ?2
          ORDER BY expert_id",
-    )?;
-    let rows = stmt.query_map(params![project, sha256], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        params![project, sha256],
+        |r| r.get(0),
+    )
 }
 
 /// The signature of `expert` over the report `sha256`, as recorded.
@@ -565,12 +568,11 @@ pub fn report_signatures(
     conn: &Connection,
     project: &str,
 ) -> Result<Vec<(String, String, String, String)>, PlatformError> {
-    let mut stmt = conn.prepare(
+    all_rows(
+        conn,
         "SELECT expert_id, report_sha256, envelope, receipt FROM report_signatures
          WHERE project_id = ?1 ORDER BY expert_id",
-    )?;
-    let rows = stmt.query_map([project], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [project],
+        texts4,
+    )
 }

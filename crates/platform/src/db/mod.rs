@@ -121,6 +121,28 @@ impl Db {
     }
 }
 
+/// Every row `sql` selects with `params`, each read by `row`.
+pub fn all_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, PlatformError> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(params, row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A row of two text columns.
+pub fn texts2(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
+/// A row of four text columns.
+pub fn texts4(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
 /// Creating and removing a probe file is the only reliable writability test
 /// (permission bits lie for root and on read-only mounts).
 fn check_writable(dir: &Path) -> std::io::Result<()> {

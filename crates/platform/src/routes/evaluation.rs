@@ -17,7 +17,6 @@ use axum::Json;
 use pingshen_api::{
     Accepted, Declaration, DeclarationDecision, ErrorBody, LeaderVote, PanelMember, PanelStatus,
     PanelSummary, Reopen, Role, ScoreSheet, SignedSubmission, Stage, DECLARATION_TEXT,
-    DECLARATION_TYP, LEADER_VOTE_TYP, SCORE_SHEET_TYP,
 };
 use rusqlite::Transaction;
 
@@ -61,15 +60,7 @@ pub async fn declare(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_project(&state, &project_id).await?;
-    let Incoming { doc: d, body } = accept::<Declaration>(
-        &state,
-        &caller,
-        &body.envelope,
-        DECLARATION_TYP,
-        "回避声明",
-        now(),
-    )
-    .await?;
+    let Incoming { doc: d, body } = accept::<Declaration>(&state, &caller, &body.envelope).await?;
     if d.project_id != project_id || d.expert_id != caller.person.id {
         return Err(bad("project_mismatch", "声明的项目或专家与请求不符"));
     }
@@ -153,15 +144,7 @@ pub async fn vote(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_documents(&state, &project_id).await?;
-    let Incoming { doc, body } = accept::<LeaderVote>(
-        &state,
-        &caller,
-        &body.envelope,
-        LEADER_VOTE_TYP,
-        "组长推选票",
-        now(),
-    )
-    .await?;
+    let Incoming { doc, body } = accept::<LeaderVote>(&state, &caller, &body.envelope).await?;
     if doc.project_id != project_id || doc.voter_id != caller.person.id {
         return Err(bad("project_mismatch", "选票的项目或投票人与请求不符"));
     }
@@ -236,15 +219,8 @@ pub async fn submit_sheet(
     if let Some(replay) = sheet_retry(&state, &caller, &project_id, &body.envelope).await? {
         return receipted((StatusCode::OK, replay));
     }
-    let Incoming { doc: sheet, body } = accept::<ScoreSheet>(
-        &state,
-        &caller,
-        &body.envelope,
-        SCORE_SHEET_TYP,
-        "评分表",
-        now(),
-    )
-    .await?;
+    let Incoming { doc: sheet, body } =
+        accept::<ScoreSheet>(&state, &caller, &body.envelope).await?;
     if sheet.project_id != project_id
         || sheet.expert_id != caller.person.id
         || sheet.sheet.expert != caller.person.id

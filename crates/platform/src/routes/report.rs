@@ -19,7 +19,7 @@ use axum::{Json, Router};
 use base64::Engine;
 use pingshen_api::{
     Accepted, ErrorBody, EvaluationPackage, ReportSignature, ReportStatus, Role, SignedSubmission,
-    SignedWithReceipt, Stage, EVALUATION_PACKAGE_FORMAT, REPORT_SIGNATURE_TYP,
+    SignedWithReceipt, Stage, EVALUATION_PACKAGE_FORMAT,
 };
 use rusqlite::{Connection, Transaction};
 use time::OffsetDateTime;
@@ -185,15 +185,7 @@ pub async fn sign(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_documents(&state, &project_id).await?;
-    let Incoming { doc, body } = accept::<ReportSignature>(
-        &state,
-        &caller,
-        &body.envelope,
-        REPORT_SIGNATURE_TYP,
-        "报告确认",
-        now(),
-    )
-    .await?;
+    let Incoming { doc, body } = accept::<ReportSignature>(&state, &caller, &body.envelope).await?;
     if doc.project_id != project_id || doc.expert_id != caller.person.id {
         return Err(PlatformError::bad_request(
             "project_mismatch",

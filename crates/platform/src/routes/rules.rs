@@ -1,6 +1,5 @@
 //! Evaluation rules: staff publish signed versions; everyone on the project reads them.
 
-use crate::clock::now;
 use crate::db::{projects, rules};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
@@ -10,9 +9,7 @@ use crate::{AppState, Caller, PlatformError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use pingshen_api::{
-    ErrorBody, PublishRules, PublishedRules, Role, RulesDocument, Stage, RULES_TYP,
-};
+use pingshen_api::{ErrorBody, PublishRules, PublishedRules, Role, RulesDocument, Stage};
 use rusqlite::Transaction;
 
 /// Publishes a new version of a project's rules, signed by a staff member.
@@ -35,15 +32,7 @@ pub async fn publish(
     ApiJson(body): ApiJson<PublishRules>,
 ) -> Result<(StatusCode, Json<PublishedRules>), PlatformError> {
     caller.require_role(Role::Staff)?;
-    let Incoming { doc, body } = accept::<RulesDocument>(
-        &state,
-        &caller,
-        &body.envelope,
-        RULES_TYP,
-        "评标办法发布文件",
-        now(),
-    )
-    .await?;
+    let Incoming { doc, body } = accept::<RulesDocument>(&state, &caller, &body.envelope).await?;
     if doc.project_id != project_id {
         return Err(PlatformError::bad_request(
             "project_mismatch",

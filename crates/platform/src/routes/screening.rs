@@ -3,7 +3,6 @@
 //! and staff. The screens themselves run on the experts' desktops over the
 //! verified documents; only the panel's conclusions come here.
 
-use crate::clock::now;
 use crate::db::{projects, screening as db, witness::is_panel_leader};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
@@ -17,7 +16,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use pingshen_api::{
     Accepted, ErrorBody, Role, ScreenDecision, ScreenDecisions, SignedSubmission, Stage,
-    SCREEN_DECISION_TYP,
 };
 use rusqlite::Transaction;
 
@@ -44,15 +42,8 @@ pub async fn decide(
 ) -> Result<(StatusCode, Json<Accepted>), PlatformError> {
     caller.require_role(Role::Expert)?;
     caller.require_project(&state, &project_id).await?;
-    let Incoming { doc: d, body } = accept::<ScreenDecision>(
-        &state,
-        &caller,
-        &body.envelope,
-        SCREEN_DECISION_TYP,
-        "串标分析决定",
-        now(),
-    )
-    .await?;
+    let Incoming { doc: d, body } =
+        accept::<ScreenDecision>(&state, &caller, &body.envelope).await?;
     if d.project_id != project_id || d.decided_by != caller.person.id {
         return Err(PlatformError::bad_request(
             "project_mismatch",
