@@ -5,6 +5,7 @@
 //! SoftHSM2 and its tools are required (scripts/setup installs them): when
 //! missing, the test fails and says so.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::{key, now, TestCa};

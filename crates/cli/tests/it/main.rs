@@ -1,0 +1,9 @@
+//! The integration tests of `pingshen-cli`, one binary (one link
+//! instead of one per file).
+
+mod doc_cli;
+mod package_cli;
+mod pki_cli;
+mod rules_cli;
+mod screen_cli;
+mod witness_cli;

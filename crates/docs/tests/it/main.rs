@@ -1,0 +1,10 @@
+//! The integration tests of `pingshen-docs`, one binary (one link
+//! instead of one per file).
+
+mod common;
+mod demo_documents;
+mod malformed;
+mod ocr;
+mod search;
+mod search_sqlcipher;
+mod worker_isolation;
