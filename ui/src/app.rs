@@ -31,10 +31,10 @@ pub fn App() -> impl IntoView {
     // Notice a platform that comes or goes without the expert doing anything.
     set_interval(move || health.refetch(), HEALTH_POLL);
     ipc::on_event::<bool>("back-online", move |_| health.refetch());
-    let reload = RwSignal::new(0u32);
+    let reload = crate::reload::Reload::provide();
     let refresh = Callback::new(move |()| {
         health.refetch();
-        reload.update(|n| *n += 1);
+        reload.bump();
     });
     let on_login = Callback::new(move |state: LoginState| login.set(Some(state)));
     let on_locked = Callback::new(move |reason: String| {
@@ -58,9 +58,9 @@ pub fn App() -> impl IntoView {
                 None => view! { <LoginPage info=info on_login=on_login notice=notice /> }.into_any(),
                 Some(state) => {
                     let home = match state.person.role {
-                        Role::Staff => view! { <StaffHome reload=reload /> }.into_any(),
-                        Role::Expert => view! { <ExpertHome reload=reload /> }.into_any(),
-                        Role::Witness => view! { <WitnessHome reload=reload /> }.into_any(),
+                        Role::Staff => view! { <StaffHome /> }.into_any(),
+                        Role::Expert => view! { <ExpertHome /> }.into_any(),
+                        Role::Witness => view! { <WitnessHome /> }.into_any(),
                     };
                     view! {
                         <IdleLock minutes=state.idle_lock_minutes on_locked=on_locked />

@@ -8,6 +8,7 @@ use super::submit::SubmitPanel;
 use super::summary::SummaryPanel;
 use crate::ipc;
 use crate::projects::ErrorPanel;
+use crate::reload::use_reload;
 use leptos::prelude::*;
 use pingshen_api::ipc::{AppError, Workspace};
 use pingshen_api::DeclarationDecision;
@@ -53,11 +54,8 @@ impl Tab {
 }
 
 #[component]
-pub fn ExpertProject(
-    project: String,
-    open: RwSignal<Option<String>>,
-    reload: RwSignal<u32>,
-) -> impl IntoView {
+pub fn ExpertProject(project: String, open: RwSignal<Option<String>>) -> impl IntoView {
+    let reload = use_reload();
     let refresh = RwSignal::new(0u32);
     let pid = project.clone();
     let fetched = LocalResource::new(move || {

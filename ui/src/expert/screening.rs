@@ -5,7 +5,7 @@
 
 use crate::confirm::ConfirmButton;
 use crate::ipc;
-use crate::projects::ErrorPanel;
+use crate::loading::loaded;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, FlagDecisionRequest, ScreenPage, Workspace};
@@ -53,16 +53,12 @@ pub fn ScreeningPanel(ws: Workspace) -> impl IntoView {
                 <button class="small" id="screen-rerun" on:click=move |_| refresh.update(|n| *n += 1)>"重新分析"</button>
             </div>
             <p class="muted">"以下疑点由程序对本机已核验的投标文件、文件属性和报价自动筛查得出，仅供评标委员会参考；是否属于串通投标，由评标委员会评议认定，组长以数字证书签名记录结论。"</p>
-            {move || match page.get() {
-                None => view! { <p class="loading">"正在分析…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorPanel error=e on_retry=on_retry /> }.into_any(),
-                Some(Ok(pg)) => match serde_json::from_str::<ScreenReport>(&pg.report_json) {
+            {move || loaded(page.get(), "正在分析…", on_retry, |pg| match serde_json::from_str::<ScreenReport>(&pg.report_json) {
                     Err(e) => view! { <p class="error-line">{format!("分析结果无法读取：{e}")}</p> }.into_any(),
                     Ok(report) => view! {
                         <FlagList report=report page=pg project=project.clone() names=names open=open on_done=on_retry />
                     }.into_any(),
-                },
-            }}
+                })}
         </section>
     }
 }

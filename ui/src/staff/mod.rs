@@ -20,6 +20,7 @@ mod toml_text;
 use crate::format::{beijing, yuan};
 use crate::ipc;
 use crate::projects::ErrorPanel;
+use crate::reload::use_reload;
 use leptos::prelude::*;
 use pingshen_api::{ProjectDetail, ProjectSummary, Stage};
 use project_list::{stage_class, StaffProjectList};
@@ -27,7 +28,8 @@ use rules_tab::{Drafts, RulesTab};
 use std::collections::HashMap;
 
 #[component]
-pub fn StaffHome(reload: RwSignal<u32>) -> impl IntoView {
+pub fn StaffHome() -> impl IntoView {
+    let reload = use_reload();
     let projects = LocalResource::new(move || {
         reload.track();
         ipc::list_projects()
@@ -43,7 +45,7 @@ pub fn StaffHome(reload: RwSignal<u32>) -> impl IntoView {
         })
     });
     let drafts: Drafts = StoredValue::new(HashMap::new());
-    let on_retry = Callback::new(move |()| reload.update(|n| *n += 1));
+    let on_retry = reload.callback();
     let on_select = Callback::new(move |id: String| chosen.set(Some(id)));
     view! {
         <div class="layout staff-layout">
@@ -67,7 +69,7 @@ pub fn StaffHome(reload: RwSignal<u32>) -> impl IntoView {
             }}
             <section class="project-detail staff-detail" id="project-detail">
                 {move || selected.get().map(|id| view! {
-                    <StaffProject id=id reload=reload drafts=drafts />
+                    <StaffProject id=id drafts=drafts />
                 })}
             </section>
         </div>
@@ -88,7 +90,8 @@ enum ProjectTab {
 }
 
 #[component]
-fn StaffProject(id: String, reload: RwSignal<u32>, drafts: Drafts) -> impl IntoView {
+fn StaffProject(id: String, drafts: Drafts) -> impl IntoView {
+    let reload = use_reload();
     let loaded = LocalResource::new({
         let id = id.clone();
         move || {
@@ -104,7 +107,7 @@ fn StaffProject(id: String, reload: RwSignal<u32>, drafts: Drafts) -> impl IntoV
         }
     });
     let tab = RwSignal::new(ProjectTab::Rules);
-    let on_retry = Callback::new(move |()| reload.update(|n| *n += 1));
+    let on_retry = reload.callback();
     view! {
         {move || match (loaded.get(), detail.get()) {
             (Some(Err(e)), _) => view! { <ErrorPanel error=e on_retry=on_retry /> }.into_any(),
@@ -119,7 +122,7 @@ fn StaffProject(id: String, reload: RwSignal<u32>, drafts: Drafts) -> impl IntoV
         </div>
         {move || match tab.get() {
             ProjectTab::Rules => view! {
-                <RulesTab project_id=id.clone() detail=detail.into() reload=reload drafts=drafts />
+                <RulesTab project_id=id.clone() detail=detail.into() drafts=drafts />
             }
             .into_any(),
             ProjectTab::Bidders => view! { <Bidders detail=detail /> }.into_any(),

@@ -2,6 +2,7 @@
 //! a template or the published version, the editor, publishing and 开始评标.
 //! Once evaluation has started the rules are shown read-only.
 
+use crate::reload::use_reload;
 use crate::rules_view::RulesView;
 use crate::staff::actions::{PublishBar, StartEvaluation};
 use crate::staff::draft::{Draft, Origin, SavedDraft};
@@ -20,9 +21,9 @@ pub type Drafts = StoredValue<HashMap<String, SavedDraft>>;
 pub fn RulesTab(
     project_id: String,
     detail: Signal<Option<ProjectDetail>>,
-    reload: RwSignal<u32>,
     drafts: Drafts,
 ) -> impl IntoView {
+    let reload = use_reload();
     let published = RwSignal::new(Published::Loading);
     let reload_published = {
         let id = project_id.clone();
@@ -60,7 +61,7 @@ pub fn RulesTab(
 
     let stage = move || detail.with(|d| d.as_ref().map(|d| d.summary.stage));
     let frozen = move || stage().is_some_and(|s| s != Stage::Preparing);
-    let on_started = Callback::new(move |()| reload.update(|n| *n += 1));
+    let on_started = reload.callback();
     let id = project_id.clone();
     view! {
         <div class="rules-tab" id="rules-tab">

@@ -7,44 +7,48 @@ mod attachments;
 mod log;
 
 use crate::ipc;
-use crate::projects::{ErrorPanel, ProjectCards};
+use crate::loading::loaded;
+use crate::projects::ProjectCards;
+use crate::reload::use_reload;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, WitnessDraft, WitnessPage, WitnessUpload};
 
 #[component]
-pub fn WitnessHome(reload: RwSignal<u32>) -> impl IntoView {
+pub fn WitnessHome() -> impl IntoView {
     let open = RwSignal::new(None::<String>);
     move || match open.get() {
-        None => view! { <WitnessProjects reload=reload open=open /> }.into_any(),
+        None => view! { <WitnessProjects open=open /> }.into_any(),
         Some(p) => view! { <WitnessProject project=p open=open /> }.into_any(),
     }
 }
 
 #[component]
-fn WitnessProjects(reload: RwSignal<u32>, open: RwSignal<Option<String>>) -> impl IntoView {
+fn WitnessProjects(open: RwSignal<Option<String>>) -> impl IntoView {
+    let reload = use_reload();
     let projects = LocalResource::new(move || {
         reload.track();
         ipc::my_projects()
     });
-    let retry = Callback::new(move |()| reload.update(|n| *n += 1));
-    ipc::on_event::<bool>("back-online", move |_| reload.update(|n| *n += 1));
+    let retry = reload.callback();
+    ipc::on_event::<bool>("back-online", move |_| reload.bump());
     move || {
-        match projects.get() {
-        None => view! { <p class="loading">"正在加载项目…"</p> }.into_any(),
-        Some(Err(e)) => view! { <ErrorPanel error=e on_retry=retry /> }.into_any(),
-        Some(Ok(list)) if list.projects.is_empty() => view! {
-            <section class="empty" id="no-projects"><h2>"暂无见证项目"</h2><p>"您目前没有被指派见证的项目。"</p></section>
-        }
-        .into_any(),
-        Some(Ok(list)) => view! {
-            <section class="expert-projects">
-                <h2>"我的见证项目"</h2>
-                <ProjectCards list=list open=open button_prefix="witness-open-" button_label="进入见证" show_sync=false />
-            </section>
-        }
-        .into_any(),
-    }
+        loaded(projects.get(), "正在加载项目…", retry, |list| {
+            if list.projects.is_empty() {
+                view! {
+                    <section class="empty" id="no-projects"><h2>"暂无见证项目"</h2><p>"您目前没有被指派见证的项目。"</p></section>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section class="expert-projects">
+                        <h2>"我的见证项目"</h2>
+                        <ProjectCards list=list open=open button_prefix="witness-open-" button_label="进入见证" show_sync=false />
+                    </section>
+                }
+                .into_any()
+            }
+        })
     }
 }
 
@@ -113,11 +117,9 @@ fn WitnessProject(project: String, open: RwSignal<Option<String>>) -> impl IntoV
                     {(!p.online).then(|| view! { <span class="offline-tag" id="offline-tag">"离线：记录照常签名保存，联网后按顺序同步"</span> })}
                 })}
             </div>
-            {move || match page.get() {
-                None => view! { <p class="loading">"正在加载…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorPanel error=e on_retry=on_refresh /> }.into_any(),
-                Some(Ok(p)) => view! { <EntryForm project=project.clone() page=p on_refresh=on_refresh /> }.into_any(),
-            }}
+            {move || loaded(page.get(), "正在加载…", on_refresh, |p| {
+                view! { <EntryForm project=project.clone() page=p on_refresh=on_refresh /> }.into_any()
+            })}
         </div>
     }
 }
