@@ -48,6 +48,58 @@ pub fn ErrorPanel(error: AppError, on_retry: Callback<()>) -> impl IntoView {
     }
 }
 
+/// How one role's project list reads.
+#[derive(Clone, Copy)]
+pub struct ListWords {
+    pub title: &'static str,
+    pub empty_title: &'static str,
+    /// Said when the platform answered with no project.
+    pub empty_online: &'static str,
+    /// Id prefix of each card's button, e.g. `open-`.
+    pub button_prefix: &'static str,
+    pub button_label: &'static str,
+    /// Whether the cards show how much of each project this computer holds.
+    pub show_sync: bool,
+}
+
+/// The signed-in person's projects (the platform's list, or this
+/// computer's copy offline), fetched again on every reload and when the
+/// platform comes back.
+#[component]
+pub fn MyProjects(open: RwSignal<Option<String>>, words: ListWords) -> impl IntoView {
+    let reload = crate::reload::use_reload();
+    let projects = LocalResource::new(move || {
+        reload.track();
+        crate::ipc::my_projects()
+    });
+    let retry = reload.callback();
+    crate::ipc::on_event::<bool>("back-online", move |_| reload.bump());
+    move || {
+        crate::loading::loaded(projects.get(), "正在加载项目…", retry, |list| {
+            if list.projects.is_empty() {
+                let said = if list.online {
+                    words.empty_online
+                } else {
+                    "离线：本机没有保存任何项目，请联网后再试。"
+                };
+                view! {
+                    <section class="empty" id="no-projects"><h2>{words.empty_title}</h2><p>{said}</p></section>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section class="expert-projects">
+                        <h2>{words.title}</h2>
+                        <ProjectCards list=list open=open button_prefix=words.button_prefix
+                            button_label=words.button_label show_sync=words.show_sync />
+                    </section>
+                }
+                .into_any()
+            }
+        })
+    }
+}
+
 /// The person's projects as cards: stage, opening, and — for experts — how
 /// much of each project's documents this computer holds and when the
 /// platform last answered. Offline, a banner says the list is this

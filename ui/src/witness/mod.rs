@@ -8,8 +8,7 @@ mod log;
 
 use crate::ipc;
 use crate::loading::loaded;
-use crate::projects::ProjectCards;
-use crate::reload::use_reload;
+use crate::projects::{ListWords, MyProjects};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, WitnessDraft, WitnessPage, WitnessUpload};
@@ -18,39 +17,19 @@ use pingshen_api::ipc::{AppError, WitnessDraft, WitnessPage, WitnessUpload};
 pub fn WitnessHome() -> impl IntoView {
     let open = RwSignal::new(None::<String>);
     move || match open.get() {
-        None => view! { <WitnessProjects open=open /> }.into_any(),
+        None => view! { <MyProjects open=open words=WORDS /> }.into_any(),
         Some(p) => view! { <WitnessProject project=p open=open /> }.into_any(),
     }
 }
 
-#[component]
-fn WitnessProjects(open: RwSignal<Option<String>>) -> impl IntoView {
-    let reload = use_reload();
-    let projects = LocalResource::new(move || {
-        reload.track();
-        ipc::my_projects()
-    });
-    let retry = reload.callback();
-    ipc::on_event::<bool>("back-online", move |_| reload.bump());
-    move || {
-        loaded(projects.get(), "正在加载项目…", retry, |list| {
-            if list.projects.is_empty() {
-                view! {
-                    <section class="empty" id="no-projects"><h2>"暂无见证项目"</h2><p>"您目前没有被指派见证的项目。"</p></section>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <section class="expert-projects">
-                        <h2>"我的见证项目"</h2>
-                        <ProjectCards list=list open=open button_prefix="witness-open-" button_label="进入见证" show_sync=false />
-                    </section>
-                }
-                .into_any()
-            }
-        })
-    }
-}
+const WORDS: ListWords = ListWords {
+    title: "我的见证项目",
+    empty_title: "暂无见证项目",
+    empty_online: "您目前没有被指派见证的项目。",
+    button_prefix: "witness-open-",
+    button_label: "进入见证",
+    show_sync: false,
+};
 
 /// Stages and categories as signed (snake_case) with their labels.
 const STAGES: [(&str, &str); 6] = [
