@@ -82,6 +82,10 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
         .await?;
     app.wait_text("#declaration-status", "平台已签收", WAIT)
         .await?;
+    // 推选组长: the only sitting expert votes for herself and so leads.
+    app.wait_text("#vote-E002", "推选为组长", WAIT).await?;
+    app.click("#vote-E002").await?;
+    app.wait_text("#leader", "评标组长：李娜", WAIT).await?;
 
     // 初步评审: every criterion passed for both bidders.
     app.click("#tab-preliminary").await?;

@@ -4,7 +4,6 @@ use crate::confirm::ConfirmButton;
 use crate::ipc;
 use crate::projects::BiddersTable;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, Workspace};
 use pingshen_api::{DeclarationDecision, DECLARATION_TEXT};
 
@@ -14,28 +13,46 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
     let recuse = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
+    let vote_error = RwSignal::new(None::<AppError>);
     let delivered = |kind: &str| ws.outbox.iter().any(|o| o.kind == kind && o.delivered);
     let declaration_sent = delivered("declaration");
 
     let p = project.clone();
-    let sign = Callback::new(move |()| {
+    let declare = Action::new_local(move |(): &()| {
         let p = p.clone();
-        busy.set(true);
-        spawn_local(async move {
-            let r = ipc::declare(&p, recuse.get_untracked(), Some(reason.get_untracked())).await;
-            let r = match r {
-                Ok(_) => ipc::send_now().await.map(|_| ()),
-                Err(e) => Err(e),
-            };
-            busy.set(false);
-            match r {
-                Ok(()) => on_refresh.run(()),
+        async move {
+            let signed =
+                ipc::declare(&p, recuse.get_untracked(), Some(reason.get_untracked())).await;
+            signed?;
+            match ipc::send_now().await {
                 // Queued but not sent (offline): the sender will deliver it.
-                Err(e) if e.code == "platform_unreachable" => on_refresh.run(()),
-                Err(e) => error.set(Some(e)),
+                Err(e) if e.code != "platform_unreachable" => Err(e),
+                _ => Ok(()),
             }
-        });
+        }
+    });
+    Effect::new(move |_| match declare.value().get() {
+        Some(Ok(())) => on_refresh.run(()),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let sign = Callback::new(move |()| {
+        declare.dispatch_local(());
+    });
+    // A vote is signed and queued, then sent at once if the line allows.
+    let p = project.clone();
+    let vote = Action::new_local(move |candidate: &String| {
+        let (p, c) = (p.clone(), candidate.clone());
+        async move {
+            ipc::vote_leader(&p, &c).await?;
+            let _ = ipc::send_now().await;
+            Ok::<(), AppError>(())
+        }
+    });
+    Effect::new(move |_| match vote.value().get() {
+        Some(Ok(())) => on_refresh.run(()),
+        Some(Err(e)) => vote_error.set(Some(e)),
+        None => {}
     });
 
     let declaration_view = match ws.declaration {
@@ -57,7 +74,7 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
                 </Show>
                 <ConfirmButton id="sign-declaration".to_string() label="使用数字证书签名提交".to_string()
                     confirm_label="确认签署？提交后不可更改，再次点击确认".to_string()
-                    disabled=Signal::derive(move || busy.get()) on_confirm=sign />
+                    disabled=Signal::derive(move || declare.pending().get()) on_confirm=sign />
             </div>
         }
         .into_any(),
@@ -98,15 +115,8 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
                 <tbody>
                     {members.iter().map(|m| {
                         let candidate = m.id.clone();
-                        let p = project.clone();
-                        let vote = move |_| {
-                            let (p, c) = (p.clone(), candidate.clone());
-                            spawn_local(async move {
-                                if ipc::vote_leader(&p, &c).await.is_ok() {
-                                    let _ = ipc::send_now().await;
-                                }
-                                on_refresh.run(());
-                            });
+                        let on_vote = move |_| {
+                            vote.dispatch_local(candidate.clone());
                         };
                         view! {
                             <tr>
@@ -116,13 +126,14 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
                                 <td>{m.voted_for.clone().map(|v| format!("推选 {v}")).unwrap_or_default()}</td>
                                 <td>{m.sheet_version.map(|v| format!("已提交第 {v} 版")).unwrap_or_else(|| "未提交".into())}</td>
                                 <td>{(can_vote && m.declaration == Some(DeclarationDecision::NoConflict)).then(|| view! {
-                                    <button class="link dark" id=format!("vote-{}", m.id) on:click=vote>"推选为组长"</button>
+                                    <button class="link dark" id=format!("vote-{}", m.id) prop:disabled=move || vote.pending().get() on:click=on_vote>"推选为组长"</button>
                                 })}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
+            {move || vote_error.get().map(|e| view! { <p class="error-line" id="vote-error">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
             {ws.panel.is_none().then(|| view! { <p class="muted">"离线：委员会状态待联网后更新。"</p> })}
         </section>
     }
