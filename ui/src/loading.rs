@@ -20,3 +20,18 @@ pub fn loaded<T>(
         Some(Ok(value)) => ok(value),
     }
 }
+
+/// When `action` finishes: `on_ok` on success, else its error into
+/// `error` (the panel's error line). Actions give the pending flag
+/// (`action.pending()`) that a hand-rolled busy signal used to.
+pub fn settle(
+    action: Action<(), Result<(), AppError>>,
+    on_ok: Callback<()>,
+    error: RwSignal<Option<AppError>>,
+) {
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => on_ok.run(()),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+}

@@ -2,6 +2,7 @@
 
 use crate::confirm::ConfirmButton;
 use crate::ipc;
+use crate::loading::settle;
 use crate::projects::BiddersTable;
 use leptos::prelude::*;
 use pingshen_api::ipc::{AppError, Workspace};
@@ -31,24 +32,21 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
             }
         }
     });
-    Effect::new(move |_| match declare.value().get() {
-        Some(Ok(())) => on_refresh.run(()),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    settle(declare, on_refresh, error);
     let sign = Callback::new(move |()| {
         declare.dispatch_local(());
     });
     // A vote is signed and queued, then sent at once if the line allows.
     let p = project.clone();
-    let vote = Action::new_local(move |candidate: &String| {
-        let (p, c) = (p.clone(), candidate.clone());
-        async move {
-            ipc::vote_leader(&p, &c).await?;
-            let _ = ipc::send_now().await;
-            Ok::<(), AppError>(())
-        }
-    });
+    let vote: Action<String, Result<(), AppError>> =
+        Action::new_local(move |candidate: &String| {
+            let (p, c) = (p.clone(), candidate.clone());
+            async move {
+                ipc::vote_leader(&p, &c).await?;
+                let _ = ipc::send_now().await;
+                Ok::<(), AppError>(())
+            }
+        });
     Effect::new(move |_| match vote.value().get() {
         Some(Ok(())) => on_refresh.run(()),
         Some(Err(e)) => vote_error.set(Some(e)),

@@ -5,6 +5,7 @@
 use crate::confirm::ConfirmButton;
 use crate::format::beijing;
 use crate::ipc;
+use crate::loading::settle;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, Workspace};
@@ -25,7 +26,6 @@ fn kind_label(kind: &str) -> &'static str {
 pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
     let project = ws.project.summary.id.clone();
     let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
     let rules = ws
         .rules
         .as_ref()
@@ -55,32 +55,28 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
     let reasons = me.map(|m| m.reasons_required).unwrap_or_default();
 
     let p = project.clone();
-    let submit = Callback::new(move |()| {
+    let signing = Action::new_local(move |(): &()| {
         let p = p.clone();
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let r = ipc::submit_sheet(&p).await;
-            if r.is_ok() {
-                // Queued and signed: try to deliver now; offline it waits.
-                let _ = ipc::send_now().await;
-            }
-            busy.set(false);
-            match r {
-                Ok(_) => on_refresh.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        async move {
+            ipc::submit_sheet(&p).await?;
+            // Queued and signed: try to deliver now; offline it waits.
+            let _ = ipc::send_now().await;
+            Ok(())
+        }
     });
     let p = project.clone();
-    let revise = move |_| {
+    let revising = Action::new_local(move |(): &()| {
         let p = p.clone();
-        spawn_local(async move {
-            match ipc::begin_revision(&p).await {
-                Ok(_) => on_refresh.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        async move { ipc::begin_revision(&p).await.map(|_| ()) }
+    });
+    settle(signing, on_refresh, error);
+    settle(revising, on_refresh, error);
+    let submit = Callback::new(move |()| {
+        error.set(None);
+        signing.dispatch_local(());
+    });
+    let revise = move |_| {
+        revising.dispatch_local(());
     };
     let latest_receipt = ws
         .outbox
@@ -107,12 +103,12 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
                     }}
                     <ConfirmButton id="submit-sheet".to_string() label="使用数字证书签名提交".to_string()
                         confirm_label="签名后本版不可修改，确认提交？".to_string()
-                        disabled=Signal::derive(move || busy.get() || !complete) on_confirm=submit />
+                        disabled=Signal::derive(move || signing.pending().get() || !complete) on_confirm=submit />
                 }.into_any()
             } else {
                 view! {
                     <p id="sheet-submitted">{format!("第 {} 版评分表已签名提交。", ws.sheet_version)}</p>
-                    {may_resubmit.then(|| view! { <button class="primary" id="begin-revision" on:click=revise>{format!("开始修改（第 {} 版）", ws.sheet_version + 1)}</button> })}
+                    {may_resubmit.then(|| view! { <button class="primary" id="begin-revision" prop:disabled=move || revising.pending().get() on:click=revise>{format!("开始修改（第 {} 版）", ws.sheet_version + 1)}</button> })}
                 }.into_any()
             }}
             {move || error.get().map(|e| view! { <p class="error-line" id="submit-error">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
