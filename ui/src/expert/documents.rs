@@ -69,8 +69,6 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
     super::viewer::warm();
     let project = ws.project.summary.id.clone();
     let progress = RwSignal::new(None::<SyncProgressEvent>);
-    let summary = RwSignal::new(None::<Result<SyncSummary, AppError>>);
-    let busy = RwSignal::new(false);
     let open_a = RwSignal::new(None::<Open>);
     let open_b = RwSignal::new(None::<Open>);
     let notes = RwSignal::new(Vec::<NoteInfo>::new());
@@ -108,20 +106,23 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
         });
     }
     let p = project.clone();
-    let sync = move |_| {
+    let syncing: Action<(), Result<SyncSummary, AppError>> = Action::new_local(move |(): &()| {
         let p = p.clone();
-        busy.set(true);
-        summary.set(None);
-        spawn_local(async move {
+        async move {
             let r = ipc::sync_project(&p).await;
             // The list shows the cache's state after the sync; the panel
             // itself stays (search results, open viewers, the summary).
             if let Ok(w) = ipc::workspace(&p).await {
                 docs.set(w.documents);
             }
-            busy.set(false);
-            summary.set(Some(r));
-        });
+            r
+        }
+    });
+    let busy = syncing.pending();
+    // The last sync's outcome, not shown while the next one runs.
+    let summary = move || (!busy.get()).then(|| syncing.value().get()).flatten();
+    let sync = move |_| {
+        syncing.dispatch_local(());
     };
     // Read, not tracked: a hit's label is fixed when the hit is shown.
     let name_of = move |file: &str| {
@@ -221,7 +222,7 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
                     }}</span>
                 </div>
             })}
-            {move || summary.get().map(|s| match s {
+            {move || summary().map(|s| match s {
                 Ok(s) => view! { <p class="ok-line" id="sync-summary">{format!("已校验 {} / {} 个文件（大小、SHA-256、SM3 均与平台签名清单一致），已建立索引。", s.verified, s.files)}</p>
                     {s.failed.into_iter().map(|(name, why)| view! { <p class="error-line">{format!("{name}：{why}")}</p> }).collect_view()} }.into_any(),
                 Err(e) => view! { <p class="error-line" id="sync-error">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
