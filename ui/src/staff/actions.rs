@@ -6,7 +6,6 @@ use crate::ipc;
 use crate::staff::draft::Draft;
 use crate::staff::published::Published;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, PublishRulesRequest, RulesVersion};
 
 #[component]
@@ -16,9 +15,22 @@ pub fn PublishBar(
     published: RwSignal<Published>,
     on_reload: Callback<()>,
 ) -> impl IntoView {
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(None::<RulesVersion>);
+    let publishing = Action::new_local(move |request: &PublishRulesRequest| {
+        let request = request.clone();
+        async move { ipc::publish_rules(&request).await }
+    });
+    let busy = publishing.pending();
+    Effect::new(move |_| match publishing.value().get() {
+        Some(Ok(v)) => {
+            draft.base.set(Some(v.version));
+            published.set(Published::Ready(Some(v.clone())));
+            done.set(Some(v));
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let valid = move || draft.check.with(Result::is_ok);
     let unchanged = move || {
         published.with(|p| {
@@ -37,21 +49,9 @@ pub fn PublishBar(
             rules_toml: draft.text.get_untracked(),
             based_on_version: draft.base.get_untracked(),
         };
-        busy.set(true);
         error.set(None);
         done.set(None);
-        spawn_local(async move {
-            let result = ipc::publish_rules(&request).await;
-            busy.set(false);
-            match result {
-                Ok(v) => {
-                    draft.base.set(Some(v.version));
-                    published.set(Published::Ready(Some(v.clone())));
-                    done.set(Some(v));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        publishing.dispatch_local(request);
     };
     view! {
         <div class="publish-bar" id="publish-bar">
@@ -129,8 +129,20 @@ pub fn StartEvaluation(
     on_started: Callback<()>,
 ) -> impl IntoView {
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
+    let starting = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move { ipc::start_evaluation(&id).await.map(|_| ()) }
+    });
+    let busy = starting.pending();
+    Effect::new(move |_| match starting.value().get() {
+        Some(Ok(())) => {
+            confirming.set(false);
+            on_started.run(());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let version = move || published.with(|p| p.current().map(|v| v.version));
     let unpublished_changes = move || {
         draft.started()
@@ -140,20 +152,8 @@ pub fn StartEvaluation(
             })
     };
     let start = move |_| {
-        let id = project_id.clone();
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            let result = ipc::start_evaluation(&id).await;
-            busy.set(false);
-            match result {
-                Ok(_) => {
-                    confirming.set(false);
-                    on_started.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        starting.dispatch_local(project_id.clone());
     };
     view! {
         <div class="start-evaluation">
