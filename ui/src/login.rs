@@ -26,6 +26,8 @@ pub fn LoginPage(
     let key_id = RwSignal::new(String::new());
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
+    // Not an `Action`: an action keeps its input (here the PIN) in a
+    // signal while it runs; the request is built, sent and dropped instead.
     let busy = RwSignal::new(false);
 
     // Pre-fill the first certificate file found and the default token module.

@@ -110,7 +110,16 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
     let text = RwSignal::new(String::new());
     let corrects = RwSignal::new(String::new());
     let files = RwSignal::new(Vec::<WitnessUpload>::new());
-    let busy = RwSignal::new(false);
+    // Signing and recording one entry; the list then shows what the store holds.
+    let p = project.clone();
+    let recording = Action::new_local(move |draft: &WitnessDraft| {
+        let (p, draft) = (p.clone(), draft.clone());
+        async move {
+            ipc::witness_record(&p, &draft).await?;
+            Ok::<_, AppError>(ipc::witness_page(&p).await.ok())
+        }
+    });
+    let busy = recording.pending();
     let error = RwSignal::new(None::<AppError>);
     let entries = RwSignal::new(page.entries.clone());
     // Waiting entries are the ones the platform has not acknowledged.
@@ -145,7 +154,6 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
         None => "本机时间（尚未与平台对时：联网后校正）".to_string(),
     };
 
-    let p = project.clone();
     let submit = move || {
         if busy.get_untracked() {
             return;
@@ -161,26 +169,22 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
             attachments: files.get_untracked(),
             corrects: Some(corrects.get_untracked()).filter(|c| !c.is_empty()),
         };
-        let p = p.clone();
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            match ipc::witness_record(&p, &draft).await {
-                Ok(_) => {
-                    text.set(String::new());
-                    files.set(Vec::new());
-                    corrects.set(String::new());
-                    category.set("normal".into());
-                    // The list shows what the store holds, with sync states.
-                    if let Ok(fresh) = ipc::witness_page(&p).await {
-                        entries.set(fresh.entries);
-                    }
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        recording.dispatch_local(draft);
     };
+    Effect::new(move |_| match recording.value().get() {
+        Some(Ok(fresh)) => {
+            text.set(String::new());
+            files.set(Vec::new());
+            corrects.set(String::new());
+            category.set("normal".into());
+            if let Some(fresh) = fresh {
+                entries.set(fresh.entries);
+            }
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let submit_key = submit.clone();
     let report = RwSignal::new(None::<Result<pingshen_api::ipc::WitnessReportInfo, AppError>>);
     let p = project.clone();
