@@ -40,6 +40,16 @@ async fn sync_search_open_the_hit_then_work_offline() -> anyhow::Result<()> {
     app.wait_text("#viewer-status-a", "命中", WAIT).await?;
     app.screenshot("documents-hit").await?;
 
+    // Where each bidder answers a factor: its bookmarks or best hits.
+    app.client
+        .find(fantoccini::Locator::Css("#locate-factor"))
+        .await?
+        .select_by_value("施工方案与技术措施")
+        .await?;
+    app.wait_text("#locate-results", "第", WAIT).await?;
+    app.click("#locate-results .locate-hit").await?;
+    app.wait_text("#page-no-a", "第", WAIT).await?;
+
     // Offline: the platform stops; search, viewing and notes still work.
     platform.stop();
     app.fill("#search-input", "工期").await?;

@@ -1,13 +1,13 @@
 //! Documents: sync with progress, the list, Chinese search, locate a factor
 //! in every bid, the viewer and a side-by-side compare.
 
+use super::finding::{LocateCard, SearchCard};
 use super::viewer::{Open, Viewer};
 use crate::ipc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{
-    AppError, DocumentInfo, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary,
-    Workspace,
+    AppError, DocumentInfo, NoteInfo, SyncProgressEvent, SyncSummary, Workspace,
 };
 use pingshen_rules::{FactorKind, Rules};
 
@@ -124,18 +124,6 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
     let sync = move |_| {
         syncing.dispatch_local(());
     };
-    // Read, not tracked: a hit's label is fixed when the hit is shown.
-    let name_of = move |file: &str| {
-        docs.with_untracked(|d| {
-            d.iter()
-                .find(|d| d.file_id == file)
-                .map(|d| d.name.clone())
-                .unwrap_or_default()
-        })
-    };
-    let size_of = move |file: &str| {
-        docs.with_untracked(|d| d.iter().find(|d| d.file_id == file).map(|d| d.size))
-    };
     let open_doc = move |d: &DocumentInfo, pane: RwSignal<Option<Open>>| {
         let o = Open {
             file_id: d.file_id.clone(),
@@ -147,59 +135,19 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
         move |_| pane.set(Some(o.clone()))
     };
 
-    // Search.
-    let query = RwSignal::new(String::new());
-    let bidder_filter = RwSignal::new(String::new());
-    let hits = RwSignal::new(None::<Result<Vec<SearchHit>, AppError>>);
-    let p = project.clone();
-    let run_search = move || {
-        let (p, q, b) = (
-            p.clone(),
-            query.get_untracked(),
-            bidder_filter.get_untracked(),
-        );
-        if q.trim().is_empty() {
-            return;
-        }
-        spawn_local(async move {
-            hits.set(Some(
-                ipc::search(&p, q.trim(), (!b.is_empty()).then_some(b), None).await,
-            ));
-        });
-    };
-    let run_search2 = run_search.clone();
-
-    // Locate.
-    let rules = ws
+    let bidders = ws.project.bidders.clone();
+    let factors: Vec<String> = ws
         .rules
         .as_ref()
-        .and_then(|r| Rules::from_toml(&r.toml).ok());
-    let factors: Vec<(String, String)> = rules
+        .and_then(|r| Rules::from_toml(&r.toml).ok())
         .map(|r| {
             r.factors
                 .iter()
                 .filter(|f| !matches!(f.kind, FactorKind::Price))
-                .map(|f| (f.id.clone(), f.name.clone()))
+                .map(|f| f.name.clone())
                 .collect()
         })
         .unwrap_or_default();
-    let located = RwSignal::new(None::<Result<Vec<LocateHit>, AppError>>);
-    let p = project.clone();
-    let locate = move |ev: leptos::ev::Event| {
-        let name = event_target_value(&ev);
-        if name.is_empty() {
-            return;
-        }
-        let p = p.clone();
-        spawn_local(async move { located.set(Some(ipc::locate(&p, &name).await)) });
-    };
-    let bidders = ws.project.bidders.clone();
-    let bidder_name = StoredValue::new(
-        bidders
-            .iter()
-            .map(|b| (b.id.clone(), b.name.clone()))
-            .collect::<Vec<_>>(),
-    );
     let project_a = project.clone();
     let project_b = project.clone();
 
@@ -252,78 +200,11 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
             </table>
             {move || docs.with(|d| d.is_empty()).then(|| view! { <p class="muted">"尚未同步。点击“同步文件”下载并核验本项目的招标文件与投标文件。"</p> })}
         </section>
-        <section class="card">
-            <h2>"全文检索"</h2>
-            <div class="search-bar">
-                <input id="search-input" type="search" placeholder="输入要查找的词，如 工期、废标、质量保证措施"
-                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))
-                    on:keydown=move |ev| if ev.key() == "Enter" { run_search2() } />
-                <select id="search-bidder" on:change=move |ev| bidder_filter.set(event_target_value(&ev))>
-                    <option value="">"全部投标人"</option>
-                    {bidders.iter().map(|b| view! { <option value=b.id.clone()>{format!("{} {}", b.id, b.name)}</option> }).collect_view()}
-                </select>
-                <button class="primary" id="search-button" on:click=move |_| run_search()>"检索"</button>
-            </div>
-            {move || hits.get().map(|r| match r {
-                Err(e) => view! { <p class="error-line">{e.message.clone()}</p> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="muted" id="search-empty">"没有找到。"</p> }.into_any(),
-                Ok(list) => view! {
-                    <ul class="search-results" id="search-results">{list.into_iter().map(|h| {
-                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), size: size_of(&h.file_id), page: h.page, term: Some(query.get_untracked().trim().to_string()) };
-                        view! {
-                            <li class="search-hit" data-file=h.file_id.clone() data-page=h.page.to_string() on:click=move |_| open_a.set(Some(open.clone()))>
-                                <span class="hit-where">{format!("{} · 第 {} 页", name_of(&h.file_id), h.page)}</span>
-                                <span class="snippet">{highlighted(&h.snippet, &h.highlights)}</span>
-                            </li>
-                        }
-                    }).collect_view()}</ul>
-                }.into_any(),
-            })}
-        </section>
-        <section class="card">
-            <h2>"定位评分因素"</h2>
-            <select id="locate-factor" on:change=locate>
-                <option value="">"选择评分因素，查看各投标人在何处响应…"</option>
-                {factors.iter().map(|(_, name)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
-            </select>
-            {move || located.get().map(|r| match r {
-                Err(e) => view! { <p class="error-line">{e.message.clone()}</p> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="muted">"各投标文件中未找到相应章节或用语。"</p> }.into_any(),
-                Ok(list) => view! {
-                    <ul class="locate-results" id="locate-results">{list.into_iter().map(|h| {
-                        let who = h.bidder_id.clone().and_then(|b| bidder_name.with_value(|n| n.iter().find(|(id, _)| *id == b).map(|(id, n)| format!("{id} {n}")))).unwrap_or_default();
-                        let open = Open { file_id: h.file_id.clone(), name: name_of(&h.file_id), size: size_of(&h.file_id), page: h.page, term: None };
-                        view! { <li class="locate-hit" on:click=move |_| open_a.set(Some(open.clone()))>
-                            <span class="hit-where">{format!("{who} · 第 {} 页 · {}", h.page, if h.source == "outline" { "书签" } else { "检索" })}</span>
-                            <span>{h.title.clone()}</span>
-                        </li> }
-                    }).collect_view()}</ul>
-                }.into_any(),
-            })}
-        </section>
+        <SearchCard project=project.clone() bidders=bidders.clone() docs=docs open=open_a />
+        <LocateCard project=project.clone() factors=factors bidders=bidders docs=docs open=open_a />
         <div class="viewers" class:compare=move || open_b.get().is_some()>
             {move || open_a.get().map(|o| view! { <Viewer project=project_a.clone() open=o pane="a" notes=notes /> })}
             {move || open_b.get().map(|o| view! { <Viewer project=project_b.clone() open=o pane="b" notes=notes /> })}
         </div>
     }
-}
-
-/// The snippet with its matches in `<mark>`; ranges are byte offsets.
-fn highlighted(snippet: &str, ranges: &[(usize, usize)]) -> impl IntoView {
-    let mut parts = Vec::new();
-    let mut at = 0;
-    for &(a, b) in ranges {
-        if a < at
-            || b > snippet.len()
-            || !snippet.is_char_boundary(a)
-            || !snippet.is_char_boundary(b)
-        {
-            continue;
-        }
-        parts.push(view! { <span>{snippet[at..a].to_string()}</span> }.into_any());
-        parts.push(view! { <mark>{snippet[a..b].to_string()}</mark> }.into_any());
-        at = b;
-    }
-    parts.push(view! { <span>{snippet[at..].to_string()}</span> }.into_any());
-    parts
 }

@@ -3,6 +3,7 @@
 
 mod declaration;
 mod documents;
+mod finding;
 mod grid;
 mod project;
 mod report;
