@@ -186,13 +186,6 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
         None => {}
     });
     let submit_key = submit.clone();
-    let report = RwSignal::new(None::<Result<pingshen_api::ipc::WitnessReportInfo, AppError>>);
-    let p = project.clone();
-    let make_report = move |_| {
-        let p = p.clone();
-        report.set(None);
-        spawn_local(async move { report.set(Some(ipc::witness_report(&p).await)) });
-    };
     let p = project.clone();
     let sync_now = move |_| {
         let p = p.clone();
@@ -271,13 +264,32 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
             </div>
             <log::LogTable entries=entries />
         </section>
+        <ReportCard project=project />
+    }
+}
+
+/// 见证报告: every entry in a PDF whose hash the witness signs.
+#[component]
+fn ReportCard(project: String) -> impl IntoView {
+    let making = Action::new_local(move |(): &()| {
+        let p = project.clone();
+        async move { ipc::witness_report(&p).await }
+    });
+    // The last report's outcome, not shown while the next one is made.
+    let report = move || {
+        (!making.pending().get())
+            .then(|| making.value().get())
+            .flatten()
+    };
+    view! {
         <section class="card">
             <div class="grid-head">
                 <h2>"见证报告"</h2>
-                <button class="primary" id="witness-report" on:click=make_report>"生成见证报告并签名"</button>
+                <button class="primary" id="witness-report" prop:disabled=move || making.pending().get()
+                    on:click=move |_| { making.dispatch_local(()); }>"生成见证报告并签名"</button>
             </div>
             <p class="muted">"汇总全部见证记录生成 PDF，并以数字证书对其哈希签名；签名文件与报告一同保存。"</p>
-            {move || report.get().map(|r| match r {
+            {move || report().map(|r| match r {
                 Ok(info) => view! {
                     <div class="ok-line" id="witness-report-done">
                         <p>{format!("已生成并签名（{} 条记录）：{}", info.entries, info.pdf_path)}</p>
