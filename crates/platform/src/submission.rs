@@ -234,12 +234,7 @@ where
     let st = state.clone();
     state
         .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            let answer = record_in(&tx, &st, &body, record)?;
-            tx.commit()?;
-            Ok(answer)
-        })
+        .write(move |tx| record_in(tx, &st, &body, record))
         .await
 }
 

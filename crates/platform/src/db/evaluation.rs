@@ -281,9 +281,8 @@ pub struct StoredSheet {
 const SHEET_COLUMNS: &str = "expert_id, version, submission_id, body_sha256, envelope, sheet_json,
     rules_version, receipt, received_at";
 
-fn sheet_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(
+/// A sheet's columns as read, in [`SHEET_COLUMNS`] order.
+type SheetRow = (
     String,
     u32,
     String,
@@ -293,7 +292,9 @@ fn sheet_row(
     u32,
     String,
     String,
-)> {
+);
+
+fn sheet_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SheetRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -307,20 +308,7 @@ fn sheet_row(
     ))
 }
 
-#[allow(clippy::type_complexity)]
-fn to_sheet(
-    row: (
-        String,
-        u32,
-        String,
-        String,
-        String,
-        String,
-        u32,
-        String,
-        String,
-    ),
-) -> Result<StoredSheet, PlatformError> {
+fn to_sheet(row: SheetRow) -> Result<StoredSheet, PlatformError> {
     let (
         expert_id,
         version,

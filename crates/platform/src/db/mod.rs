@@ -81,6 +81,22 @@ impl Db {
         .map_err(|e| PlatformError::Internal(e.to_string()))?
     }
 
+    /// Runs `f` in one transaction on the blocking pool: committed when `f`
+    /// answers `Ok`, rolled back when it refuses.
+    pub async fn write<F, R>(&self, f: F) -> Result<R, PlatformError>
+    where
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<R, PlatformError> + Send + 'static,
+        R: Send + 'static,
+    {
+        self.call(move |c| {
+            let tx = c.transaction()?;
+            let answer = f(&tx)?;
+            tx.commit()?;
+            Ok(answer)
+        })
+        .await
+    }
+
     /// Synchronous access for start-up code (demo loading, CLI commands).
     pub fn with<R>(
         &self,

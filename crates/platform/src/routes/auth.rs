@@ -129,15 +129,13 @@ pub async fn session(
     let fp = fingerprint.clone();
     let person = state
         .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            match sessions::consume_challenge(&tx, &signed, &platform_id, now)? {
+        .write(move |tx| {
+            match sessions::consume_challenge(tx, &signed, &platform_id, now)? {
                 Ok(()) => {}
                 Err(refusal) => return Err(refused(refusal)),
             }
-            let person = people::by_fingerprint(&tx, &fp)?.ok_or_else(unregistered)?;
-            sessions::create_session(&tx, &hash, &person.id, &fp, now, expires_at)?;
-            tx.commit()?;
+            let person = people::by_fingerprint(tx, &fp)?.ok_or_else(unregistered)?;
+            sessions::create_session(tx, &hash, &person.id, &fp, now, expires_at)?;
             Ok(person)
         })
         .await?;

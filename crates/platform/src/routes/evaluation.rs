@@ -412,13 +412,11 @@ pub async fn reopen(
     let pid = project_id.clone();
     state
         .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            require_stage(&tx, &pid, &[Stage::Evaluating, Stage::Summary])?;
-            let latest = ev::latest_version(&tx, &pid, &expert)?
+        .write(move |tx| {
+            require_stage(tx, &pid, &[Stage::Evaluating, Stage::Summary])?;
+            let latest = ev::latest_version(tx, &pid, &expert)?
                 .ok_or_else(|| PlatformError::conflict("no_sheet", "该专家尚未提交评分表"))?;
-            ev::insert_reopening(&tx, &pid, &expert, latest, body.reason.trim(), &by, now())?;
-            tx.commit()?;
+            ev::insert_reopening(tx, &pid, &expert, latest, body.reason.trim(), &by, now())?;
             Ok(())
         })
         .await?;

@@ -72,13 +72,11 @@ pub async fn create_project(
     let st = state.clone();
     let (created, detail) = state
         .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            let created = projects::create(&tx, &new, now)?;
+        .write(move |tx| {
+            let created = projects::create(tx, &new, now)?;
             // The opening record is signed as the project is registered.
-            crate::records::opening_record(&tx, &st, &new.id)?;
-            let detail = projects::get(&tx, &new.id)?;
-            tx.commit()?;
+            crate::records::opening_record(tx, &st, &new.id)?;
+            let detail = projects::get(tx, &new.id)?;
             Ok((created, detail))
         })
         .await?;
@@ -108,9 +106,8 @@ pub async fn change_stage(
     caller.require_role(Role::Staff)?;
     let detail = state
         .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            let current = projects::stage_of(&tx, &id)?;
+        .write(move |tx| {
+            let current = projects::stage_of(tx, &id)?;
             let allowed = matches!(
                 (current, change.stage),
                 (Stage::Preparing, Stage::Evaluating)
@@ -119,7 +116,7 @@ pub async fn change_stage(
                     | (Stage::Closed, Stage::Archived)
             );
             if current == change.stage {
-                return projects::get(&tx, &id);
+                return projects::get(tx, &id);
             }
             if !allowed {
                 return Err(PlatformError::conflict(
@@ -132,16 +129,15 @@ pub async fn change_stage(
                 ));
             }
             if change.stage == Stage::Evaluating
-                && crate::db::rules::latest_version(&tx, &id)?.is_none()
+                && crate::db::rules::latest_version(tx, &id)?.is_none()
             {
                 return Err(PlatformError::conflict(
                     "conflict",
                     "尚未发布评标办法，不能开始评标",
                 ));
             }
-            projects::set_stage(&tx, &id, change.stage)?;
-            let detail = projects::get(&tx, &id)?;
-            tx.commit()?;
+            projects::set_stage(tx, &id, change.stage)?;
+            let detail = projects::get(tx, &id)?;
             Ok(detail)
         })
         .await?;
@@ -166,10 +162,9 @@ pub async fn assign(
     caller.require_role(Role::Staff)?;
     let detail = state
         .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            let detail = projects::get(&tx, &id)?;
-            let person = crate::db::people::by_id(&tx, &a.person_id)?
+        .write(move |tx| {
+            let detail = projects::get(tx, &id)?;
+            let person = crate::db::people::by_id(tx, &a.person_id)?
                 .ok_or_else(|| PlatformError::not_found(format!("人员 {} ", a.person_id)))?;
             if person.role == Role::Staff {
                 return Err(PlatformError::bad_request(
@@ -177,8 +172,7 @@ pub async fn assign(
                     "工作人员无需分配到项目",
                 ));
             }
-            crate::db::people::assign(&tx, &id, &a.person_id)?;
-            tx.commit()?;
+            crate::db::people::assign(tx, &id, &a.person_id)?;
             Ok(detail)
         })
         .await?;
