@@ -5,7 +5,6 @@
 mod changed_world;
 mod common;
 mod early_reads;
-mod five_experts;
 mod flapping;
 mod kill_exactly_once;
 mod outbox;

@@ -7,6 +7,10 @@
 //! SoftHSM2 and its tools are required (scripts/setup installs them): when
 //! missing, the test fails and says so.
 
+// Its own process (not in `tests/it`): it sets SOFTHSM2_CONF, which the
+// PKCS#11 module reads once, and setting the environment while other tests
+// run on other threads is unsafe.
+
 use pingshen_api::DeclarationDecision;
 use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::outbox;
