@@ -1,16 +1,7 @@
-//! Mapping of crate errors into the one IPC error type.
+//! The shell's own failures as the one IPC error type (the crates' errors
+//! convert with `From`).
 
 use pingshen_api::ipc::AppError;
-use pingshen_client::ClientError;
-use pingshen_pki::PkiError;
-
-pub fn from_client(e: ClientError) -> AppError {
-    AppError::new(e.code(), e.to_string())
-}
-
-pub fn from_pki(e: PkiError) -> AppError {
-    AppError::new(e.code(), e.message_zh())
-}
 
 /// A blocking task that panicked or was cancelled: never a panic in front of
 /// the user, a message instead.

@@ -1,6 +1,5 @@
 //! Opening the person's key from a PKCS#12 file or a PKCS#11 token.
 
-use crate::error::from_pki;
 use pingshen_api::ipc::{AppError, IdentityFile, KeySource};
 use pingshen_pki::{Pkcs12Signer, Signer, TokenConfig, TokenSigner, Zeroizing};
 use std::path::Path;
@@ -18,7 +17,7 @@ pub fn open(source: &KeySource, pin: Zeroizing<String>) -> Result<Box<dyn Signer
                 ));
             }
             Ok(Box::new(
-                Pkcs12Signer::from_file(path, &pin).map_err(from_pki)?,
+                Pkcs12Signer::from_file(path, &pin).map_err(AppError::from)?,
             ))
         }
         KeySource::Pkcs11 {
@@ -34,7 +33,9 @@ pub fn open(source: &KeySource, pin: Zeroizing<String>) -> Result<Box<dyn Signer
                 token_label: token_label.clone(),
                 key_id,
             };
-            Ok(Box::new(TokenSigner::open(&cfg, pin).map_err(from_pki)?))
+            Ok(Box::new(
+                TokenSigner::open(&cfg, pin).map_err(AppError::from)?,
+            ))
         }
     }
 }

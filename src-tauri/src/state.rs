@@ -1,6 +1,5 @@
 //! What the shell holds between commands.
 
-use crate::error::from_client;
 use crate::settings::Settings;
 use pingshen_api::ipc::AppError;
 use pingshen_api::{Person, Session};
@@ -61,8 +60,7 @@ impl DesktopState {
                 format!("无法创建数据目录 {}：{e}", settings.data_dir.display()),
             )
         })?;
-        let anonymous =
-            PlatformClient::new(&settings.platform_url).map_err(crate::error::from_client)?;
+        let anonymous = PlatformClient::new(&settings.platform_url).map_err(AppError::from)?;
         let trust_files = TrustFiles::new(&settings.data_dir, settings.platform_cert.clone());
         let trust = trust_files.load(&settings.trust_dir);
         Ok(Self {
@@ -118,10 +116,8 @@ impl DesktopState {
         let trust = self.trust();
         let envelope = tokio::task::spawn_blocking(move || {
             let key = crate::commands::auth::lock_key(&signer)?;
-            trust
-                .check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())
-                .map_err(AppError::from)?;
-            pingshen_client::sign_document(key.as_ref(), typ, &doc).map_err(from_client)
+            trust.check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())?;
+            pingshen_client::sign_document(key.as_ref(), typ, &doc).map_err(AppError::from)
         })
         .await
         .map_err(crate::error::from_join)??;
@@ -170,13 +166,12 @@ impl DesktopState {
     /// (SQLite, the disk): the one place a command reaches the store.
     pub async fn with_store<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T, pingshen_app::AppError> + Send + 'static,
+        f: impl FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
         let (store, _, _) = self.store().await?;
         tokio::task::spawn_blocking(move || f(&*pingshen_app::lock(&store)?))
             .await
             .map_err(crate::error::from_join)?
-            .map_err(AppError::from)
     }
 
     /// Runs `f` with the person's store and, when online, the platform
@@ -186,9 +181,9 @@ impl DesktopState {
     pub async fn with_session<T, F, Fut>(&self, f: F) -> Result<T, AppError>
     where
         F: Fn(Online) -> Fut,
-        Fut: std::future::Future<Output = Result<T, pingshen_app::AppError>>,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
     {
-        self.renewing(|| async { f(self.online().await?).await.map_err(AppError::from) })
+        self.renewing(|| async { f(self.online().await?).await })
             .await
     }
 
@@ -198,17 +193,13 @@ impl DesktopState {
     where
         F: Fn(PlatformClient) -> Fut,
         Fut: std::future::Future<Output = Result<T, E>>,
-        pingshen_app::AppError: From<E>,
+        AppError: From<E>,
     {
         if self.online().await?.client.is_none() {
             self.renew_session().await?;
         }
-        self.renewing(|| async {
-            f(self.client().await?)
-                .await
-                .map_err(|e| AppError::from(pingshen_app::AppError::from(e)))
-        })
-        .await
+        self.renewing(|| async { f(self.client().await?).await.map_err(AppError::from) })
+            .await
     }
 
     /// [`Self::with_client`] for a call that may not log in again first.
@@ -217,7 +208,7 @@ impl DesktopState {
         F: Fn(PlatformClient) -> Fut,
         Fut: std::future::Future<Output = Result<T, ClientError>>,
     {
-        self.renewing(|| async { f(self.client().await?).await.map_err(from_client) })
+        self.renewing(|| async { f(self.client().await?).await.map_err(AppError::from) })
             .await
     }
 

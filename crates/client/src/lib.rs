@@ -408,3 +408,9 @@ mod tests {
         assert_eq!(err.code(), "insecure_platform_url");
     }
 }
+
+impl From<ClientError> for pingshen_api::ipc::AppError {
+    fn from(e: ClientError) -> Self {
+        pingshen_api::ipc::AppError::new(e.code(), e.to_string())
+    }
+}

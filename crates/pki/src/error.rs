@@ -213,3 +213,10 @@ impl PkiError {
 
 /// Result alias used throughout the crate.
 pub type Result<T> = std::result::Result<T, PkiError>;
+
+/// The desktop's IPC error: the same stable code, the Chinese message.
+impl From<PkiError> for pingshen_api::ipc::AppError {
+    fn from(e: PkiError) -> Self {
+        pingshen_api::ipc::AppError::new(e.code(), e.message_zh())
+    }
+}

@@ -183,3 +183,10 @@ impl StoreError {
 pub(crate) fn crypto(context: &'static str) -> impl Fn(openssl::error::ErrorStack) -> StoreError {
     move |_| StoreError::Crypto { context }
 }
+
+/// The desktop's IPC error: the same stable code, the Chinese message.
+impl From<StoreError> for pingshen_api::ipc::AppError {
+    fn from(e: StoreError) -> Self {
+        pingshen_api::ipc::AppError::new(e.code(), e.message_zh())
+    }
+}

@@ -1,4 +1,3 @@
-use crate::error::from_client;
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, AppInfo};
 use pingshen_api::Health;
@@ -17,5 +16,5 @@ pub fn app_info(state: tauri::State<'_, DesktopState>) -> AppInfo {
 
 #[tauri::command]
 pub async fn platform_health(state: tauri::State<'_, DesktopState>) -> Result<Health, AppError> {
-    state.anonymous.health().await.map_err(from_client)
+    state.anonymous.health().await.map_err(AppError::from)
 }

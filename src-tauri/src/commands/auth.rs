@@ -1,7 +1,7 @@
 //! Login with the person's certificate (online, or offline by proving
 //! possession of the key to the local store), lock and logout.
 
-use crate::error::{from_client, from_join};
+use crate::error::from_join;
 use crate::identity;
 use crate::sender;
 use crate::state::{Active, DesktopState, SharedSigner};
@@ -56,8 +56,7 @@ pub async fn login(
         Err(e) if e.code == "platform_unreachable" || e.code == "platform_timeout" => {
             let fingerprint = {
                 let key = lock_key(&signer)?;
-                pingshen_pki::cert::fingerprint_sha256(key.certificate())
-                    .map_err(crate::error::from_pki)?
+                pingshen_pki::cert::fingerprint_sha256(key.certificate()).map_err(AppError::from)?
             };
             let known = vault
                 .profiles()
@@ -134,7 +133,7 @@ fn person_of(store: &pingshen_store::Store) -> Option<Person> {
 }
 
 fn cert_summary(signer: &dyn Signer) -> Result<CertSummary, AppError> {
-    let info = pingshen_pki::CertInfo::of(signer.certificate()).map_err(crate::error::from_pki)?;
+    let info = pingshen_pki::CertInfo::of(signer.certificate()).map_err(AppError::from)?;
     Ok(CertSummary {
         subject: info.subject,
         issuer: info.issuer,
@@ -151,14 +150,11 @@ pub(crate) async fn online_login(
     signer: SharedSigner,
 ) -> Result<(Session, String), AppError> {
     let chain = chain_der(lock_key(&signer)?.as_ref())?;
-    let health = state.anonymous.health().await.map_err(from_client)?;
+    let health = state.anonymous.health().await.map_err(AppError::from)?;
     // The platform's signing certificate must be the pinned one (the first
     // contact pins it): a different one is refused until the person accepts.
     let now = time::OffsetDateTime::now_utc();
-    if state
-        .trust_files
-        .check(&health.signing_cert_sha256, now)
-        .map_err(AppError::from)?
+    if state.trust_files.check(&health.signing_cert_sha256, now)?
         == pingshen_app::trust_files::PinCheck::FirstUse
     {
         state.reload_trust();
@@ -167,10 +163,10 @@ pub(crate) async fn online_login(
         .anonymous
         .request_challenge(&chain)
         .await
-        .map_err(from_client)?;
+        .map_err(AppError::from)?;
     let envelope = tokio::task::spawn_blocking(move || {
         let key = lock_key(&signer)?;
-        sign_challenge(key.as_ref(), &challenge).map_err(from_client)
+        sign_challenge(key.as_ref(), &challenge).map_err(AppError::from)
     })
     .await
     .map_err(from_join)??;
@@ -178,7 +174,7 @@ pub(crate) async fn online_login(
         .anonymous
         .open_session(envelope)
         .await
-        .map_err(from_client)?;
+        .map_err(AppError::from)?;
     refresh_crls(state).await;
     Ok((session, health.platform_id))
 }
@@ -223,8 +219,7 @@ pub fn accept_platform_certificate(
 ) -> Result<(), AppError> {
     state
         .trust_files
-        .accept(&fingerprint, time::OffsetDateTime::now_utc())
-        .map_err(AppError::from)?;
+        .accept(&fingerprint, time::OffsetDateTime::now_utc())?;
     state.reload_trust();
     Ok(())
 }

@@ -12,10 +12,6 @@ use pingshen_app::{evaluation, notes};
 use std::sync::Arc;
 use tauri::Emitter;
 
-fn app_err(e: pingshen_app::AppError) -> AppError {
-    e.into()
-}
-
 #[tauri::command]
 pub async fn workspace(
     state: tauri::State<'_, DesktopState>,
@@ -63,10 +59,8 @@ pub(crate) async fn with_key<T: Send + 'static>(
         let key = crate::commands::auth::lock_key(&signer)?;
         // Never sign with a certificate that is revoked, or whose status
         // nobody can state.
-        trust
-            .check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())
-            .map_err(app_err)?;
-        f(&store, key.as_ref(), &me).map_err(app_err)
+        trust.check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())?;
+        f(&store, key.as_ref(), &me)
     })
     .await
     .map_err(from_join)?;
@@ -159,9 +153,7 @@ pub async fn sync_project(
             },
         );
     });
-    let report = sync::sync_project(&ctx, &project, extractor, progress)
-        .await
-        .map_err(app_err)?;
+    let report = sync::sync_project(&ctx, &project, extractor, progress).await?;
     Ok(SyncSummary {
         files: report.files,
         verified: report.verified,

@@ -100,8 +100,7 @@ async fn verified_version(
     let platform_id = state.platform_id().await;
     state
         .trust()
-        .verify_rules(&p, &p.project_id, platform_id.as_deref())
-        .map_err(AppError::from)?;
+        .verify_rules(&p, &p.project_id, platform_id.as_deref())?;
     Ok(RulesVersion {
         receipt_received_at: Some(p.published_at),
         project_id: p.project_id,
