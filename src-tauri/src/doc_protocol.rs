@@ -110,7 +110,8 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
         return reply(StatusCode::UNAUTHORIZED, "请先登录".as_bytes().to_vec());
     };
     // `?prepare`: the viewer is about to read this file; a file still on its
-    // way gets its chunk list fetched and checked now, while pdf.js starts.
+    // way is opened now (chunk list, first and last bytes, all checked)
+    // while pdf.js starts.
     if req.uri().query() == Some("prepare") {
         let (p, f) = (project.clone(), file_id.clone());
         let not_yet =

@@ -88,6 +88,9 @@ pub struct EarlyReads {
     /// Bytes fetched for the viewer so far: the sync's rate counts them,
     /// since they share the line.
     fetched: AtomicU64,
+    /// Bumped by [`Self::clear`]: a read that began before (a logout, a
+    /// purge) keeps nothing it fetches afterwards.
+    generation: AtomicU64,
     opened: Mutex<HashMap<FileKey, Opening>>,
     chunks: Mutex<ChunkCache>,
     pieces: Mutex<PieceCache>,
@@ -102,8 +105,13 @@ impl EarlyReads {
         self.fetched.load(Ordering::Relaxed)
     }
 
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// Forgets every file opened and every byte read (logout, purge).
     pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut c) = self.chunks.lock() {
             *c = ChunkCache::default();
         }
@@ -197,6 +205,7 @@ impl EarlyFile<'_> {
         &self,
         list: Option<&ChunkList>,
         spans: &[(u64, u64, u64)],
+        generation: u64,
     ) -> Result<Vec<FilePiece>, AppError> {
         let batches = spans.chunks(PIECES_PER_REQUEST).map(|batch| async move {
             let spans: Vec<(u64, u64)> = batch.iter().map(|&(_, lo, hi)| (lo, hi)).collect();
@@ -212,17 +221,19 @@ impl EarlyFile<'_> {
         });
         let pieces: Vec<FilePiece> = try_join_all(batches).await?.concat();
         if let Some(list) = list {
-            self.keep_pieces(list, spans, &pieces)?;
+            self.keep_pieces(list, spans, &pieces, generation)?;
         }
         Ok(pieces)
     }
 
-    /// Verifies pieces against the checked list, then keeps them in memory.
+    /// Verifies pieces against the checked list, then keeps them in memory
+    /// (unless the reads were cleared since `generation`).
     fn keep_pieces(
         &self,
         list: &ChunkList,
         spans: &[(u64, u64, u64)],
         pieces: &[FilePiece],
+        generation: u64,
     ) -> Result<(), AppError> {
         for (&(index, lo, hi), piece) in spans.iter().zip(pieces) {
             if !piece_fits(list, index, lo, hi, piece) {
@@ -234,6 +245,9 @@ impl EarlyFile<'_> {
             self.reads
                 .fetched
                 .fetch_add(piece.data.len() as u64, Ordering::Relaxed);
+            if self.reads.generation() != generation {
+                continue;
+            }
             cache.put(
                 self.project,
                 self.file_id,
@@ -260,6 +274,7 @@ fn split_by_chunk(first: u64, last: u64, chunk_size: u64) -> Vec<(u64, u64, u64)
 /// round trip; the list checked against the signed manifest, the bytes
 /// against the list.
 async fn open(file: EarlyFile<'_>) -> Result<Arc<ChunkList>, AppError> {
+    let generation = file.reads.generation();
     let entry = manifest_entry(file.ctx, file.project, file.file_id)?;
     let (size, cs) = (entry.size, u64::from(entry.chunk_size));
     let mut spans = Vec::new();
@@ -276,7 +291,7 @@ async fn open(file: EarlyFile<'_>) -> Result<Arc<ChunkList>, AppError> {
         async { Ok::<_, AppError>(file.ctx.client.chunks(file.project, file.file_id).await?) };
     let (served, pieces) = {
         let _fg = file.reads.foreground.begin();
-        tokio::try_join!(list, file.fetch_pieces(None, &spans))?
+        tokio::try_join!(list, file.fetch_pieces(None, &spans, generation))?
     };
     let list = ChunkList {
         digests: check_list(&entry, &served)?,
@@ -284,7 +299,7 @@ async fn open(file: EarlyFile<'_>) -> Result<Arc<ChunkList>, AppError> {
         sha256: entry.sha256,
         chunk_size: cs,
     };
-    file.keep_pieces(&list, &spans, &pieces)?;
+    file.keep_pieces(&list, &spans, &pieces, generation)?;
     Ok(Arc::new(list))
 }
 
@@ -299,6 +314,7 @@ async fn read_planned(
         project,
         file_id,
     } = file;
+    let generation = reads.generation();
     let list = file.opened().await?;
     for &(first, last) in ranges {
         if first > last || last >= list.size {
@@ -380,20 +396,29 @@ async fn read_planned(
                 .await?;
             Ok::<_, AppError>((i0, bytes))
         }));
-        let (run_bytes, pieces) =
-            tokio::try_join!(fetch_runs, file.fetch_pieces(Some(list), &piece_spans))?;
+        let (run_bytes, pieces) = tokio::try_join!(
+            fetch_runs,
+            file.fetch_pieces(Some(list), &piece_spans, generation)
+        )?;
         for (i0, bytes) in run_bytes {
             reads
                 .fetched
                 .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-            let mut cache = reads.chunks.lock().map_err(internal)?;
+            // Verified before the cache is locked: hashing 64 KiB chunks
+            // must not hold up other readers.
+            let mut verified = Vec::new();
             for (n, chunk) in bytes.chunks(cs as usize).enumerate() {
                 let index = i0 + n as u64;
                 if chunk_tree::root(chunk) != list.digests[index as usize] {
                     return Err(mismatch(project, file_id, index));
                 }
-                let chunk = Arc::new(Zeroizing::new(chunk.to_vec()));
-                cache.put(key(index), chunk.clone());
+                verified.push((index, Arc::new(Zeroizing::new(chunk.to_vec()))));
+            }
+            let mut cache = reads.chunks.lock().map_err(internal)?;
+            for (index, chunk) in verified {
+                if reads.generation() == generation {
+                    cache.put(key(index), chunk.clone());
+                }
                 whole.insert(index, chunk);
             }
         }
