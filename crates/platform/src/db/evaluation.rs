@@ -1,7 +1,7 @@
 //! Declarations, leader votes, score sheets, reopenings, the report.
 
 use crate::db::projects::{format_time, parse_time};
-use crate::db::{all_rows, texts2, texts4};
+use crate::db::{all_rows, recorded, texts2, texts4};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{DeclarationDecision, SignedEnvelope};
@@ -72,25 +72,6 @@ pub const SCHEMA: &str = r#"
 
 fn env_from(s: &str) -> Result<SignedEnvelope, PlatformError> {
     serde_json::from_str(s).map_err(|e| PlatformError::Internal(e.to_string()))
-}
-
-/// The signed document recorded in a place (`sql` selects its envelope
-/// and receipt): what a retry is compared with and answered.
-pub fn recorded(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
-    let row: Option<(String, String)> = conn
-        .query_row(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    row.map(|(envelope, receipt)| {
-        Ok(Stored {
-            envelope_sha256: crate::receipts::sha256_hex(envelope.as_bytes()),
-            answer: env_from(&receipt)?,
-        })
-    })
-    .transpose()
 }
 
 // ---------------------------------------------------------------- K

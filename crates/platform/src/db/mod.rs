@@ -12,8 +12,10 @@ pub mod screening;
 pub mod sessions;
 pub mod witness;
 
+use crate::submission::Stored;
 use crate::PlatformError;
-use rusqlite::Connection;
+use pingshen_api::SignedEnvelope;
+use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -147,6 +149,26 @@ pub fn all_rows<T>(
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params, row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The signed document recorded in a place (`sql` selects its envelope
+/// and receipt): what a retry is compared with and answered.
+pub fn recorded(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
+    let row: Option<(String, String)> = conn
+        .query_row(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(envelope, receipt)| {
+        Ok(Stored {
+            envelope_sha256: crate::receipts::sha256_hex(envelope.as_bytes()),
+            answer: serde_json::from_str(&receipt)
+                .map_err(|e| PlatformError::Internal(format!("存储的回执损坏：{e}")))?,
+        })
+    })
+    .transpose()
 }
 
 /// A row of two text columns.

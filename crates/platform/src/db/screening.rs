@@ -31,7 +31,7 @@ pub fn recorded(
     conn: &Connection,
     submission_id: &str,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
-    crate::db::evaluation::recorded(
+    crate::db::recorded(
         conn,
         "SELECT envelope, receipt FROM screen_decisions WHERE submission_id = ?1",
         [submission_id],
