@@ -50,7 +50,7 @@ pub fn spawn(app: tauri::AppHandle) {
                         let _ = app.emit(OUTBOX_EVENT, report.pending);
                     }
                 }
-                Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
+                Err(e) if e.code.is_session_gone() => {
                     let _ = state.renew_session().await;
                 }
                 Err(e) => tracing_free_log(&e.message),

@@ -219,7 +219,7 @@ impl DesktopState {
         Fut: std::future::Future<Output = Result<T, AppError>>,
     {
         match attempt().await {
-            Err(e) if e.code == "session_expired" || e.code == "unauthenticated" => {
+            Err(e) if e.code.is_session_gone() => {
                 self.renew_session().await?;
                 attempt().await
             }

@@ -4,6 +4,7 @@ use crate::ipc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, AppInfo, KeySource, LoginRequest, LoginState};
+use pingshen_api::ErrorCode;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Medium {
@@ -124,14 +125,14 @@ pub fn LoginPage(
                     {move || if busy.get() { "正在验证证书…" } else { "登录" }}
                 </button>
             </form>
-            {move || error.get().filter(|e| e.code == "platform_cert_changed").map(|_| view! {
+            {move || error.get().filter(|e| e.code == ErrorCode::PlatformCertChanged).map(|_| view! {
                 <PlatformCertChange on_accepted=Callback::new(move |()| error.set(None)) />
             })}
             {move || error.get().map(|e| view! {
-                <div class="login-error" id="login-error" data-code=e.code.clone() role="alert">
+                <div class="login-error" id="login-error" data-code=e.code.to_string() role="alert">
                     <strong>{hint(&e.code)}</strong>
                     <span>{e.message.clone()}</span>
-                    <code>{e.code.clone()}</code>
+                    <code>{e.code.to_string()}</code>
                 </div>
             })}
         </section>
@@ -140,26 +141,27 @@ pub fn LoginPage(
 
 /// A short Chinese headline per failure code; the platform's or the key's
 /// own message follows it.
-fn hint(code: &str) -> &'static str {
+fn hint(code: &ErrorCode) -> &'static str {
+    use ErrorCode as C;
     match code {
-        "wrong_password" | "pin_incorrect" => "证书密码或 PIN 码错误",
-        "pin_locked" => "USB Key 已锁定",
-        "pin_required" => "请输入证书密码或 PIN 码",
-        "cert_file_missing" => "找不到证书文件",
-        "token_not_found" | "key_not_found" | "token_error" => "无法读取 USB Key",
-        "expired" => "证书已过期",
-        "not_yet_valid" => "证书尚未生效",
-        "revoked" => "证书已被吊销",
-        "untrusted_root" => "证书颁发机构不受信任",
-        "bad_key_usage" => "证书用途不允许签名",
-        "bad_signature" | "malformed" => "证书无效",
-        "unregistered_certificate" => "证书未在平台登记",
-        "challenge_replayed" | "challenge_expired" | "foreign_challenge" | "unknown_challenge" => {
+        C::WrongPassword | C::PinIncorrect => "证书密码或 PIN 码错误",
+        C::PinLocked => "USB Key 已锁定",
+        C::PinRequired => "请输入证书密码或 PIN 码",
+        C::CertFileMissing => "找不到证书文件",
+        C::TokenNotFound | C::KeyNotFound | C::TokenError => "无法读取 USB Key",
+        C::Expired => "证书已过期",
+        C::NotYetValid => "证书尚未生效",
+        C::Revoked => "证书已被吊销",
+        C::UntrustedRoot => "证书颁发机构不受信任",
+        C::BadKeyUsage => "证书用途不允许签名",
+        C::BadSignature | C::Malformed => "证书无效",
+        C::UnregisteredCertificate => "证书未在平台登记",
+        C::ChallengeReplayed | C::ChallengeExpired | C::ForeignChallenge | C::UnknownChallenge => {
             "登录验证失败"
         }
-        "platform_unreachable" | "platform_timeout" => "无法连接评标平台",
-        "platform_cert_changed" => "评标平台的签名证书已变更",
-        "revocation_unknown" => "无法确认证书吊销状态",
+        C::PlatformUnreachable | C::PlatformTimeout => "无法连接评标平台",
+        C::PlatformCertChanged => "评标平台的签名证书已变更",
+        C::RevocationUnknown => "无法确认证书吊销状态",
         _ => "登录失败",
     }
 }
@@ -200,9 +202,9 @@ fn PlatformCertChange(on_accepted: Callback<()>) -> impl IntoView {
                         }}
                     }.into_any()
                 }
-                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
             })}
-            {move || failed.get().map(|e| view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+            {move || failed.get().map(|e| view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
         </div>
     }
 }

@@ -33,16 +33,16 @@ pub fn BiddersTable(bidders: Vec<pingshen_api::Bidder>) -> impl IntoView {
 /// A readable Chinese error with its stable code and a retry button; never a blank page.
 #[component]
 pub fn ErrorPanel(error: AppError, on_retry: Callback<()>) -> impl IntoView {
-    let title = if error.code == "platform_unreachable" || error.code == "platform_timeout" {
+    let title = if error.code.is_offline() {
         "无法连接评标平台"
     } else {
         "操作未完成"
     };
     view! {
-        <section class="error-panel" id="error-panel" data-code=error.code.clone() role="alert">
+        <section class="error-panel" id="error-panel" data-code=error.code.to_string() role="alert">
             <h2>{title}</h2>
             <p class="error-message">{error.message.clone()}</p>
-            <p class="muted">"错误代码：" <code>{error.code.clone()}</code></p>
+            <p class="muted">"错误代码：" <code>{error.code.to_string()}</code></p>
             <button class="primary" id="retry" on:click=move |_| on_retry.run(())>"重试"</button>
         </section>
     }

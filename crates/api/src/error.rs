@@ -1,3 +1,4 @@
+use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// The body of every non-2xx answer from the platform.
@@ -8,7 +9,8 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// Stable error code, e.g. `not_found`, `conflict`, `unauthenticated`.
-    pub code: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: ErrorCode,
     /// Human-readable message in Simplified Chinese.
     pub message: String,
 }
@@ -21,7 +23,7 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: impl Into<ErrorCode>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
             message: message.into(),

@@ -2,7 +2,7 @@
 //!
 //! Command names live here once, so the shell and the UI cannot drift apart.
 
-use crate::{CertSummary, Person};
+use crate::{CertSummary, ErrorCode, Person};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -10,12 +10,12 @@ use time::OffsetDateTime;
 /// may branch on, and a Chinese `message` it shows as is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl AppError {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: impl Into<ErrorCode>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
             message: message.into(),

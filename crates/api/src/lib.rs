@@ -7,6 +7,7 @@
 //! Leptos UI shares the types that cross the Tauri IPC.
 
 mod auth;
+mod code;
 mod documents;
 mod error;
 mod evaluation;
@@ -25,6 +26,7 @@ pub use auth::{
     CertSummary, Challenge, ChallengeRequest, Person, Role, Session, SessionRequest,
     SignedEnvelope, LOGIN_PURPOSE, LOGIN_TYP,
 };
+pub use code::ErrorCode;
 pub use documents::{
     DocumentKind, FileChunks, Manifest, ManifestFile, CHUNK_SIZE, MANIFEST_PURPOSE, MANIFEST_TYP,
 };

@@ -9,7 +9,7 @@
 
 use crate::lock;
 use crate::{AppError, PlatformTrust};
-use pingshen_api::{Accepted, Receipt, SignedEnvelope, RECEIPT_TYP};
+use pingshen_api::{Accepted, ErrorCode, Receipt, SignedEnvelope, RECEIPT_TYP};
 use pingshen_client::PlatformClient;
 use pingshen_store::{BackoffPolicy, NewSubmission, OutboxEntry, Store};
 use serde::Serialize;
@@ -23,7 +23,10 @@ use time::OffsetDateTime;
 fn transient(e: &pingshen_client::ClientError) -> bool {
     match e {
         pingshen_client::ClientError::Platform { status, error } => {
-            *status >= 500 || *status == 408 || *status == 429 || error.code == "revocation_unknown"
+            *status >= 500
+                || *status == 408
+                || *status == 429
+                || error.code == ErrorCode::RevocationUnknown
         }
         pingshen_client::ClientError::BadResponse { .. } => true,
         _ => false,

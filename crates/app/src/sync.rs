@@ -107,7 +107,7 @@ impl SyncProgress {
 pub struct FailedFile {
     pub file_id: String,
     pub name: String,
-    pub code: String,
+    pub code: pingshen_api::ErrorCode,
     pub message: String,
 }
 
@@ -354,7 +354,7 @@ pub async fn sync_project(
 }
 
 fn is_offline(e: &AppError) -> bool {
-    matches!(e.code.as_str(), "platform_unreachable" | "platform_timeout")
+    e.code.is_offline()
 }
 
 /// Downloads one file into the encrypted cache, resuming from the last

@@ -200,7 +200,7 @@ mod tests {
             PinCheck::Pinned
         );
         let refused = files.check(B, now).unwrap_err();
-        assert_eq!(refused.code, "platform_cert_changed");
+        assert_eq!(refused.code.as_str(), "platform_cert_changed");
         assert!(refused.message.contains(A) && refused.message.contains(B));
         // Still refused on the next start, until the person accepts.
         let again = TrustFiles::new(dir.path(), None);
@@ -217,11 +217,11 @@ mod tests {
         let files = TrustFiles::new(dir.path(), Some(A.into()));
         assert_eq!(files.check(A, now).unwrap(), PinCheck::Pinned);
         assert_eq!(
-            files.check(B, now).unwrap_err().code,
+            files.check(B, now).unwrap_err().code.as_str(),
             "platform_cert_changed"
         );
         assert_eq!(
-            files.accept(B, now).unwrap_err().code,
+            files.accept(B, now).unwrap_err().code.as_str(),
             "platform_cert_configured"
         );
         assert!(files.accept("not-a-fingerprint", now).is_err());

@@ -32,7 +32,7 @@ impl ClientError {
             ClientError::InsecureUrl { .. } => "insecure_platform_url",
             ClientError::Unreachable { .. } => "platform_unreachable",
             ClientError::Timeout { .. } => "platform_timeout",
-            ClientError::Platform { error, .. } => &error.code,
+            ClientError::Platform { error, .. } => error.code.as_str(),
             ClientError::BadResponse { .. } => "bad_response",
             ClientError::Signing { code, .. } => code,
             ClientError::Internal(_) => "internal_error",

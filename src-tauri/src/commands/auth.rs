@@ -53,7 +53,7 @@ pub async fn login(
             let person = session.person.clone();
             (store, person, Some(session), Some(platform_id))
         }
-        Err(e) if e.code == "platform_unreachable" || e.code == "platform_timeout" => {
+        Err(e) if e.code.is_offline() => {
             let fingerprint = {
                 let key = lock_key(&signer)?;
                 pingshen_pki::cert::fingerprint_sha256(key.certificate()).map_err(AppError::from)?

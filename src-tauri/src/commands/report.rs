@@ -6,7 +6,7 @@
 use crate::commands::expert::with_key;
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, SavedReport, ViewedReport};
-use pingshen_api::ReportStatus;
+use pingshen_api::{ErrorCode, ReportStatus};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -97,7 +97,7 @@ pub async fn save_report(
         // Saved only when it is the package of the report just fetched.
         Ok(package) if package.report_sha256 == pdf.sha256 => Some(package),
         Ok(_) => None,
-        Err(e) if e.code == "not_leader" => None,
+        Err(e) if e.code == ErrorCode::NotLeader => None,
         Err(e) => return Err(e),
     };
     let dir = state.settings.data_dir.join("reports").join(&project);

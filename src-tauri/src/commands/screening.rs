@@ -47,9 +47,7 @@ pub async fn screen_page(
             .await;
         match found {
             Ok(d) => (d.decisions, true),
-            Err(e) if e.code == "platform_unreachable" || e.code == "platform_timeout" => {
-                (Vec::new(), false)
-            }
+            Err(e) if e.code.is_offline() => (Vec::new(), false),
             Err(e) => return Err(e),
         }
     } else {

@@ -5,7 +5,7 @@
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, PublishRulesRequest, RulesVersion};
 use pingshen_api::{
-    ProjectDetail, PublishedRules, RulesDocument, SignedEnvelope, Stage, RULES_TYP,
+    ErrorCode, ProjectDetail, PublishedRules, RulesDocument, SignedEnvelope, Stage, RULES_TYP,
 };
 use std::sync::Mutex;
 
@@ -24,7 +24,7 @@ pub async fn get_rules(
     match found {
         Ok(p) => Ok(Some(verified_version(&state, p).await?)),
         // The platform answers 404 for "not yet published".
-        Err(e) if e.code == "not_found" => Ok(None),
+        Err(e) if e.code == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -10,6 +10,7 @@ use crate::ipc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, SavedReport, ViewedReport, Workspace};
+use pingshen_api::ErrorCode;
 
 #[component]
 pub fn ReportCard(ws: Workspace) -> impl IntoView {
@@ -49,10 +50,10 @@ pub fn ReportCard(ws: Workspace) -> impl IntoView {
             <h2>"评标报告"</h2>
             {move || match status.get() {
                 None => view! { <p class="loading">"正在查询…"</p> }.into_any(),
-                Some(Err(e)) if e.code == "panel_incomplete" => view! {
+                Some(Err(e)) if e.code == ErrorCode::PanelIncomplete => view! {
                     <p class="muted" id="report-pending">"全体委员提交评分表后，平台生成评标报告，各委员阅读后签名确认。"</p>
                 }.into_any(),
-                Some(Err(e)) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
                 Some(Ok(s)) => {
                     let signed_by_me = s.signed_by.contains(&me);
                     let sha = s.sha256.clone();
@@ -110,9 +111,9 @@ pub fn ReportCard(ws: Workspace) -> impl IntoView {
                     Some(package) => format!("已保存：{}（档案包：{package}）", s.pdf_path),
                     None => format!("已保存：{}", s.pdf_path),
                 }}</p> }.into_any(),
-                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
             })}
-            {move || error.get().map(|e| view! { <p class="error-line" id="report-error" data-code=e.code.clone()>{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+            {move || error.get().map(|e| view! { <p class="error-line" id="report-error" data-code=e.code.to_string()>{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
             {move || viewed.get().map(|v| view! {
                 <Viewer project=viewer_project.clone()
                     open=Open { file_id: v.file_id.clone(), name: "评标报告".into(), size: None, page: 1, term: None }

@@ -111,7 +111,7 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
                     {may_resubmit.then(|| view! { <button class="primary" id="begin-revision" prop:disabled=move || revising.pending().get() on:click=revise>{format!("开始修改（第 {} 版）", ws.sheet_version + 1)}</button> })}
                 }.into_any()
             }}
-            {move || error.get().map(|e| view! { <p class="error-line" id="submit-error">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+            {move || error.get().map(|e| view! { <p class="error-line" id="submit-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
         </section>
         {(!reasons.is_empty()).then(|| view! {
             <section class="card">
@@ -134,7 +134,7 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
         <section class="card">
             <h2>"提交记录与平台回执"</h2>
             {latest_receipt.map(|o| match (&o.refused, o.received_at) {
-                (Some(r), _) => view! { <p class="error-line" id="sheet-refused" data-code=r.code.clone()>
+                (Some(r), _) => view! { <p class="error-line" id="sheet-refused" data-code=r.code.to_string()>
                     {format!("平台拒收了这份评分表：{}（{}）。评分表已重新开放，请核对后重新签名提交；被拒收的签名文件仍保存在本机，可导出。", r.message, r.code)}
                 </p> }.into_any(),
                 (None, Some(t)) => view! { <p class="ok-line" id="receipt">{format!("评分表已送达平台，平台签名回执已验证（签收时间 {}）。", beijing(t))}</p> }.into_any(),

@@ -7,6 +7,7 @@ use crate::staff::draft::Draft;
 use crate::staff::published::Published;
 use leptos::prelude::*;
 use pingshen_api::ipc::{AppError, PublishRulesRequest, RulesVersion};
+use pingshen_api::ErrorCode;
 
 #[component]
 pub fn PublishBar(
@@ -95,18 +96,18 @@ pub fn PublishBar(
 
 #[component]
 fn PublishError(error: AppError, on_reload: Callback<()>) -> impl IntoView {
-    let hint = match error.code.as_str() {
-        "conflict" => {
+    let hint = match error.code {
+        ErrorCode::Conflict => {
             "平台上的评标办法已变化（他人发布了新版本，或评标已开始）。请重新加载后再决定如何处理。"
         }
-        "invalid_rules" => "平台校验未通过，请按提示修改后再发布。",
-        "forbidden" | "not_staff" => "只有工作人员可以发布评标办法。",
-        "not_logged_in" | "session_expired" => "登录已失效，请重新登录。",
+        ErrorCode::InvalidRules => "平台校验未通过，请按提示修改后再发布。",
+        ErrorCode::Forbidden | ErrorCode::NotStaff => "只有工作人员可以发布评标办法。",
+        ErrorCode::NotLoggedIn | ErrorCode::SessionExpired => "登录已失效，请重新登录。",
         _ => "",
     };
-    let conflict = error.code == "conflict";
+    let conflict = error.code == ErrorCode::Conflict;
     view! {
-        <div class="login-error publish-error" id="publish-error" role="alert" data-code=error.code.clone()>
+        <div class="login-error publish-error" id="publish-error" role="alert" data-code=error.code.to_string()>
             <strong>"发布未成功"</strong>
             <span>{error.message.clone()}</span>
             {(!hint.is_empty()).then(|| view! { <span>{hint}</span> })}
@@ -177,7 +178,7 @@ pub fn StartEvaluation(
                     <button class="secondary" on:click=move |_| confirming.set(false)>"取消"</button>
                 </div>
                 {move || error.get().map(|e| view! {
-                    <p class="bad-text" data-code=e.code.clone()>{format!("{}（{}）", e.message, e.code)}</p>
+                    <p class="bad-text" data-code=e.code.to_string()>{format!("{}（{}）", e.message, e.code)}</p>
                 })}
             </div>
         </Show>

@@ -44,7 +44,7 @@ pub fn PublishedLine(published: RwSignal<Published>, on_reload: Callback<()>) ->
         }
         .into_any(),
         Published::Failed(e) => view! {
-            <div class="published-line bad" id="published-version" data-code=e.code.clone()>
+            <div class="published-line bad" id="published-version" data-code=e.code.to_string()>
                 {format!("无法读取已发布的评标办法：{}（{}）", e.message, e.code)}
                 <button class="link" on:click=move |_| on_reload.run(())>"重试"</button>
             </div>

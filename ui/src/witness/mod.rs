@@ -251,7 +251,7 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
                 </button>
                 <span class="muted">"记录一经签名不可修改；如需更正，请新增一条更正记录。"</span>
             </div>
-            {move || error.get().map(|e| view! { <p class="error-line" id="witness-error">{e.message.clone()}<code>{e.code.clone()}</code></p> })}
+            {move || error.get().map(|e| view! { <p class="error-line" id="witness-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
         </section>
         <section class="card">
             <div class="grid-head">
@@ -296,7 +296,7 @@ fn ReportCard(project: String) -> impl IntoView {
                         <p class="muted">{format!("签名文件：{} · SHA-256 {}", info.signature_path, info.sha256)}</p>
                     </div>
                 }.into_any(),
-                Err(e) => view! { <p class="error-line" id="witness-report-error">{e.message.clone()}<code>{e.code.clone()}</code></p> }.into_any(),
+                Err(e) => view! { <p class="error-line" id="witness-report-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
             })}
         </section>
     }

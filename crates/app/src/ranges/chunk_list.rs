@@ -159,7 +159,7 @@ mod tests {
         ];
         for (what, s) in cases {
             let e = check_list(&f, &s).expect_err(what);
-            assert_eq!(e.code, "chunk_list_mismatch", "{what}");
+            assert_eq!(e.code.as_str(), "chunk_list_mismatch", "{what}");
         }
     }
 }

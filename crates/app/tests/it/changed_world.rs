@@ -105,7 +105,7 @@ async fn a_sheet_refused_after_the_stage_closed_is_kept_refused_exportable_and_r
         .iter()
         .find(|o| o.submission_id == queued.submission_id)
         .unwrap();
-    assert_eq!(item.refused.as_ref().unwrap().code, "wrong_stage");
+    assert_eq!(item.refused.as_ref().unwrap().code.as_str(), "wrong_stage");
     // Exported as signed, with the refusal.
     let out = tempfile::tempdir().unwrap();
     let path = workspace::export_submission(

@@ -69,7 +69,7 @@ async fn a_sheet_signed_offline_is_delivered_exactly_once_when_the_platform_retu
         fill(&store, &rules, &bidders, "7.5");
         let err =
             evaluation::submit_sheet(&store, &w.signer, DEMO, "E001", &rif, &bidders).unwrap_err();
-        assert_eq!(err.code, "invalid_scores");
+        assert_eq!(err.code.as_str(), "invalid_scores");
         assert_eq!(store.outbox().pending_count().unwrap(), 0);
         fill(&store, &rules, &bidders, "5.5");
     }
@@ -108,7 +108,7 @@ async fn a_sheet_signed_offline_is_delivered_exactly_once_when_the_platform_retu
             },
         )
         .unwrap_err();
-        assert_eq!(err.code, "sheet_submitted");
+        assert_eq!(err.code.as_str(), "sheet_submitted");
         // Let the retry be due now.
         store
             .outbox()

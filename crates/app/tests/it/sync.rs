@@ -137,7 +137,7 @@ async fn a_cut_connection_resumes_without_refetching_stored_chunks() {
     )
     .await
     .unwrap_err();
-    assert_eq!(err.code, "platform_unreachable", "{err:?}");
+    assert_eq!(err.code.as_str(), "platform_unreachable", "{err:?}");
 
     // What survived the cut: verified files whole, partial ones in whole chunks.
     let (stored, partial_files, total) = {
@@ -202,7 +202,7 @@ async fn a_tampered_file_is_fetched_again_then_refused_by_name() {
     assert_eq!(report.verified, 6);
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].file_id, "bid-B04");
-    assert_eq!(report.failed[0].code, "file_mismatch");
+    assert_eq!(report.failed[0].code.as_str(), "file_mismatch");
     assert!(report.failed[0]
         .message
         .contains("湖北荆楚交通工程有限公司"));
@@ -235,7 +235,7 @@ async fn a_tampered_or_foreign_manifest_is_refused() {
         .trust
         .verify_platform_document(&forged, MANIFEST_TYP)
         .unwrap_err();
-    assert_eq!(err.code, "signature_invalid");
+    assert_eq!(err.code.as_str(), "signature_invalid");
 
     // A manifest signed by an expert (valid certificate, wrong signer).
     let by_expert = pingshen_client::sign_document(&w.signer, MANIFEST_TYP, &payload).unwrap();
@@ -244,7 +244,7 @@ async fn a_tampered_or_foreign_manifest_is_refused() {
         .trust
         .verify_platform_document(&by_expert, MANIFEST_TYP)
         .unwrap_err();
-    assert_eq!(err.code, "not_platform_signer");
+    assert_eq!(err.code.as_str(), "not_platform_signer");
 
     // A certificate that says it is the platform, issued by a recognised CA
     // (whose key an attacker obtained, or a CA misissuing): not the pinned
@@ -286,7 +286,7 @@ async fn a_tampered_or_foreign_manifest_is_refused() {
         .trust
         .verify_platform_document(&by_impostor, MANIFEST_TYP)
         .unwrap_err();
-    assert_eq!(err.code, "platform_cert_changed", "{err:?}");
+    assert_eq!(err.code.as_str(), "platform_cert_changed", "{err:?}");
 }
 
 fn base64_url_decode(s: &str) -> Vec<u8> {
