@@ -17,127 +17,22 @@ use pingshen_app::outbox;
 use pingshen_client::{sign_challenge, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer, TokenConfig, TokenSigner, Zeroizing};
 use pingshen_platform::RunningPlatform;
-use pingshen_rules::cells::{Cell, FACTOR, PRELIMINARY};
-use pingshen_rules::{FactorKind, Rules};
+use pingshen_rules::Rules;
 use pingshen_store::{Store, Vault};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use pingshen_testkit::cells::full_marks_but_plan;
+use pingshen_testkit::{softhsm, DEMO};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const DEMO: &str = "JA-2026-0117";
-const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const LABEL: &str = "E005-usb-key";
 const PIN: &str = "246810";
 
-/// Panics, naming what to install, unless SoftHSM2 and its tools are here.
-fn require_softhsm() {
-    let have = |c: &str| Command::new(c).arg("--help").output().is_ok();
-    for (ok, what) in [
-        (Path::new(MODULE).exists(), MODULE),
-        (have("softhsm2-util"), "softhsm2-util"),
-        (have("pkcs11-tool"), "pkcs11-tool"),
-    ] {
-        assert!(
-            ok,
-            "{what} is missing: install softhsm2 and opensc (scripts/setup does)"
-        );
-    }
-}
-
-fn tool(cmd: &str, args: &[&str]) {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Puts E005's demo key, certificate and CA chain on a fresh SoftHSM2 token,
-/// as a CA would issue a USB key. The key may sign and derive (the local
-/// store's key is wrapped to it by ECDH).
+/// as a CA would issue a USB key.
 fn issue_token(dir: &Path, p12: &Path) -> TokenConfig {
-    let tokens = dir.join("tokens");
-    std::fs::create_dir_all(&tokens).unwrap();
-    let conf = dir.join("softhsm2.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-            tokens.display()
-        ),
-    )
-    .unwrap();
-    // Read once per process by the module; nothing else here uses PKCS#11.
-    std::env::set_var("SOFTHSM2_CONF", &conf);
-    tool(
-        "softhsm2-util",
-        &[
-            "--init-token",
-            "--free",
-            "--label",
-            LABEL,
-            "--so-pin",
-            "13579111",
-            "--pin",
-            PIN,
-        ],
-    );
-    let parsed = openssl::pkcs12::Pkcs12::from_der(&std::fs::read(p12).unwrap())
-        .unwrap()
-        .parse2("pingshen-demo")
-        .unwrap();
-    let key_pem = dir.join("key.pem");
-    std::fs::write(
-        &key_pem,
-        parsed.pkey.unwrap().private_key_to_pem_pkcs8().unwrap(),
-    )
-    .unwrap();
-    let write = |path: &Path, kind: &str, id: &str, extra: &[&str]| {
-        let mut args = vec![
-            "--module",
-            MODULE,
-            "--token-label",
-            LABEL,
-            "--login",
-            "--pin",
-            PIN,
-            "--write-object",
-            path.to_str().unwrap(),
-            "--type",
-            kind,
-            "--id",
-            id,
-            "--label",
-            id,
-        ];
-        args.extend_from_slice(extra);
-        tool("pkcs11-tool", &args);
-    };
-    write(
-        &key_pem,
-        "privkey",
-        "05",
-        &["--usage-sign", "--usage-derive"],
-    );
-    std::fs::remove_file(&key_pem).unwrap();
-    let cert_der = dir.join("cert.der");
-    std::fs::write(&cert_der, parsed.cert.unwrap().to_der().unwrap()).unwrap();
-    write(&cert_der, "cert", "05", &[]);
-    for (i, ca) in parsed.ca.into_iter().flatten().enumerate() {
-        let path = dir.join(format!("ca{i}.der"));
-        std::fs::write(&path, ca.to_der().unwrap()).unwrap();
-        write(&path, "cert", &format!("1{i}"), &[]);
-    }
-    TokenConfig {
-        module: PathBuf::from(MODULE),
-        token_label: LABEL.into(),
-        key_id: vec![0x05],
-    }
+    let hsm = softhsm::SoftHsm::new(dir);
+    let token = hsm.init_token(LABEL, "13579111", PIN);
+    token.import_p12(p12, "pingshen-demo", "05", dir)
 }
 
 struct Expert {
@@ -179,39 +74,8 @@ async fn log_in(
 /// Every criterion passed; full marks but one: `plan` points for the
 /// construction plan, with its reason.
 fn fill(store: &Store, rules: &Rules, bidders: &[String], plan: &str) {
-    for b in bidders {
-        for c in &rules.preliminary {
-            let cell = Cell {
-                kind: PRELIMINARY.into(),
-                bidder: b.clone(),
-                item: c.id.clone(),
-                value: "pass".into(),
-                reason: String::new(),
-            };
-            evaluation::save_cell(store, DEMO, &cell).unwrap();
-        }
-        for f in &rules.factors {
-            let value = match &f.kind {
-                FactorKind::Price => continue,
-                FactorKind::Deductions(_) => String::new(),
-                FactorKind::Options(o) => o
-                    .iter()
-                    .find(|o| o.points == f.max)
-                    .map(|o| o.id.clone())
-                    .unwrap(),
-                FactorKind::PassFail => "pass".into(),
-                FactorKind::Range { .. } if f.id == "tech.construction_plan" => plan.into(),
-                FactorKind::Range { .. } => f.max.normalize().to_string(),
-            };
-            let cell = Cell {
-                kind: FACTOR.into(),
-                bidder: b.clone(),
-                item: f.id.clone(),
-                value,
-                reason: "针对性一般".into(),
-            };
-            evaluation::save_cell(store, DEMO, &cell).unwrap();
-        }
+    for cell in full_marks_but_plan(rules, bidders, plan, "针对性一般") {
+        evaluation::save_cell(store, DEMO, &cell).unwrap();
     }
 }
 
@@ -223,7 +87,6 @@ async fn drain(e: &Expert, trust: &Arc<pingshen_app::PlatformTrust>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evaluation() {
-    require_softhsm();
     let platform_dir = tempfile::tempdir().unwrap();
     let token_dir = tempfile::tempdir().unwrap();
     let platform = RunningPlatform::start_demo(platform_dir.path())

@@ -47,8 +47,7 @@ async fn login(platform: &RunningPlatform, person: &str) -> PlatformClient {
 
 #[tokio::test]
 async fn health_projects_and_errors_round_trip() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let anonymous = PlatformClient::new(&platform.url()).unwrap();
 
     let health = anonymous.health().await.unwrap();
@@ -116,8 +115,7 @@ async fn health_projects_and_errors_round_trip() {
 
 #[tokio::test]
 async fn roles_of_demo_people() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     for (id, role) in [
         ("E002", Role::Expert),
         ("W001", Role::Witness),

@@ -15,40 +15,10 @@ use pingshen_pki::{
     TokenConfig, TokenSigner, VerifyOptions, Zeroizing,
 };
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+use pingshen_testkit::softhsm::{SoftHsm, Token, MODULE};
 const LABEL: &str = "expert-token";
 const PIN: &str = "123456";
-
-fn tool(cmd: &str, args: &[&str], conf: &Path) {
-    let out = Command::new(cmd)
-        .args(args)
-        .env("SOFTHSM2_CONF", conf)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Panics, naming what to install, unless SoftHSM2 and its tools are here.
-fn require_softhsm() {
-    let have = |c: &str| Command::new(c).arg("--help").output().is_ok();
-    for (ok, what) in [
-        (Path::new(MODULE).exists(), MODULE),
-        (have("softhsm2-util"), "softhsm2-util"),
-        (have("pkcs11-tool"), "pkcs11-tool"),
-    ] {
-        assert!(
-            ok,
-            "{what} is missing: install softhsm2 and opensc (scripts/setup does)"
-        );
-    }
-}
 
 fn cfg(id: &[u8]) -> TokenConfig {
     TokenConfig {
@@ -65,35 +35,10 @@ fn pin(p: &str) -> Zeroizing<String> {
 /// One test function: SoftHSM2 reads SOFTHSM2_CONF once per process.
 #[test]
 fn token_signing_unwrapping_and_errors() {
-    require_softhsm();
     let dir = tempfile::tempdir().unwrap();
-    let tokens = dir.path().join("tokens");
-    std::fs::create_dir_all(&tokens).unwrap();
-    let conf = dir.path().join("softhsm2.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-            tokens.display()
-        ),
-    )
-    .unwrap();
     // Set before the module is first initialised in this process; no other test here touches it.
-    std::env::set_var("SOFTHSM2_CONF", &conf);
-    tool(
-        "softhsm2-util",
-        &[
-            "--init-token",
-            "--free",
-            "--label",
-            LABEL,
-            "--so-pin",
-            "87654321",
-            "--pin",
-            PIN,
-        ],
-        &conf,
-    );
+    let hsm = SoftHsm::new(dir.path());
+    let token = hsm.init_token(LABEL, "87654321", PIN);
 
     let ca = TestCa::new(KeyKind::Rsa(2048), "湖北CA");
     let mut ids = Vec::new();
@@ -108,7 +53,7 @@ fn token_signing_unwrapping_and_errors() {
         std::fs::write(&key_pem, k.private_key_to_pem_pkcs8().unwrap()).unwrap();
         std::fs::write(&cert_der, cert.to_der().unwrap()).unwrap();
         if alg == Algorithm::Rs256 {
-            tool(
+            hsm.tool(
                 "softhsm2-util",
                 &[
                     "--import",
@@ -122,81 +67,23 @@ fn token_signing_unwrapping_and_errors() {
                     "--pin",
                     PIN,
                 ],
-                &conf,
             );
         } else {
             // softhsm2-util imports EC keys without CKA_DERIVE; ECDH unwrapping needs it.
-            tool(
-                "pkcs11-tool",
-                &[
-                    "--module",
-                    MODULE,
-                    "--token-label",
-                    LABEL,
-                    "--login",
-                    "--pin",
-                    PIN,
-                    "--write-object",
-                    key_pem.to_str().unwrap(),
-                    "--type",
-                    "privkey",
-                    "--id",
-                    id,
-                    "--label",
-                    id,
-                    "--usage-sign",
-                    "--usage-derive",
-                ],
-                &conf,
+            token.write(
+                Path::new(key_pem.to_str().unwrap()),
+                "privkey",
+                id,
+                &["--usage-sign", "--usage-derive"],
             );
         }
-        tool(
-            "pkcs11-tool",
-            &[
-                "--module",
-                MODULE,
-                "--token-label",
-                LABEL,
-                "--login",
-                "--pin",
-                PIN,
-                "--write-object",
-                cert_der.to_str().unwrap(),
-                "--type",
-                "cert",
-                "--id",
-                id,
-                "--label",
-                id,
-            ],
-            &conf,
-        );
+        token.write(Path::new(cert_der.to_str().unwrap()), "cert", id, &[]);
         ids.push((hex::decode(id).unwrap(), alg, cert));
     }
     // The intermediate on the token too, so the chain comes out complete.
     let inter_der = dir.path().join("inter.der");
     std::fs::write(&inter_der, ca.inter.to_der().unwrap()).unwrap();
-    tool(
-        "pkcs11-tool",
-        &[
-            "--module",
-            MODULE,
-            "--token-label",
-            LABEL,
-            "--login",
-            "--pin",
-            PIN,
-            "--write-object",
-            inter_der.to_str().unwrap(),
-            "--type",
-            "cert",
-            "--id",
-            "10",
-            "--label",
-            "ca",
-        ],
-        &conf,
-    );
+    token.write(Path::new(inter_der.to_str().unwrap()), "cert", "10", &[]);
 
     let store = ca.store();
     for (id, alg, cert) in &ids {
@@ -258,7 +145,7 @@ fn token_signing_unwrapping_and_errors() {
         .unwrap();
     assert_eq!(wrong.code(), "pin_incorrect");
 
-    sm2_key_on_the_token_is_refused(dir.path(), &conf);
+    sm2_key_on_the_token_is_refused(dir.path(), &token);
 }
 
 /// An SM2 key and its certificate on the token: standard PKCS#11 (and so
@@ -267,7 +154,7 @@ fn token_signing_unwrapping_and_errors() {
 /// Neither softhsm2-util nor pkcs11-tool can import an SM2 key ("Cannot
 /// handle this algorithm", "Unsupported key type"): the key object is
 /// created here through PKCS#11 itself, as an EC key on the SM2 curve.
-fn sm2_key_on_the_token_is_refused(dir: &Path, conf: &Path) {
+fn sm2_key_on_the_token_is_refused(dir: &Path, token: &Token) {
     use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
     use cryptoki::error::{Error as CkError, RvError};
     use cryptoki::object::{Attribute, KeyType, ObjectClass};
@@ -313,27 +200,7 @@ fn sm2_key_on_the_token_is_refused(dir: &Path, conf: &Path) {
         .expect("SoftHSM2 stores an EC key on the SM2 curve");
     let cert_der = dir.join("03.der");
     std::fs::write(&cert_der, cert.to_der().unwrap()).unwrap();
-    tool(
-        "pkcs11-tool",
-        &[
-            "--module",
-            MODULE,
-            "--token-label",
-            LABEL,
-            "--login",
-            "--pin",
-            PIN,
-            "--write-object",
-            cert_der.to_str().unwrap(),
-            "--type",
-            "cert",
-            "--id",
-            ID,
-            "--label",
-            ID,
-        ],
-        conf,
-    );
+    token.write(Path::new(cert_der.to_str().unwrap()), "cert", ID, &[]);
     let err = TokenSigner::open(&cfg(&hex::decode(ID).unwrap()), pin(PIN))
         .err()
         .expect("an SM2 key on a standard PKCS#11 token is refused");

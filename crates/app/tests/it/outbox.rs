@@ -6,39 +6,13 @@ use crate::common::{world, DEMO};
 use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::outbox;
 use pingshen_platform::RunningPlatform;
-use pingshen_rules::cells::{Cell, FACTOR, PRELIMINARY};
-use pingshen_rules::{FactorKind, Rules};
+use pingshen_rules::cells::{Cell, FACTOR};
+use pingshen_rules::Rules;
+use pingshen_testkit::cells::full_marks_but_plan;
 
 fn fill(store: &pingshen_store::Store, rules: &Rules, bidders: &[String], plan_points: &str) {
-    for b in bidders {
-        for c in &rules.preliminary {
-            let cell = Cell {
-                kind: PRELIMINARY.into(),
-                bidder: b.clone(),
-                item: c.id.clone(),
-                value: "pass".into(),
-                reason: String::new(),
-            };
-            evaluation::save_cell(store, DEMO, &cell).unwrap();
-        }
-        for f in &rules.factors {
-            let value = match &f.kind {
-                FactorKind::Price => continue,
-                FactorKind::Deductions(_) => String::new(),
-                FactorKind::Options(o) => o[0].id.clone(),
-                FactorKind::PassFail => "pass".into(),
-                FactorKind::Range { .. } if f.id == "tech.construction_plan" => plan_points.into(),
-                FactorKind::Range { .. } => f.max.normalize().to_string(),
-            };
-            let cell = Cell {
-                kind: FACTOR.into(),
-                bidder: b.clone(),
-                item: f.id.clone(),
-                value,
-                reason: "方案可行".into(),
-            };
-            evaluation::save_cell(store, DEMO, &cell).unwrap();
-        }
+    for cell in full_marks_but_plan(rules, bidders, plan_points, "方案可行") {
+        evaluation::save_cell(store, DEMO, &cell).unwrap();
     }
 }
 

@@ -1,17 +1,10 @@
 //! `pingshen doc extract` end to end, on the repository's demo PDFs.
 
+use pingshen_testkit::cli::{pingshen, repo};
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn pingshen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(args)
-        .output()
-        .expect("run pingshen")
+fn scratch(test: &str) -> PathBuf {
+    pingshen_testkit::cli::scratch("doc-cli", test)
 }
 
 fn demo(name: &str) -> String {
@@ -87,15 +80,4 @@ fn a_damaged_pdf_lists_the_pages_it_could_not_read() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("未能读取的页面："), "{stdout}");
     assert!(stdout.contains("page_unreadable"));
-}
-
-/// A fresh folder for one test, under the target directory (see
-/// `pingshen_platform::running::test_dir`), removed when the binary exits.
-fn scratch(test: &str) -> PathBuf {
-    let dir = pingshen_platform::running::test_dir("doc-cli")
-        .unwrap()
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

@@ -15,58 +15,14 @@ use pingshen_api::{
 use pingshen_client::{sign_document, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::RunningPlatform;
-use pingshen_rules::cells::{build_sheet, Cell};
+use pingshen_rules::cells::build_sheet;
 use pingshen_rules::Rules;
+use pingshen_testkit::cells::full_marks_but_plan;
+use pingshen_testkit::cli::{verify, write_json as write};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const DEMO: &str = "JA-2026-0117";
 const EXPERTS: [&str; 5] = ["E001", "E002", "E003", "E004", "E005"];
-
-/// `pingshen verify` with the CAs in `trust` and the platform certificate
-/// beside it in the demo PKI pinned.
-fn verify(trust: &Path, file: &Path) -> (i32, Value) {
-    let pki = trust.parent().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .arg("verify")
-        .arg("--trust")
-        .arg(trust)
-        .arg("--platform-cert")
-        .arg(pki.join("platform/platform.pem"))
-        .arg(file)
-        .output()
-        .unwrap();
-    let code = out.status.code().unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "not JSON (exit {code}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (code, json)
-}
-
-fn write(dir: &Path, name: &str, value: &impl serde::Serialize) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, serde_json::to_vec(value).unwrap()).unwrap();
-    path
-}
-
-/// Full marks except the construction plan, which varies by expert (a
-/// reason goes with each score below the maximum).
-fn cells(rules: &Rules, bidders: &[String], plan: &str) -> Vec<Cell> {
-    let mut out = pingshen_platform::demo_run::full_marks(rules, bidders);
-    for c in out
-        .iter_mut()
-        .filter(|c| c.item == "tech.construction_plan")
-    {
-        c.value = plan.into();
-        c.reason = "方案针对性一般".into();
-    }
-    out
-}
 
 fn problems(out: &Value) -> String {
     out["problems"].to_string()
@@ -120,7 +76,12 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
             version: 1,
             rules_version: published.version,
             rules_sha256: published.sha256.clone(),
-            sheet: build_sheet(&rules, id, &bidders, &cells(&rules, &bidders, plan)),
+            sheet: build_sheet(
+                &rules,
+                id,
+                &bidders,
+                &full_marks_but_plan(&rules, &bidders, plan, "方案针对性一般"),
+            ),
         };
         client
             .submit_sheet(
@@ -338,7 +299,12 @@ async fn a_revoked_certificate_is_refused_and_its_later_documents_are_flagged() 
         version: 2,
         rules_version: published.version,
         rules_sha256: published.sha256.clone(),
-        sheet: build_sheet(&rules, "E003", &bidders, &cells(&rules, &bidders, "5")),
+        sheet: build_sheet(
+            &rules,
+            "E003",
+            &bidders,
+            &full_marks_but_plan(&rules, &bidders, "5", "方案针对性一般"),
+        ),
     };
     let refused = e003_client
         .submit_sheet(DEMO, sign_document(&e003, SCORE_SHEET_TYP, &v2).unwrap())

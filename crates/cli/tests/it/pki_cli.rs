@@ -2,6 +2,7 @@
 //! demo PKI generated at test time.
 
 use pingshen_pki::demo::{self, DemoPeople, DemoPki};
+use pingshen_testkit::cli::arg as p;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,25 +31,13 @@ fn fixture() -> &'static Fixture {
 }
 
 fn run(args: &[&str]) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
+    let out = Command::new(pingshen_testkit::cli::bin("pingshen"))
         .args(args)
         .env("DEMO_PW", demo::DEMO_PASSWORD)
         .env("BAD_PW", "not-the-password")
         .output()
         .unwrap();
-    let code = out.status.code().unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "not JSON (exit {code}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (code, json)
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
+    pingshen_testkit::cli::exit_and_json(&out)
 }
 
 fn crl_args(f: &Fixture) -> Vec<String> {

@@ -1,32 +1,16 @@
 //! `pingshen rules …` run as a user would: files in, text or JSON out,
 //! exit codes that scripts can trust.
 
+use pingshen_testkit::cli::{arg as p, pingshen as run};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pingshen"))
-}
+use std::process::Output;
 
 fn template(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../assets/rules")
-        .join(name)
+    pingshen_testkit::cli::asset(&format!("rules/{name}"))
 }
 
-/// A fresh folder for one test, under the target directory (see
-/// `pingshen_platform::running::test_dir`), removed when the binary exits.
 fn scratch(test: &str) -> PathBuf {
-    let dir = pingshen_platform::running::test_dir("rules-cli")
-        .unwrap()
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run pingshen")
+    pingshen_testkit::cli::scratch("rules-cli", test)
 }
 
 /// `pingshen rules explain RULES --prices PRICES EXTRA…`.
@@ -45,10 +29,6 @@ fn aggregate(rules: &Path, sheets: &Path, extra: &[&str]) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! `pingshen screen` end to end on the repository's demo PDFs: extraction
 //! in worker processes, all screens, text and JSON output, exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use pingshen_testkit::cli::{arg as p, pingshen, repo};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+fn scratch(test: &str) -> PathBuf {
+    pingshen_testkit::cli::scratch("screen-cli", test)
 }
 
 fn demo(name: &str) -> String {
@@ -14,28 +15,6 @@ fn demo(name: &str) -> String {
 
 fn asset(path: &str) -> String {
     repo().join("assets").join(path).display().to_string()
-}
-
-fn pingshen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(args)
-        .output()
-        .expect("run pingshen")
-}
-
-/// A fresh folder for one test, under the target directory (see
-/// `pingshen_platform::running::test_dir`), removed when the binary exits.
-fn scratch(test: &str) -> PathBuf {
-    let dir = pingshen_platform::running::test_dir("screen-cli")
-        .unwrap()
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 /// `pingshen screen` on the demo folder with the demo prices, plus `extra`.

@@ -5,6 +5,7 @@
 use pingshen_client::{sign_challenge, sign_witness_entry, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::RunningPlatform;
+use pingshen_testkit::cli::{verify, write_json as write};
 use pingshen_witness::{
     decode_unverified, next_entry, EntryDraft, EntryStamp, SealedEntry, SignedEnvelope,
     WitnessCategory, WitnessExport, WitnessStage,
@@ -61,36 +62,6 @@ async fn exported_log(data: &Path) -> (WitnessExport, Vec<SealedEntry>, SealedEn
     let trust = platform.state.pki.dir.join("trust");
     platform.stop().await;
     (export, entries, forged, trust)
-}
-
-/// `pingshen verify` with the demo CAs and the demo platform's certificate
-/// pinned (it sits beside `trust/` in the demo PKI).
-fn verify(trust: &Path, file: &Path) -> (i32, Value) {
-    let platform_cert = trust.parent().unwrap().join("platform/platform.pem");
-    let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .arg("verify")
-        .arg("--trust")
-        .arg(trust)
-        .arg("--platform-cert")
-        .arg(platform_cert)
-        .arg(file)
-        .output()
-        .unwrap();
-    let code = out.status.code().unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "not JSON (exit {code}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (code, json)
-}
-
-fn write(dir: &Path, name: &str, value: &impl serde::Serialize) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, serde_json::to_vec(value).unwrap()).unwrap();
-    path
 }
 
 fn entry_json(e: &SealedEntry, position: Option<usize>) -> Value {

@@ -4,27 +4,20 @@
 
 use pingshen_api::{Challenge, SignedEnvelope};
 use pingshen_client::{sign_challenge, PlatformClient};
-use pingshen_pki::{Pkcs12Signer, Signer};
-use pingshen_platform::RunningPlatform;
 
-fn signer(platform: &RunningPlatform, id: &str) -> Pkcs12Signer {
-    Pkcs12Signer::from_file(&platform.demo_p12(id), "pingshen-demo").unwrap()
-}
+use pingshen_testkit::TestPlatform;
 
-fn chain_of(s: &dyn Signer) -> Vec<Vec<u8>> {
-    s.chain().iter().map(|c| c.to_der().unwrap()).collect()
-}
+use pingshen_testkit::{chain as chain_of, signer};
 
-async fn started() -> (tempfile::TempDir, RunningPlatform, PlatformClient) {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
-    let client = PlatformClient::new(&platform.url()).unwrap();
-    (dir, platform, client)
+async fn started() -> (TestPlatform, PlatformClient) {
+    let platform = TestPlatform::demo().await;
+    let client = platform.client();
+    (platform, client)
 }
 
 #[tokio::test]
 async fn rsa_p256_and_sm2_people_log_in() {
-    let (_dir, platform, client) = started().await;
+    let (platform, client) = started().await;
     for (id, alg) in [
         ("E001", "RS256"),
         ("E002", "ES256"),
@@ -47,7 +40,7 @@ async fn rsa_p256_and_sm2_people_log_in() {
 
 #[tokio::test]
 async fn a_replayed_challenge_is_refused() {
-    let (_dir, platform, client) = started().await;
+    let (platform, client) = started().await;
     let s = signer(&platform, "E001");
     let challenge = client.request_challenge(&chain_of(&s)).await.unwrap();
     let envelope = sign_challenge(&s, &challenge).unwrap();
@@ -59,7 +52,7 @@ async fn a_replayed_challenge_is_refused() {
 
 #[tokio::test]
 async fn an_expired_challenge_is_refused() {
-    let (_dir, platform, client) = started().await;
+    let (platform, client) = started().await;
     let s = signer(&platform, "E002");
     let challenge = client.request_challenge(&chain_of(&s)).await.unwrap();
     let envelope = sign_challenge(&s, &challenge).unwrap();
@@ -125,8 +118,8 @@ async fn an_expired_challenge_is_refused() {
 
 #[tokio::test]
 async fn a_challenge_from_another_platform_is_refused() {
-    let (_dir, platform_a, client_a) = started().await;
-    let (_dir2, platform_b, client_b) = started().await;
+    let (platform_a, client_a) = started().await;
+    let (platform_b, client_b) = started().await;
     assert_ne!(platform_a.state.platform_id, platform_b.state.platform_id);
     let s = signer(&platform_a, "E003");
     let challenge = client_a.request_challenge(&chain_of(&s)).await.unwrap();
@@ -141,7 +134,7 @@ async fn a_challenge_from_another_platform_is_refused() {
 
 #[tokio::test]
 async fn unregistered_and_untrusted_certificates_are_refused() {
-    let (_dir, platform, client) = started().await;
+    let (platform, client) = started().await;
     // The platform's own certificate chains to a recognised CA but belongs to nobody.
     let pki = platform.state.pki.clone();
     let platform_chain = chain_of(pki.signer());
@@ -186,7 +179,7 @@ async fn unregistered_and_untrusted_certificates_are_refused() {
 
 #[tokio::test]
 async fn a_signature_by_another_key_or_over_other_bytes_is_refused() {
-    let (_dir, platform, client) = started().await;
+    let (platform, client) = started().await;
     let e1 = signer(&platform, "E001");
     let e2 = signer(&platform, "E002");
     // E002 signs E001's challenge: the certificate does not match the challenge.
@@ -211,7 +204,7 @@ async fn a_signature_by_another_key_or_over_other_bytes_is_refused() {
 
 #[tokio::test]
 async fn an_expired_session_must_log_in_again() {
-    let (_dir, platform, client) = started().await;
+    let (platform, client) = started().await;
     let s = signer(&platform, "E004");
     let (authed, _) = client
         .login(&chain_of(&s), |c| sign_challenge(&s, c))
@@ -240,7 +233,7 @@ async fn an_expired_session_must_log_in_again() {
 /// it) stops working at once, while the person's other sessions go on.
 #[tokio::test]
 async fn logout_ends_the_session_at_once() {
-    let (_dir, platform, client) = started().await;
+    let (platform, client) = started().await;
     let s = signer(&platform, "E002");
     let (here, _) = client
         .login(&chain_of(&s), |c| sign_challenge(&s, c))

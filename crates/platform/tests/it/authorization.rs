@@ -20,7 +20,7 @@ use pingshen_api::{
     SCORE_SHEET_TYP, SCREEN_DECISION_TYP,
 };
 use pingshen_client::{sign_challenge, sign_document, PlatformClient};
-use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_pki::Pkcs12Signer;
 use pingshen_platform::demo::{default_assets_dir, DemoFile};
 use pingshen_platform::RunningPlatform;
 use pingshen_rules::cells::build_sheet;
@@ -379,13 +379,7 @@ struct Person {
     token: String,
 }
 
-fn signer(p: &RunningPlatform, id: &str) -> Pkcs12Signer {
-    Pkcs12Signer::from_file(&p.demo_p12(id), "pingshen-demo").unwrap()
-}
-
-fn chain(s: &Pkcs12Signer) -> Vec<Vec<u8>> {
-    s.chain().iter().map(|c| c.to_der().unwrap()).collect()
-}
+use pingshen_testkit::{chain, signer};
 
 async fn session(p: &RunningPlatform, s: &Pkcs12Signer) -> (PlatformClient, Session) {
     PlatformClient::new(&p.url())
@@ -540,8 +534,7 @@ fn meets(cell: &str, status: u16) -> bool {
 
 #[tokio::test]
 async fn every_route_answers_each_situation_as_the_table_says() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let mut people = BTreeMap::new();
     for who in WHO {
         if let Some(id) = who.person() {

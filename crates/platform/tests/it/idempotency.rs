@@ -5,14 +5,13 @@
 
 use pingshen_api::{ReportSignature, ScoreSheet, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP};
 use pingshen_client::sign_document;
-use pingshen_platform::{demo, demo_run, RunningPlatform};
+use pingshen_platform::{demo, demo_run};
 
 const OTHER: &str = "JA-2026-0118";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_true_retries_get_the_stored_receipt() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let (url, pki, assets) = (
         platform.url(),
         platform.state.pki.dir.clone(),

@@ -12,15 +12,4 @@ mod persistence;
 mod rules_publish;
 mod witness;
 
-/// A client logged in to `platform` as the holder of `signer`.
-pub async fn logged_in(
-    platform: &pingshen_platform::RunningPlatform,
-    signer: &pingshen_pki::Pkcs12Signer,
-) -> pingshen_client::PlatformClient {
-    pingshen_client::PlatformClient::new(&platform.url())
-        .unwrap()
-        .login_with(signer)
-        .await
-        .unwrap()
-        .0
-}
+pub use pingshen_testkit::logged_in;

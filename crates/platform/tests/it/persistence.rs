@@ -39,7 +39,6 @@ async fn staff_client(platform: &RunningPlatform) -> PlatformClient {
 #[tokio::test]
 async fn data_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-
     let first = RunningPlatform::start_demo(dir.path()).await.unwrap();
     let first_id = first.state.platform_id.clone();
     let staff = staff_client(&first).await;
@@ -60,8 +59,7 @@ async fn data_survives_a_restart() {
 
 #[tokio::test]
 async fn openapi_document_is_served_and_lists_the_routes() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let doc: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", platform.url()))
         .await
         .unwrap()
@@ -82,8 +80,7 @@ async fn openapi_document_is_served_and_lists_the_routes() {
 
 #[tokio::test]
 async fn malformed_json_gets_the_api_error_body() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let resp = reqwest::Client::new()
         .post(format!("{}/api/v1/auth/challenge", platform.url()))
         .header("content-type", "application/json")

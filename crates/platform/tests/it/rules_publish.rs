@@ -5,14 +5,10 @@
 use pingshen_api::{RulesDocument, Stage, RECEIPT_TYP, RULES_TYP};
 use pingshen_client::{sign_document, PlatformClient};
 use pingshen_pki::envelope::{verify_parsed, Envelope, VerifyOptions};
-use pingshen_pki::Pkcs12Signer;
-use pingshen_platform::RunningPlatform;
 
 const DEMO: &str = "JA-2026-0117";
 
-fn signer(p: &RunningPlatform, id: &str) -> Pkcs12Signer {
-    Pkcs12Signer::from_file(&p.demo_p12(id), "pingshen-demo").unwrap()
-}
+use pingshen_testkit::signer;
 
 use crate::logged_in as client;
 
@@ -44,8 +40,7 @@ async fn new_project(staff: &PlatformClient, id: &str) {
 
 #[tokio::test]
 async fn staff_publish_versions_until_evaluation_starts() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let s001 = signer(&platform, "S001");
     let staff = client(&platform, &s001).await;
     new_project(&staff, "NEW-1").await;
@@ -128,8 +123,7 @@ async fn staff_publish_versions_until_evaluation_starts() {
 
 #[tokio::test]
 async fn only_staff_publish_and_only_what_they_signed() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let s001 = signer(&platform, "S001");
     let e001 = signer(&platform, "E001");
     let staff = client(&platform, &s001).await;

@@ -6,7 +6,7 @@
 
 use pingshen_api::{SignedEnvelope, WitnessExport, RECEIPT_TYP};
 use pingshen_client::sign_witness_entry;
-use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_pki::Signer;
 use pingshen_platform::RunningPlatform;
 use pingshen_witness::pki::TrustVerifier;
 use pingshen_witness::{
@@ -17,9 +17,7 @@ use pingshen_witness::{
 const DEMO: &str = "JA-2026-0117";
 const WITNESS: &str = "W001";
 
-fn signer(p: &RunningPlatform, id: &str) -> Pkcs12Signer {
-    Pkcs12Signer::from_file(&p.demo_p12(id), "pingshen-demo").unwrap()
-}
+use pingshen_testkit::signer;
 
 use crate::logged_in as client;
 
@@ -95,8 +93,7 @@ fn verifying(p: &RunningPlatform) -> Verifying {
 
 #[tokio::test]
 async fn a_batch_syncs_once_and_a_retry_gets_the_same_receipts() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let w001 = signer(&platform, WITNESS);
     let witness = client(&platform, &w001).await;
     let entries = chain(&w001, None, 3);
@@ -159,8 +156,7 @@ async fn a_batch_syncs_once_and_a_retry_gets_the_same_receipts() {
 
 #[tokio::test]
 async fn gaps_forks_edits_and_foreign_signers_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let w001 = signer(&platform, WITNESS);
     let e001 = signer(&platform, "E001");
     let witness = client(&platform, &w001).await;
@@ -275,8 +271,7 @@ fn named(sealed: &SealedEntry, position: Option<usize>) -> Option<EntryRef> {
 
 #[tokio::test]
 async fn an_export_verifies_offline_and_names_each_tampered_entry() {
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let w001 = signer(&platform, WITNESS);
     let witness = client(&platform, &w001).await;
     let mut entries = chain(&w001, None, 4);
@@ -372,8 +367,7 @@ async fn the_elected_panel_leader_reads_the_log_other_experts_do_not() {
         LEADER_VOTE_TYP,
     };
     use pingshen_client::sign_document;
-    let dir = tempfile::tempdir().unwrap();
-    let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let platform = pingshen_testkit::TestPlatform::demo().await;
     let w001 = signer(&platform, WITNESS);
     let witness = client(&platform, &w001).await;
     witness

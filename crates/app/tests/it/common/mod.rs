@@ -2,13 +2,12 @@
 //! logged-in client.
 
 use pingshen_app::sync::SyncContext;
-use pingshen_client::PlatformClient;
 use pingshen_pki::Pkcs12Signer;
 use pingshen_platform::RunningPlatform;
 use pingshen_store::Vault;
 use std::sync::{Arc, Mutex};
 
-pub const DEMO: &str = "JA-2026-0117";
+pub use pingshen_testkit::DEMO;
 
 pub struct World {
     pub platform: RunningPlatform,
@@ -55,26 +54,12 @@ pub async fn world(person: &str) -> World {
     }
 }
 
-/// A client of the platform at `url` (the platform, or a link in front of
-/// it), logged in with `signer`.
-pub async fn login_at(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
-    PlatformClient::new(url)
-        .unwrap()
-        .login_with(signer)
-        .await
-        .unwrap()
-        .0
-}
+pub use pingshen_testkit::login_at;
 
 /// The `pingshen` CLI binary doubles as the PDF worker (it calls
 /// `pingshen_docs::worker::run_if_requested`).
 pub fn extractor() -> Arc<pingshen_docs::Extractor> {
-    let exe = std::env::current_exe().unwrap();
-    let cli = exe.parent().unwrap().parent().unwrap().join("pingshen");
-    assert!(
-        cli.is_file(),
-        "{} missing: build the CLI first (cargo build -p pingshen-cli)",
-        cli.display()
-    );
-    Arc::new(pingshen_docs::Extractor::with_worker(cli))
+    Arc::new(pingshen_docs::Extractor::with_worker(
+        pingshen_testkit::cli::bin("pingshen"),
+    ))
 }

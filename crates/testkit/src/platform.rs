@@ -1,0 +1,74 @@
+//! A real platform for a test, and the demo people who use it.
+
+use pingshen_client::PlatformClient;
+use pingshen_pki::{Pkcs12Signer, Signer};
+use pingshen_platform::RunningPlatform;
+use std::ops::Deref;
+
+/// The demo project every sandbox starts with.
+pub const DEMO: &str = "JA-2026-0117";
+
+/// A platform with the demo project, listening on 127.0.0.1:0 over a
+/// temporary data folder that lives as long as this value.
+pub struct TestPlatform {
+    pub platform: RunningPlatform,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestPlatform {
+    pub async fn demo() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
+        TestPlatform { platform, dir }
+    }
+
+    /// Stops the platform gracefully and removes its data folder.
+    pub async fn stop(self) {
+        self.platform.stop().await;
+    }
+
+    /// A client of this platform, not logged in.
+    pub fn client(&self) -> PlatformClient {
+        PlatformClient::new(&self.platform.url()).unwrap()
+    }
+
+    /// Demo person `id`'s identity and a client logged in with it.
+    pub async fn person(&self, id: &str) -> (Pkcs12Signer, PlatformClient) {
+        let s = signer(&self.platform, id);
+        let client = logged_in(&self.platform, &s).await;
+        (s, client)
+    }
+}
+
+impl Deref for TestPlatform {
+    type Target = RunningPlatform;
+    fn deref(&self) -> &RunningPlatform {
+        &self.platform
+    }
+}
+
+/// Demo person `id`'s PKCS#12 identity from `platform`'s demo PKI.
+pub fn signer(platform: &RunningPlatform, id: &str) -> Pkcs12Signer {
+    Pkcs12Signer::from_file(&platform.demo_p12(id), pingshen_pki::demo::DEMO_PASSWORD).unwrap()
+}
+
+/// `s`'s certificate chain, leaf first, as DER.
+pub fn chain(s: &dyn Signer) -> Vec<Vec<u8>> {
+    s.chain().iter().map(|c| c.to_der().unwrap()).collect()
+}
+
+/// A client of the platform at `url` (the platform, or a link in front of
+/// it), logged in with `signer`.
+pub async fn login_at(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
+    PlatformClient::new(url)
+        .unwrap()
+        .login_with(signer)
+        .await
+        .unwrap()
+        .0
+}
+
+/// A client logged in to `platform` as the holder of `signer`.
+pub async fn logged_in(platform: &RunningPlatform, signer: &Pkcs12Signer) -> PlatformClient {
+    login_at(&platform.url(), signer).await
+}
