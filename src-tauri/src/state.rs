@@ -7,7 +7,7 @@ use pingshen_app::ranges::EarlyReads;
 use pingshen_app::sync::SyncContext;
 use pingshen_app::trust_files::TrustFiles;
 use pingshen_app::PlatformTrust;
-use pingshen_client::{ClientError, PlatformClient};
+use pingshen_client::PlatformClient;
 use pingshen_pki::Signer;
 use pingshen_store::Store;
 use std::sync::Arc;
@@ -188,8 +188,9 @@ impl DesktopState {
     }
 
     /// Runs a platform call as the logged-in person: logs in again first
-    /// when the app started offline, and renews an expired session once.
-    pub async fn with_client<T, E, F, Fut>(&self, f: F) -> Result<T, AppError>
+    /// when the app started offline (or lost its session), and renews an
+    /// expired session once.
+    pub async fn call<T, E, F, Fut>(&self, f: F) -> Result<T, AppError>
     where
         F: Fn(PlatformClient) -> Fut,
         Fut: std::future::Future<Output = Result<T, E>>,
@@ -198,16 +199,6 @@ impl DesktopState {
         if self.online().await?.client.is_none() {
             self.renew_session().await?;
         }
-        self.renewing(|| async { f(self.client().await?).await.map_err(AppError::from) })
-            .await
-    }
-
-    /// [`Self::with_client`] for a call that may not log in again first.
-    pub async fn call<T, F, Fut>(&self, f: F) -> Result<T, AppError>
-    where
-        F: Fn(PlatformClient) -> Fut,
-        Fut: std::future::Future<Output = Result<T, ClientError>>,
-    {
         self.renewing(|| async { f(self.client().await?).await.map_err(AppError::from) })
             .await
     }

@@ -35,3 +35,15 @@ pub fn settle(
         None => {}
     });
 }
+
+/// One error under a form or card: the Chinese message and the stable code
+/// (also as `data-code`, which tests and support read), announced to
+/// screen readers.
+#[component]
+pub fn ErrorLine(error: AppError, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+    let code = error.code.to_string();
+    let shown = code.clone();
+    view! {
+        <p class="error-line" id=id data-code=code role="alert">{error.message}<code>{shown}</code></p>
+    }
+}

@@ -1,6 +1,7 @@
 //! The login screen: a certificate file or a USB key, and its PIN.
 
 use crate::ipc;
+use crate::loading::ErrorLine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, AppInfo, KeySource, LoginRequest, LoginState};
@@ -202,9 +203,9 @@ fn PlatformCertChange(on_accepted: Callback<()>) -> impl IntoView {
                         }}
                     }.into_any()
                 }
-                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
+                Err(e) => view! { <ErrorLine error=e /> }.into_any(),
             })}
-            {move || failed.get().map(|e| view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
+            {move || failed.get().map(|e| view! { <ErrorLine error=e /> })}
         </div>
     }
 }

@@ -103,7 +103,7 @@ pub async fn vote_leader(
 pub async fn send_now(state: tauri::State<'_, DesktopState>) -> Result<u64, AppError> {
     let (store, trust) = (state.online().await?.store, state.trust());
     let report = state
-        .with_client(|client| {
+        .call(|client| {
             let (store, trust) = (store.clone(), trust.clone());
             async move { pingshen_app::outbox::drain(&store, &client, &trust).await }
         })

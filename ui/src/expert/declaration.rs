@@ -2,7 +2,7 @@
 
 use crate::confirm::ConfirmButton;
 use crate::ipc;
-use crate::loading::settle;
+use crate::loading::{settle, ErrorLine};
 use crate::projects::BiddersTable;
 use leptos::prelude::*;
 use pingshen_api::ipc::{AppError, Workspace};
@@ -103,7 +103,7 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
             <p class="muted">"请核对本项目的投标人，确认与其均无利害关系后签署；如有利害关系，应当申请回避。"</p>
             <BiddersTable bidders=ws.project.bidders.clone() />
             {declaration_view}
-            {move || error.get().map(|e| view! { <p class="error-line" id="declaration-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
+            {move || error.get().map(|e| view! { <ErrorLine error=e id="declaration-error" /> })}
         </section>
         <section class="card">
             <h2>"评标委员会与推选组长"</h2>
@@ -131,7 +131,7 @@ pub fn DeclarationPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoVie
                     }).collect_view()}
                 </tbody>
             </table>
-            {move || vote_error.get().map(|e| view! { <p class="error-line" id="vote-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
+            {move || vote_error.get().map(|e| view! { <ErrorLine error=e id="vote-error" /> })}
             {ws.panel.is_none().then(|| view! { <p class="muted">"离线：委员会状态待联网后更新。"</p> })}
         </section>
     }

@@ -4,6 +4,7 @@
 use super::finding::{LocateCard, SearchCard};
 use super::viewer::{Open, Viewer};
 use crate::ipc;
+use crate::loading::ErrorLine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{
@@ -173,7 +174,7 @@ pub fn DocumentsPanel(ws: Workspace) -> impl IntoView {
             {move || summary().map(|s| match s {
                 Ok(s) => view! { <p class="ok-line" id="sync-summary">{format!("已校验 {} / {} 个文件（大小、SHA-256、SM3 均与平台签名清单一致），已建立索引。", s.verified, s.files)}</p>
                     {s.failed.into_iter().map(|(name, why)| view! { <p class="error-line">{format!("{name}：{why}")}</p> }).collect_view()} }.into_any(),
-                Err(e) => view! { <p class="error-line" id="sync-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
+                Err(e) => view! { <ErrorLine error=e id="sync-error" /> }.into_any(),
             })}
             <table class="grid" id="documents">
                 <thead><tr><th>"文件"</th><th>"投标人"</th><th class="num">"大小"</th><th>"页数"</th><th>"状态"</th><th></th></tr></thead>

@@ -7,6 +7,7 @@ use super::screening::ScreeningPanel;
 use super::submit::SubmitPanel;
 use super::summary::SummaryPanel;
 use crate::ipc;
+use crate::loading::ErrorLine;
 use crate::projects::ErrorPanel;
 use crate::reload::use_reload;
 use leptos::prelude::*;
@@ -103,7 +104,7 @@ pub fn ExpertProject(project: String, open: RwSignal<Option<String>>) -> impl In
                     <span class="muted">{format!("{} · {} · {}", w.project.summary.id, w.project.summary.lot, w.project.summary.stage.label_zh())}</span>
                     {(!w.online).then(|| view! { <span class="offline-tag" id="offline-tag">"离线：评审可继续，提交将在联网后自动发送"</span> })}
                     {w.rules_error.clone().map(|e| view! {
-                        <p class="error-line" id="rules-refused" data-code=e.code.to_string() role="alert">{e.message.clone()}<code>{e.code.to_string()}</code></p>
+                        <ErrorLine error=e id="rules-refused" />
                     })}
                 })}
             </div>

@@ -7,6 +7,7 @@ use crate::confirm::ConfirmButton;
 use crate::expert::viewer::{Open, Viewer};
 use crate::format::beijing;
 use crate::ipc;
+use crate::loading::ErrorLine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, SavedReport, ViewedReport, Workspace};
@@ -53,7 +54,7 @@ pub fn ReportCard(ws: Workspace) -> impl IntoView {
                 Some(Err(e)) if e.code == ErrorCode::PanelIncomplete => view! {
                     <p class="muted" id="report-pending">"全体委员提交评分表后，平台生成评标报告，各委员阅读后签名确认。"</p>
                 }.into_any(),
-                Some(Err(e)) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorLine error=e /> }.into_any(),
                 Some(Ok(s)) => {
                     let signed_by_me = s.signed_by.contains(&me);
                     let sha = s.sha256.clone();
@@ -111,9 +112,9 @@ pub fn ReportCard(ws: Workspace) -> impl IntoView {
                     Some(package) => format!("已保存：{}（档案包：{package}）", s.pdf_path),
                     None => format!("已保存：{}", s.pdf_path),
                 }}</p> }.into_any(),
-                Err(e) => view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
+                Err(e) => view! { <ErrorLine error=e /> }.into_any(),
             })}
-            {move || error.get().map(|e| view! { <p class="error-line" id="report-error" data-code=e.code.to_string()>{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
+            {move || error.get().map(|e| view! { <ErrorLine error=e id="report-error" /> })}
             {move || viewed.get().map(|v| view! {
                 <Viewer project=viewer_project.clone()
                     open=Open { file_id: v.file_id.clone(), name: "评标报告".into(), size: None, page: 1, term: None }

@@ -5,7 +5,7 @@
 
 use crate::confirm::ConfirmButton;
 use crate::ipc;
-use crate::loading::loaded;
+use crate::loading::{loaded, ErrorLine};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, FlagDecisionRequest, ScreenPage, Workspace};
@@ -272,7 +272,7 @@ fn DecisionBox(
                     <ConfirmButton id="record-verdict".to_string() label="以组长数字证书签名记录结论".to_string()
                         confirm_label="确认记录？再次点击签名".to_string() on_confirm=record />
                     {move || sent.get().then(|| view! { <span class="muted">"已签名，正在发送…"</span> })}
-                    {move || error.get().map(|e| view! { <p class="error-line">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
+                    {move || error.get().map(|e| view! { <ErrorLine error=e /> })}
                 </div>
             })}
             {(!can_decide).then(|| view! { <p class="muted">"结论由评标组长代表评标委员会记录。"</p> })}

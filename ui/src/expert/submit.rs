@@ -5,7 +5,7 @@
 use crate::confirm::ConfirmButton;
 use crate::format::beijing;
 use crate::ipc;
-use crate::loading::settle;
+use crate::loading::{settle, ErrorLine};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pingshen_api::ipc::{AppError, Workspace};
@@ -111,7 +111,7 @@ pub fn SubmitPanel(ws: Workspace, on_refresh: Callback<()>) -> impl IntoView {
                     {may_resubmit.then(|| view! { <button class="primary" id="begin-revision" prop:disabled=move || revising.pending().get() on:click=revise>{format!("开始修改（第 {} 版）", ws.sheet_version + 1)}</button> })}
                 }.into_any()
             }}
-            {move || error.get().map(|e| view! { <p class="error-line" id="submit-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
+            {move || error.get().map(|e| view! { <ErrorLine error=e id="submit-error" /> })}
         </section>
         {(!reasons.is_empty()).then(|| view! {
             <section class="card">

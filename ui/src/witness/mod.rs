@@ -7,7 +7,7 @@ mod attachments;
 mod log;
 
 use crate::ipc;
-use crate::loading::loaded;
+use crate::loading::{loaded, ErrorLine};
 use crate::projects::{ListWords, MyProjects};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -103,28 +103,11 @@ fn WitnessProject(project: String, open: RwSignal<Option<String>>) -> impl IntoV
     }
 }
 
+/// The platform's time, ticking each second: what an entry signed now is
+/// stamped with (this machine's clock corrected by the measured offset).
 #[component]
-fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> impl IntoView {
-    let stage = RwSignal::new(default_stage(&page));
-    let category = RwSignal::new("normal".to_string());
-    let text = RwSignal::new(String::new());
-    let corrects = RwSignal::new(String::new());
-    let files = RwSignal::new(Vec::<WitnessUpload>::new());
-    // Signing and recording one entry; the list then shows what the store holds.
-    let p = project.clone();
-    let recording = Action::new_local(move |draft: &WitnessDraft| {
-        let (p, draft) = (p.clone(), draft.clone());
-        async move {
-            ipc::witness_record(&p, &draft).await?;
-            Ok::<_, AppError>(ipc::witness_page(&p).await.ok())
-        }
-    });
-    let busy = recording.pending();
-    let error = RwSignal::new(None::<AppError>);
-    let entries = RwSignal::new(page.entries.clone());
-    // Waiting entries are the ones the platform has not acknowledged.
-    let unsynced = move || entries.with(|e| e.iter().filter(|e| e.synced_at.is_none()).count());
-    let offset = page.clock_offset_ms;
+fn PlatformClock(offset_ms: Option<i64>) -> impl IntoView {
+    let offset = offset_ms;
     // The platform's time, ticking: what the entry will be stamped with.
     let now = RwSignal::new(js_sys::Date::now());
     {
@@ -154,6 +137,32 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
         None => "本机时间（尚未与平台对时：联网后校正）".to_string(),
     };
 
+    view! {
+        <span class="clock" id="witness-clock" title=offset_text.clone()>{platform_time}<span class="muted">{format!(" · {offset_text}")}</span></span>
+    }
+}
+
+#[component]
+fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> impl IntoView {
+    let stage = RwSignal::new(default_stage(&page));
+    let category = RwSignal::new("normal".to_string());
+    let text = RwSignal::new(String::new());
+    let corrects = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<WitnessUpload>::new());
+    // Signing and recording one entry; the list then shows what the store holds.
+    let p = project.clone();
+    let recording = Action::new_local(move |draft: &WitnessDraft| {
+        let (p, draft) = (p.clone(), draft.clone());
+        async move {
+            ipc::witness_record(&p, &draft).await?;
+            Ok::<_, AppError>(ipc::witness_page(&p).await.ok())
+        }
+    });
+    let busy = recording.pending();
+    let error = RwSignal::new(None::<AppError>);
+    let entries = RwSignal::new(page.entries.clone());
+    // Waiting entries are the ones the platform has not acknowledged.
+    let unsynced = move || entries.with(|e| e.iter().filter(|e| e.synced_at.is_none()).count());
     let submit = move || {
         if busy.get_untracked() {
             return;
@@ -201,7 +210,7 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
         <section class="card witness-form" id="witness-form">
             <div class="grid-head">
                 <h2>"新增见证记录"</h2>
-                <span class="clock" id="witness-clock" title=offset_text.clone()>{platform_time}<span class="muted">{format!(" · {offset_text}")}</span></span>
+                <PlatformClock offset_ms=page.clock_offset_ms />
             </div>
             <div class="templates" id="witness-templates">
                 <span class="muted">"常用："</span>
@@ -251,7 +260,7 @@ fn EntryForm(project: String, page: WitnessPage, on_refresh: Callback<()>) -> im
                 </button>
                 <span class="muted">"记录一经签名不可修改；如需更正，请新增一条更正记录。"</span>
             </div>
-            {move || error.get().map(|e| view! { <p class="error-line" id="witness-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> })}
+            {move || error.get().map(|e| view! { <ErrorLine error=e id="witness-error" /> })}
         </section>
         <section class="card">
             <div class="grid-head">
@@ -296,7 +305,7 @@ fn ReportCard(project: String) -> impl IntoView {
                         <p class="muted">{format!("签名文件：{} · SHA-256 {}", info.signature_path, info.sha256)}</p>
                     </div>
                 }.into_any(),
-                Err(e) => view! { <p class="error-line" id="witness-report-error">{e.message.clone()}<code>{e.code.to_string()}</code></p> }.into_any(),
+                Err(e) => view! { <ErrorLine error=e id="witness-report-error" /> }.into_any(),
             })}
         </section>
     }
