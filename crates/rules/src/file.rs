@@ -3,9 +3,9 @@
 //! back is infallible.
 
 use crate::model::{
-    Adjustment, Benchmark, Component, ComponentSource, Criterion, DeductionItem, DeviationRule,
-    Factor, FactorKind, Group, KRule, Meta, Panel, PriceMethod, PriceRule, Rounding, Rules,
-    ScoreOption, TieBreak, TrimBand, FORMAT_VERSION,
+    AbnormallyLow, Adjustment, Benchmark, Component, ComponentSource, Criterion, DeductionItem,
+    DeviationRule, Factor, FactorKind, Group, KRule, Meta, Panel, PriceMethod, PriceRule, Rounding,
+    Rules, ScoreOption, TieBreak, TrimBand, FORMAT_VERSION,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,8 @@ pub struct RulesFile {
     pub factors: Vec<FactorFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abnormally_low: Option<AbnormallyLow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
 }
@@ -135,6 +137,7 @@ impl From<Rules> for RulesFile {
             preliminary: r.preliminary,
             factors: r.factors.into_iter().map(FactorFile::from).collect(),
             price: r.price.map(PriceFile::from),
+            abnormally_low: r.abnormally_low,
             adjustments: r.adjustments,
         }
     }

@@ -122,6 +122,78 @@ fn explain_prints_a_table_and_the_steps() {
 }
 
 #[test]
+fn explain_flags_an_abnormally_low_price_and_shows_the_computation() {
+    let dir = scratch("explain-abnormal");
+    let prices = dir.join("prices.json");
+    std::fs::write(
+        &prices,
+        r#"{"ceiling": "3000000", "bids": [
+            {"bidder": "A", "price": "1200000"},
+            {"bidder": "B", "price": "2950000"},
+            {"bidder": "C", "price": "2980000"},
+            {"bidder": "D", "price": "2970000"},
+            {"bidder": "E", "price": "1000000", "valid_after_preliminary": false}
+        ]}"#,
+    )
+    .unwrap();
+    let rules = template("procurement-goods.toml");
+    let out = explain(&rules, &prices, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    // The mean is of the four valid bids (E failed the preliminary review).
+    assert!(
+        s.contains("A 报价 1,200,000.00 元，低于全部有效投标报价的平均值 2,525,000.00 元的 50%（1,262,500.00 元）"),
+        "{s}"
+    );
+    assert!(
+        s.contains("低于次低有效投标报价 2,950,000.00 元的 50%（1,475,000.00 元）"),
+        "{s}"
+    );
+    assert!(
+        s.contains("低于最高投标限价 3,000,000.00 元的 45%（1,350,000.00 元）"),
+        "{s}"
+    );
+    assert!(!s.contains("E 报价 1,000,000.00 元，低于"), "{s}");
+
+    let out = explain(&rules, &prices, &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flagged = v["explanation"]["abnormally_low"].as_array().unwrap();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0]["bidder"], "A");
+    let triggers: Vec<&str> = flagged[0]["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["trigger"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        triggers,
+        ["below_mean", "below_second_lowest", "below_ceiling"]
+    );
+    assert_eq!(flagged[0]["triggers"][0]["threshold"], "1262500.00");
+}
+
+#[test]
+fn a_ratio_outside_zero_to_one_is_refused_with_its_path() {
+    let dir = scratch("abnormal-bad-ratio");
+    let bad = std::fs::read_to_string(template("procurement-goods.toml"))
+        .unwrap()
+        .replace(
+            "below_ceiling_ratio = \"0.45\"",
+            "below_ceiling_ratio = \"45\"",
+        );
+    let path = dir.join("bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    let out = run(&["rules", "check", p(&path)]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr) + &text(&out.stdout);
+    assert!(
+        e.contains("value_out_of_range") && e.contains("abnormally_low.below_ceiling_ratio"),
+        "{e}"
+    );
+}
+
+#[test]
 fn explain_without_the_drawn_k_is_refused() {
     let dir = scratch("explain-no-k");
     let prices = dir.join("prices.json");

@@ -3,9 +3,11 @@
 //! Build one with [`Rules::from_toml`] (or serde, which goes through the same
 //! validation); every value in it has passed the checks in `validate`.
 
+mod abnormal;
 mod factor;
 mod price;
 
+pub use abnormal::{AbnormalTrigger, AbnormallyLow};
 pub use factor::{DeductionItem, Factor, FactorKind, Group, ScoreOption};
 pub use price::{
     Benchmark, Component, ComponentSource, DeviationRule, KApply, KRule, PriceMethod, PriceRule,
@@ -28,6 +30,8 @@ pub struct Rules {
     pub preliminary: Vec<Criterion>,
     pub factors: Vec<Factor>,
     pub price: Option<PriceRule>,
+    /// When a valid price must be reviewed as abnormally low.
+    pub abnormally_low: Option<AbnormallyLow>,
     pub adjustments: Vec<Adjustment>,
     pub tie_break: Vec<TieBreak>,
 }

@@ -98,9 +98,18 @@ pub fn compute_prices(rules: &Rules, req: &PriceRequest) -> Result<PriceOutcome,
         valid,
         benchmark,
         scores,
+        abnormally_low: Vec::new(),
         prose_zh: Vec::new(),
     };
+    if let Some(section) = &rules.abnormally_low {
+        explanation.abnormally_low =
+            super::abnormal::abnormally_low(section, &explanation.valid, ceiling);
+    }
     explanation.prose_zh = super::prose::render(&explanation);
+    explanation.prose_zh.extend(super::abnormal::sentences(
+        &explanation.abnormally_low,
+        rules.abnormally_low.as_ref(),
+    ));
     Ok(PriceOutcome { bids, explanation })
 }
 

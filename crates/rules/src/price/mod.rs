@@ -1,5 +1,6 @@
 //! Price scoring (价格分): valid prices → benchmark → scores, explained.
 
+mod abnormal;
 mod compute;
 mod formula;
 mod input;
@@ -7,6 +8,7 @@ mod outcome;
 mod prose;
 mod recheck;
 
+pub use abnormal::{abnormally_low, AbnormalReview, TriggerTrace};
 pub use compute::compute_prices;
 pub use input::{PriceInput, PriceRequest};
 pub use outcome::{

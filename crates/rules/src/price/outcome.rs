@@ -75,6 +75,9 @@ pub struct PriceExplanation {
     pub benchmark: Option<BenchmarkTrace>,
     /// One per valid bid, in the order of `valid`.
     pub scores: Vec<ScoreTrace>,
+    /// Valid bids the `[abnormally_low]` triggers flag, lowest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub abnormally_low: Vec<super::abnormal::AbnormalReview>,
     /// The same steps in Chinese, one sentence per line.
     pub prose_zh: Vec<String>,
 }

@@ -1,6 +1,7 @@
 //! Checks a [`RulesFile`] and builds the typed [`Rules`], reporting every
 //! problem found (not only the first) with its field path.
 
+mod abnormal;
 mod factors;
 mod price;
 
@@ -42,6 +43,7 @@ pub(crate) fn build(file: RulesFile) -> Result<Rules, RulesError> {
     check_criteria(&file.preliminary, &mut sink);
     let factors = factors::check(&file, &mut sink);
     let price = price::check(&file, &mut sink);
+    abnormal::check(&file, &mut sink);
     check_adjustments(file.meta.method, &file.adjustments, &mut sink);
     check_tie_break(file.meta.method, &file.tie_break, &mut sink);
     sink.finish()?;
@@ -52,6 +54,7 @@ pub(crate) fn build(file: RulesFile) -> Result<Rules, RulesError> {
         preliminary: file.preliminary,
         factors,
         price,
+        abnormally_low: file.abnormally_low,
         adjustments: file.adjustments,
         tie_break: file.tie_break,
     })
