@@ -187,6 +187,37 @@ impl DesktopState {
             .await
     }
 
+    /// Runs `f` with the store and the open key on a blocking thread (a token
+    /// may be slow to sign), then wakes the sender.
+    pub async fn with_key<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(
+                &pingshen_store::Store,
+                &dyn pingshen_pki::Signer,
+                &str,
+            ) -> Result<T, pingshen_app::AppError>
+            + Send
+            + 'static,
+    ) -> Result<T, AppError> {
+        let (store, signer, me) = match &*self.active.lock().await {
+            Some(a) => (a.store.clone(), a.signer.clone(), a.person.id.clone()),
+            None => return Err(not_logged_in()),
+        };
+        let trust = self.trust();
+        let result = tokio::task::spawn_blocking(move || {
+            let store = pingshen_app::lock(&store)?;
+            let key = crate::commands::auth::lock_key(&signer)?;
+            // Never sign with a certificate that is revoked, or whose status
+            // nobody can state.
+            trust.check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())?;
+            f(&store, key.as_ref(), &me)
+        })
+        .await
+        .map_err(crate::error::from_join)?;
+        self.send_now.notify_one();
+        result
+    }
+
     /// Runs a platform call as the logged-in person: logs in again first
     /// when the app started offline (or lost its session), and renews an
     /// expired session once.

@@ -7,6 +7,7 @@
 
 mod error;
 pub mod evaluation;
+pub mod login;
 pub mod notes;
 pub mod outbox;
 mod platform_identity;

@@ -6,10 +6,10 @@ use crate::identity;
 use crate::sender;
 use crate::state::{Active, DesktopState, SharedSigner};
 use pingshen_api::ipc::{AppError, IdentityFile, LoginRequest, LoginState};
-use pingshen_api::{CertSummary, Person, Role, Session};
+use pingshen_api::Session;
 use pingshen_client::sign_challenge;
 use pingshen_pki::{Signer, Zeroizing};
-use pingshen_store::{PersonInfo, Vault};
+use pingshen_store::Vault;
 use std::sync::Arc;
 
 #[tauri::command]
@@ -41,43 +41,28 @@ pub async fn login(
     let vault = Vault::new(state.settings.data_dir.join("vault"));
     let (store, person, session, platform_id) = match online {
         Ok((session, platform_id)) => {
-            let store = open_store(vault, signer.clone()).await?;
-            let mut store = store;
-            store
-                .set_person(PersonInfo {
-                    id: Some(session.person.id.clone()),
-                    name: Some(session.person.name.clone()),
-                    role: Some(session.person.role.as_str().to_string()),
-                })
-                .map_err(|e| AppError::new(e.code(), e.message_zh()))?;
             let person = session.person.clone();
-            (store, person, Some(session), Some(platform_id))
+            let store = with_open_key(&signer, move |key| {
+                pingshen_app::login::open_online(&vault, key, &person)
+            })
+            .await?;
+            (
+                store,
+                session.person.clone(),
+                Some(session),
+                Some(platform_id),
+            )
         }
         Err(e) if e.code.is_offline() => {
-            let fingerprint = {
-                let key = lock_key(&signer)?;
-                pingshen_pki::cert::fingerprint_sha256(key.certificate()).map_err(AppError::from)?
-            };
-            let known = vault
-                .profiles()
-                .map_err(|e| AppError::new(e.code(), e.message_zh()))?
-                .into_iter()
-                .any(|p| p.fingerprint == fingerprint);
-            if !known {
-                return Err(AppError::new(
-                    "offline_first_login",
-                    "无法连接评标平台，且本机没有该证书的离线数据：首次登录须联网",
-                ));
-            }
-            let store = open_store(vault, signer.clone()).await?;
-            let person = person_of(&store).ok_or_else(|| {
-                AppError::new("offline_first_login", "本机离线数据不完整，请联网登录一次")
-            })?;
+            let (store, person) = with_open_key(&signer, move |key| {
+                pingshen_app::login::open_offline(&vault, key)
+            })
+            .await?;
             (store, person, None, None)
         }
         Err(e) => return Err(e),
     };
-    let certificate = cert_summary(lock_key(&signer)?.as_ref())?;
+    let certificate = pingshen_app::login::cert_summary(lock_key(&signer)?.as_ref())?;
     let login_state = LoginState {
         person: person.clone(),
         certificate,
@@ -109,38 +94,15 @@ pub(crate) fn lock_key(
         .map_err(|_| AppError::new("internal_error", "证书会话异常，请重新登录"))
 }
 
-/// Opening the vault signs a local challenge and unwraps the store key with
-/// the person's key: blocking work (a token may be slow).
-async fn open_store(vault: Vault, signer: SharedSigner) -> Result<pingshen_store::Store, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let key = lock_key(&signer)?;
-        vault
-            .open(key.as_ref())
-            .map_err(|e| AppError::new(e.code(), e.message_zh()))
-    })
-    .await
-    .map_err(from_join)?
-}
-
-fn person_of(store: &pingshen_store::Store) -> Option<Person> {
-    let p = store.profile().person;
-    Some(Person {
-        id: p.id?,
-        name: p.name.unwrap_or_default(),
-        role: Role::parse(p.role.as_deref()?)?,
-        city: String::new(),
-    })
-}
-
-fn cert_summary(signer: &dyn Signer) -> Result<CertSummary, AppError> {
-    let info = pingshen_pki::CertInfo::of(signer.certificate()).map_err(AppError::from)?;
-    Ok(CertSummary {
-        subject: info.subject,
-        issuer: info.issuer,
-        alg: signer.algorithm().jws_name().to_string(),
-        fingerprint: info.fingerprint_sha256,
-        not_after: info.not_after,
-    })
+/// Runs `f` with the open key on a blocking thread (a token may be slow).
+async fn with_open_key<T: Send + 'static>(
+    signer: &SharedSigner,
+    f: impl FnOnce(&dyn Signer) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let signer = signer.clone();
+    tokio::task::spawn_blocking(move || f(lock_key(&signer)?.as_ref()))
+        .await
+        .map_err(from_join)?
 }
 
 /// Challenge → sign (on a blocking thread: a token may be slow) → session.
@@ -243,7 +205,7 @@ pub async fn login_state(
     };
     let certificate = {
         let key = lock_key(&a.signer)?;
-        cert_summary(key.as_ref())?
+        pingshen_app::login::cert_summary(key.as_ref())?
     };
     Ok(Some(LoginState {
         person: a.person.clone(),

@@ -1,8 +1,7 @@
 //! The expert's workspace: declaration, leader vote, document sync and
 //! search, autosaved scoring, signed submission.
 
-use crate::error::from_join;
-use crate::state::{not_logged_in, DesktopState};
+use crate::state::DesktopState;
 use pingshen_api::ipc::{
     AppError, Cell, LocateHit, NoteInfo, SearchHit, SyncProgressEvent, SyncSummary, Workspace,
 };
@@ -37,37 +36,6 @@ pub(crate) async fn load_workspace(
         .await
 }
 
-/// Runs `f` with the store and the open key on a blocking thread (a token
-/// may be slow to sign), then wakes the sender.
-pub(crate) async fn with_key<T: Send + 'static>(
-    state: &DesktopState,
-    f: impl FnOnce(
-            &pingshen_store::Store,
-            &dyn pingshen_pki::Signer,
-            &str,
-        ) -> Result<T, pingshen_app::AppError>
-        + Send
-        + 'static,
-) -> Result<T, AppError> {
-    let (store, signer, me) = match &*state.active.lock().await {
-        Some(a) => (a.store.clone(), a.signer.clone(), a.person.id.clone()),
-        None => return Err(not_logged_in()),
-    };
-    let trust = state.trust();
-    let result = tokio::task::spawn_blocking(move || {
-        let store = pingshen_app::lock(&store)?;
-        let key = crate::commands::auth::lock_key(&signer)?;
-        // Never sign with a certificate that is revoked, or whose status
-        // nobody can state.
-        trust.check_own_certificate(key.as_ref(), time::OffsetDateTime::now_utc())?;
-        f(&store, key.as_ref(), &me)
-    })
-    .await
-    .map_err(from_join)?;
-    state.send_now.notify_one();
-    result
-}
-
 #[tauri::command]
 pub async fn declare(
     state: tauri::State<'_, DesktopState>,
@@ -80,10 +48,11 @@ pub async fn declare(
     } else {
         DeclarationDecision::NoConflict
     };
-    with_key(&state, move |store, signer, me| {
-        evaluation::declare(store, signer, &project, me, decision, reason)
-    })
-    .await
+    state
+        .with_key(move |store, signer, me| {
+            evaluation::declare(store, signer, &project, me, decision, reason)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -92,10 +61,11 @@ pub async fn vote_leader(
     project: String,
     candidate: String,
 ) -> Result<String, AppError> {
-    with_key(&state, move |store, signer, me| {
-        evaluation::vote(store, signer, &project, me, &candidate)
-    })
-    .await
+    state
+        .with_key(move |store, signer, me| {
+            evaluation::vote(store, signer, &project, me, &candidate)
+        })
+        .await
 }
 
 /// Sends what is queued now (instead of waiting for the next round).
@@ -210,10 +180,11 @@ pub async fn submit_sheet(
     state: tauri::State<'_, DesktopState>,
     project: String,
 ) -> Result<String, AppError> {
-    with_key(&state, move |store, signer, me| {
-        evaluation::submit_cached(store, signer, &project, me).map(|q| q.submission_id)
-    })
-    .await
+    state
+        .with_key(move |store, signer, me| {
+            evaluation::submit_cached(store, signer, &project, me).map(|q| q.submission_id)
+        })
+        .await
 }
 
 #[tauri::command]

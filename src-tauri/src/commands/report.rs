@@ -3,7 +3,6 @@
 //! leader) for archiving, and the expert's signature over its hash — over the hash of
 //! the very bytes the expert was shown, never one the webview passes in.
 
-use crate::commands::expert::with_key;
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, SavedReport, ViewedReport};
 use pingshen_api::{ErrorCode, ReportStatus};
@@ -151,8 +150,9 @@ pub async fn sign_report(
             ),
         ));
     }
-    with_key(&state, move |store, key, me| {
-        pingshen_app::evaluation::sign_report(store, key, &project, me, &actual)
-    })
-    .await
+    state
+        .with_key(move |store, key, me| {
+            pingshen_app::evaluation::sign_report(store, key, &project, me, &actual)
+        })
+        .await
 }

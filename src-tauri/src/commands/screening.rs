@@ -1,7 +1,6 @@
 //! 串标分析: run the screens over the project's synced documents, list the
 //! panel's decisions, and record one (the leader, signed, via the outbox).
 
-use crate::commands::expert::with_key;
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, FlagDecisionRequest, ScreenPage};
 use pingshen_app::screening::{self, KIND_SCREEN_DECISION};
@@ -71,18 +70,19 @@ pub async fn decide_flag(
     project: String,
     request: FlagDecisionRequest,
 ) -> Result<String, AppError> {
-    with_key(&state, move |store, key, me| {
-        screening::decide(
-            store,
-            key,
-            &project,
-            me,
-            &request.flag_id,
-            &request.flag_kind,
-            request.involved,
-            request.verdict,
-            &request.reason,
-        )
-    })
-    .await
+    state
+        .with_key(move |store, key, me| {
+            screening::decide(
+                store,
+                key,
+                &project,
+                me,
+                &request.flag_id,
+                &request.flag_kind,
+                request.involved,
+                request.verdict,
+                &request.reason,
+            )
+        })
+        .await
 }

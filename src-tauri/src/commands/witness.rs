@@ -1,7 +1,6 @@
 //! The witness's logging screen (见证专家): the page, recording a signed
 //! entry, and syncing the log. Adapters into `pingshen_app::witness`.
 
-use crate::commands::expert::with_key;
 use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, WitnessDraft, WitnessEntryInfo, WitnessPage, WitnessReportInfo};
 use pingshen_pki::OffsetDateTime;
@@ -45,18 +44,19 @@ pub async fn witness_record(
 ) -> Result<WitnessEntryInfo, AppError> {
     let offset = last_offset().unwrap_or(0);
     let p = project.clone();
-    let recorded = with_key(&state, move |store, key, me| {
-        pingshen_app::witness::record(
-            store,
-            key,
-            &p,
-            me,
-            &draft,
-            offset,
-            OffsetDateTime::now_utc(),
-        )
-    })
-    .await?;
+    let recorded = state
+        .with_key(move |store, key, me| {
+            pingshen_app::witness::record(
+                store,
+                key,
+                &p,
+                me,
+                &draft,
+                offset,
+                OffsetDateTime::now_utc(),
+            )
+        })
+        .await?;
     // Best effort: offline, the entry waits for the next sync.
     let _ = witness_sync(state, project).await;
     Ok(recorded)
@@ -90,28 +90,29 @@ pub async fn witness_report(
     let out_dir = state.settings.data_dir.join("reports").join(&project);
     // The platform's time, as the entries carry it.
     let signed_at = pingshen_witness_time(last_offset().unwrap_or(0));
-    let files = with_key(&state, move |store, key, me| {
-        let cert = key.certificate();
-        let issuer = pingshen_pki::CertInfo::of(cert)
-            .ok()
-            .and_then(|i| i.issuer_cn.or(Some(i.issuer)))
-            .unwrap_or_default();
-        let algorithm = key.algorithm().to_string();
-        pingshen_app::witness_report::make(
-            store,
-            key,
-            &project,
-            &pingshen_app::witness_report::WitnessSigner {
-                id: me,
-                name: &person.name,
-                issuer: &issuer,
-                algorithm: &algorithm,
-            },
-            &out_dir,
-            signed_at,
-        )
-    })
-    .await?;
+    let files = state
+        .with_key(move |store, key, me| {
+            let cert = key.certificate();
+            let issuer = pingshen_pki::CertInfo::of(cert)
+                .ok()
+                .and_then(|i| i.issuer_cn.or(Some(i.issuer)))
+                .unwrap_or_default();
+            let algorithm = key.algorithm().to_string();
+            pingshen_app::witness_report::make(
+                store,
+                key,
+                &project,
+                &pingshen_app::witness_report::WitnessSigner {
+                    id: me,
+                    name: &person.name,
+                    issuer: &issuer,
+                    algorithm: &algorithm,
+                },
+                &out_dir,
+                signed_at,
+            )
+        })
+        .await?;
     Ok(WitnessReportInfo {
         pdf_path: files.pdf.display().to_string(),
         signature_path: files.signature.display().to_string(),

@@ -139,7 +139,7 @@ mod tests {
                 price: *p,
             })
             .collect();
-        v.sort_by(|a, b| a.price.cmp(&b.price));
+        v.sort_by_key(|b| b.price);
         v
     }
 
@@ -162,15 +162,18 @@ mod tests {
             .collect()
     }
 
-    /// Worked examples: (prices, ceiling, flagged bidders with triggers).
+    /// Prices, the ceiling, and the bidders flagged with their triggers.
+    type Case = (
+        Vec<(&'static str, Decimal)>,
+        Option<Decimal>,
+        Vec<(&'static str, Vec<AbnormalTrigger>)>,
+    );
+
+    /// Worked examples.
     #[test]
     fn the_pilot_triggers_flag_exactly_these_bids() {
         use AbnormalTrigger::*;
-        let cases: Vec<(
-            Vec<(&str, Decimal)>,
-            Option<Decimal>,
-            Vec<(&str, Vec<AbnormalTrigger>)>,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             // Mean 2 525 000 → threshold 1 262 500; second lowest 2 950 000
             // → 1 475 000; ceiling 3 000 000 → 1 350 000: all three.
             (
