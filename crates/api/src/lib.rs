@@ -13,6 +13,7 @@ mod error;
 mod evaluation;
 mod health;
 pub mod ipc;
+mod motions;
 mod pieces;
 mod project;
 mod range;
@@ -38,6 +39,10 @@ pub use evaluation::{
     EVALUATION_PACKAGE_FORMAT, LEADER_VOTE_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
 };
 pub use health::Health;
+pub use motions::{
+    Motion, MotionKind, MotionStatus, MotionVote, Motions, RecordedMotionVote, MOTION_TYP,
+    MOTION_VOTE_TYP,
+};
 pub use pieces::{decode_pieces, encode_pieces, FilePiece, PiecesFormatError, PIECES_MEDIA_TYPE};
 pub use project::{
     Assignment, Bidder, NewBidder, NewProject, ProjectDetail, ProjectSummary, Stage, StageChange,

@@ -8,6 +8,7 @@ mod documents;
 mod error;
 mod evaluation;
 mod login;
+mod motions;
 mod records;
 mod screening;
 mod signing;

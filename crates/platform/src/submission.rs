@@ -87,6 +87,8 @@ signed_documents! {
     pingshen_api::ReportSignature = pingshen_api::REPORT_SIGNATURE_TYP, "报告确认";
     pingshen_api::ScreenDecision = pingshen_api::SCREEN_DECISION_TYP, "串标分析决定";
     pingshen_api::RulesDocument = pingshen_api::RULES_TYP, "评标办法发布文件";
+    pingshen_api::Motion = pingshen_api::MOTION_TYP, "表决事项";
+    pingshen_api::MotionVote = pingshen_api::MOTION_VOTE_TYP, "表决票";
 }
 
 /// Verifies `env` at the platform's clock as a `T`, checks that it was

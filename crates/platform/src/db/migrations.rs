@@ -125,6 +125,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_screen_decisions", super::screening::SCHEMA),
     // The platform-signed opening record of each project.
     ("0008_opening_records", crate::records::SCHEMA),
+    // Panel votes (表决): motions and the signed votes on them.
+    ("0009_motions", super::motions::SCHEMA),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

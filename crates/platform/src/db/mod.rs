@@ -5,6 +5,7 @@
 pub mod documents;
 pub mod evaluation;
 mod migrations;
+pub mod motions;
 pub mod people;
 pub mod projects;
 pub mod rules;

@@ -24,7 +24,7 @@ fn bad(code: &'static str, message: impl Into<String>) -> PlatformError {
     PlatformError::bad_request(code, message)
 }
 
-fn require_stage(
+pub(crate) fn require_stage(
     conn: &rusqlite::Connection,
     project: &str,
     allowed: &[Stage],

@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod documents;
 pub(crate) mod evaluation;
 pub(crate) mod health;
+pub(crate) mod motions;
 pub(crate) mod projects;
 pub(crate) mod records;
 pub(crate) mod report;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(crate::openapi::serve))
         .merge(witness::routes())
         .merge(screening::routes())
+        .merge(motions::routes())
         .merge(report::routes())
         .merge(records::routes())
         .route("/auth/challenge", post(auth::challenge))

@@ -14,9 +14,11 @@
 //! up; such cells say `ok` (anything but 401, 403, 404, 405, 410 or 5xx).
 
 use pingshen_api::{
-    Declaration, DeclarationDecision, ErrorBody, LeaderVote, NewProject, ReportSignature,
+    Declaration, DeclarationDecision, ErrorBody, LeaderVote, Motion, MotionKind, MotionVote,
+    NewProject, ReportSignature,
     RulesDocument, ScoreSheet, ScreenDecision, ScreenVerdict, Session, Stage, StageChange,
-    DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP, REPORT_SIGNATURE_TYP, RULES_TYP,
+    DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP, MOTION_TYP, MOTION_VOTE_TYP,
+    REPORT_SIGNATURE_TYP, RULES_TYP,
     SCORE_SHEET_TYP, SCREEN_DECISION_TYP,
 };
 use pingshen_client::{sign_challenge, sign_document, PlatformClient};
@@ -206,6 +208,14 @@ fn table() -> Vec<Row> {
         row("POST", "/api/v1/projects/{id}/screen-decisions",
             Signed(SCREEN_DECISION_TYP, screen_decision),                          "401   403   403   403   403   ok    403   403",
                                                                                     "401   403   403   403   403   ok    403   403"),
+        row("GET", "/api/v1/projects/{id}/motions", Plain,                         "401   403   403   403   200   200   403   200",
+                                                                                    "401   403   403   403   200   200   403   200"),
+        row("POST", "/api/v1/projects/{id}/motions",
+            Signed(MOTION_TYP, one_option_motion),                                 "401   403   403   403   ok    ok    403   403",
+                                                                                    "401   403   403   403   ok    ok    403   403"),
+        row("POST", "/api/v1/projects/{id}/motions/{motion_id}/votes",
+            Signed(MOTION_VOTE_TYP, vote_on_another_motion),                       "401   403   403   403   ok    ok    403   403",
+                                                                                    "401   403   403   403   ok    ok    403   403"),
         row("GET", "/api/v1/projects/{id}/witness/entries", Plain,                 "401   403   403   403   403   200   200   200",
                                                                                     "401   403   403   403   403   200   200   200"),
         row("POST", "/api/v1/projects/{id}/witness/entries", Json(empty_batch),    "401   403   403   403   403   403   ok    403",
@@ -313,6 +323,30 @@ fn screen_decision(c: &Call) -> Value {
         verdict: ScreenVerdict::Noted,
         reason: "授权检查记录的结论".into(),
         decided_by: c.person.into(),
+    })
+}
+
+/// Refused for its single option (400) once the caller may propose.
+fn one_option_motion(c: &Call) -> Value {
+    json!(Motion {
+        project_id: c.project.into(),
+        motion_id: uuid::Uuid::now_v7().to_string(),
+        proposer_id: c.person.into(),
+        kind: MotionKind::Other,
+        bidder_id: None,
+        text: "授权检查的表决事项".into(),
+        options: vec!["同意".into()],
+    })
+}
+
+/// A vote naming another motion than the path: refused (400) once the
+/// caller may vote.
+fn vote_on_another_motion(c: &Call) -> Value {
+    json!(MotionVote {
+        project_id: c.project.into(),
+        motion_id: "m-other".into(),
+        voter_id: c.person.into(),
+        option: "同意".into(),
     })
 }
 
@@ -584,7 +618,8 @@ async fn every_route_answers_each_situation_as_the_table_says() {
                     .replace("{id}", project)
                     .replace("{file_id}", &file_id)
                     .replace("{version}", "1")
-                    .replace("{expert}", "E001");
+                    .replace("{expert}", "E001")
+                    .replace("{motion_id}", "m-none");
                 assert!(!path.contains('{'), "unknown parameter in {}", r.path);
                 let url = format!("{}{path}", platform.url());
                 let method = reqwest::Method::from_bytes(r.method.as_bytes()).unwrap();

@@ -8,6 +8,7 @@ mod bad_input;
 mod error_shape;
 mod evaluation;
 mod idempotency;
+mod motions;
 mod persistence;
 mod rules_publish;
 mod witness;

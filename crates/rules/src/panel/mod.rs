@@ -3,6 +3,7 @@
 
 mod aggregate;
 mod evaluated;
+pub mod motion;
 mod prose;
 pub(crate) mod ranking;
 mod recheck;
