@@ -410,6 +410,46 @@ pub async fn decide_flag(project: &str, request: &FlagDecisionRequest) -> Result
     call(screening_cmd::DECIDE, &DecideArgs { project, request }).await
 }
 
+// ---------------------------------------------------------------- 表决
+
+use pingshen_api::ipc::{motion_cmd, MotionDraft, MotionsPage};
+
+#[derive(Serialize)]
+struct ProposeArgs<'a> {
+    project: &'a str,
+    draft: &'a MotionDraft,
+}
+
+#[derive(Serialize)]
+struct VoteMotionArgs<'a> {
+    project: &'a str,
+    motion: &'a str,
+    option: &'a str,
+}
+
+/// The panel's motions, each verified and recounted on this machine.
+pub async fn motions_page(project: &str) -> Result<MotionsPage, AppError> {
+    call(motion_cmd::PAGE, &ProjectArg { project }).await
+}
+
+/// Signs and queues a motion; returns its id.
+pub async fn propose_motion(project: &str, draft: &MotionDraft) -> Result<String, AppError> {
+    call(motion_cmd::PROPOSE, &ProposeArgs { project, draft }).await
+}
+
+/// Signs and queues this expert's vote on `motion`.
+pub async fn vote_motion(project: &str, motion: &str, option: &str) -> Result<String, AppError> {
+    call(
+        motion_cmd::VOTE,
+        &VoteMotionArgs {
+            project,
+            motion,
+            option,
+        },
+    )
+    .await
+}
+
 // ---------------------------------------------------------------- 评标报告
 
 use pingshen_api::ipc::{report_cmd, SavedReport, ViewedReport};

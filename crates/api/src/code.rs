@@ -96,6 +96,13 @@ error_codes! {
     InvalidAttachment = "invalid_attachment",
     AttachmentTooLarge = "attachment_too_large",
     AttachmentUnreadable = "attachment_unreadable",
+    // Panel votes (表决).
+    BadMotion = "bad_motion",
+    BadOptions = "bad_options",
+    BadOption = "bad_option",
+    NotSitting = "not_sitting",
+    AlreadyVoted = "already_voted",
+    MotionUnverified = "motion_unverified",
     // Documents and what the platform signed.
     NotSynced = "not_synced",
     DocumentsNotSynced = "documents_not_synced",

@@ -150,6 +150,11 @@ macro_rules! for_each_command {
             SYNC = witness::witness_sync,
             REPORT = witness::witness_report,
         }
+        motion_cmd {
+            PAGE = motions::motions_page,
+            PROPOSE = motions::propose_motion,
+            VOTE = motions::vote_motion,
+        }
         screening_cmd {
             PAGE = screening::screen_page,
             DECIDE = screening::decide_flag,
@@ -533,4 +538,47 @@ pub struct SavedReport {
     /// Only the panel leader (and staff) may take the evaluation package.
     pub package_path: Option<String>,
     pub sha256: String,
+}
+
+/// A motion as the expert drafts it (`propose_motion`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MotionDraft {
+    pub kind: crate::MotionKind,
+    pub bidder_id: Option<String>,
+    pub text: String,
+    pub options: Vec<String>,
+}
+
+/// A motion as the desktop shows it, after verifying the motion and every
+/// vote (signature, receipt, author) and recounting the outcome itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MotionView {
+    pub motion_id: String,
+    pub kind: crate::MotionKind,
+    pub bidder_id: Option<String>,
+    pub text: String,
+    pub options: Vec<String>,
+    pub proposer_id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub proposed_at: OffsetDateTime,
+    /// (voter, option), oldest first.
+    pub votes: Vec<(String, String)>,
+    pub sitting: Vec<String>,
+    pub outcome: pingshen_rules::motion::MotionOutcome,
+    pub tallies: Vec<pingshen_rules::motion::Tally>,
+    pub outcome_zh: String,
+    /// The caller's own vote: recorded by the platform, or waiting in the
+    /// outbox (signed, not yet sent).
+    pub my_vote: Option<String>,
+    /// The caller's vote is signed but not yet acknowledged.
+    pub my_vote_pending: bool,
+}
+
+/// The motions page: every motion, and those proposed here that wait in
+/// the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MotionsPage {
+    pub motions: Vec<MotionView>,
+    /// Motions signed here that the platform has not acknowledged yet.
+    pub pending: Vec<MotionDraft>,
 }

@@ -8,6 +8,7 @@
 mod error;
 pub mod evaluation;
 pub mod login;
+pub mod motions;
 pub mod notes;
 pub mod outbox;
 mod platform_identity;

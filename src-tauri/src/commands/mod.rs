@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod expert;
+pub mod motions;
 pub mod projects;
 pub mod report;
 pub mod screening;

@@ -5,6 +5,7 @@ mod declaration;
 mod documents;
 mod finding;
 mod grid;
+mod motions;
 mod project;
 mod report;
 mod screening;

@@ -3,6 +3,7 @@
 use super::declaration::DeclarationPanel;
 use super::documents::DocumentsPanel;
 use super::grid::{DetailedGrid, PreliminaryGrid};
+use super::motions::MotionsPanel;
 use super::screening::ScreeningPanel;
 use super::submit::SubmitPanel;
 use super::summary::SummaryPanel;
@@ -23,6 +24,7 @@ pub enum Tab {
     Detailed,
     Submit,
     Screening,
+    Motions,
     Summary,
 }
 
@@ -36,6 +38,7 @@ impl Tab {
             Tab::Detailed => "详细评审",
             Tab::Submit => "签名提交",
             Tab::Screening => "串标分析",
+            Tab::Motions => "表决",
             Tab::Summary => "评审汇总",
         }
     }
@@ -49,6 +52,7 @@ impl Tab {
             Tab::Detailed => "tab-detailed",
             Tab::Submit => "tab-submit",
             Tab::Screening => "tab-screening",
+            Tab::Motions => "tab-motions",
             Tab::Summary => "tab-summary",
         }
     }
@@ -109,7 +113,7 @@ pub fn ExpertProject(project: String, open: RwSignal<Option<String>>) -> impl In
                 })}
             </div>
             <nav class="tabs workspace-tabs">
-                {[Tab::Declaration, Tab::Rules, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Screening, Tab::Summary]
+                {[Tab::Declaration, Tab::Rules, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Screening, Tab::Motions, Tab::Summary]
                     .into_iter()
                     .map(|t| view! {
                         // Each visit to a tab shows the shell's current state
@@ -150,6 +154,7 @@ pub fn ExpertProject(project: String, open: RwSignal<Option<String>>) -> impl In
                             Tab::Declaration => view! { <DeclarationPanel ws=w on_refresh=on_refresh /> }.into_any(),
                             Tab::Rules => rules_tab(&w),
                             Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
+                            Tab::Motions => gate(view! { <MotionsPanel ws=w /> }.into_any()),
                             Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
                             // Reached only while the workspace has not loaded.
                             Tab::Documents | Tab::Preliminary | Tab::Detailed | Tab::Screening => view! { <p class="loading">"正在加载…"</p> }.into_any(),

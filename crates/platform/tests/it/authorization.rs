@@ -15,11 +15,9 @@
 
 use pingshen_api::{
     Declaration, DeclarationDecision, ErrorBody, LeaderVote, Motion, MotionKind, MotionVote,
-    NewProject, ReportSignature,
-    RulesDocument, ScoreSheet, ScreenDecision, ScreenVerdict, Session, Stage, StageChange,
-    DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP, MOTION_TYP, MOTION_VOTE_TYP,
-    REPORT_SIGNATURE_TYP, RULES_TYP,
-    SCORE_SHEET_TYP, SCREEN_DECISION_TYP,
+    NewProject, ReportSignature, RulesDocument, ScoreSheet, ScreenDecision, ScreenVerdict, Session,
+    Stage, StageChange, DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP, MOTION_TYP,
+    MOTION_VOTE_TYP, REPORT_SIGNATURE_TYP, RULES_TYP, SCORE_SHEET_TYP, SCREEN_DECISION_TYP,
 };
 use pingshen_client::{sign_challenge, sign_document, PlatformClient};
 use pingshen_pki::Pkcs12Signer;

@@ -1,0 +1,136 @@
+//! Real-window UI test of a panel vote (表决): an expert proposes a motion
+//! about a bidder's abnormally low price and votes on it, signed; the other
+//! sitting expert votes through the platform; the window shows the motion
+//! carried by the majority, counted from the verified signed votes. The
+//! platform is then asked what it recorded.
+
+use pingshen_api::{
+    MotionVote, NewBidder, NewProject, RulesDocument, Stage, MOTION_VOTE_TYP, RULES_TYP,
+};
+use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess};
+use pingshen_rules::motion::MotionOutcome;
+use rust_decimal::Decimal;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(40);
+const PROJECT: &str = "UI-MOTION-1";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> anyhow::Result<()> {
+    let platform_dir = tempfile::tempdir()?;
+    let app_dir = tempfile::tempdir()?;
+    let platform = PlatformProcess::start(platform_dir.path(), true)?;
+
+    // Two sitting experts, E001 and E002, on a two-bidder project.
+    let staff = platform.client_as("S001").await?;
+    staff
+        .create_project(&NewProject {
+            id: PROJECT.into(),
+            name: "沿江大道照明改造工程".into(),
+            lot: "第一标段".into(),
+            centre: "武汉市公共资源交易中心".into(),
+            tenderer: "武汉市江岸区城市建设投资有限公司".into(),
+            ceiling_price: Decimal::new(300000000, 2),
+            opening_time: time::macros::datetime!(2026-12-03 09:30 +08:00),
+            bidders: vec![
+                NewBidder {
+                    id: "B01".into(),
+                    name: "武汉江城路桥工程有限公司".into(),
+                    bid_price: Decimal::new(288000000, 2),
+                },
+                NewBidder {
+                    id: "B02".into(),
+                    name: "湖北汉通市政建设集团有限公司".into(),
+                    bid_price: Decimal::new(120000000, 2),
+                },
+            ],
+            k: Some(Decimal::new(2, 2)),
+        })
+        .await?;
+    let rules_toml =
+        std::fs::read_to_string(workspace_root().join("assets/rules/municipal-construction.toml"))?;
+    let doc = RulesDocument {
+        project_id: PROJECT.into(),
+        rules_toml,
+        based_on_version: None,
+    };
+    staff
+        .publish_rules(PROJECT, platform.sign_as("S001", RULES_TYP, &doc)?)
+        .await?;
+    staff.assign(PROJECT, "E001").await?;
+    staff.assign(PROJECT, "E002").await?;
+    staff.change_stage(PROJECT, Stage::Evaluating).await?;
+    platform.declare_no_conflict("E001", PROJECT).await?;
+
+    let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
+    app.login_as(&platform, "E002", "李娜").await?;
+    app.wait_text(&format!("#open-{PROJECT}"), "进入评审", WAIT)
+        .await?;
+    app.click(&format!("#open-{PROJECT}")).await?;
+    app.wait_text("#project-title", "沿江大道照明改造工程", WAIT)
+        .await?;
+    app.click("#sign-declaration").await?;
+    app.wait_text("#sign-declaration", "确认签署", WAIT).await?;
+    app.click("#sign-declaration").await?;
+    app.wait_text("#declaration-status", "平台已签收", WAIT)
+        .await?;
+
+    // 表决: she proposes a motion with the default options 采纳 / 不采纳.
+    app.click("#tab-motions").await?;
+    app.wait_text("#motions", "尚无表决事项", WAIT).await?;
+    app.fill(
+        "#motion-text",
+        "B02 报价明显低于其他投标报价，其书面说明及证明材料是否足以证明报价合理？采纳其说明？",
+    )
+    .await?;
+    app.click("#propose-motion").await?;
+    app.wait_text("#motion-0", "书面说明及证明材料", WAIT)
+        .await?;
+    app.wait_text("#motion-0-outcome", "表决进行中", WAIT)
+        .await?;
+
+    // Her vote, confirmed before it is signed.
+    app.click("#vote-0-1").await?;
+    app.wait_text("#vote-0-1", "确认", WAIT).await?;
+    app.click("#vote-0-1").await?;
+    app.wait_text("#motion-0-mine", "不采纳", WAIT).await?;
+    app.wait_text("#motion-0-mine", "平台已签收", WAIT).await?;
+
+    // E001 votes the same through the platform: two of two carry it.
+    let e001 = platform.client_as("E001").await?;
+    let motion = e001.motions(PROJECT).await?.motions.remove(0);
+    let vote = MotionVote {
+        project_id: PROJECT.into(),
+        motion_id: motion.motion.motion_id.clone(),
+        voter_id: "E001".into(),
+        option: "不采纳".into(),
+    };
+    e001.vote_motion(
+        PROJECT,
+        &motion.motion.motion_id,
+        platform.sign_as("E001", MOTION_VOTE_TYP, &vote)?,
+    )
+    .await?;
+
+    // A visit to the tab reloads: the window counts the verified votes.
+    app.click("#tab-declaration").await?;
+    app.click("#tab-motions").await?;
+    app.wait_text("#motion-0-outcome", "表决通过", WAIT).await?;
+    app.wait_text("#motion-0", "不采纳：2 票", WAIT).await?;
+    app.wait_text("#motion-0-votes", "E001 不采纳", WAIT).await?;
+    app.screenshot("motion-carried").await?;
+
+    // What the platform recorded: the motion, two signed votes, carried.
+    let recorded = e001.motions(PROJECT).await?.motions.remove(0);
+    assert_eq!(recorded.motion.proposer_id, "E002");
+    assert_eq!(recorded.votes.len(), 2);
+    assert_eq!(
+        recorded.outcome,
+        MotionOutcome::Carried {
+            option: "不采纳".into()
+        }
+    );
+    app.close().await?;
+    platform.stop();
+    Ok(())
+}
