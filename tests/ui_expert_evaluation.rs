@@ -3,8 +3,7 @@
 //! the shortcuts), signs and submits, and sees the platform's verified
 //! receipt. The platform is then asked what it stored.
 
-use pingshen_api::{NewBidder, NewProject, RulesDocument, Stage, RULES_TYP};
-use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess};
+use pingshen_e2e::{AppDriver, PlatformProcess};
 use rust_decimal::Decimal;
 use std::time::Duration;
 
@@ -19,43 +18,14 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
 
     // Staff set up a two-bidder project with the municipal rules and assign E002.
-    let staff = platform.client_as("S001").await?;
-    staff
-        .create_project(&NewProject {
-            id: PROJECT.into(),
-            name: "黄浦大街人行道改造工程".into(),
-            lot: "第一标段".into(),
-            centre: "武汉市公共资源交易中心".into(),
-            tenderer: "武汉市江岸区城市建设投资有限公司".into(),
-            ceiling_price: Decimal::new(300000000, 2),
-            opening_time: time::macros::datetime!(2026-12-03 09:30 +08:00),
-            bidders: vec![
-                NewBidder {
-                    id: "B01".into(),
-                    name: "武汉江城路桥工程有限公司".into(),
-                    bid_price: Decimal::new(288000000, 2),
-                },
-                NewBidder {
-                    id: "B02".into(),
-                    name: "湖北汉通市政建设集团有限公司".into(),
-                    bid_price: Decimal::new(279500000, 2),
-                },
-            ],
-            k: Some(Decimal::new(2, 2)),
-        })
+    platform
+        .small_project(
+            PROJECT,
+            "黄浦大街人行道改造工程",
+            Decimal::new(279500000, 2),
+            &["E002"],
+        )
         .await?;
-    let rules_toml =
-        std::fs::read_to_string(workspace_root().join("assets/rules/municipal-construction.toml"))?;
-    let doc = RulesDocument {
-        project_id: PROJECT.into(),
-        rules_toml,
-        based_on_version: None,
-    };
-    staff
-        .publish_rules(PROJECT, platform.sign_as("S001", RULES_TYP, &doc)?)
-        .await?;
-    staff.assign(PROJECT, "E002").await?;
-    staff.change_stage(PROJECT, Stage::Evaluating).await?;
 
     let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
     app.login_as(&platform, "E002", "李娜").await?;

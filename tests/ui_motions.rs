@@ -4,10 +4,8 @@
 //! carried by the majority, counted from the verified signed votes. The
 //! platform is then asked what it recorded.
 
-use pingshen_api::{
-    MotionVote, NewBidder, NewProject, RulesDocument, Stage, MOTION_VOTE_TYP, RULES_TYP,
-};
-use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess};
+use pingshen_api::{MotionVote, MOTION_VOTE_TYP};
+use pingshen_e2e::{AppDriver, PlatformProcess};
 use pingshen_rules::motion::MotionOutcome;
 use rust_decimal::Decimal;
 use std::time::Duration;
@@ -22,44 +20,14 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
 
     // Two sitting experts, E001 and E002, on a two-bidder project.
-    let staff = platform.client_as("S001").await?;
-    staff
-        .create_project(&NewProject {
-            id: PROJECT.into(),
-            name: "沿江大道照明改造工程".into(),
-            lot: "第一标段".into(),
-            centre: "武汉市公共资源交易中心".into(),
-            tenderer: "武汉市江岸区城市建设投资有限公司".into(),
-            ceiling_price: Decimal::new(300000000, 2),
-            opening_time: time::macros::datetime!(2026-12-03 09:30 +08:00),
-            bidders: vec![
-                NewBidder {
-                    id: "B01".into(),
-                    name: "武汉江城路桥工程有限公司".into(),
-                    bid_price: Decimal::new(288000000, 2),
-                },
-                NewBidder {
-                    id: "B02".into(),
-                    name: "湖北汉通市政建设集团有限公司".into(),
-                    bid_price: Decimal::new(120000000, 2),
-                },
-            ],
-            k: Some(Decimal::new(2, 2)),
-        })
+    platform
+        .small_project(
+            PROJECT,
+            "沿江大道照明改造工程",
+            Decimal::new(120000000, 2),
+            &["E001", "E002"],
+        )
         .await?;
-    let rules_toml =
-        std::fs::read_to_string(workspace_root().join("assets/rules/municipal-construction.toml"))?;
-    let doc = RulesDocument {
-        project_id: PROJECT.into(),
-        rules_toml,
-        based_on_version: None,
-    };
-    staff
-        .publish_rules(PROJECT, platform.sign_as("S001", RULES_TYP, &doc)?)
-        .await?;
-    staff.assign(PROJECT, "E001").await?;
-    staff.assign(PROJECT, "E002").await?;
-    staff.change_stage(PROJECT, Stage::Evaluating).await?;
     platform.declare_no_conflict("E001", PROJECT).await?;
 
     let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
@@ -117,7 +85,8 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
     app.click("#tab-motions").await?;
     app.wait_text("#motion-0-outcome", "表决通过", WAIT).await?;
     app.wait_text("#motion-0", "不采纳：2 票", WAIT).await?;
-    app.wait_text("#motion-0-votes", "E001 不采纳", WAIT).await?;
+    app.wait_text("#motion-0-votes", "E001 不采纳", WAIT)
+        .await?;
     app.screenshot("motion-carried").await?;
 
     // What the platform recorded: the motion, two signed votes, carried.

@@ -4,9 +4,7 @@
 //! each time and nothing is signed; once the answers are genuine again, the
 //! same expert signs the report normally.
 
-use pingshen_api::{
-    NewBidder, NewProject, RulesDocument, ScoreSheet, Stage, RULES_TYP, SCORE_SHEET_TYP,
-};
+use pingshen_api::{ScoreSheet, SCORE_SHEET_TYP};
 use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess, Tamper, TamperProxy};
 use rust_decimal::Decimal;
 use std::time::Duration;
@@ -18,43 +16,16 @@ const EXPERT: &str = "E002";
 /// A one-expert project whose expert has declared and submitted, so that
 /// the platform has rendered the report.
 async fn evaluated_project(platform: &PlatformProcess) -> anyhow::Result<()> {
-    let staff = platform.client_as("S001").await?;
-    staff
-        .create_project(&NewProject {
-            id: PROJECT.into(),
-            name: "沿江大道排水管网改造工程".into(),
-            lot: "第一标段".into(),
-            centre: "武汉市公共资源交易中心".into(),
-            tenderer: "武汉市江岸区城市建设投资有限公司".into(),
-            ceiling_price: Decimal::new(300000000, 2),
-            opening_time: time::macros::datetime!(2026-12-03 09:30 +08:00),
-            bidders: vec![
-                NewBidder {
-                    id: "B01".into(),
-                    name: "武汉江城路桥工程有限公司".into(),
-                    bid_price: Decimal::new(288000000, 2),
-                },
-                NewBidder {
-                    id: "B02".into(),
-                    name: "湖北汉通市政建设集团有限公司".into(),
-                    bid_price: Decimal::new(279500000, 2),
-                },
-            ],
-            k: Some(Decimal::new(2, 2)),
-        })
+    let published = platform
+        .small_project(
+            PROJECT,
+            "沿江大道排水管网改造工程",
+            Decimal::new(279500000, 2),
+            &[EXPERT],
+        )
         .await?;
     let rules_toml =
         std::fs::read_to_string(workspace_root().join("assets/rules/municipal-construction.toml"))?;
-    let doc = RulesDocument {
-        project_id: PROJECT.into(),
-        rules_toml: rules_toml.clone(),
-        based_on_version: None,
-    };
-    let published = staff
-        .publish_rules(PROJECT, platform.sign_as("S001", RULES_TYP, &doc)?)
-        .await?;
-    staff.assign(PROJECT, EXPERT).await?;
-    staff.change_stage(PROJECT, Stage::Evaluating).await?;
 
     platform.declare_no_conflict(EXPERT, PROJECT).await?;
     let expert = platform.client_as(EXPERT).await?;

@@ -94,6 +94,61 @@ impl PlatformProcess {
         Ok(pingshen_client::sign_document(&signer, typ, doc)?)
     }
 
+    /// Staff set up a small project for a UI test: two bidders (B01 at
+    /// 2 880 000.00 yuan, B02 at `b02_price`) under the municipal rules
+    /// (K = 0.02), `experts` assigned, the evaluation started. Answers the
+    /// published rules.
+    pub async fn small_project(
+        &self,
+        id: &str,
+        name: &str,
+        b02_price: rust_decimal::Decimal,
+        experts: &[&str],
+    ) -> anyhow::Result<pingshen_api::PublishedRules> {
+        use pingshen_api::{NewBidder, NewProject, RulesDocument, Stage, RULES_TYP};
+        use rust_decimal::Decimal;
+        let staff = self.client_as("S001").await?;
+        staff
+            .create_project(&NewProject {
+                id: id.into(),
+                name: name.into(),
+                lot: "第一标段".into(),
+                centre: "武汉市公共资源交易中心".into(),
+                tenderer: "武汉市江岸区城市建设投资有限公司".into(),
+                ceiling_price: Decimal::new(300000000, 2),
+                opening_time: time::macros::datetime!(2026-12-03 09:30 +08:00),
+                bidders: vec![
+                    NewBidder {
+                        id: "B01".into(),
+                        name: "武汉江城路桥工程有限公司".into(),
+                        bid_price: Decimal::new(288000000, 2),
+                    },
+                    NewBidder {
+                        id: "B02".into(),
+                        name: "湖北汉通市政建设集团有限公司".into(),
+                        bid_price: b02_price,
+                    },
+                ],
+                k: Some(Decimal::new(2, 2)),
+            })
+            .await?;
+        let doc = RulesDocument {
+            project_id: id.into(),
+            rules_toml: std::fs::read_to_string(
+                workspace_root().join("assets/rules/municipal-construction.toml"),
+            )?,
+            based_on_version: None,
+        };
+        let published = staff
+            .publish_rules(id, self.sign_as("S001", RULES_TYP, &doc)?)
+            .await?;
+        for e in experts {
+            staff.assign(id, e).await?;
+        }
+        staff.change_stage(id, Stage::Evaluating).await?;
+        Ok(published)
+    }
+
     /// `person` declares no conflict of interest in `project` (documents
     /// open only after the declaration), as if they had done so earlier.
     pub async fn declare_no_conflict(&self, person: &str, project: &str) -> anyhow::Result<()> {
