@@ -222,6 +222,12 @@ pub struct EvaluationPackage {
     pub report_signatures: Vec<SignedWithReceipt>,
     /// The log of every assigned witness, by witness id.
     pub witness_logs: Vec<crate::WitnessExport>,
+    /// Every motion (表决), in the order of the panel record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub motions: Vec<SignedWithReceipt>,
+    /// Every vote on them, by motion (panel-record order) then voter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub motion_votes: Vec<SignedWithReceipt>,
     /// The CAs' CRLs (PEM) the platform held at export, for revocation checks.
     pub crls: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]

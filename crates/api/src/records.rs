@@ -108,6 +108,28 @@ pub struct PanelRecord {
     pub leader: Option<String>,
     /// Assigned witness experts (见证专家), by id.
     pub witnesses: Vec<PanelRecordPerson>,
+    /// The panel's motions (表决) the platform holds, in the order it
+    /// received them, each with the votes cast, by voter: what a package
+    /// must contain, signed document for signed document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub motions: Vec<PanelMotion>,
+}
+
+/// A motion as the panel record lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PanelMotion {
+    pub motion_id: String,
+    pub proposer_id: String,
+    /// (voter, option), by voter.
+    pub votes: Vec<PanelMotionVote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PanelMotionVote {
+    pub voter_id: String,
+    pub option: String,
 }
 
 /// `GET /api/v1/crls`: the current CRL of every recognised CA, as the CAs

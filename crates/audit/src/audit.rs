@@ -320,6 +320,7 @@ pub(crate) fn check(p: &EvaluationPackage, a: &mut Audit<'_>) {
         },
     );
     witness_logs::check(a, &panel, &p.witness_logs);
+    crate::motions::check(a, &panel, p);
 
     if let Some((rules, _, _)) = rules {
         recompute::check(a, &rules, &opening, &panel, &sheets, &p.result);
@@ -327,7 +328,7 @@ pub(crate) fn check(p: &EvaluationPackage, a: &mut Audit<'_>) {
 }
 
 /// Verifies each member of a list of person documents.
-fn docs<T>(
+pub(crate) fn docs<T>(
     a: &mut Audit<'_>,
     member: &str,
     items: &[SignedWithReceipt],

@@ -32,12 +32,7 @@ pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, d: Docs<'_>) {
             .find(|e| e.id == id)
             .and_then(|e| e.seat)
     };
-    let sitting: Vec<&str> = panel
-        .experts
-        .iter()
-        .filter(|e| e.seat == Some(PanelSeat::Sitting))
-        .map(|e| e.id.as_str())
-        .collect();
+    let sitting = sitting(panel);
     declarations(a, panel, d.declarations, &seat);
     votes(a, panel, d.votes, &sitting);
     sheets(a, panel, d.sheets, d.rules, &sitting);
@@ -46,6 +41,16 @@ pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, d: Docs<'_>) {
     a.checked.leader_votes = d.votes.len();
     a.checked.sheets = d.sheets.len();
     a.checked.report_signatures = d.signatures.len();
+}
+
+/// The ids of the experts the panel record says sat (not recused).
+pub(crate) fn sitting(panel: &PanelRecord) -> Vec<&str> {
+    panel
+        .experts
+        .iter()
+        .filter(|e| e.seat == Some(PanelSeat::Sitting))
+        .map(|e| e.id.as_str())
+        .collect()
 }
 
 fn declarations(

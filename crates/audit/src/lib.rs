@@ -11,6 +11,7 @@
 
 mod audit;
 mod completeness;
+mod motions;
 pub mod person;
 mod problem;
 mod recompute;

@@ -25,6 +25,8 @@ pub struct Checked {
     pub sheets: usize,
     pub report_signatures: usize,
     pub witness_entries: usize,
+    pub motions: usize,
+    pub motion_votes: usize,
 }
 
 /// The verifier's answer: `ok` only when the package is complete and every

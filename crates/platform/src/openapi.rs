@@ -112,6 +112,8 @@ use utoipa::OpenApi;
         pingshen_api::RecordedMotionVote,
         pingshen_api::MotionStatus,
         pingshen_api::Motions,
+        pingshen_api::PanelMotion,
+        pingshen_api::PanelMotionVote,
         pingshen_api::WitnessLogView,
         pingshen_api::WitnessLogEntry,
         pingshen_api::WitnessExport,

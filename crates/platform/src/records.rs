@@ -7,8 +7,8 @@ use crate::db::{people, projects, witness};
 use crate::evaluation as logic;
 use crate::{AppState, PlatformError};
 use pingshen_api::{
-    DeclarationDecision, OpenedBid, OpeningRecord, PanelRecord, PanelRecordPerson, PanelSeat,
-    PanelVote, SignedEnvelope, OPENING_RECORD_TYP, PANEL_RECORD_TYP,
+    DeclarationDecision, OpenedBid, OpeningRecord, PanelMotion, PanelMotionVote, PanelRecord,
+    PanelRecordPerson, PanelSeat, PanelVote, SignedEnvelope, OPENING_RECORD_TYP, PANEL_RECORD_TYP,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
@@ -125,6 +125,25 @@ pub fn panel_record(
             .collect(),
         leader: logic::leader(conn, project)?,
         witnesses,
+        motions: crate::db::motions::motions(conn, project)?
+            .into_iter()
+            .map(|m| {
+                let mut votes: Vec<PanelMotionVote> =
+                    crate::db::motions::votes(conn, project, &m.motion.motion_id)?
+                        .into_iter()
+                        .map(|v| PanelMotionVote {
+                            voter_id: v.voter_id,
+                            option: v.option,
+                        })
+                        .collect();
+                votes.sort_by(|a, b| a.voter_id.cmp(&b.voter_id));
+                Ok(PanelMotion {
+                    motion_id: m.motion.motion_id,
+                    proposer_id: m.motion.proposer_id,
+                    votes,
+                })
+            })
+            .collect::<Result<_, PlatformError>>()?,
     };
     sign(state, PANEL_RECORD_TYP, &record, at)
 }

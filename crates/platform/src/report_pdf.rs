@@ -5,7 +5,7 @@
 //! the same bytes (`docs/report.md`), so the hash identifies the content.
 
 use crate::PlatformError;
-use pingshen_api::{ProjectDetail, PublishedRules};
+use pingshen_api::{MotionStatus, ProjectDetail, PublishedRules};
 use pingshen_report::{beijing, Column, ReportBuilder, ReportMeta, Table};
 use pingshen_rules::{ExpertSheet, PanelResult, Rules};
 use time::OffsetDateTime;
@@ -25,6 +25,7 @@ pub fn render(
     rules: &PublishedRules,
     sheets: &[ExpertSheet],
     result: &PanelResult,
+    motions: &[MotionStatus],
     generated_at: OffsetDateTime,
 ) -> Result<Vec<u8>, PlatformError> {
     let parsed = Rules::from_toml(&rules.rules_toml)
@@ -214,7 +215,49 @@ pub fn render(
             .join("、")
     ));
 
-    r.heading(1, "六、评审中发现的问题");
+    r.heading(1, "六、表决事项");
+    if motions.is_empty() {
+        r.paragraph("评审过程中未提请表决。");
+    }
+    for (i, m) in motions.iter().enumerate() {
+        let about = m
+            .motion
+            .bidder_id
+            .as_deref()
+            .map(|b| format!("（涉及 {b} {}）", name_of(b)))
+            .unwrap_or_default();
+        r.heading(
+            2,
+            format!("表决 {}：{}{about}", i + 1, m.motion.kind.name_zh()),
+        );
+        r.key_values([
+            ("事项", m.motion.text.clone()),
+            (
+                "提议",
+                format!(
+                    "{}，{}",
+                    expert_name(&m.motion.proposer_id),
+                    beijing(m.proposed_at, false)
+                ),
+            ),
+            ("选项", m.motion.options.join(" / ")),
+            (
+                "表决",
+                if m.votes.is_empty() {
+                    "尚无人表决".to_string()
+                } else {
+                    m.votes
+                        .iter()
+                        .map(|v| format!("{}：{}", expert_name(&v.voter_id), v.option))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                },
+            ),
+            ("结果", m.outcome_zh.clone()),
+        ]);
+    }
+
+    r.heading(1, "七、评审中发现的问题");
     if result.flags.is_empty() {
         r.paragraph("无。");
     } else {
@@ -227,7 +270,7 @@ pub fn render(
         }
     }
 
-    r.heading(1, "七、推荐中标候选人排序");
+    r.heading(1, "八、推荐中标候选人排序");
     let mut rank = Table::new(vec![
         Column::numeric("名次", 0.7),
         Column::new("投标人", 4.0),

@@ -9,8 +9,9 @@
 
 use base64::Engine;
 use pingshen_api::{
-    Declaration, DeclarationDecision, ReportSignature, ScoreSheet, DECLARATION_TEXT,
-    DECLARATION_TYP, REPORT_SIGNATURE_TYP, SCORE_SHEET_TYP,
+    Declaration, DeclarationDecision, Motion, MotionKind, MotionVote, ReportSignature, ScoreSheet,
+    DECLARATION_TEXT, DECLARATION_TYP, MOTION_TYP, MOTION_VOTE_TYP, REPORT_SIGNATURE_TYP,
+    SCORE_SHEET_TYP,
 };
 use pingshen_client::{sign_document, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer};
@@ -23,6 +24,16 @@ use serde_json::Value;
 
 const DEMO: &str = "JA-2026-0117";
 const EXPERTS: [&str; 5] = ["E001", "E002", "E003", "E004", "E005"];
+
+/// The first problem with `code` in a verdict.
+fn problem<'v>(out: &'v Value, code: &str) -> &'v Value {
+    out["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {out}"))
+}
 
 fn problems(out: &Value) -> String {
     out["problems"].to_string()
@@ -92,6 +103,37 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
             .unwrap();
     }
 
+    // A panel vote (表决): E001 proposes, three of five vote; carried.
+    let motion = Motion {
+        project_id: DEMO.into(),
+        motion_id: "m-dispute-1".into(),
+        proposer_id: "E001".into(),
+        kind: MotionKind::Dispute,
+        bidder_id: Some("B03".into()),
+        text: "B03 施工组织设计中的工期安排是否满足招标文件要求？".into(),
+        options: vec!["满足".into(), "不满足".into()],
+    };
+    let (_, e001, c001) = &experts[0];
+    c001.propose_motion(DEMO, sign_document(e001, MOTION_TYP, &motion).unwrap())
+        .await
+        .unwrap();
+    for (id, signer, client) in &experts[..3] {
+        let vote = MotionVote {
+            project_id: DEMO.into(),
+            motion_id: motion.motion_id.clone(),
+            voter_id: id.to_string(),
+            option: "满足".into(),
+        };
+        client
+            .vote_motion(
+                DEMO,
+                &motion.motion_id,
+                sign_document(signer, MOTION_VOTE_TYP, &vote).unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+
     // Every expert signs the report's hash; the report is complete.
     let status = experts[0].2.report_status(DEMO).await.unwrap();
     assert!(!status.complete);
@@ -150,8 +192,34 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     let (code, out) = verify(&trust, &intact);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["code"], "intact");
-    // 1 rules + 5 declarations + 5 sheets + 5 report signatures, each with a receipt.
-    assert_eq!(out["checked"]["receipts"], 16, "{out}");
+    // 1 rules + 5 declarations + 5 sheets + 5 report signatures + 1 motion
+    // + 3 votes, each with a receipt.
+    assert_eq!(out["checked"]["receipts"], 20, "{out}");
+    assert_eq!(out["checked"]["motions"], 1, "{out}");
+    assert_eq!(out["checked"]["motion_votes"], 3, "{out}");
+
+    // A vote on the motion deleted: incomplete, and says whose.
+    let mut v: Value = serde_json::to_value(&package).unwrap();
+    v["motion_votes"].as_array_mut().unwrap().remove(1);
+    let (code, out) = verify(&trust, &write(dir.path(), "vote-gone.json", &v));
+    assert_eq!(code, 1);
+    assert_eq!(out["code"], "incomplete", "{out}");
+    assert_eq!(problem(&out, "missing_vote")["who"], "E002");
+
+    // The motion itself deleted: its votes are orphans, the motion missing.
+    let mut v: Value = serde_json::to_value(&package).unwrap();
+    v["motions"].as_array_mut().unwrap().clear();
+    let (code, out) = verify(&trust, &write(dir.path(), "motion-gone.json", &v));
+    assert_eq!(code, 1);
+    assert!(problems(&out).contains("missing_motion"), "{out}");
+    assert!(problems(&out).contains("orphan_vote"), "{out}");
+
+    // Votes reordered: named as a rearranged package.
+    let mut v: Value = serde_json::to_value(&package).unwrap();
+    v["motion_votes"].as_array_mut().unwrap().swap(0, 2);
+    let (code, out) = verify(&trust, &write(dir.path(), "votes-swapped.json", &v));
+    assert_eq!(code, 1);
+    assert!(problems(&out).contains("out_of_order"), "{out}");
 
     // A total changed in the recorded result: named by its path.
     let mut v: Value = serde_json::to_value(&package).unwrap();
@@ -171,13 +239,7 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     let (code, out) = verify(&trust, &write(dir.path(), "unsigned.json", &v));
     assert_eq!(code, 1);
     assert_eq!(out["code"], "incomplete", "{out}");
-    let missing = out["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["code"] == "missing_report_signature")
-        .unwrap_or_else(|| panic!("{out}"));
-    assert_eq!(missing["who"], "E003");
+    assert_eq!(problem(&out, "missing_report_signature")["who"], "E003");
 
     // A score altered inside a signed sheet: its signature no longer holds.
     let mut v: Value = serde_json::to_value(&package).unwrap();

@@ -58,9 +58,17 @@ fn current(
     let rules = rules_db::get(conn, project, None)?
         .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
     // The report is dated by the last sheet that went into it: never the clock.
+    // A motion or vote after the last sheet is in the report too: it is
+    // dated by the latest of them.
+    let motions = crate::routes::motions::motion_statuses(conn, project)?;
+    let last_motion = motions
+        .iter()
+        .flat_map(|m| std::iter::once(m.proposed_at).chain(m.votes.iter().map(|v| v.received_at)))
+        .max();
     let generated_at = ev::latest_sheets(conn, project)?
         .iter()
         .map(|s| s.received_at)
+        .chain(last_motion)
         .max()
         .unwrap_or(detail.summary.opening_time);
     // Rendering loads the CJK fonts (~19 MB): the stored report is reused
@@ -85,8 +93,15 @@ fn current(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let bytes =
-        crate::report_pdf::render(&detail, &experts, &rules, &sheets, &result, generated_at)?;
+    let bytes = crate::report_pdf::render(
+        &detail,
+        &experts,
+        &rules,
+        &sheets,
+        &result,
+        &motions,
+        generated_at,
+    )?;
     let stored = crate::files::put(data_dir, &bytes)?;
     ev::set_report(conn, project, &stored.sha256, stored.size, generated_at)?;
     Ok(Current {
@@ -338,6 +353,21 @@ pub(crate) fn build_package(
             at,
         )?);
     }
+    // Motions in the panel record's order, each one's votes by voter.
+    let mut motions = Vec::new();
+    let mut motion_votes = Vec::new();
+    for m in crate::db::motions::motions(c, project_id)? {
+        let mut votes = crate::db::motions::votes(c, project_id, &m.motion.motion_id)?;
+        votes.sort_by(|a, b| a.voter_id.cmp(&b.voter_id));
+        motion_votes.extend(votes.into_iter().map(|v| SignedWithReceipt {
+            envelope: v.envelope,
+            receipt: v.receipt,
+        }));
+        motions.push(SignedWithReceipt {
+            envelope: m.envelope,
+            receipt: m.receipt,
+        });
+    }
     Ok(EvaluationPackage {
         format: EVALUATION_PACKAGE_FORMAT.into(),
         project_id: project_id.to_string(),
@@ -352,6 +382,8 @@ pub(crate) fn build_package(
         report_sha256: cur.sha256,
         report_signatures,
         witness_logs,
+        motions,
+        motion_votes,
         crls: state.pki.crls_pem(),
         exported_at: at,
     })
