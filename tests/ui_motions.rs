@@ -6,7 +6,7 @@
 
 use pingshen_api::{MotionVote, MOTION_VOTE_TYP};
 use pingshen_e2e::{AppDriver, PlatformProcess};
-use pingshen_rules::motion::MotionOutcome;
+use pingshen_rules::motion::{MotionOutcome, REJECT_BID};
 use rust_decimal::Decimal;
 use std::time::Duration;
 
@@ -43,12 +43,14 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
     app.wait_text("#declaration-status", "平台已签收", WAIT)
         .await?;
 
-    // 表决: she proposes a motion with the default options 采纳 / 不采纳.
+    // 表决: she proposes an abnormal-price motion about B02; its options are
+    // fixed: 采纳说明 / 否决投标.
     app.click("#tab-motions").await?;
     app.wait_text("#motions", "尚无表决事项", WAIT).await?;
+    app.select("#motion-bidder", "B02").await?;
     app.fill(
         "#motion-text",
-        "B02 报价明显低于其他投标报价，其书面说明及证明材料是否足以证明报价合理？采纳其说明？",
+        "B02 报价明显低于其他投标报价，其书面说明及证明材料是否足以证明报价合理？",
     )
     .await?;
     app.click("#propose-motion").await?;
@@ -61,7 +63,7 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
     app.click("#vote-0-1").await?;
     app.wait_text("#vote-0-1", "确认", WAIT).await?;
     app.click("#vote-0-1").await?;
-    app.wait_text("#motion-0-mine", "不采纳", WAIT).await?;
+    app.wait_text("#motion-0-mine", "否决投标", WAIT).await?;
     app.wait_text("#motion-0-mine", "平台已签收", WAIT).await?;
 
     // E001 votes the same through the platform: two of two carry it.
@@ -71,7 +73,7 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
         project_id: PROJECT.into(),
         motion_id: motion.motion.motion_id.clone(),
         voter_id: "E001".into(),
-        option: "不采纳".into(),
+        option: REJECT_BID.into(),
     };
     e001.vote_motion(
         PROJECT,
@@ -84,8 +86,10 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
     app.click("#tab-declaration").await?;
     app.click("#tab-motions").await?;
     app.wait_text("#motion-0-outcome", "表决通过", WAIT).await?;
-    app.wait_text("#motion-0", "不采纳：2 票", WAIT).await?;
-    app.wait_text("#motion-0-votes", "E001 不采纳", WAIT)
+    app.wait_text("#motion-0", "否决投标：2 票", WAIT).await?;
+    app.wait_text("#motion-0-votes", "E001 否决投标", WAIT)
+        .await?;
+    app.wait_text("#motion-0-effect", "B02 的投标被否决", WAIT)
         .await?;
     app.screenshot("motion-carried").await?;
 
@@ -96,7 +100,7 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
     assert_eq!(
         recorded.outcome,
         MotionOutcome::Carried {
-            option: "不采纳".into()
+            option: REJECT_BID.into()
         }
     );
     app.close().await?;

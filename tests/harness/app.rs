@@ -160,6 +160,12 @@ impl AppDriver {
         Ok(())
     }
 
+    /// Chooses the option with `value` in a `<select>` (its change event fires).
+    pub async fn select(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        self.element(css).await?.select_by_value(value).await?;
+        Ok(())
+    }
+
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
         self.element(css).await?.click().await?;
         Ok(())

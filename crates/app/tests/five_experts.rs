@@ -150,17 +150,11 @@ async fn five_experts_on_two_cas_three_algorithms_and_a_token_complete_the_evalu
     }
 
     // Scoring and signed submission through the outbox.
-    let published = experts[0].client.rules(DEMO).await.unwrap();
-    let rules = Rules::from_toml(&published.rules_toml).unwrap();
-    let bidders: Vec<String> = experts[0]
-        .client
-        .project(DEMO)
-        .await
-        .unwrap()
-        .bidders
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
+    let pingshen_testkit::ProjectRules {
+        published,
+        rules,
+        bidders,
+    } = pingshen_testkit::project_rules(&experts[0].client, DEMO).await;
     let rif = RulesInForce {
         rules: &rules,
         version: published.version,

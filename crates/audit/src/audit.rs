@@ -320,10 +320,10 @@ pub(crate) fn check(p: &EvaluationPackage, a: &mut Audit<'_>) {
         },
     );
     witness_logs::check(a, &panel, &p.witness_logs);
-    crate::motions::check(a, &panel, p);
+    let rejections = crate::motions::check(a, &panel, p);
 
     if let Some((rules, _, _)) = rules {
-        recompute::check(a, &rules, &opening, &panel, &sheets, &p.result);
+        recompute::check(a, &rules, &opening, &panel, &sheets, &rejections, &p.result);
     }
 }
 

@@ -7,10 +7,20 @@
 use crate::audit::{docs, Audit};
 use crate::person::PersonDoc;
 use pingshen_api::{
-    EvaluationPackage, Motion, MotionVote, PanelRecord, Role, MOTION_TYP, MOTION_VOTE_TYP,
+    EvaluationPackage, Motion, MotionKind, MotionVote, PanelRecord, Role, MOTION_TYP,
+    MOTION_VOTE_TYP,
+};
+use pingshen_rules::motion::{
+    outcome_zh, rejections, tally, AbnormalPriceDecision, MotionOutcome, PanelRejection,
 };
 
-pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, p: &EvaluationPackage) {
+/// Checks the motions and answers the bids the signed votes reject (carried
+/// abnormal-price motions), for the recomputation.
+pub(crate) fn check(
+    a: &mut Audit<'_>,
+    panel: &PanelRecord,
+    p: &EvaluationPackage,
+) -> Vec<PanelRejection> {
     let sitting = crate::completeness::sitting(panel);
     let motions: Vec<(usize, PersonDoc<Motion>)> = docs(a, "motions", &p.motions, |a, m, item| {
         a.person_doc(
@@ -152,4 +162,33 @@ pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, p: &EvaluationPackag
     }
     a.checked.motions = motions.len();
     a.checked.motion_votes = votes.len();
+
+    // The outcomes, counted from the signed votes of sitting experts only.
+    let sitting_ids: Vec<String> = sitting.iter().map(|s| s.to_string()).collect();
+    let counted: Vec<(MotionOutcome, String, &Motion)> = motions
+        .iter()
+        .map(|(_, m)| {
+            let cast: Vec<(String, String)> = votes
+                .iter()
+                .filter(|(_, v)| v.doc.motion_id == m.doc.motion_id)
+                .map(|(_, v)| (v.doc.voter_id.clone(), v.doc.option.clone()))
+                .collect();
+            let (outcome, tallies) = tally(&m.doc.options, &sitting_ids, &cast);
+            let zh = outcome_zh(&outcome, &tallies, sitting_ids.len());
+            (outcome, zh, &m.doc)
+        })
+        .collect();
+    let decisions: Vec<AbnormalPriceDecision> = counted
+        .iter()
+        .filter(|(_, _, m)| m.kind == MotionKind::AbnormalPrice)
+        .filter_map(|(outcome, zh, m)| {
+            Some(AbnormalPriceDecision {
+                bidder: m.bidder_id.as_deref()?,
+                text: &m.text,
+                outcome,
+                outcome_zh: zh,
+            })
+        })
+        .collect();
+    rejections(&decisions)
 }

@@ -20,6 +20,7 @@ pub(crate) fn check(
     opening: &OpeningRecord,
     panel: &PanelRecord,
     sheets: &[(usize, PersonDoc<ScoreSheet>)],
+    rejections: &[pingshen_rules::motion::PanelRejection],
     recorded: &PanelResult,
 ) {
     // The latest version of each sitting expert's sheet, by expert id (the
@@ -73,26 +74,30 @@ pub(crate) fn check(
         k: opening.k,
     };
     let uses_prices = rules.price.is_some();
-    let again =
-        match pingshen_rules::aggregate(rules, &expert_sheets, uses_prices.then_some(&prices), &[])
-        {
-            Ok(r) => r,
-            Err(e) => {
-                a.problem(
-                    "recompute_failed",
-                    "result",
-                    None,
-                    format!(
-                        "无法由已签名数据重算：{}",
-                        e.0.iter()
-                            .map(|d| d.message_zh.clone())
-                            .collect::<Vec<_>>()
-                            .join("；")
-                    ),
-                );
-                return;
-            }
-        };
+    let again = match pingshen_rules::aggregate_with(
+        rules,
+        &expert_sheets,
+        uses_prices.then_some(&prices),
+        &[],
+        rejections,
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            a.problem(
+                "recompute_failed",
+                "result",
+                None,
+                format!(
+                    "无法由已签名数据重算：{}",
+                    e.0.iter()
+                        .map(|d| d.message_zh.clone())
+                        .collect::<Vec<_>>()
+                        .join("；")
+                ),
+            );
+            return;
+        }
+    };
     let (mine, theirs) = match (serde_json::to_value(&again), serde_json::to_value(recorded)) {
         (Ok(m), Ok(t)) => (m, t),
         _ => return,

@@ -3,7 +3,8 @@
 
 use crate::db::{evaluation as ev, people, projects, rules as rules_db};
 use crate::PlatformError;
-use pingshen_api::{DeclarationDecision, Person};
+use pingshen_api::{DeclarationDecision, MotionKind, MotionStatus, Person};
+use pingshen_rules::motion::{outcome_zh, tally, AbnormalPriceDecision, PanelRejection};
 use pingshen_rules::{ExpertSheet, PanelResult, PriceInput, PriceRequest, Rules};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
@@ -116,21 +117,28 @@ pub fn aggregate(
     let sheets = current_sheets(conn, project)?;
     let prices = price_request(conn, project)?;
     let uses_prices = rules.price.is_some();
-    let result = pingshen_rules::aggregate(&rules, &sheets, uses_prices.then_some(&prices), &[])
-        .map_err(|e| {
-            // The rules cannot aggregate these inputs (e.g. K not drawn yet):
-            // a state of the project, not a fault of the platform.
-            PlatformError::conflict(
-                "summary_unavailable",
-                format!(
-                    "无法汇总：{}",
-                    e.0.iter()
-                        .map(|d| d.message_zh.clone())
-                        .collect::<Vec<_>>()
-                        .join("；")
-                ),
-            )
-        })?;
+    let rejections = rejections(&motion_statuses(conn, project)?);
+    let result = pingshen_rules::aggregate_with(
+        &rules,
+        &sheets,
+        uses_prices.then_some(&prices),
+        &[],
+        &rejections,
+    )
+    .map_err(|e| {
+        // The rules cannot aggregate these inputs (e.g. K not drawn yet):
+        // a state of the project, not a fault of the platform.
+        PlatformError::conflict(
+            "summary_unavailable",
+            format!(
+                "无法汇总：{}",
+                e.0.iter()
+                    .map(|d| d.message_zh.clone())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ),
+        )
+    })?;
     Ok((result, sheets, version))
 }
 
@@ -179,4 +187,54 @@ pub fn reasons_required(
             message: f.message_zh.clone(),
         })
         .collect())
+}
+
+/// Every motion with its votes, the sitting panel and the outcome counted
+/// from the votes.
+pub fn motion_statuses(
+    conn: &Connection,
+    project: &str,
+) -> Result<Vec<MotionStatus>, PlatformError> {
+    let sitting: Vec<String> = crate::evaluation::sitting(conn, project)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let mut out = Vec::new();
+    for m in crate::db::motions::motions(conn, project)? {
+        let votes = crate::db::motions::votes(conn, project, &m.motion.motion_id)?;
+        let pairs: Vec<(String, String)> = votes
+            .iter()
+            .map(|v| (v.voter_id.clone(), v.option.clone()))
+            .collect();
+        let (outcome, tallies) = tally(&m.motion.options, &sitting, &pairs);
+        out.push(MotionStatus {
+            outcome_zh: outcome_zh(&outcome, &tallies, sitting.len()),
+            motion: m.motion,
+            proposed_at: m.at,
+            envelope: m.envelope,
+            receipt: m.receipt,
+            votes,
+            sitting: sitting.clone(),
+            outcome,
+            tallies,
+        });
+    }
+    Ok(out)
+}
+
+/// The bids the panel rejected by carried abnormal-price motions.
+pub fn rejections(motions: &[MotionStatus]) -> Vec<PanelRejection> {
+    let decisions: Vec<AbnormalPriceDecision> = motions
+        .iter()
+        .filter(|m| m.motion.kind == MotionKind::AbnormalPrice)
+        .filter_map(|m| {
+            Some(AbnormalPriceDecision {
+                bidder: m.motion.bidder_id.as_deref()?,
+                text: &m.motion.text,
+                outcome: &m.outcome,
+                outcome_zh: &m.outcome_zh,
+            })
+        })
+        .collect();
+    pingshen_rules::motion::rejections(&decisions)
 }

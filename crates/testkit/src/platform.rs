@@ -72,3 +72,29 @@ pub async fn login_at(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
 pub async fn logged_in(platform: &RunningPlatform, signer: &Pkcs12Signer) -> PlatformClient {
     login_at(&platform.url(), signer).await
 }
+
+/// A project's rules in force (as published and parsed) and its bidder
+/// ids, as a logged-in client reads them: what a test scores by.
+pub struct ProjectRules {
+    pub published: pingshen_api::PublishedRules,
+    pub rules: pingshen_rules::Rules,
+    pub bidders: Vec<String>,
+}
+
+pub async fn project_rules(client: &PlatformClient, project: &str) -> ProjectRules {
+    let published = client.rules(project).await.unwrap();
+    let rules = pingshen_rules::Rules::from_toml(&published.rules_toml).unwrap();
+    let bidders = client
+        .project(project)
+        .await
+        .unwrap()
+        .bidders
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    ProjectRules {
+        published,
+        rules,
+        bidders,
+    }
+}

@@ -8,7 +8,7 @@ use crate::loading::{loaded, ErrorLine};
 use leptos::prelude::*;
 use pingshen_api::ipc::{AppError, MotionDraft, MotionView, Workspace};
 use pingshen_api::MotionKind;
-use pingshen_rules::motion::MotionOutcome;
+use pingshen_rules::motion::{MotionOutcome, ACCEPT_EXPLANATION, REJECT_BID};
 
 const KINDS: [(MotionKind, &str); 4] = [
     (MotionKind::Clarification, "clarification"),
@@ -95,6 +95,8 @@ fn MotionCard(
     let mine = motion.my_vote.clone();
     let pending = motion.my_vote_pending;
     let may_vote = mine.is_none() && motion.outcome == MotionOutcome::Open;
+    let rejects = motion.kind == MotionKind::AbnormalPrice
+        && matches!(&motion.outcome, MotionOutcome::Carried { option } if option == REJECT_BID);
     view! {
         <div class="motion" id=format!("motion-{index}") data-state=state data-motion=motion.motion_id.clone()>
             <div class="motion-head">
@@ -107,6 +109,12 @@ fn MotionCard(
             </ul>
             <p class="muted" id=format!("motion-{index}-votes")>{voters(&motion)}</p>
             <p class="motion-outcome" id=format!("motion-{index}-outcome")>{motion.outcome_zh.clone()}</p>
+            {rejects.then(|| view! {
+                <p class="bad-text" id=format!("motion-{index}-effect")>{format!(
+                    "{} 的投标被否决：按初步评审未通过处理，价格分、得分与排序已不含该投标（见评审汇总与评标报告）。",
+                    motion.bidder_id.clone().unwrap_or_default()
+                )}</p>
+            })}
             {mine.map(|o| view! {
                 <p class="muted" id=format!("motion-{index}-mine")>{format!("您的表决：{o}{}", if pending { "（已签名，待发送）" } else { "（平台已签收）" })}</p>
             })}
@@ -154,7 +162,18 @@ fn ProposeForm(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
     let kind = RwSignal::new("abnormal_price".to_string());
     let bidder = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
-    let options = RwSignal::new("采纳，不采纳".to_string());
+    // An abnormal-price motion has fixed options (the platform acts on a
+    // carried rejection); other kinds default to 同意 / 不同意.
+    let fixed = format!("{ACCEPT_EXPLANATION}，{REJECT_BID}");
+    let options = RwSignal::new(fixed.clone());
+    let abnormal = move || kind.get() == "abnormal_price";
+    Effect::new(move |_| {
+        if abnormal() {
+            options.set(fixed.clone());
+        } else if options.get_untracked().contains(REJECT_BID) {
+            options.set("同意，不同意".into());
+        }
+    });
     let error = RwSignal::new(None::<AppError>);
     let propose = Action::new_local(move |draft: &MotionDraft| {
         let (p, d) = (project.clone(), draft.clone());
@@ -202,14 +221,18 @@ fn ProposeForm(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
                         {KINDS.iter().map(|(k, v)| view! { <option value=*v prop:selected=move || kind.get() == *v>{k.name_zh()}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>"涉及投标人（可选）"
+                <label>{move || if abnormal() { "涉及投标人（必选）" } else { "涉及投标人（可选）" }}
                     <select id="motion-bidder" on:change=move |ev| bidder.set(event_target_value(&ev))>
-                        <option value="">"—"</option>
-                        {bidders.into_iter().map(|b| view! { <option value=b.id.clone()>{format!("{} {}", b.id, b.name)}</option> }).collect_view()}
+                        <option value="" prop:selected=move || bidder.get().is_empty()>"—"</option>
+                        {bidders.into_iter().map(|b| {
+                            let id = b.id.clone();
+                            view! { <option value=b.id.clone() prop:selected=move || bidder.get() == id>{format!("{} {}", b.id, b.name)}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <label>"选项（用逗号分隔）"
-                    <input id="motion-options" prop:value=move || options.get() on:input=move |ev| options.set(event_target_value(&ev)) />
+                    <input id="motion-options" prop:value=move || options.get() prop:disabled=abnormal
+                        on:input=move |ev| options.set(event_target_value(&ev)) />
                 </label>
             </div>
             <textarea id="motion-text" rows="3" placeholder="写明需评标委员会表决的事项，例如：是否采纳某投标人对其报价的书面说明。"

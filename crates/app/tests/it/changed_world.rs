@@ -17,18 +17,11 @@ use std::sync::Arc;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sheet_refused_after_the_stage_closed_is_kept_refused_exportable_and_reopened() {
     let w = world("E002").await;
-    let published = w.ctx.client.rules(DEMO).await.unwrap();
-    let rules = Rules::from_toml(&published.rules_toml).unwrap();
-    let bidders: Vec<String> = w
-        .ctx
-        .client
-        .project(DEMO)
-        .await
-        .unwrap()
-        .bidders
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
+    let pingshen_testkit::ProjectRules {
+        published,
+        rules,
+        bidders,
+    } = pingshen_testkit::project_rules(&w.ctx.client, DEMO).await;
     // Scored and signed "offline": queued, not sent.
     let queued = {
         let store = w.ctx.store.lock().unwrap();

@@ -17,6 +17,7 @@ use pingshen_client::{sign_document, PlatformClient};
 use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::RunningPlatform;
 use pingshen_rules::cells::build_sheet;
+use pingshen_rules::motion::{ACCEPT_EXPLANATION, REJECT_BID};
 use pingshen_rules::Rules;
 use pingshen_testkit::cells::full_marks_but_plan;
 use pingshen_testkit::cli::{verify, write_json as write};
@@ -103,15 +104,17 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
             .unwrap();
     }
 
-    // A panel vote (表决): E001 proposes, three of five vote; carried.
+    // An abnormal-price review (表决): E001 proposes, three of five reject
+    // B03's bid; the result the package carries is computed without it and
+    // `verify` must recompute exactly that from the signed votes.
     let motion = Motion {
         project_id: DEMO.into(),
-        motion_id: "m-dispute-1".into(),
+        motion_id: "m-abnormal-b03".into(),
         proposer_id: "E001".into(),
-        kind: MotionKind::Dispute,
+        kind: MotionKind::AbnormalPrice,
         bidder_id: Some("B03".into()),
-        text: "B03 施工组织设计中的工期安排是否满足招标文件要求？".into(),
-        options: vec!["满足".into(), "不满足".into()],
+        text: "B03 的书面说明及证明材料是否足以证明其报价合理？".into(),
+        options: vec![ACCEPT_EXPLANATION.into(), REJECT_BID.into()],
     };
     let (_, e001, c001) = &experts[0];
     c001.propose_motion(DEMO, sign_document(e001, MOTION_TYP, &motion).unwrap())
@@ -122,7 +125,7 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
             project_id: DEMO.into(),
             motion_id: motion.motion_id.clone(),
             voter_id: id.to_string(),
-            option: "满足".into(),
+            option: REJECT_BID.into(),
         };
         client
             .vote_motion(
@@ -188,6 +191,13 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     if let Ok(keep) = std::env::var("PINGSHEN_KEEP_REPORT") {
         std::fs::write(keep, &pdf).unwrap();
     }
+    let b03 = package
+        .result
+        .preliminary
+        .iter()
+        .find(|p| p.bidder == "B03")
+        .unwrap();
+    assert!(b03.rejected.is_some() && !b03.passed, "{b03:?}");
     let intact = write(dir.path(), "package.json", &package);
     let (code, out) = verify(&trust, &intact);
     assert_eq!(code, 0, "{out}");
@@ -205,6 +215,9 @@ async fn a_signed_report_and_package_verify_and_each_tampering_is_named() {
     assert_eq!(code, 1);
     assert_eq!(out["code"], "incomplete", "{out}");
     assert_eq!(problem(&out, "missing_vote")["who"], "E002");
+    // Without that vote the signed votes no longer reject B03 (2 of 5):
+    // the recorded result is not what they support.
+    assert!(problems(&out).contains("result_mismatch"), "{out}");
 
     // The motion itself deleted: its votes are orphans, the motion missing.
     let mut v: Value = serde_json::to_value(&package).unwrap();

@@ -16,10 +16,10 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pingshen_api::{
-    Accepted, ErrorBody, Motion, MotionStatus, MotionVote, Motions, Role, SignedEnvelope,
+    Accepted, ErrorBody, Motion, MotionKind, MotionVote, Motions, Role, SignedEnvelope,
     SignedSubmission, Stage,
 };
-use pingshen_rules::motion::{outcome_zh, tally};
+use pingshen_rules::motion::{ACCEPT_EXPLANATION, REJECT_BID};
 use rusqlite::{Connection, Transaction};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -102,6 +102,16 @@ fn check_motion(m: &Motion) -> Result<(), PlatformError> {
         return Err(bad(
             "bad_options",
             "表决选项须为 2–6 个互不相同的选项，每项 1–40 个字",
+        ));
+    }
+    // An abnormal-price motion decides one bid, with fixed options: the
+    // platform acts on a carried rejection.
+    if m.kind == MotionKind::AbnormalPrice
+        && (m.bidder_id.is_none() || m.options != [ACCEPT_EXPLANATION, REJECT_BID])
+    {
+        return Err(bad(
+            "bad_options",
+            format!("异常低价审查的表决须指明投标人，选项为“{ACCEPT_EXPLANATION}”与“{REJECT_BID}”"),
         ));
     }
     Ok(())
@@ -228,42 +238,12 @@ pub async fn list(
 ) -> Result<Json<Motions>, PlatformError> {
     caller.require_panel(&state, &project_id, "表决").await?;
     let pid = project_id.clone();
-    let motions = state.db.call(move |c| motion_statuses(c, &pid)).await?;
+    let motions = state
+        .db
+        .call(move |c| crate::evaluation::motion_statuses(c, &pid))
+        .await?;
     Ok(Json(Motions {
         project_id,
         motions,
     }))
-}
-
-/// Every motion with its votes, the sitting panel and the outcome counted
-/// from the votes.
-pub fn motion_statuses(
-    conn: &Connection,
-    project: &str,
-) -> Result<Vec<MotionStatus>, PlatformError> {
-    let sitting: Vec<String> = crate::evaluation::sitting(conn, project)?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let mut out = Vec::new();
-    for m in db::motions(conn, project)? {
-        let votes = db::votes(conn, project, &m.motion.motion_id)?;
-        let pairs: Vec<(String, String)> = votes
-            .iter()
-            .map(|v| (v.voter_id.clone(), v.option.clone()))
-            .collect();
-        let (outcome, tallies) = tally(&m.motion.options, &sitting, &pairs);
-        out.push(MotionStatus {
-            outcome_zh: outcome_zh(&outcome, &tallies, sitting.len()),
-            motion: m.motion,
-            proposed_at: m.at,
-            envelope: m.envelope,
-            receipt: m.receipt,
-            votes,
-            sitting: sitting.clone(),
-            outcome,
-            tallies,
-        });
-    }
-    Ok(out)
 }

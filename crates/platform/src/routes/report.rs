@@ -60,7 +60,7 @@ fn current(
     // The report is dated by the last sheet that went into it: never the clock.
     // A motion or vote after the last sheet is in the report too: it is
     // dated by the latest of them.
-    let motions = crate::routes::motions::motion_statuses(conn, project)?;
+    let motions = crate::evaluation::motion_statuses(conn, project)?;
     let last_motion = motions
         .iter()
         .flat_map(|m| std::iter::once(m.proposed_at).chain(m.votes.iter().map(|v| v.received_at)))

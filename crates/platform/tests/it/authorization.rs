@@ -24,7 +24,7 @@ use pingshen_pki::Pkcs12Signer;
 use pingshen_platform::demo::{default_assets_dir, DemoFile};
 use pingshen_platform::RunningPlatform;
 use pingshen_rules::cells::build_sheet;
-use pingshen_rules::{ExpertSheet, Rules};
+use pingshen_rules::ExpertSheet;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -505,17 +505,11 @@ async fn seat_panel(people: &BTreeMap<&str, Person>, project: &str) {
             .await
             .unwrap();
     }
-    let published = people["E001"].client.rules(project).await.unwrap();
-    let rules = Rules::from_toml(&published.rules_toml).unwrap();
-    let bidders: Vec<String> = people["E001"]
-        .client
-        .project(project)
-        .await
-        .unwrap()
-        .bidders
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
+    let pingshen_testkit::ProjectRules {
+        published,
+        rules,
+        bidders,
+    } = pingshen_testkit::project_rules(&people["E001"].client, project).await;
     for id in ["E001", "E002"] {
         let e = &people[id];
         let v = LeaderVote {

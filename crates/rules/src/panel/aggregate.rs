@@ -27,6 +27,19 @@ pub fn aggregate(
     prices: Option<&PriceRequest>,
     lots: &[LotOutcome],
 ) -> Result<PanelResult, RulesError> {
+    aggregate_with(rules, sheets, prices, lots, &[])
+}
+
+/// [`aggregate`], with bids the panel rejected by vote: each fails the
+/// preliminary review with the decision cited, so prices, scores and the
+/// ranking are computed without it.
+pub fn aggregate_with(
+    rules: &Rules,
+    sheets: &[ExpertSheet],
+    prices: Option<&PriceRequest>,
+    lots: &[LotOutcome],
+    rejections: &[super::motion::PanelRejection],
+) -> Result<PanelResult, RulesError> {
     let mut sheets: Vec<&ExpertSheet> = sheets.iter().collect();
     sheets.sort_by(|a, b| a.expert.cmp(&b.expert));
     let bidders = check_sheets(rules, &sheets)?;
@@ -48,7 +61,14 @@ pub fn aggregate(
 
     let preliminary: Vec<PreliminaryOutcome> = bidders
         .iter()
-        .map(|b| preliminary_of(b, &sheets, n))
+        .map(|b| {
+            let mut p = preliminary_of(b, &sheets, n);
+            if let Some(r) = rejections.iter().find(|r| &r.bidder == b) {
+                p.passed = false;
+                p.rejected = Some(r.decision_zh.clone());
+            }
+            p
+        })
         .collect();
     let passed = |b: &str| preliminary.iter().any(|p| p.bidder == b && p.passed);
 
@@ -254,6 +274,7 @@ fn preliminary_of(bidder: &str, sheets: &[&ExpertSheet], n: u32) -> PreliminaryO
     PreliminaryOutcome {
         bidder: bidder.to_string(),
         passed: !criteria.iter().any(|c| c.failed),
+        rejected: None,
         criteria,
     }
 }

@@ -9,7 +9,7 @@ pub(crate) mod ranking;
 mod recheck;
 mod result;
 
-pub use aggregate::aggregate;
+pub use aggregate::{aggregate, aggregate_with};
 pub(crate) use evaluated::adjustment_amount;
 pub use ranking::{LotOutcome, RankEntry, Ranking, TieBreakStep, TieValue};
 pub use result::{

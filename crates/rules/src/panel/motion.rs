@@ -4,6 +4,49 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The two options of an abnormal-price motion (异常低价审查): accept the
+/// bidder's written explanation, or reject the bid.
+pub const ACCEPT_EXPLANATION: &str = "采纳说明";
+pub const REJECT_BID: &str = "否决投标";
+
+/// A bid the panel rejected by vote, with the decision cited; aggregation
+/// treats it as failing the preliminary review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelRejection {
+    pub bidder: String,
+    /// The decision as the report and the explanation cite it.
+    pub decision_zh: String,
+}
+
+/// An abnormal-price motion about `bidder` with its outcome.
+pub struct AbnormalPriceDecision<'a> {
+    pub bidder: &'a str,
+    pub text: &'a str,
+    pub outcome: &'a MotionOutcome,
+    pub outcome_zh: &'a str,
+}
+
+/// The bids rejected by carried abnormal-price motions ([`REJECT_BID`]),
+/// by bidder, each once (the first carried motion is cited).
+pub fn rejections(decisions: &[AbnormalPriceDecision<'_>]) -> Vec<PanelRejection> {
+    let mut out: Vec<PanelRejection> = Vec::new();
+    for d in decisions {
+        let rejected =
+            matches!(d.outcome, MotionOutcome::Carried { option } if option == REJECT_BID);
+        if rejected && !out.iter().any(|r| r.bidder == d.bidder) {
+            out.push(PanelRejection {
+                bidder: d.bidder.to_string(),
+                decision_zh: format!(
+                    "经评标委员会表决否决投标（异常低价审查：{}；{}）",
+                    d.text, d.outcome_zh
+                ),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.bidder.cmp(&b.bidder));
+    out
+}
+
 /// Where a motion stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

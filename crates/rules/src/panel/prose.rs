@@ -12,6 +12,12 @@ pub(crate) fn render(rules: &Rules, r: &PanelResult) -> Vec<String> {
         r.experts.join("、")
     )];
     for p in &r.preliminary {
+        if let Some(decision) = &p.rejected {
+            out.push(format!(
+                "投标人 {} {decision}，按初步评审未通过处理。",
+                p.bidder
+            ));
+        }
         for c in p.criteria.iter().filter(|c| c.failed) {
             let name = rules
                 .criterion(&c.criterion)

@@ -39,6 +39,10 @@ pub enum PanelStatus {
 pub struct PreliminaryOutcome {
     pub bidder: String,
     pub passed: bool,
+    /// The panel rejected the bid by vote (e.g. an abnormally low price
+    /// not explained): the decision cited. The bid then fails here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<String>,
     /// Only criteria that at least one expert failed.
     pub criteria: Vec<CriterionOutcome>,
 }

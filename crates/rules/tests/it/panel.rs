@@ -3,9 +3,12 @@
 //! Expected numbers are worked out by hand in the comments.
 
 use crate::common::{bidder_sheet, d, request, sheet};
+use pingshen_rules::motion::{
+    rejections, AbnormalPriceDecision, MotionOutcome, ACCEPT_EXPLANATION, REJECT_BID,
+};
 use pingshen_rules::{
-    aggregate, expert_view, AdjustmentEntry, DeviationReason, ExpertSheet, FlagKind, LotOutcome,
-    PanelStatus, Rules, TieBreak,
+    aggregate, aggregate_with, expert_view, AdjustmentEntry, DeviationReason, ExpertSheet,
+    FlagKind, LotOutcome, PanelStatus, Rules, TieBreak,
 };
 
 const SMALL: &str = r#"
@@ -185,6 +188,71 @@ fn panel_aggregates_and_ranks() {
         .prose_zh
         .iter()
         .any(|l| l.contains("投标人 D 初步评审未通过")));
+    r.recheck().unwrap();
+}
+
+/// The panel rejects A (the lowest valid price) by vote after an
+/// abnormal-price review: A fails the preliminary review with the decision
+/// cited, C's 110 becomes the benchmark (60 points), B gets 110/120 × 60 =
+/// 55.00; totals C 32 + 60 = 92.00, B 30 + 55 = 85.00; C ranks first.
+#[test]
+fn a_bid_rejected_by_the_panel_is_out_and_prices_and_ranking_recompute() {
+    let rules = small();
+    let rejections = rejections(&[
+        AbnormalPriceDecision {
+            bidder: "A",
+            text: "A 的书面说明是否足以证明报价合理？",
+            outcome: &MotionOutcome::Carried {
+                option: REJECT_BID.into(),
+            },
+            outcome_zh: "在席专家 5 人，“否决投标” 3 票，表决通过。",
+        },
+        // An accepted explanation rejects nothing.
+        AbnormalPriceDecision {
+            bidder: "C",
+            text: "C 的书面说明是否足以证明报价合理？",
+            outcome: &MotionOutcome::Carried {
+                option: ACCEPT_EXPLANATION.into(),
+            },
+            outcome_zh: "表决通过。",
+        },
+    ]);
+    assert_eq!(rejections.len(), 1);
+    let r = aggregate_with(
+        &rules,
+        &five_sheets(&rules),
+        Some(&prices()),
+        &[],
+        &rejections,
+    )
+    .unwrap();
+    let res = |b: &str| r.bidders.iter().find(|x| x.bidder == b).unwrap();
+    let a_pre = r.preliminary.iter().find(|p| p.bidder == "A").unwrap();
+    assert!(!a_pre.passed);
+    assert!(a_pre
+        .rejected
+        .as_deref()
+        .unwrap()
+        .contains("经评标委员会表决否决投标"));
+    assert_eq!(res("A").price_score, None);
+    assert_eq!(res("C").price_score, Some(d("60.00")));
+    assert_eq!(res("B").price_score, Some(d("55.00")));
+    assert_eq!(res("C").total, Some(d("92.00")));
+    assert_eq!(res("B").total, Some(d("85.00")));
+    let order: Vec<&str> = r
+        .ranking
+        .entries
+        .iter()
+        .map(|e| e.bidder.as_str())
+        .collect();
+    assert_eq!(order, ["C", "B"]);
+    assert!(
+        r.prose_zh
+            .iter()
+            .any(|l| l.contains("投标人 A 经评标委员会表决否决投标")),
+        "{:?}",
+        r.prose_zh
+    );
     r.recheck().unwrap();
 }
 
