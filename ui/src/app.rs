@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
                         Role::Staff => view! { <StaffHome /> }.into_any(),
                         Role::Expert => view! { <ExpertHome /> }.into_any(),
                         Role::Witness => view! { <WitnessHome /> }.into_any(),
+                        // Bidders never log in (the platform has no session for them).
+                        Role::Bidder => view! { <p class="notice">"投标人不使用本客户端。"</p> }.into_any(),
                     };
                     view! {
                         <IdleLock minutes=state.idle_lock_minutes on_locked=on_locked />

@@ -70,6 +70,9 @@ pub enum Role {
     Witness,
     /// 交易中心工作人员
     Staff,
+    /// 投标人: signs only its answers to the panel's clarification
+    /// questions, with its own CA certificate; never logs in.
+    Bidder,
 }
 
 impl Role {
@@ -78,6 +81,7 @@ impl Role {
             Role::Expert => "评标专家",
             Role::Witness => "见证专家",
             Role::Staff => "工作人员",
+            Role::Bidder => "投标人",
         }
     }
 
@@ -86,6 +90,7 @@ impl Role {
             Role::Expert => "expert",
             Role::Witness => "witness",
             Role::Staff => "staff",
+            Role::Bidder => "bidder",
         }
     }
 
@@ -94,6 +99,7 @@ impl Role {
             "expert" => Some(Role::Expert),
             "witness" => Some(Role::Witness),
             "staff" => Some(Role::Staff),
+            "bidder" => Some(Role::Bidder),
             _ => None,
         }
     }

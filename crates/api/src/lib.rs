@@ -7,6 +7,7 @@
 //! Leptos UI shares the types that cross the Tauri IPC.
 
 mod auth;
+mod clarification;
 mod code;
 mod documents;
 mod error;
@@ -26,6 +27,10 @@ mod witness;
 pub use auth::{
     CertSummary, Challenge, ChallengeRequest, Person, Role, Session, SessionRequest,
     SignedEnvelope, LOGIN_PURPOSE, LOGIN_TYP,
+};
+pub use clarification::{
+    Clarification, ClarificationAnswer, ClarificationQuestion, ClarificationState, Clarifications,
+    RecordedAnswer, CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP,
 };
 pub use code::ErrorCode;
 pub use documents::{

@@ -4,6 +4,7 @@
 //! HTTP. The desktop shell and the CLI call the platform through it, using
 //! the wire types of `pingshen-api`.
 
+mod clarification;
 mod documents;
 mod error;
 mod evaluation;

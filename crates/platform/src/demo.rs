@@ -133,6 +133,22 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
             let role = Role::parse(&p.role).ok_or_else(|| {
                 PlatformError::Internal(format!("演示人员 {} 的角色“{}”未知", p.id, p.role))
             })?;
+            let identity = identities.iter().find(|i| i.id == p.id).ok_or_else(|| {
+                PlatformError::Internal(format!("演示证书目录中没有 {} 的证书", p.id))
+            })?;
+            if role == Role::Bidder {
+                // A bidder is not a person of the platform: only its
+                // certificate is bound, to its bidder code.
+                crate::db::clarifications::bind_bidder_cert(
+                    &tx,
+                    &p.id,
+                    &p.name,
+                    &identity.fingerprint_sha256,
+                    &identity.subject,
+                    now,
+                )?;
+                continue;
+            }
             people::upsert_person(
                 &tx,
                 &Person {
@@ -142,9 +158,6 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
                     city: p.city.clone(),
                 },
             )?;
-            let identity = identities.iter().find(|i| i.id == p.id).ok_or_else(|| {
-                PlatformError::Internal(format!("演示证书目录中没有 {} 的证书", p.id))
-            })?;
             people::bind_cert(
                 &tx,
                 &p.id,

@@ -101,7 +101,11 @@ pub async fn copy_demo_project(
         ..template
     };
     staff.client.create_project(&new).await?;
-    for p in demo.people.iter().filter(|p| p.role != "staff") {
+    for p in demo
+        .people
+        .iter()
+        .filter(|p| p.role != "staff" && p.role != "bidder")
+    {
         staff.client.assign(id, &p.id).await?;
     }
     let rules_toml =

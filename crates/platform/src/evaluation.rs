@@ -201,15 +201,15 @@ pub fn motion_statuses(
         .collect();
     let mut out = Vec::new();
     for m in crate::db::motions::motions(conn, project)? {
-        let votes = crate::db::motions::votes(conn, project, &m.motion.motion_id)?;
+        let votes = crate::db::motions::votes(conn, project, &m.doc.motion_id)?;
         let pairs: Vec<(String, String)> = votes
             .iter()
             .map(|v| (v.voter_id.clone(), v.option.clone()))
             .collect();
-        let (outcome, tallies) = tally(&m.motion.options, &sitting, &pairs);
+        let (outcome, tallies) = tally(&m.doc.options, &sitting, &pairs);
         out.push(MotionStatus {
             outcome_zh: outcome_zh(&outcome, &tallies, sitting.len()),
-            motion: m.motion,
+            motion: m.doc,
             proposed_at: m.at,
             envelope: m.envelope,
             receipt: m.receipt,

@@ -6,6 +6,7 @@
 //! HTTP with real persistence.
 
 mod auth;
+mod clarification_pdf;
 mod clock;
 pub mod db;
 pub mod demo;

@@ -129,7 +129,7 @@ pub fn panel_record(
             .into_iter()
             .map(|m| {
                 let mut votes: Vec<PanelMotionVote> =
-                    crate::db::motions::votes(conn, project, &m.motion.motion_id)?
+                    crate::db::motions::votes(conn, project, &m.doc.motion_id)?
                         .into_iter()
                         .map(|v| PanelMotionVote {
                             voter_id: v.voter_id,
@@ -138,8 +138,8 @@ pub fn panel_record(
                         .collect();
                 votes.sort_by(|a, b| a.voter_id.cmp(&b.voter_id));
                 Ok(PanelMotion {
-                    motion_id: m.motion.motion_id,
-                    proposer_id: m.motion.proposer_id,
+                    motion_id: m.doc.motion_id,
+                    proposer_id: m.doc.proposer_id,
                     votes,
                 })
             })

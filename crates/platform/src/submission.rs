@@ -89,6 +89,7 @@ signed_documents! {
     pingshen_api::RulesDocument = pingshen_api::RULES_TYP, "评标办法发布文件";
     pingshen_api::Motion = pingshen_api::MOTION_TYP, "表决事项";
     pingshen_api::MotionVote = pingshen_api::MOTION_VOTE_TYP, "表决票";
+    pingshen_api::ClarificationQuestion = pingshen_api::CLARIFICATION_QUESTION_TYP, "澄清问题";
 }
 
 /// Verifies `env` at the platform's clock as a `T`, checks that it was
@@ -119,18 +120,7 @@ pub async fn verify_by_caller(
     typ: &str,
     now: OffsetDateTime,
 ) -> Result<VerifiedEnvelope, PlatformError> {
-    let verified = verify_parsed(
-        &state.pki.trust(),
-        &from_wire(env),
-        &VerifyOptions {
-            at: Some(now),
-            expected_typ: Some(typ.to_string()),
-        },
-    )
-    .map_err(|e| PlatformError::Pki {
-        code: e.code(),
-        message: format!("签名无效：{}", e.message_zh()),
-    })?;
+    let verified = verify_envelope(state, env, typ, now)?;
     let fp = verified.signer.fingerprint_sha256.clone();
     let signer = state
         .db
@@ -143,6 +133,28 @@ pub async fn verify_by_caller(
             "签名证书不属于当前登录人员",
         )),
     }
+}
+
+/// Verifies `env` (type `typ`) at `now` against the recognised CAs and
+/// their CRLs: who signed it is the caller's business.
+pub fn verify_envelope(
+    state: &AppState,
+    env: &SignedEnvelope,
+    typ: &str,
+    now: OffsetDateTime,
+) -> Result<VerifiedEnvelope, PlatformError> {
+    verify_parsed(
+        &state.pki.trust(),
+        &from_wire(env),
+        &VerifyOptions {
+            at: Some(now),
+            expected_typ: Some(typ.to_string()),
+        },
+    )
+    .map_err(|e| PlatformError::Pki {
+        code: e.code(),
+        message: format!("签名无效：{}", e.message_zh()),
+    })
 }
 
 /// A signed document already recorded in an incoming one's place: the hash

@@ -18,7 +18,7 @@ fn init_creates_layout_and_valid_identities() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("pki");
     let people = project_people();
-    assert_eq!(people.people.len(), 7);
+    assert_eq!(people.people.len(), 13);
     let pki = demo::init(&dir, &people).expect("init");
 
     for f in [

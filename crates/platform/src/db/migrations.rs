@@ -127,6 +127,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_opening_records", crate::records::SCHEMA),
     // Panel votes (表决): motions and the signed votes on them.
     ("0009_motions", super::motions::SCHEMA),
+    // Clarification (澄清): bidders' certificates, questions and answers.
+    ("0010_clarifications", super::clarifications::SCHEMA),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

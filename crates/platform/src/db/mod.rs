@@ -2,6 +2,7 @@
 //! directory. Writes are durable (WAL + synchronous=FULL) because a receipt
 //! the platform signs must never refer to a row that a crash can lose.
 
+pub mod clarifications;
 pub mod documents;
 pub mod evaluation;
 mod migrations;
@@ -170,6 +171,37 @@ pub fn recorded(
         })
     })
     .transpose()
+}
+
+/// A signed document as stored: the document (its JSON column parsed),
+/// when it arrived, its envelope and the platform's receipt.
+pub struct SignedRow<T> {
+    pub doc: T,
+    pub at: time::OffsetDateTime,
+    pub envelope: SignedEnvelope,
+    pub receipt: SignedEnvelope,
+}
+
+/// Every row `sql` selects with `params`, each as (document JSON, envelope,
+/// receipt, received_at), parsed.
+pub fn signed_rows<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<SignedRow<T>>, PlatformError> {
+    let parse =
+        |e: serde_json::Error| PlatformError::Internal(format!("已存签名文件无法解析：{e}"));
+    all_rows(conn, sql, params, texts4)?
+        .into_iter()
+        .map(|(doc, envelope, receipt, at)| {
+            Ok(SignedRow {
+                doc: serde_json::from_str(&doc).map_err(parse)?,
+                at: projects::parse_time(&at)?,
+                envelope: serde_json::from_str(&envelope).map_err(parse)?,
+                receipt: serde_json::from_str(&receipt).map_err(parse)?,
+            })
+        })
+        .collect()
 }
 
 /// A row of two text columns.

@@ -1,12 +1,11 @@
 //! Panel votes (表决): motions and the signed votes on them.
 
 use crate::db::projects::{format_time, parse_time};
-use crate::db::{all_rows, recorded, texts4};
+use crate::db::{all_rows, recorded, signed_rows, SignedRow};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{Motion, MotionVote, RecordedMotionVote, SignedEnvelope};
 use rusqlite::{params, Connection, OptionalExtension};
-use time::OffsetDateTime;
 
 pub const SCHEMA: &str = r#"
     CREATE TABLE motions (
@@ -134,33 +133,14 @@ pub fn insert_vote(
     Ok(())
 }
 
-/// A recorded motion: the document, when, its envelope and receipt.
-pub struct StoredMotion {
-    pub motion: Motion,
-    pub at: OffsetDateTime,
-    pub envelope: SignedEnvelope,
-    pub receipt: SignedEnvelope,
-}
-
 /// Every motion of a project, oldest first.
-pub fn motions(conn: &Connection, project: &str) -> Result<Vec<StoredMotion>, PlatformError> {
-    let rows = all_rows(
+pub fn motions(conn: &Connection, project: &str) -> Result<Vec<SignedRow<Motion>>, PlatformError> {
+    signed_rows(
         conn,
         "SELECT motion_json, envelope, receipt, received_at FROM motions
          WHERE project_id = ?1 ORDER BY received_at, motion_id",
         [project],
-        texts4,
-    )?;
-    rows.into_iter()
-        .map(|(motion, envelope, receipt, at)| {
-            Ok(StoredMotion {
-                motion: serde_json::from_str(&motion).map_err(json_err)?,
-                at: parse_time(&at)?,
-                envelope: serde_json::from_str(&envelope).map_err(json_err)?,
-                receipt: serde_json::from_str(&receipt).map_err(json_err)?,
-            })
-        })
-        .collect()
+    )
 }
 
 /// Every vote on a motion, oldest first.

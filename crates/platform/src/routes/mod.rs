@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers stay thin: parse, call `db::*`, answer.
 
 pub(crate) mod auth;
+pub(crate) mod clarifications;
 pub(crate) mod documents;
 pub(crate) mod evaluation;
 pub(crate) mod health;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(witness::routes())
         .merge(screening::routes())
         .merge(motions::routes())
+        .merge(clarifications::routes())
         .merge(report::routes())
         .merge(records::routes())
         .route("/auth/challenge", post(auth::challenge))

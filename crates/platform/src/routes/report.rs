@@ -357,7 +357,7 @@ pub(crate) fn build_package(
     let mut motions = Vec::new();
     let mut motion_votes = Vec::new();
     for m in crate::db::motions::motions(c, project_id)? {
-        let mut votes = crate::db::motions::votes(c, project_id, &m.motion.motion_id)?;
+        let mut votes = crate::db::motions::votes(c, project_id, &m.doc.motion_id)?;
         votes.sort_by(|a, b| a.voter_id.cmp(&b.voter_id));
         motion_votes.extend(votes.into_iter().map(|v| SignedWithReceipt {
             envelope: v.envelope,

@@ -14,10 +14,12 @@
 //! up; such cells say `ok` (anything but 401, 403, 404, 405, 410 or 5xx).
 
 use pingshen_api::{
-    Declaration, DeclarationDecision, ErrorBody, LeaderVote, Motion, MotionKind, MotionVote,
-    NewProject, ReportSignature, RulesDocument, ScoreSheet, ScreenDecision, ScreenVerdict, Session,
-    Stage, StageChange, DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP, MOTION_TYP,
-    MOTION_VOTE_TYP, REPORT_SIGNATURE_TYP, RULES_TYP, SCORE_SHEET_TYP, SCREEN_DECISION_TYP,
+    ClarificationAnswer, ClarificationQuestion, Declaration, DeclarationDecision, ErrorBody,
+    LeaderVote, Motion, MotionKind, MotionVote, NewProject, ReportSignature, RulesDocument,
+    ScoreSheet, ScreenDecision, ScreenVerdict, Session, Stage, StageChange,
+    CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP, DECLARATION_TEXT, DECLARATION_TYP,
+    LEADER_VOTE_TYP, MOTION_TYP, MOTION_VOTE_TYP, REPORT_SIGNATURE_TYP, RULES_TYP, SCORE_SHEET_TYP,
+    SCREEN_DECISION_TYP,
 };
 use pingshen_client::{sign_challenge, sign_document, PlatformClient};
 use pingshen_pki::Pkcs12Signer;
@@ -214,6 +216,14 @@ fn table() -> Vec<Row> {
         row("POST", "/api/v1/projects/{id}/motions/{motion_id}/votes",
             Signed(MOTION_VOTE_TYP, vote_on_another_motion),                       "401   403   403   403   ok    ok    403   403",
                                                                                     "401   403   403   403   ok    ok    403   403"),
+        row("GET", "/api/v1/projects/{id}/clarifications", Plain,                  "401   403   403   403   200   200   403   200",
+                                                                                    "401   403   403   403   200   200   403   200"),
+        row("POST", "/api/v1/projects/{id}/clarifications",
+            Signed(CLARIFICATION_QUESTION_TYP, past_deadline_question),            "401   403   403   403   403   ok    403   403",
+                                                                                    "401   403   403   403   403   ok    403   403"),
+        row("POST", "/api/v1/projects/{id}/clarifications/{clarification_id}/answer",
+            Signed(CLARIFICATION_ANSWER_TYP, answer_by_a_person),                  "403   403   403   403   403   403   403   403",
+                                                                                    "403   403   403   403   403   403   403   403"),
         row("GET", "/api/v1/projects/{id}/witness/entries", Plain,                 "401   403   403   403   403   200   200   200",
                                                                                     "401   403   403   403   403   200   200   200"),
         row("POST", "/api/v1/projects/{id}/witness/entries", Json(empty_batch),    "401   403   403   403   403   403   ok    403",
@@ -345,6 +355,30 @@ fn vote_on_another_motion(c: &Call) -> Value {
         motion_id: "m-other".into(),
         voter_id: c.person.into(),
         option: "同意".into(),
+    })
+}
+
+/// A question whose deadline has passed: refused (400) once the caller may ask.
+fn past_deadline_question(c: &Call) -> Value {
+    json!(ClarificationQuestion {
+        project_id: c.project.into(),
+        clarification_id: uuid::Uuid::now_v7().to_string(),
+        bidder_id: "B01".into(),
+        asked_by: c.person.into(),
+        text: "授权检查的澄清问题".into(),
+        deadline: time::OffsetDateTime::now_utc() - time::Duration::hours(1),
+        motion_id: None,
+    })
+}
+
+/// An answer signed by a person of the platform, not a bidder: refused
+/// (403 not_bidder) whoever sends it, with or without a session.
+fn answer_by_a_person(c: &Call) -> Value {
+    json!(ClarificationAnswer {
+        project_id: c.project.into(),
+        clarification_id: "c-none".into(),
+        bidder_id: "B01".into(),
+        text: "授权检查的答复".into(),
     })
 }
 
@@ -611,7 +645,8 @@ async fn every_route_answers_each_situation_as_the_table_says() {
                     .replace("{file_id}", &file_id)
                     .replace("{version}", "1")
                     .replace("{expert}", "E001")
-                    .replace("{motion_id}", "m-none");
+                    .replace("{motion_id}", "m-none")
+                    .replace("{clarification_id}", "c-none");
                 assert!(!path.contains('{'), "unknown parameter in {}", r.path);
                 let url = format!("{}{path}", platform.url());
                 let method = reqwest::Method::from_bytes(r.method.as_bytes()).unwrap();

@@ -5,6 +5,7 @@
 mod auth;
 mod authorization;
 mod bad_input;
+mod clarification;
 mod error_shape;
 mod evaluation;
 mod idempotency;

@@ -1,0 +1,252 @@
+//! Clarification (澄清) against the real platform: the elected leader asks a
+//! bidder a signed question with a deadline; the bidder answers with its
+//! own certificate and no session; the answer becomes a document in the
+//! signed manifest; a late answer, an unsolicited one and one signed by
+//! another bidder are refused, each with its code.
+
+use base64::Engine;
+use pingshen_api::{
+    ClarificationAnswer, ClarificationQuestion, ClarificationState, Declaration,
+    DeclarationDecision, DocumentKind, LeaderVote, Manifest, CLARIFICATION_ANSWER_TYP,
+    CLARIFICATION_QUESTION_TYP, DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP,
+};
+use pingshen_client::{sign_document, ClientError, PlatformClient};
+use pingshen_pki::Pkcs12Signer;
+use pingshen_testkit::{signer, TestPlatform, DEMO};
+use time::{Duration, OffsetDateTime};
+
+struct Expert {
+    id: &'static str,
+    signer: Pkcs12Signer,
+    client: PlatformClient,
+}
+
+/// Five experts seated; all vote E001 leader.
+async fn panel(p: &TestPlatform) -> Vec<Expert> {
+    let mut out = Vec::new();
+    for id in ["E001", "E002", "E003", "E004", "E005"] {
+        let (signer, client) = p.person(id).await;
+        let d = Declaration {
+            project_id: DEMO.into(),
+            expert_id: id.into(),
+            statement: DECLARATION_TEXT.into(),
+            decision: DeclarationDecision::NoConflict,
+            reason: None,
+        };
+        client
+            .declare(DEMO, sign_document(&signer, DECLARATION_TYP, &d).unwrap())
+            .await
+            .unwrap();
+        out.push(Expert { id, signer, client });
+    }
+    for e in &out {
+        let v = LeaderVote {
+            project_id: DEMO.into(),
+            voter_id: e.id.into(),
+            candidate_id: "E001".into(),
+        };
+        e.client
+            .vote_leader(DEMO, sign_document(&e.signer, LEADER_VOTE_TYP, &v).unwrap())
+            .await
+            .unwrap();
+    }
+    out
+}
+
+fn question(id: &str, by: &str, bidder: &str, deadline: OffsetDateTime) -> ClarificationQuestion {
+    ClarificationQuestion {
+        project_id: DEMO.into(),
+        clarification_id: id.into(),
+        bidder_id: bidder.into(),
+        asked_by: by.into(),
+        text: "请说明投标报价中“临时设施费”为零的原因，并提供相应证明材料。".into(),
+        deadline,
+        motion_id: None,
+    }
+}
+
+async fn ask(e: &Expert, q: &ClarificationQuestion) -> Result<pingshen_api::Accepted, ClientError> {
+    e.client
+        .ask_clarification(
+            DEMO,
+            sign_document(&e.signer, CLARIFICATION_QUESTION_TYP, q).unwrap(),
+        )
+        .await
+}
+
+/// `bidder_doc` answers `id`, signed with the certificate of `signed_by`,
+/// sent without a session.
+async fn answer(
+    p: &TestPlatform,
+    signed_by: &str,
+    id: &str,
+    bidder_doc: &str,
+    text: &str,
+) -> Result<pingshen_api::Accepted, ClientError> {
+    let a = ClarificationAnswer {
+        project_id: DEMO.into(),
+        clarification_id: id.into(),
+        bidder_id: bidder_doc.into(),
+        text: text.into(),
+    };
+    let env = sign_document(
+        &signer(&p.platform, signed_by),
+        CLARIFICATION_ANSWER_TYP,
+        &a,
+    )
+    .unwrap();
+    p.client().answer_clarification(DEMO, id, env).await
+}
+
+fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
+    r.unwrap_err().code().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asked_answered_in_time_late_unsolicited_and_forged() {
+    let p = TestPlatform::demo().await;
+    let experts = panel(&p).await;
+    let now = OffsetDateTime::now_utc();
+
+    // Only the leader asks; the same signed question again is a retry.
+    let q = question("c-b02-fee", "E001", "B02", now + Duration::hours(2));
+    let first = ask(&experts[0], &q).await.unwrap();
+    assert_eq!(ask(&experts[0], &q).await.unwrap().receipt, first.receipt);
+    assert_eq!(
+        code(
+            ask(
+                &experts[1],
+                &question("c-2", "E002", "B02", now + Duration::hours(2))
+            )
+            .await
+        ),
+        "not_leader"
+    );
+    assert_eq!(
+        code(
+            ask(
+                &experts[0],
+                &question("c-3", "E001", "B02", now - Duration::minutes(1))
+            )
+            .await
+        ),
+        "bad_deadline"
+    );
+    assert_eq!(
+        code(
+            ask(
+                &experts[0],
+                &question("c-4", "E001", "B02", now + Duration::days(8))
+            )
+            .await
+        ),
+        "bad_deadline"
+    );
+    assert_eq!(
+        code(
+            ask(
+                &experts[0],
+                &question("c-5", "E001", "B99", now + Duration::hours(2))
+            )
+            .await
+        ),
+        "unknown_bidder"
+    );
+
+    // Awaiting until B02 answers, signed with its own certificate.
+    let listed = experts[2].client.clarifications(DEMO).await.unwrap().items;
+    assert_eq!(listed[0].state, ClarificationState::Awaiting);
+    let text = "临时设施利用本公司在相邻标段的既有项目部，已附租赁合同及现场照片。";
+    let signed = sign_document(
+        &signer(&p.platform, "B02"),
+        CLARIFICATION_ANSWER_TYP,
+        &ClarificationAnswer {
+            project_id: DEMO.into(),
+            clarification_id: "c-b02-fee".into(),
+            bidder_id: "B02".into(),
+            text: text.into(),
+        },
+    )
+    .unwrap();
+    let ok = p
+        .client()
+        .answer_clarification(DEMO, "c-b02-fee", signed.clone())
+        .await
+        .unwrap();
+    let again = p
+        .client()
+        .answer_clarification(DEMO, "c-b02-fee", signed)
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.receipt, again.receipt,
+        "a retry of the same envelope gets the same receipt"
+    );
+    assert_eq!(
+        code(answer(&p, "B02", "c-b02-fee", "B02", "改口").await),
+        "already_answered"
+    );
+
+    // Every expert sees it answered, and the answer is a project document.
+    let listed = experts[4].client.clarifications(DEMO).await.unwrap().items;
+    assert_eq!(listed[0].state, ClarificationState::Answered);
+    let recorded = listed[0].answer.as_ref().unwrap();
+    assert_eq!(recorded.answer.text, text);
+    let env = experts[4].client.manifest(DEMO).await.unwrap();
+    let manifest: Manifest = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(env.payload.as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    let file = manifest
+        .files
+        .iter()
+        .find(|f| f.file_id == recorded.file_id)
+        .expect("the answer is in the manifest");
+    assert_eq!(file.kind, DocumentKind::Clarification);
+    assert_eq!(file.bidder_id.as_deref(), Some("B02"));
+    let pdf = experts[4]
+        .client
+        .range(DEMO, &file.file_id, 0, 7, &file.sha256)
+        .await
+        .unwrap();
+    assert_eq!(&pdf[..5], b"%PDF-");
+
+    // Unsolicited: no question was put to B03 (nor any under this id).
+    assert_eq!(
+        code(answer(&p, "B03", "c-b02-fee", "B03", "我方补充说明").await),
+        "unsolicited"
+    );
+    assert_eq!(
+        code(answer(&p, "B03", "c-never", "B03", "我方补充说明").await),
+        "unsolicited"
+    );
+    // Another bidder's certificate cannot answer in B02's name; nor can an expert's.
+    assert_eq!(
+        code(answer(&p, "B03", "c-b02-fee", "B02", "代答").await),
+        "signer_mismatch"
+    );
+    assert_eq!(
+        code(answer(&p, "E002", "c-b02-fee", "B02", "代答").await),
+        "not_bidder"
+    );
+
+    // Late: the deadline passes before the answer arrives.
+    let soon = OffsetDateTime::now_utc() + Duration::seconds(2);
+    ask(&experts[0], &question("c-b05-late", "E001", "B05", soon))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    assert_eq!(
+        code(answer(&p, "B05", "c-b05-late", "B05", "迟到的答复").await),
+        "deadline_passed"
+    );
+    let listed = experts[0].client.clarifications(DEMO).await.unwrap().items;
+    let late = listed
+        .iter()
+        .find(|c| c.question.clarification_id == "c-b05-late")
+        .unwrap();
+    assert_eq!(late.state, ClarificationState::Expired);
+    assert!(late.answer.is_none());
+}
