@@ -103,7 +103,7 @@ pub struct VerifyArgs {
 }
 
 /// Reads a secret from an environment variable into a zeroising buffer.
-fn secret_from_env(var: &str) -> anyhow::Result<Zeroizing<String>> {
+pub(crate) fn secret_from_env(var: &str) -> anyhow::Result<Zeroizing<String>> {
     let value =
         std::env::var(var).with_context(|| format!("environment variable {var} is not set"))?;
     Ok(Zeroizing::new(value))

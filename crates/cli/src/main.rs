@@ -3,6 +3,7 @@
 //! Each command family lives in its own module; `main` only dispatches and
 //! turns errors into a message on stderr and a non-zero exit code.
 
+mod cmd_bidder;
 mod cmd_doc;
 mod cmd_package;
 mod cmd_pki;
@@ -41,6 +42,9 @@ enum Command {
     Doc(cmd_doc::DocCommand),
     /// Collusion and anomaly screens (串标分析).
     Screen(cmd_screen::ScreenArgs),
+    /// A bidder's side of the sandbox (投标人): answer a clarification.
+    #[command(subcommand)]
+    Bidder(cmd_bidder::BidderCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Rules(c) => cmd_rules::run(c),
         Command::Doc(c) => cmd_doc::run(c),
         Command::Screen(a) => cmd_screen::run(a),
+        Command::Bidder(c) => cmd_bidder::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -23,5 +23,6 @@ pub mod softhsm;
 pub use link::{Link, LinkStats};
 pub use long_pdf::{long_bid, long_bid_with, PageLayout};
 pub use platform::{
-    chain, logged_in, login_at, project_rules, signer, ProjectRules, TestPlatform, DEMO,
+    chain, logged_in, login_at, project_rules, seated_panel, signer, Expert, ProjectRules,
+    TestPlatform, DEMO,
 };

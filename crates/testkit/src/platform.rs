@@ -98,3 +98,52 @@ pub async fn project_rules(client: &PlatformClient, project: &str) -> ProjectRul
         bidders,
     }
 }
+
+/// A demo expert logged in.
+pub struct Expert {
+    pub id: String,
+    pub signer: Pkcs12Signer,
+    pub client: PlatformClient,
+}
+
+/// The demo panel (E001–E005) seated on the demo project: each declared
+/// no conflict and voted `leader` panel leader.
+pub async fn seated_panel(p: &TestPlatform, leader: &str) -> Vec<Expert> {
+    use pingshen_api::{
+        Declaration, DeclarationDecision, LeaderVote, DECLARATION_TEXT, DECLARATION_TYP,
+        LEADER_VOTE_TYP,
+    };
+    use pingshen_client::sign_document;
+    let mut out = Vec::new();
+    for id in ["E001", "E002", "E003", "E004", "E005"] {
+        let (signer, client) = p.person(id).await;
+        let d = Declaration {
+            project_id: DEMO.into(),
+            expert_id: id.into(),
+            statement: DECLARATION_TEXT.into(),
+            decision: DeclarationDecision::NoConflict,
+            reason: None,
+        };
+        client
+            .declare(DEMO, sign_document(&signer, DECLARATION_TYP, &d).unwrap())
+            .await
+            .unwrap();
+        out.push(Expert {
+            id: id.into(),
+            signer,
+            client,
+        });
+    }
+    for e in &out {
+        let v = LeaderVote {
+            project_id: DEMO.into(),
+            voter_id: e.id.clone(),
+            candidate_id: leader.into(),
+        };
+        e.client
+            .vote_leader(DEMO, sign_document(&e.signer, LEADER_VOTE_TYP, &v).unwrap())
+            .await
+            .unwrap();
+    }
+    out
+}

@@ -1,6 +1,7 @@
 //! The integration tests of `pingshen-cli`, one binary (one link
 //! instead of one per file).
 
+mod bidder_cli;
 mod doc_cli;
 mod package_cli;
 mod pki_cli;

@@ -6,52 +6,12 @@
 
 use base64::Engine;
 use pingshen_api::{
-    ClarificationAnswer, ClarificationQuestion, ClarificationState, Declaration,
-    DeclarationDecision, DocumentKind, LeaderVote, Manifest, CLARIFICATION_ANSWER_TYP,
-    CLARIFICATION_QUESTION_TYP, DECLARATION_TEXT, DECLARATION_TYP, LEADER_VOTE_TYP,
+    ClarificationAnswer, ClarificationQuestion, ClarificationState, DocumentKind, Manifest,
+    CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP,
 };
-use pingshen_client::{sign_document, ClientError, PlatformClient};
-use pingshen_pki::Pkcs12Signer;
-use pingshen_testkit::{signer, TestPlatform, DEMO};
+use pingshen_client::{sign_document, ClientError};
+use pingshen_testkit::{seated_panel, signer, Expert, TestPlatform, DEMO};
 use time::{Duration, OffsetDateTime};
-
-struct Expert {
-    id: &'static str,
-    signer: Pkcs12Signer,
-    client: PlatformClient,
-}
-
-/// Five experts seated; all vote E001 leader.
-async fn panel(p: &TestPlatform) -> Vec<Expert> {
-    let mut out = Vec::new();
-    for id in ["E001", "E002", "E003", "E004", "E005"] {
-        let (signer, client) = p.person(id).await;
-        let d = Declaration {
-            project_id: DEMO.into(),
-            expert_id: id.into(),
-            statement: DECLARATION_TEXT.into(),
-            decision: DeclarationDecision::NoConflict,
-            reason: None,
-        };
-        client
-            .declare(DEMO, sign_document(&signer, DECLARATION_TYP, &d).unwrap())
-            .await
-            .unwrap();
-        out.push(Expert { id, signer, client });
-    }
-    for e in &out {
-        let v = LeaderVote {
-            project_id: DEMO.into(),
-            voter_id: e.id.into(),
-            candidate_id: "E001".into(),
-        };
-        e.client
-            .vote_leader(DEMO, sign_document(&e.signer, LEADER_VOTE_TYP, &v).unwrap())
-            .await
-            .unwrap();
-    }
-    out
-}
 
 fn question(id: &str, by: &str, bidder: &str, deadline: OffsetDateTime) -> ClarificationQuestion {
     ClarificationQuestion {
@@ -105,7 +65,7 @@ fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asked_answered_in_time_late_unsolicited_and_forged() {
     let p = TestPlatform::demo().await;
-    let experts = panel(&p).await;
+    let experts = seated_panel(&p, "E001").await;
     let now = OffsetDateTime::now_utc();
 
     // Only the leader asks; the same signed question again is a retry.
