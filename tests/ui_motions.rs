@@ -32,15 +32,7 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
 
     let app = AppDriver::launch_against(&platform, &platform.url, app_dir.path()).await?;
     app.login_as(&platform, "E002", "李娜").await?;
-    app.wait_text(&format!("#open-{PROJECT}"), "进入评审", WAIT)
-        .await?;
-    app.click(&format!("#open-{PROJECT}")).await?;
-    app.wait_text("#project-title", "沿江大道照明改造工程", WAIT)
-        .await?;
-    app.click("#sign-declaration").await?;
-    app.wait_text("#sign-declaration", "确认签署", WAIT).await?;
-    app.click("#sign-declaration").await?;
-    app.wait_text("#declaration-status", "平台已签收", WAIT)
+    app.open_and_declare(PROJECT, "沿江大道照明改造工程")
         .await?;
 
     // 表决: she proposes an abnormal-price motion about B02; its options are

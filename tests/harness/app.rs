@@ -100,6 +100,24 @@ impl AppDriver {
         Ok(())
     }
 
+    /// From the project list, opens `project` (waiting for `title`) and
+    /// signs the 回避声明 (two clicks: ask, confirm) until the platform has
+    /// acknowledged it.
+    pub async fn open_and_declare(&self, project: &str, title: &str) -> anyhow::Result<()> {
+        let wait = Duration::from_secs(40);
+        self.wait_text(&format!("#open-{project}"), "进入评审", wait)
+            .await?;
+        self.click(&format!("#open-{project}")).await?;
+        self.wait_text("#project-title", title, wait).await?;
+        self.click("#sign-declaration").await?;
+        self.wait_text("#sign-declaration", "确认签署", wait)
+            .await?;
+        self.click("#sign-declaration").await?;
+        self.wait_text("#declaration-status", "平台已签收", wait)
+            .await?;
+        Ok(())
+    }
+
     /// Waits until the element matching `css` exists and its text contains
     /// `needle`; returns the text.
     pub async fn wait_text(

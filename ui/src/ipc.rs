@@ -410,6 +410,26 @@ pub async fn decide_flag(project: &str, request: &FlagDecisionRequest) -> Result
     call(screening_cmd::DECIDE, &DecideArgs { project, request }).await
 }
 
+// ---------------------------------------------------------------- 澄清
+
+use pingshen_api::ipc::{clarification_cmd, ClarificationPage, QuestionDraft};
+
+#[derive(Serialize)]
+struct AskArgs<'a> {
+    project: &'a str,
+    draft: &'a QuestionDraft,
+}
+
+/// The panel's questions and the bidders' answers, verified on this machine.
+pub async fn clarification_page(project: &str) -> Result<ClarificationPage, AppError> {
+    call(clarification_cmd::PAGE, &ProjectArg { project }).await
+}
+
+/// Signs and queues the leader's question; returns its id.
+pub async fn ask_clarification(project: &str, draft: &QuestionDraft) -> Result<String, AppError> {
+    call(clarification_cmd::ASK, &AskArgs { project, draft }).await
+}
+
 // ---------------------------------------------------------------- 表决
 
 use pingshen_api::ipc::{motion_cmd, MotionDraft, MotionsPage};

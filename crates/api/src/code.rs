@@ -103,6 +103,14 @@ error_codes! {
     NotSitting = "not_sitting",
     AlreadyVoted = "already_voted",
     MotionUnverified = "motion_unverified",
+    // Clarification (澄清).
+    BadQuestion = "bad_question",
+    BadDeadline = "bad_deadline",
+    DeadlinePassed = "deadline_passed",
+    Unsolicited = "unsolicited",
+    AlreadyAnswered = "already_answered",
+    NotBidder = "not_bidder",
+    ClarificationUnverified = "clarification_unverified",
     // Documents and what the platform signed.
     NotSynced = "not_synced",
     DocumentsNotSynced = "documents_not_synced",

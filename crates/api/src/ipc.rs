@@ -150,6 +150,10 @@ macro_rules! for_each_command {
             SYNC = witness::witness_sync,
             REPORT = witness::witness_report,
         }
+        clarification_cmd {
+            PAGE = clarification::clarification_page,
+            ASK = clarification::ask_clarification,
+        }
         motion_cmd {
             PAGE = motions::motions_page,
             PROPOSE = motions::propose_motion,
@@ -581,4 +585,49 @@ pub struct MotionsPage {
     pub motions: Vec<MotionView>,
     /// Motions signed here that the platform has not acknowledged yet.
     pub pending: Vec<MotionDraft>,
+}
+
+/// The leader's question as drafted (`ask_clarification`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionDraft {
+    pub bidder_id: String,
+    pub text: String,
+    /// Hours the bidder is given (1–168).
+    pub hours: u32,
+}
+
+/// A question and its answer as the desktop shows them, each verified
+/// (the leader's signature and receipt; the bidder's own certificate and
+/// receipt) before it is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClarificationView {
+    pub clarification_id: String,
+    pub bidder_id: String,
+    pub asked_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub asked_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub deadline: OffsetDateTime,
+    pub text: String,
+    pub state: crate::ClarificationState,
+    pub answer: Option<AnswerView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerView {
+    pub text: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// Who signed it, from the certificate.
+    pub signer: String,
+    /// The project document holding question and answer.
+    pub file_id: String,
+}
+
+/// The clarification page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClarificationPage {
+    pub items: Vec<ClarificationView>,
+    /// Questions signed here that wait in the outbox.
+    pub pending: Vec<QuestionDraft>,
 }

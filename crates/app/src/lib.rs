@@ -5,6 +5,7 @@
 //! `pingshen-client` (HTTP), `pingshen-store` (the encrypted local store) and
 //! `pingshen-pki` (verification), never through the webview.
 
+pub mod clarification;
 mod error;
 pub mod evaluation;
 pub mod login;

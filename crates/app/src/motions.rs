@@ -104,7 +104,7 @@ pub fn vote(
 
 /// The signed payload of a queued envelope (our own, not yet verified by
 /// anyone else: only used to show what waits to be sent).
-fn queued<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+pub(crate) fn queued<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
     let env: SignedEnvelope = serde_json::from_slice(body).ok()?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(env.payload.as_bytes())

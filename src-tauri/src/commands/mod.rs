@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod clarification;
 pub mod expert;
 pub mod motions;
 pub mod projects;

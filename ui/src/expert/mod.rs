@@ -1,6 +1,8 @@
 //! The evaluation expert's workspace (评标专家): projects, then one project's
 //! declaration, documents, review grids and submission.
 
+mod bidder_select;
+mod clarification;
 mod declaration;
 mod documents;
 mod finding;

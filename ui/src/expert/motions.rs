@@ -2,6 +2,7 @@
 //! per sitting expert (signed, confirmed first), and a form to propose one.
 
 use crate::confirm::ConfirmButton;
+use crate::expert::bidder_select::BidderSelect;
 use crate::format::beijing;
 use crate::ipc;
 use crate::loading::{loaded, ErrorLine};
@@ -222,13 +223,7 @@ fn ProposeForm(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
                     </select>
                 </label>
                 <label>{move || if abnormal() { "涉及投标人（必选）" } else { "涉及投标人（可选）" }}
-                    <select id="motion-bidder" on:change=move |ev| bidder.set(event_target_value(&ev))>
-                        <option value="" prop:selected=move || bidder.get().is_empty()>"—"</option>
-                        {bidders.into_iter().map(|b| {
-                            let id = b.id.clone();
-                            view! { <option value=b.id.clone() prop:selected=move || bidder.get() == id>{format!("{} {}", b.id, b.name)}</option> }
-                        }).collect_view()}
-                    </select>
+                    <BidderSelect id="motion-bidder" bidders=bidders.clone() value=bidder />
                 </label>
                 <label>"选项（用逗号分隔）"
                     <input id="motion-options" prop:value=move || options.get() prop:disabled=abnormal

@@ -1,5 +1,6 @@
 //! One project's evaluation page: tabs over the workspace snapshot.
 
+use super::clarification::ClarificationPanel;
 use super::declaration::DeclarationPanel;
 use super::documents::DocumentsPanel;
 use super::grid::{DetailedGrid, PreliminaryGrid};
@@ -24,6 +25,7 @@ pub enum Tab {
     Detailed,
     Submit,
     Screening,
+    Clarification,
     Motions,
     Summary,
 }
@@ -38,6 +40,7 @@ impl Tab {
             Tab::Detailed => "详细评审",
             Tab::Submit => "签名提交",
             Tab::Screening => "串标分析",
+            Tab::Clarification => "澄清",
             Tab::Motions => "表决",
             Tab::Summary => "评审汇总",
         }
@@ -52,6 +55,7 @@ impl Tab {
             Tab::Detailed => "tab-detailed",
             Tab::Submit => "tab-submit",
             Tab::Screening => "tab-screening",
+            Tab::Clarification => "tab-clarification",
             Tab::Motions => "tab-motions",
             Tab::Summary => "tab-summary",
         }
@@ -113,7 +117,7 @@ pub fn ExpertProject(project: String, open: RwSignal<Option<String>>) -> impl In
                 })}
             </div>
             <nav class="tabs workspace-tabs">
-                {[Tab::Declaration, Tab::Rules, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Screening, Tab::Motions, Tab::Summary]
+                {[Tab::Declaration, Tab::Rules, Tab::Documents, Tab::Preliminary, Tab::Detailed, Tab::Submit, Tab::Screening, Tab::Clarification, Tab::Motions, Tab::Summary]
                     .into_iter()
                     .map(|t| view! {
                         // Each visit to a tab shows the shell's current state
@@ -154,6 +158,7 @@ pub fn ExpertProject(project: String, open: RwSignal<Option<String>>) -> impl In
                             Tab::Declaration => view! { <DeclarationPanel ws=w on_refresh=on_refresh /> }.into_any(),
                             Tab::Rules => rules_tab(&w),
                             Tab::Submit => gate(view! { <SubmitPanel ws=w on_refresh=on_refresh /> }.into_any()),
+                            Tab::Clarification => gate(view! { <ClarificationPanel ws=w /> }.into_any()),
                             Tab::Motions => gate(view! { <MotionsPanel ws=w /> }.into_any()),
                             Tab::Summary => view! { <SummaryPanel ws=w /> }.into_any(),
                             // Reached only while the workspace has not loaded.
