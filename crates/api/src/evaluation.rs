@@ -228,6 +228,12 @@ pub struct EvaluationPackage {
     /// Every vote on them, by motion (panel-record order) then voter.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub motion_votes: Vec<SignedWithReceipt>,
+    /// Every clarification question (澄清), in the panel record's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clarification_questions: Vec<SignedWithReceipt>,
+    /// Every answer, signed by the bidder, in the order of its question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clarification_answers: Vec<SignedWithReceipt>,
     /// The CAs' CRLs (PEM) the platform held at export, for revocation checks.
     pub crls: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]

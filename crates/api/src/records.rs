@@ -113,6 +113,20 @@ pub struct PanelRecord {
     /// must contain, signed document for signed document.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub motions: Vec<PanelMotion>,
+    /// The clarification questions (澄清) the platform holds, in the order
+    /// it received them, and whether each was answered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clarifications: Vec<PanelClarification>,
+}
+
+/// A clarification question as the panel record lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PanelClarification {
+    pub clarification_id: String,
+    pub bidder_id: String,
+    pub asked_by: String,
+    pub answered: bool,
 }
 
 /// A motion as the panel record lists it.

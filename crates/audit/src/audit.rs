@@ -321,6 +321,7 @@ pub(crate) fn check(p: &EvaluationPackage, a: &mut Audit<'_>) {
     );
     witness_logs::check(a, &panel, &p.witness_logs);
     let rejections = crate::motions::check(a, &panel, p);
+    crate::clarifications::check(a, &panel, p);
 
     if let Some((rules, _, _)) = rules {
         recompute::check(a, &rules, &opening, &panel, &sheets, &rejections, &p.result);

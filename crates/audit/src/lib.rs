@@ -10,6 +10,7 @@
 //! the signed inputs only. Format and rules: `docs/package.md`.
 
 mod audit;
+mod clarifications;
 mod completeness;
 mod motions;
 pub mod person;

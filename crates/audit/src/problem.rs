@@ -27,6 +27,8 @@ pub struct Checked {
     pub witness_entries: usize,
     pub motions: usize,
     pub motion_votes: usize,
+    pub clarifications: usize,
+    pub clarification_answers: usize,
 }
 
 /// The verifier's answer: `ok` only when the package is complete and every

@@ -361,6 +361,9 @@ fn every_tampering_of_a_package_is_refused_and_named() {
         assert_eq!(verdict.checked.sheets, 5);
         assert_eq!(verdict.checked.report_signatures, 5);
         assert_eq!(verdict.checked.witness_entries, 3);
+        // A clarification asked and answered (the demo run's B03).
+        assert_eq!(verdict.checked.clarifications, 1);
+        assert_eq!(verdict.checked.clarification_answers, 1);
     }
     // A change that does not change the package as read (a default field
     // deleted, a time written another way) is not tampering.

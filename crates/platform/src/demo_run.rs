@@ -164,6 +164,7 @@ pub async fn evaluate(
             .vote_leader(project, sign_document(&e.signer, LEADER_VOTE_TYP, &v)?)
             .await?;
     }
+    clarify(&experts[0], url, pki_dir, project).await?;
     let published = experts[0].client.rules(project).await?;
     let rules = Rules::from_toml(&published.rules_toml).map_err(|e| format!("{e:?}"))?;
     let bidders: Vec<String> = experts[0]
@@ -209,6 +210,44 @@ pub async fn evaluate(
         .ok_or("no staff in the demo")?;
     let staff = login(url, pki_dir, &staff_id).await?;
     Ok(staff.client.evaluation_package(project).await?)
+}
+
+/// The leader asks B03 to clarify its price, and B03 answers with its own
+/// certificate (no session), well before the deadline.
+async fn clarify(leader: &Person, url: &str, pki_dir: &Path, project: &str) -> DemoResult<()> {
+    let now = time::OffsetDateTime::now_utc();
+    let q = pingshen_api::ClarificationQuestion {
+        project_id: project.into(),
+        clarification_id: uuid::Uuid::now_v7().to_string(),
+        bidder_id: "B03".into(),
+        asked_by: leader.id.clone(),
+        text: "请说明投标报价中措施项目费明显低于其他投标人的原因，并提供相应证明材料。".into(),
+        deadline: now.replace_nanosecond(0).unwrap_or(now) + time::Duration::hours(2),
+        motion_id: None,
+    };
+    leader
+        .client
+        .ask_clarification(
+            project,
+            sign_document(&leader.signer, pingshen_api::CLARIFICATION_QUESTION_TYP, &q)?,
+        )
+        .await?;
+    let b03 = Pkcs12Signer::from_file(&pki_dir.join("people/B03.p12"), crate::pki::DEMO_PASSWORD)?;
+    let a = pingshen_api::ClarificationAnswer {
+        project_id: project.into(),
+        clarification_id: q.clarification_id.clone(),
+        bidder_id: "B03".into(),
+        text: "措施项目费较低系本公司在相邻标段已有临时设施可周转使用，附周转使用协议及现场照片。"
+            .into(),
+    };
+    PlatformClient::new(url)?
+        .answer_clarification(
+            project,
+            &q.clarification_id,
+            sign_document(&b03, pingshen_api::CLARIFICATION_ANSWER_TYP, &a)?,
+        )
+        .await?;
+    Ok(())
 }
 
 /// A witness's short log: the panel sat, and one irregularity.

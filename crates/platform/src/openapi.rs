@@ -116,6 +116,7 @@ use utoipa::OpenApi;
         pingshen_api::MotionStatus,
         pingshen_api::Motions,
         pingshen_api::PanelMotion,
+        pingshen_api::PanelClarification,
         pingshen_api::ClarificationQuestion,
         pingshen_api::ClarificationAnswer,
         pingshen_api::RecordedAnswer,

@@ -7,8 +7,9 @@ use crate::db::{people, projects, witness};
 use crate::evaluation as logic;
 use crate::{AppState, PlatformError};
 use pingshen_api::{
-    DeclarationDecision, OpenedBid, OpeningRecord, PanelMotion, PanelMotionVote, PanelRecord,
-    PanelRecordPerson, PanelSeat, PanelVote, SignedEnvelope, OPENING_RECORD_TYP, PANEL_RECORD_TYP,
+    DeclarationDecision, OpenedBid, OpeningRecord, PanelClarification, PanelMotion,
+    PanelMotionVote, PanelRecord, PanelRecordPerson, PanelSeat, PanelVote, SignedEnvelope,
+    OPENING_RECORD_TYP, PANEL_RECORD_TYP,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
@@ -141,6 +142,22 @@ pub fn panel_record(
                     motion_id: m.doc.motion_id,
                     proposer_id: m.doc.proposer_id,
                     votes,
+                })
+            })
+            .collect::<Result<_, PlatformError>>()?,
+        clarifications: crate::db::clarifications::questions(conn, project)?
+            .into_iter()
+            .map(|q| {
+                Ok(PanelClarification {
+                    answered: crate::db::clarifications::answer(
+                        conn,
+                        project,
+                        &q.doc.clarification_id,
+                    )?
+                    .is_some(),
+                    clarification_id: q.doc.clarification_id,
+                    bidder_id: q.doc.bidder_id,
+                    asked_by: q.doc.asked_by,
                 })
             })
             .collect::<Result<_, PlatformError>>()?,

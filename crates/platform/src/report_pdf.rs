@@ -5,7 +5,9 @@
 //! the same bytes (`docs/report.md`), so the hash identifies the content.
 
 use crate::PlatformError;
-use pingshen_api::{MotionStatus, ProjectDetail, PublishedRules};
+use pingshen_api::{
+    Clarification, ClarificationState, MotionStatus, ProjectDetail, PublishedRules,
+};
 use pingshen_report::{beijing, Column, ReportBuilder, ReportMeta, Table};
 use pingshen_rules::{ExpertSheet, PanelResult, Rules};
 use time::OffsetDateTime;
@@ -26,6 +28,7 @@ pub fn render(
     sheets: &[ExpertSheet],
     result: &PanelResult,
     motions: &[MotionStatus],
+    clarifications: &[Clarification],
     generated_at: OffsetDateTime,
 ) -> Result<Vec<u8>, PlatformError> {
     let parsed = Rules::from_toml(&rules.rules_toml)
@@ -257,7 +260,46 @@ pub fn render(
         ]);
     }
 
-    r.heading(1, "七、评审中发现的问题");
+    r.heading(1, "七、澄清");
+    if clarifications.is_empty() {
+        r.paragraph("评审过程中未要求投标人澄清。");
+    }
+    for (i, c) in clarifications.iter().enumerate() {
+        let q = &c.question;
+        r.heading(
+            2,
+            format!("澄清 {}：{} {}", i + 1, q.bidder_id, name_of(&q.bidder_id)),
+        );
+        let (status, answer) = match (&c.answer, c.state) {
+            (Some(a), _) => (
+                format!(
+                    "已答复，平台签收于 {}（投标人以数字证书签名）",
+                    beijing(a.received_at, true)
+                ),
+                a.answer.text.clone(),
+            ),
+            (None, _) if c.state == ClarificationState::Expired || q.deadline <= generated_at => {
+                ("截止时间前未收到答复".to_string(), "—".to_string())
+            }
+            (None, _) => ("等待答复".to_string(), "—".to_string()),
+        };
+        r.key_values([
+            (
+                "提问",
+                format!(
+                    "{}，{}",
+                    expert_name(&q.asked_by),
+                    beijing(c.asked_at, false)
+                ),
+            ),
+            ("问题", q.text.clone()),
+            ("截止时间", beijing(q.deadline, false)),
+            ("状态", status),
+            ("答复", answer),
+        ]);
+    }
+
+    r.heading(1, "八、评审中发现的问题");
     if result.flags.is_empty() {
         r.paragraph("无。");
     } else {
@@ -270,7 +312,7 @@ pub fn render(
         }
     }
 
-    r.heading(1, "八、推荐中标候选人排序");
+    r.heading(1, "九、推荐中标候选人排序");
     let mut rank = Table::new(vec![
         Column::numeric("名次", 0.7),
         Column::new("投标人", 4.0),

@@ -60,15 +60,32 @@ fn current(
     // The report is dated by the last sheet that went into it: never the clock.
     // A motion or vote after the last sheet is in the report too: it is
     // dated by the latest of them.
+    // Clarifications are listed as of the report's date, not the clock, so
+    // re-rendering is stable; an answer arriving later changes the date.
     let motions = crate::evaluation::motion_statuses(conn, project)?;
     let last_motion = motions
         .iter()
         .flat_map(|m| std::iter::once(m.proposed_at).chain(m.votes.iter().map(|v| v.received_at)))
         .max();
+    let questions = crate::db::clarifications::questions(conn, project)?;
+    let mut last_clarification = None;
+    for q in &questions {
+        let answered = crate::db::clarifications::answer(conn, project, &q.doc.clarification_id)?
+            .map(|a| a.received_at);
+        // A deadline that passed unanswered is an event too (the question
+        // expired): once passed, it stays passed, so the date is stable.
+        let expired =
+            (answered.is_none() && q.doc.deadline <= crate::clock::now()).then_some(q.doc.deadline);
+        last_clarification = last_clarification
+            .max(Some(q.at))
+            .max(answered)
+            .max(expired);
+    }
     let generated_at = ev::latest_sheets(conn, project)?
         .iter()
         .map(|s| s.received_at)
         .chain(last_motion)
+        .chain(last_clarification)
         .max()
         .unwrap_or(detail.summary.opening_time);
     // Rendering loads the CJK fonts (~19 MB): the stored report is reused
@@ -100,6 +117,7 @@ fn current(
         &sheets,
         &result,
         &motions,
+        &crate::routes::clarifications::clarifications(conn, project, generated_at)?,
         generated_at,
     )?;
     let stored = crate::files::put(data_dir, &bytes)?;
@@ -368,6 +386,22 @@ pub(crate) fn build_package(
             receipt: m.receipt,
         });
     }
+    // Questions in the panel record's order, each answer after its question.
+    let mut clarification_questions = Vec::new();
+    let mut clarification_answers = Vec::new();
+    for q in crate::db::clarifications::questions(c, project_id)? {
+        if let Some(a) = crate::db::clarifications::answer(c, project_id, &q.doc.clarification_id)?
+        {
+            clarification_answers.push(SignedWithReceipt {
+                envelope: a.envelope,
+                receipt: a.receipt,
+            });
+        }
+        clarification_questions.push(SignedWithReceipt {
+            envelope: q.envelope,
+            receipt: q.receipt,
+        });
+    }
     Ok(EvaluationPackage {
         format: EVALUATION_PACKAGE_FORMAT.into(),
         project_id: project_id.to_string(),
@@ -384,6 +418,8 @@ pub(crate) fn build_package(
         witness_logs,
         motions,
         motion_votes,
+        clarification_questions,
+        clarification_answers,
         crls: state.pki.crls_pem(),
         exported_at: at,
     })
