@@ -19,12 +19,18 @@ async fn the_leader_asks_the_bidder_answers_and_every_expert_sees_it() -> anyhow
     let platform_dir = tempfile::tempdir()?;
     let app_dir = tempfile::tempdir()?;
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
+    // The centre's rules add the abnormal-price triggers; B02's 1,200,000.00
+    // is below half of the second-lowest price and 45% of the ceiling.
+    let rules = std::fs::read_to_string(
+        pingshen_e2e::workspace_root().join("assets/rules/municipal-construction.toml"),
+    )? + "\n[abnormally_low]\nbelow_mean_ratio = \"0.50\"\nbelow_second_lowest_ratio = \"0.50\"\nbelow_ceiling_ratio = \"0.45\"\n";
     platform
-        .small_project(
+        .small_project_with(
             PROJECT,
             "沿江大道绿化提升工程",
-            Decimal::new(279500000, 2),
+            Decimal::new(120000000, 2),
             &["E001", "E002"],
+            rules,
         )
         .await?;
     // E001 has declared; once E002 has, E001 votes her panel leader.
@@ -46,29 +52,47 @@ async fn the_leader_asks_the_bidder_answers_and_every_expert_sees_it() -> anyhow
     app.click("#vote-E002").await?;
     app.wait_text("#leader", "评标组长：李娜", WAIT).await?;
 
-    // 澄清: the leader writes to B02 and signs.
+    // 澄清: the rules flag B02's price; one click signs the written request
+    // to explain it, with the computation in it.
     app.click("#tab-clarification").await?;
     app.wait_text("#clarifications", "尚未发出澄清问题", WAIT)
         .await?;
-    app.select("#clarification-bidder", "B02").await?;
+    app.wait_text(
+        "#abnormal-B02",
+        "低于次低有效投标报价 2,880,000.00 元的 50%",
+        WAIT,
+    )
+    .await?;
+    app.click("#ask-abnormal-B02").await?;
+    app.wait_text("#clarification-0-state", "等待答复", WAIT)
+        .await?;
+    app.wait_text("#clarification-0", "你单位投标报价 1,200,000.00 元", WAIT)
+        .await?;
+    // And a question written by hand, to B01.
+    app.select("#clarification-bidder", "B01").await?;
     app.fill(
         "#clarification-text",
-        "请澄清投标报价中安全文明施工费低于规定标准的原因。",
+        "请澄清投标文件第 12 页与第 35 页工期不一致之处。",
     )
     .await?;
     app.click("#ask-clarification").await?;
-    app.wait_text("#clarification-0-state", "等待答复", WAIT)
+    app.wait_text("#clarification-1-state", "等待答复", WAIT)
         .await?;
 
     // B02 answers with its own certificate; no session.
     let asked = e001.clarifications(PROJECT).await?.items.remove(0);
     assert_eq!(asked.question.bidder_id, "B02");
+    assert!(
+        asked.question.text.contains("45%"),
+        "{}",
+        asked.question.text
+    );
     assert_eq!(asked.question.asked_by, "E002");
     let answer = ClarificationAnswer {
         project_id: PROJECT.into(),
         clarification_id: asked.question.clarification_id.clone(),
         bidder_id: "B02".into(),
-        text: "报价中安全文明施工费按费率 3.1% 计取，系计算表格引用错误，以费用明细表为准，报价总额不变。".into(),
+        text: "我公司在相邻标段有可周转的临时设施和机械，成本构成见附表，以费用明细表为准，报价总额不变。".into(),
     };
     pingshen_client::PlatformClient::new(&platform.url)?
         .answer_clarification(
@@ -93,7 +117,9 @@ async fn the_leader_asks_the_bidder_answers_and_every_expert_sees_it() -> anyhow
     app.screenshot("clarification-answered").await?;
 
     // The other expert sees the same, answered.
-    let seen = e001.clarifications(PROJECT).await?.items.remove(0);
+    let mut seen = e001.clarifications(PROJECT).await?.items;
+    assert_eq!(seen[1].state, ClarificationState::Awaiting);
+    let seen = seen.remove(0);
     assert_eq!(seen.state, ClarificationState::Answered);
     assert_eq!(seen.answer.unwrap().answer.text, answer.text);
     app.close().await?;

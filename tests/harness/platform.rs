@@ -105,6 +105,22 @@ impl PlatformProcess {
         b02_price: rust_decimal::Decimal,
         experts: &[&str],
     ) -> anyhow::Result<pingshen_api::PublishedRules> {
+        let rules = std::fs::read_to_string(
+            workspace_root().join("assets/rules/municipal-construction.toml"),
+        )?;
+        self.small_project_with(id, name, b02_price, experts, rules)
+            .await
+    }
+
+    /// [`Self::small_project`] under the rules `rules_toml`.
+    pub async fn small_project_with(
+        &self,
+        id: &str,
+        name: &str,
+        b02_price: rust_decimal::Decimal,
+        experts: &[&str],
+        rules_toml: String,
+    ) -> anyhow::Result<pingshen_api::PublishedRules> {
         use pingshen_api::{NewBidder, NewProject, RulesDocument, Stage, RULES_TYP};
         use rust_decimal::Decimal;
         let staff = self.client_as("S001").await?;
@@ -134,9 +150,7 @@ impl PlatformProcess {
             .await?;
         let doc = RulesDocument {
             project_id: id.into(),
-            rules_toml: std::fs::read_to_string(
-                workspace_root().join("assets/rules/municipal-construction.toml"),
-            )?,
+            rules_toml,
             based_on_version: None,
         };
         let published = staff

@@ -53,7 +53,10 @@ pub fn ClarificationPanel(ws: Workspace) -> impl IntoView {
                 }.into_any()
             })}
         </section>
-        {is_leader.then(|| view! { <AskForm ws=ws.clone() on_change=on_change /> })}
+        {is_leader.then(|| view! {
+            <AbnormalPrices ws=ws.clone() on_change=on_change />
+            <AskForm ws=ws.clone() on_change=on_change />
+        })}
     }
 }
 
@@ -122,6 +125,91 @@ fn QuestionCard(index: usize, item: ClarificationView, project: String) -> impl 
             })}
         </div>
     }
+}
+
+/// The bids the rules' `[abnormally_low]` triggers flag, by the opening
+/// prices (bids above the ceiling left out; the panel's preliminary outcome
+/// is in the summary), each with its computation and a one-click, signed
+/// request to the bidder to explain its price in writing — the first step
+/// of the abnormal-price review (then a vote: 表决).
+fn abnormal_suggestions(ws: &Workspace) -> Vec<(String, String, String)> {
+    let Some(rules) = ws
+        .rules
+        .as_ref()
+        .and_then(|r| pingshen_rules::Rules::from_toml(&r.toml).ok())
+    else {
+        return Vec::new();
+    };
+    let Some(section) = &rules.abnormally_low else {
+        return Vec::new();
+    };
+    let ceiling = ws.project.summary.ceiling_price;
+    let mut valid: Vec<pingshen_rules::PricedBid> = ws
+        .project
+        .bidders
+        .iter()
+        .filter(|b| b.bid_price <= ceiling)
+        .map(|b| pingshen_rules::PricedBid {
+            bidder: b.id.clone(),
+            price: b.bid_price,
+        })
+        .collect();
+    valid.sort_by(|a, b| a.price.cmp(&b.price).then_with(|| a.bidder.cmp(&b.bidder)));
+    pingshen_rules::abnormally_low(section, &valid, Some(ceiling))
+        .into_iter()
+        .map(|r| {
+            let why = pingshen_rules::abnormal_why(&r);
+            let question = format!(
+                "你单位投标报价 {} 元，{}。请于答复期限内书面说明报价的合理性，并提供成本构成等证明材料；不能证明其报价合理性的，评标委员会将否决其投标。",
+                crate::format::money(r.price),
+                why
+            );
+            (r.bidder, why, question)
+        })
+        .collect()
+}
+
+#[component]
+fn AbnormalPrices(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
+    let suggestions = abnormal_suggestions(&ws);
+    if suggestions.is_empty() {
+        return ().into_any();
+    }
+    let project = ws.project.summary.id.clone();
+    let error = RwSignal::new(None::<AppError>);
+    let asking = Action::new_local(move |draft: &QuestionDraft| {
+        let (p, d) = (project.clone(), draft.clone());
+        async move {
+            ipc::ask_clarification(&p, &d).await?;
+            let _ = ipc::send_now().await;
+            Ok::<(), AppError>(())
+        }
+    });
+    Effect::new(move |_| match asking.value().get() {
+        Some(Ok(())) => on_change.run(()),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <section class="card" id="abnormal-prices">
+            <h2>"异常低价审查"</h2>
+            <p class="muted">"按开标价和评标办法的异常低价启动条件计算（超过最高投标限价的不计；初步评审结论以评审汇总为准）。"</p>
+            {suggestions.into_iter().map(|(bidder, why, question)| {
+                let draft = QuestionDraft { bidder_id: bidder.clone(), text: question, hours: 24 };
+                view! {
+                    <div class="motion" id=format!("abnormal-{bidder}")>
+                        <p><strong>{bidder.clone()}</strong>{format!("：{why}")}</p>
+                        <button class="small" id=format!("ask-abnormal-{bidder}") disabled=move || asking.pending().get()
+                            on:click=move |_| { asking.dispatch_local(draft.clone()); }>
+                            "签名发出书面说明要求（24 小时）"
+                        </button>
+                    </div>
+                }
+            }).collect_view()}
+            {move || error.get().map(|e| view! { <ErrorLine error=e /> })}
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

@@ -98,27 +98,32 @@ pub(crate) fn sentences(
     reviews
         .iter()
         .map(|r| {
-            let why: Vec<String> = r
-                .triggers
-                .iter()
-                .map(|t| {
-                    format!(
-                        "低于{} {} 元的 {}（{} 元）",
-                        t.trigger.reference_zh(),
-                        crate::display::money(t.reference),
-                        percent(t.ratio),
-                        crate::display::money(t.threshold)
-                    )
-                })
-                .collect();
             format!(
                 "{} 报价 {} 元，{}，应启动异常低价审查：由投标人书面说明并提供证明材料，评标委员会表决是否采纳。",
                 r.bidder,
                 crate::display::money(r.price),
-                why.join("；")
+                why(r)
             )
         })
         .collect()
+}
+
+/// Why a bid was flagged: each comparison with its reference, share and
+/// threshold, e.g. “低于最高投标限价 3,000,000.00 元的 45%（1,350,000.00 元）”.
+pub fn why(r: &AbnormalReview) -> String {
+    r.triggers
+        .iter()
+        .map(|t| {
+            format!(
+                "低于{} {} 元的 {}（{} 元）",
+                t.trigger.reference_zh(),
+                crate::display::money(t.reference),
+                percent(t.ratio),
+                crate::display::money(t.threshold)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// `0.45` → `45%`.

@@ -8,7 +8,7 @@ mod outcome;
 mod prose;
 mod recheck;
 
-pub use abnormal::{abnormally_low, AbnormalReview, TriggerTrace};
+pub use abnormal::{abnormally_low, why as abnormal_why, AbnormalReview, TriggerTrace};
 pub use compute::compute_prices;
 pub use input::{PriceInput, PriceRequest};
 pub use outcome::{
