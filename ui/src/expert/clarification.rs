@@ -169,6 +169,19 @@ fn abnormal_suggestions(ws: &Workspace) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Signs and queues a question, then sends what is queued at once if the
+/// line allows (otherwise the sender delivers it later).
+fn ask_action(project: String) -> Action<QuestionDraft, Result<(), AppError>> {
+    Action::new_local(move |draft: &QuestionDraft| {
+        let (p, d) = (project.clone(), draft.clone());
+        async move {
+            ipc::ask_clarification(&p, &d).await?;
+            let _ = ipc::send_now().await;
+            Ok::<(), AppError>(())
+        }
+    })
+}
+
 #[component]
 fn AbnormalPrices(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
     let suggestions = abnormal_suggestions(&ws);
@@ -177,14 +190,7 @@ fn AbnormalPrices(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
     }
     let project = ws.project.summary.id.clone();
     let error = RwSignal::new(None::<AppError>);
-    let asking = Action::new_local(move |draft: &QuestionDraft| {
-        let (p, d) = (project.clone(), draft.clone());
-        async move {
-            ipc::ask_clarification(&p, &d).await?;
-            let _ = ipc::send_now().await;
-            Ok::<(), AppError>(())
-        }
-    });
+    let asking = ask_action(project);
     Effect::new(move |_| match asking.value().get() {
         Some(Ok(())) => on_change.run(()),
         Some(Err(e)) => error.set(Some(e)),
@@ -219,14 +225,7 @@ fn AskForm(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let hours = RwSignal::new(24u32);
     let error = RwSignal::new(None::<AppError>);
-    let asking = Action::new_local(move |draft: &QuestionDraft| {
-        let (p, d) = (project.clone(), draft.clone());
-        async move {
-            ipc::ask_clarification(&p, &d).await?;
-            let _ = ipc::send_now().await;
-            Ok::<(), AppError>(())
-        }
-    });
+    let asking = ask_action(project);
     Effect::new(move |_| match asking.value().get() {
         Some(Ok(())) => {
             text.set(String::new());
