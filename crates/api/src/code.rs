@@ -110,6 +110,7 @@ error_codes! {
     Unsolicited = "unsolicited",
     AlreadyAnswered = "already_answered",
     NotBidder = "not_bidder",
+    MotionNotCarried = "motion_not_carried",
     ClarificationUnverified = "clarification_unverified",
     // Documents and what the platform signed.
     NotSynced = "not_synced",

@@ -23,9 +23,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use pingshen_api::{
     Accepted, Clarification, ClarificationAnswer, ClarificationQuestion, ClarificationState,
-    Clarifications, DocumentKind, ErrorBody, Role, SignedEnvelope, SignedSubmission, Stage,
-    CLARIFICATION_ANSWER_TYP,
+    Clarifications, DocumentKind, ErrorBody, MotionKind, Role, SignedEnvelope, SignedSubmission,
+    Stage, CLARIFICATION_ANSWER_TYP,
 };
+use pingshen_rules::motion::MotionOutcome;
 use rusqlite::{Connection, Transaction};
 use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
@@ -114,6 +115,24 @@ impl Record for ClarificationQuestion {
                 "unknown_bidder",
                 format!("本项目没有投标人 {}", self.bidder_id),
             ));
+        }
+        // Asked "by the panel by vote": the motion must be a carried
+        // clarification motion about this bidder.
+        if let Some(m) = &self.motion_id {
+            let carried = crate::evaluation::motion_statuses(tx, &self.project_id)?
+                .into_iter()
+                .find(|s| &s.motion.motion_id == m)
+                .is_some_and(|s| {
+                    s.motion.kind == MotionKind::Clarification
+                        && s.motion.bidder_id.as_deref() == Some(self.bidder_id.as_str())
+                        && matches!(s.outcome, MotionOutcome::Carried { .. })
+                });
+            if !carried {
+                return Err(PlatformError::conflict(
+                    "motion_not_carried",
+                    format!("表决 {m} 不是已通过的、针对 {} 的澄清表决", self.bidder_id),
+                ));
+            }
         }
         let now = crate::clock::now();
         if self.deadline <= now || self.deadline > now + MAX_WAIT {

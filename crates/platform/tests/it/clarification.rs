@@ -113,6 +113,47 @@ async fn asked_answered_in_time_late_unsolicited_and_forged() {
         "unknown_bidder"
     );
 
+    // Asked by the panel's vote: only a carried clarification motion about
+    // that bidder counts.
+    let mut by_vote = question("c-by-vote", "E001", "B02", now + Duration::hours(2));
+    by_vote.motion_id = Some("m-none".into());
+    assert_eq!(code(ask(&experts[0], &by_vote).await), "motion_not_carried");
+    let motion = pingshen_api::Motion {
+        project_id: DEMO.into(),
+        motion_id: "m-ask-b02".into(),
+        proposer_id: "E002".into(),
+        kind: pingshen_api::MotionKind::Clarification,
+        bidder_id: Some("B02".into()),
+        text: "是否要求 B02 澄清临时设施费？".into(),
+        options: vec!["同意".into(), "不同意".into()],
+    };
+    experts[1]
+        .client
+        .propose_motion(
+            DEMO,
+            sign_document(&experts[1].signer, pingshen_api::MOTION_TYP, &motion).unwrap(),
+        )
+        .await
+        .unwrap();
+    for e in &experts[..3] {
+        let v = pingshen_api::MotionVote {
+            project_id: DEMO.into(),
+            motion_id: "m-ask-b02".into(),
+            voter_id: e.id.clone(),
+            option: "同意".into(),
+        };
+        e.client
+            .vote_motion(
+                DEMO,
+                "m-ask-b02",
+                sign_document(&e.signer, pingshen_api::MOTION_VOTE_TYP, &v).unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+    by_vote.motion_id = Some("m-ask-b02".into());
+    ask(&experts[0], &by_vote).await.unwrap();
+
     // Awaiting until B02 answers, signed with its own certificate.
     let listed = experts[2].client.clarifications(DEMO).await.unwrap().items;
     assert_eq!(listed[0].state, ClarificationState::Awaiting);
