@@ -89,6 +89,10 @@ async fn login_then_demo_project_then_unreachable_platform() -> anyhow::Result<(
     app.wait_text(".expert-projects", "解放大道", WAIT).await?;
     app.wait_text("#platform-status", "平台离线", WAIT).await?;
     app.screenshot("foundation-unreachable").await?;
+    // Locking returns to the login screen, saying why.
+    app.click("#lock").await?;
+    app.wait_text("#login-notice", "已锁定，请重新输入 PIN 解锁", WAIT)
+        .await?;
     app.close().await?;
     Ok(())
 }

@@ -4,13 +4,12 @@
 use crate::expert::ExpertHome;
 use crate::ipc;
 use crate::login::LoginPage;
-use crate::session::{IdleLock, UserBadge};
+use crate::session::{IdleLock, Session, UserBadge};
 use crate::staff::StaffHome;
 use crate::status::PlatformStatus;
 use crate::witness::WitnessHome;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingshen_api::ipc::LoginState;
 use pingshen_api::Role;
 use std::time::Duration;
 
@@ -20,12 +19,12 @@ const HEALTH_POLL: Duration = Duration::from_secs(15);
 pub fn App() -> impl IntoView {
     let info = LocalResource::new(ipc::app_info);
     let health = LocalResource::new(ipc::platform_health);
-    let login = RwSignal::new(None::<LoginState>);
-    let notice = RwSignal::new(None::<String>);
+    let session = Session::provide();
+    let login = session.state;
     // Restore a session the shell still holds (e.g. after a webview reload).
     spawn_local(async move {
         if let Ok(Some(state)) = ipc::login_state().await {
-            login.set(Some(state));
+            session.begin(state);
         }
     });
     // Notice a platform that comes or goes without the expert doing anything.
@@ -36,11 +35,6 @@ pub fn App() -> impl IntoView {
         health.refetch();
         reload.bump();
     });
-    let on_login = Callback::new(move |state: LoginState| login.set(Some(state)));
-    let on_locked = Callback::new(move |reason: String| {
-        login.set(None);
-        notice.set(Some(reason));
-    });
 
     view! {
         <header class="topbar">
@@ -50,12 +44,12 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="topbar-right">
                 <PlatformStatus health=health on_retry=refresh />
-                {move || login.get().map(|state| view! { <UserBadge state=state on_locked=on_locked /> })}
+                {move || login.get().map(|state| view! { <UserBadge state=state /> })}
             </div>
         </header>
         <main class="page">
             {move || match login.get() {
-                None => view! { <LoginPage info=info on_login=on_login notice=notice /> }.into_any(),
+                None => view! { <LoginPage info=info /> }.into_any(),
                 Some(state) => {
                     let home = match state.person.role {
                         Role::Staff => view! { <StaffHome /> }.into_any(),
@@ -65,7 +59,7 @@ pub fn App() -> impl IntoView {
                         Role::Bidder => view! { <p class="notice">"投标人不使用本客户端。"</p> }.into_any(),
                     };
                     view! {
-                        <IdleLock minutes=state.idle_lock_minutes on_locked=on_locked />
+                        <IdleLock minutes=state.idle_lock_minutes />
                         {home}
                     }
                     .into_any()

@@ -4,7 +4,7 @@ use crate::ipc;
 use crate::loading::ErrorLine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pingshen_api::ipc::{AppError, AppInfo, KeySource, LoginRequest, LoginState};
+use pingshen_api::ipc::{AppError, AppInfo, KeySource, LoginRequest};
 use pingshen_api::ErrorCode;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -14,12 +14,10 @@ enum Medium {
 }
 
 #[component]
-pub fn LoginPage(
-    info: LocalResource<Result<AppInfo, AppError>>,
-    on_login: Callback<LoginState>,
-    /// Why the person is asked to log in again (idle lock, expired session).
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn LoginPage(info: LocalResource<Result<AppInfo, AppError>>) -> impl IntoView {
+    let session = crate::session::use_session();
+    // Why the person is asked to log in again (idle lock, expired session).
+    let notice = session.notice;
     let files = LocalResource::new(ipc::list_identity_files);
     let medium = RwSignal::new(Medium::File);
     let path = RwSignal::new(String::new());
@@ -74,10 +72,7 @@ pub fn LoginPage(
             let result = ipc::login(&request).await;
             busy.set(false);
             match result {
-                Ok(state) => {
-                    notice.set(None);
-                    on_login.run(state);
-                }
+                Ok(state) => session.begin(state),
                 Err(e) => error.set(Some(e)),
             }
         });

@@ -7,10 +7,49 @@ use leptos::task::spawn_local;
 use pingshen_api::ipc::LoginState;
 use std::time::Duration;
 
+/// Who is logged in, and why the login screen shows (a lock, a logout):
+/// provided once by `App`, taken with [`use_session`] by whatever logs in,
+/// locks or logs out, instead of callbacks threaded through the tree.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub state: RwSignal<Option<LoginState>>,
+    /// Shown on the login screen: why the person must log in again.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl Session {
+    /// Creates the session signals and provides them below.
+    pub fn provide() -> Self {
+        let s = Session {
+            state: RwSignal::new(None),
+            notice: RwSignal::new(None),
+        };
+        provide_context(s);
+        s
+    }
+
+    pub fn begin(self, state: LoginState) {
+        self.notice.set(None);
+        self.state.set(Some(state));
+    }
+
+    /// Back to the login screen, saying why.
+    pub fn end(self, reason: impl Into<String>) {
+        self.state.set(None);
+        self.notice.set(Some(reason.into()));
+    }
+}
+
+/// The session (provided by `App`).
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
 /// Name, role and certificate issuer of the logged-in person, with lock and
 /// logout buttons.
 #[component]
-pub fn UserBadge(state: LoginState, on_locked: Callback<String>) -> impl IntoView {
+pub fn UserBadge(state: LoginState) -> impl IntoView {
+    let session = use_session();
     let issuer = common_name(&state.certificate.issuer);
     // An offline session becomes an online one when the shell reaches the
     // platform again (it logs in with the open key by itself).
@@ -19,13 +58,13 @@ pub fn UserBadge(state: LoginState, on_locked: Callback<String>) -> impl IntoVie
     let lock = move |_| {
         spawn_local(async move {
             let _ = ipc::lock().await;
-            on_locked.run("已锁定，请重新输入 PIN 解锁。".to_string());
+            session.end("已锁定，请重新输入 PIN 解锁。");
         })
     };
     let logout = move |_| {
         spawn_local(async move {
             let _ = ipc::logout().await;
-            on_locked.run("已退出登录。".to_string());
+            session.end("已退出登录。");
         })
     };
     view! {
@@ -44,7 +83,8 @@ pub fn UserBadge(state: LoginState, on_locked: Callback<String>) -> impl IntoVie
 
 /// Locks the app after `minutes` without keyboard or mouse activity.
 #[component]
-pub fn IdleLock(minutes: u32, on_locked: Callback<String>) -> impl IntoView {
+pub fn IdleLock(minutes: u32) -> impl IntoView {
+    let session = use_session();
     let last_activity = StoredValue::new(js_sys::Date::now());
     let touch = move || last_activity.set_value(js_sys::Date::now());
     let handles = [
@@ -58,7 +98,7 @@ pub fn IdleLock(minutes: u32, on_locked: Callback<String>) -> impl IntoView {
             if js_sys::Date::now() - last_activity.get_value() > limit_ms {
                 spawn_local(async move {
                     let _ = ipc::lock().await;
-                    on_locked.run(format!(
+                    session.end(format!(
                         "已超过 {minutes} 分钟未操作，系统已自动锁定，请重新输入 PIN。"
                     ));
                 });
