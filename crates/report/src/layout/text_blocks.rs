@@ -40,8 +40,12 @@ impl Flow<'_, '_> {
             style::HEADING_LEADING,
         )?;
         let space_before = size * 0.9;
-        // Keep the heading with the first two lines of what follows.
-        let with_next = space_before + row.height() + 2.0 * style::BODY_SIZE * style::BODY_LEADING;
+        // Keep the heading with the first two lines of what follows — and
+        // room for a sub-heading first, which is often what follows (a
+        // section heading alone at the foot of a page helps nobody).
+        let with_next = space_before
+            + 2.0 * row.height()
+            + 2.0 * style::BODY_SIZE * style::BODY_LEADING;
         self.ensure(with_next);
         self.gap(space_before);
         self.place_row(&row, None);
