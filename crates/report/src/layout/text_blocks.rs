@@ -43,9 +43,8 @@ impl Flow<'_, '_> {
         // Keep the heading with the first two lines of what follows — and
         // room for a sub-heading first, which is often what follows (a
         // section heading alone at the foot of a page helps nobody).
-        let with_next = space_before
-            + 2.0 * row.height()
-            + 2.0 * style::BODY_SIZE * style::BODY_LEADING;
+        let with_next =
+            space_before + 2.0 * row.height() + 2.0 * style::BODY_SIZE * style::BODY_LEADING;
         self.ensure(with_next);
         self.gap(space_before);
         self.place_row(&row, None);
