@@ -171,6 +171,12 @@ pub fn kind_zh(f: &Factor) -> String {
         FactorKind::Deductions(_) => "扣分制，扣完为止".to_string(),
         FactorKind::PassFail => "符合得满分，不符合得 0 分".to_string(),
         FactorKind::Price => "按价格分计算方法".to_string(),
+        FactorKind::Credit(c) => format!(
+            "按平台信用记录计算：等级得分，近 {} 日内每条不良行为记录扣 {} 分，最多扣 {} 分",
+            c.lookback_days,
+            num(c.per_record),
+            num(c.cap)
+        ),
     }
 }
 

@@ -228,6 +228,10 @@ pub struct EvaluationPackage {
     /// Every vote on them, by motion (panel-record order) then voter.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub motion_votes: Vec<SignedWithReceipt>,
+    /// The platform-signed credit record (payload: `CreditRecordDoc`), when
+    /// the project has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_record: Option<SignedEnvelope>,
     /// Every clarification question (澄清), in the panel record's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clarification_questions: Vec<SignedWithReceipt>,

@@ -55,9 +55,9 @@ pub use project::{
 pub use range::parse_range;
 pub use receipt::{Receipt, RECEIPT_PURPOSE, RECEIPT_TYP};
 pub use records::{
-    CrlSet, OpenedBid, OpeningRecord, PanelClarification, PanelMotion, PanelMotionVote,
-    PanelRecord, PanelRecordPerson, PanelSeat, PanelVote, SignedRecord, OPENING_RECORD_TYP,
-    PANEL_RECORD_TYP,
+    CreditRecordDoc, CreditRecords, CrlSet, OpenedBid, OpeningRecord, PanelClarification,
+    PanelMotion, PanelMotionVote, PanelRecord, PanelRecordPerson, PanelSeat, PanelVote,
+    SignedRecord, CREDIT_RECORD_TYP, OPENING_RECORD_TYP, PANEL_RECORD_TYP,
 };
 pub use rules::{PublishRules, PublishedRules, RulesDocument, RULES_TYP};
 pub use screening::{

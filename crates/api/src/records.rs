@@ -161,3 +161,19 @@ pub struct CrlSet {
 pub struct SignedRecord {
     pub envelope: SignedEnvelope,
 }
+
+pub const CREDIT_RECORD_TYP: &str = "pingshen.credit-record+json";
+
+pub use pingshen_rules::credit::CreditRecords;
+
+/// 信用记录: the bidders' credit grades and adverse records for a project,
+/// as the platform publishes and signs them. Credit points are computed
+/// from this, never typed (`pingshen_rules::credit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditRecordDoc {
+    pub platform_id: String,
+    pub project_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub records: pingshen_rules::credit::CreditRecords,
+}

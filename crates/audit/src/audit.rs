@@ -323,8 +323,47 @@ pub(crate) fn check(p: &EvaluationPackage, a: &mut Audit<'_>) {
     let rejections = crate::motions::check(a, &panel, p);
     crate::clarifications::check(a, &panel, p);
 
+    // The credit records, as the platform signed them for this project.
+    let credit = p.credit_record.as_ref().and_then(|env| {
+        let (doc, _) = a.platform_doc::<pingshen_api::CreditRecordDoc>(
+            "credit_record",
+            env,
+            pingshen_api::CREDIT_RECORD_TYP,
+        )?;
+        if doc.project_id != p.project_id || Some(&doc.platform_id) != a.platform_id.as_ref() {
+            a.problem(
+                "foreign_project",
+                "credit_record",
+                None,
+                "信用记录属于另一个项目或平台",
+            );
+            return None;
+        }
+        Some(doc.records)
+    });
     if let Some((rules, _, _)) = rules {
-        recompute::check(a, &rules, &opening, &panel, &sheets, &rejections, &p.result);
+        let uses_credit = rules
+            .factors
+            .iter()
+            .any(|f| matches!(f.kind, pingshen_rules::FactorKind::Credit(_)));
+        if uses_credit && p.credit_record.is_none() {
+            a.problem(
+                "missing_credit_record",
+                "credit_record",
+                None,
+                "评标办法有信用分，档案包中却没有平台签名的信用记录",
+            );
+        }
+        recompute::check(
+            a,
+            &rules,
+            &opening,
+            &panel,
+            &sheets,
+            &rejections,
+            credit.as_ref(),
+            &p.result,
+        );
     }
 }
 

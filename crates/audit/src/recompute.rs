@@ -21,6 +21,7 @@ pub(crate) fn check(
     panel: &PanelRecord,
     sheets: &[(usize, PersonDoc<ScoreSheet>)],
     rejections: &[pingshen_rules::motion::PanelRejection],
+    credit: Option<&pingshen_rules::credit::CreditRecords>,
     recorded: &PanelResult,
 ) {
     // The latest version of each sitting expert's sheet, by expert id (the
@@ -80,6 +81,7 @@ pub(crate) fn check(
         uses_prices.then_some(&prices),
         &[],
         rejections,
+        credit,
     ) {
         Ok(r) => r,
         Err(e) => {

@@ -15,6 +15,25 @@ impl PlatformClient {
         .await
     }
 
+    /// The platform-signed credit record (信用记录) of a project.
+    pub async fn credit_record(&self, project: &str) -> Result<SignedRecord, ClientError> {
+        self.get(&format!(
+            "projects/{}/credit-record",
+            encode_segment(project)
+        ))
+        .await
+    }
+
+    /// Staff publish a project's credit records; the platform signs them.
+    pub async fn publish_credit_record(
+        &self,
+        project: &str,
+        records: &pingshen_api::CreditRecords,
+    ) -> Result<SignedRecord, ClientError> {
+        let path = format!("projects/{}/credit-record", encode_segment(project));
+        self.send(reqwest::Method::POST, &path, Some(records)).await
+    }
+
     /// The platform-signed panel record (评标委员会组成记录) of a project.
     pub async fn panel_record(&self, project: &str) -> Result<SignedRecord, ClientError> {
         self.get(&format!(

@@ -57,7 +57,7 @@ pub fn full_marks(rules: &Rules, bidders: &[String]) -> Vec<Cell> {
         }
         for f in &rules.factors {
             let value = match &f.kind {
-                FactorKind::Price => continue,
+                FactorKind::Price | FactorKind::Credit(_) => continue,
                 FactorKind::Deductions(_) => String::new(),
                 FactorKind::Options(o) => match o.iter().find(|o| o.points == f.max) {
                     Some(o) => o.id.clone(),
@@ -87,6 +87,22 @@ pub async fn copy_demo_project(
     id: &str,
 ) -> DemoResult<()> {
     let demo = DemoFile::read(assets_dir)?;
+    let rules_toml =
+        std::fs::read_to_string(assets_dir.join("rules").join(&demo.project.rules_template))?;
+    copy_demo_project_with(url, pki_dir, assets_dir, id, rules_toml, None).await
+}
+
+/// [`copy_demo_project`] under `rules_toml`, with `credit` records
+/// published (signed by the platform) before the evaluation starts.
+pub async fn copy_demo_project_with(
+    url: &str,
+    pki_dir: &Path,
+    assets_dir: &Path,
+    id: &str,
+    rules_toml: String,
+    credit: Option<&pingshen_rules::credit::CreditRecords>,
+) -> DemoResult<()> {
+    let demo = DemoFile::read(assets_dir)?;
     let staff_id = demo
         .people
         .iter()
@@ -108,8 +124,6 @@ pub async fn copy_demo_project(
     {
         staff.client.assign(id, &p.id).await?;
     }
-    let rules_toml =
-        std::fs::read_to_string(assets_dir.join("rules").join(&demo.project.rules_template))?;
     let doc = pingshen_api::RulesDocument {
         project_id: id.to_string(),
         rules_toml,
@@ -117,6 +131,9 @@ pub async fn copy_demo_project(
     };
     let env = sign_document(&staff.signer, pingshen_api::RULES_TYP, &doc)?;
     staff.client.publish_rules(id, env).await?;
+    if let Some(records) = credit {
+        staff.client.publish_credit_record(id, records).await?;
+    }
     staff.client.change_stage(id, Stage::Evaluating).await?;
     Ok(())
 }

@@ -118,12 +118,14 @@ pub fn aggregate(
     let prices = price_request(conn, project)?;
     let uses_prices = rules.price.is_some();
     let rejections = rejections(&motion_statuses(conn, project)?);
+    let credit = crate::records::credit_record(conn, project)?.map(|(r, _)| r);
     let result = pingshen_rules::aggregate_with(
         &rules,
         &sheets,
         uses_prices.then_some(&prices),
         &[],
         &rejections,
+        credit.as_ref(),
     )
     .map_err(|e| {
         // The rules cannot aggregate these inputs (e.g. K not drawn yet):

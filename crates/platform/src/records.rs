@@ -164,3 +164,102 @@ pub fn panel_record(
     };
     sign(state, PANEL_RECORD_TYP, &record, at)
 }
+
+/// The credit records table (信用记录), one signed document per project.
+pub const CREDIT_SCHEMA: &str = r#"
+    CREATE TABLE credit_records (
+        project_id   TEXT PRIMARY KEY REFERENCES projects(id),
+        records_json TEXT NOT NULL,
+        envelope     TEXT NOT NULL,
+        signed_at    TEXT NOT NULL
+    );
+"#;
+
+/// Publishes a project's credit records, signed by the platform. Once: the
+/// same records again answer the stored document; other records are
+/// refused (`credit_records_published`): points were, or may have been,
+/// computed from the first.
+pub fn publish_credit(
+    conn: &Connection,
+    state: &AppState,
+    project: &str,
+    records: &pingshen_rules::credit::CreditRecords,
+) -> Result<(bool, SignedEnvelope), PlatformError> {
+    // Every bidder is one of the project's, once.
+    let detail = projects::get(conn, project)?;
+    let mut seen = std::collections::HashSet::new();
+    for b in &records.bidders {
+        if !detail.bidders.iter().any(|x| x.id == b.bidder) || !seen.insert(&b.bidder) {
+            return Err(PlatformError::bad_request(
+                "unknown_bidder",
+                format!(
+                    "信用记录中的投标人 {} 不是本项目的投标人，或重复出现",
+                    b.bidder
+                ),
+            ));
+        }
+    }
+    // Before the scores are final: credit points are part of them.
+    let stage = projects::stage_of(conn, project)?;
+    if !matches!(
+        stage,
+        pingshen_api::Stage::Preparing | pingshen_api::Stage::Evaluating
+    ) {
+        return Err(PlatformError::conflict(
+            "wrong_stage",
+            format!("项目当前处于“{}”阶段，不能发布信用记录", stage.label_zh()),
+        ));
+    }
+    let json =
+        serde_json::to_string(records).map_err(|e| PlatformError::Internal(e.to_string()))?;
+    if let Some((stored, env)) = credit_record(conn, project)? {
+        return if &stored == records {
+            Ok((false, env))
+        } else {
+            Err(PlatformError::conflict(
+                "credit_records_published",
+                "本项目的信用记录已发布，不能更改",
+            ))
+        };
+    }
+    let at = crate::clock::now();
+    let doc = pingshen_api::CreditRecordDoc {
+        platform_id: state.platform_id.clone(),
+        project_id: project.to_string(),
+        records: records.clone(),
+    };
+    let env = sign(state, pingshen_api::CREDIT_RECORD_TYP, &doc, at)?;
+    conn.execute(
+        "INSERT INTO credit_records (project_id, records_json, envelope, signed_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            project,
+            json,
+            serde_json::to_string(&env).map_err(|e| PlatformError::Internal(e.to_string()))?,
+            crate::db::projects::format_time(at)?
+        ],
+    )?;
+    Ok((true, env))
+}
+
+/// A project's credit records and the platform's signed document of them.
+pub fn credit_record(
+    conn: &Connection,
+    project: &str,
+) -> Result<Option<(pingshen_rules::credit::CreditRecords, SignedEnvelope)>, PlatformError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT records_json, envelope FROM credit_records WHERE project_id = ?1",
+            [project],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(records, env)| {
+        let bad =
+            |e: serde_json::Error| PlatformError::Internal(format!("已存信用记录无法解析：{e}"));
+        Ok((
+            serde_json::from_str(&records).map_err(bad)?,
+            serde_json::from_str(&env).map_err(bad)?,
+        ))
+    })
+    .transpose()
+}

@@ -3,9 +3,9 @@
 //! back is infallible.
 
 use crate::model::{
-    AbnormallyLow, Adjustment, Benchmark, Component, ComponentSource, Criterion, DeductionItem,
-    DeviationRule, Factor, FactorKind, Group, KRule, Meta, Panel, PriceMethod, PriceRule, Rounding,
-    Rules, ScoreOption, TieBreak, TrimBand, FORMAT_VERSION,
+    AbnormallyLow, Adjustment, Benchmark, Component, ComponentSource, CreditRule, Criterion,
+    DeductionItem, DeviationRule, Factor, FactorKind, Group, KRule, Meta, Panel, PriceMethod,
+    PriceRule, Rounding, Rules, ScoreOption, TieBreak, TrimBand, FORMAT_VERSION,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,7 @@ pub enum KindName {
     Deductions,
     PassFail,
     Price,
+    Credit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +72,9 @@ pub struct FactorFile {
     pub options: Option<Vec<ScoreOption>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deductions: Option<Vec<DeductionItem>>,
+    /// `kind = "credit"`: grades, deductions, look-back and cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<CreditRule>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +161,7 @@ impl From<Factor> for FactorFile {
             guidance: f.guidance,
             options: None,
             deductions: None,
+            credit: None,
         };
         match f.kind {
             FactorKind::Range { min, step } => {
@@ -174,6 +179,10 @@ impl From<Factor> for FactorFile {
             }
             FactorKind::PassFail => {}
             FactorKind::Price => out.kind = KindName::Price,
+            FactorKind::Credit(rule) => {
+                out.kind = KindName::Credit;
+                out.credit = Some(rule);
+            }
         }
         out
     }

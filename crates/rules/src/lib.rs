@@ -9,6 +9,7 @@
 //! - [`validate_sheet`], [`expert_view`]: one expert's sheet, checked and totalled.
 //! - [`aggregate`]: all sheets → [`PanelResult`] (aggregate, flags, ranking).
 
+pub mod credit;
 pub mod dec;
 mod diag;
 pub mod display;

@@ -269,7 +269,7 @@ fn needs_reason(f: &Factor, value: &str) -> bool {
         FactorKind::Options(opts) => opts.iter().any(|o| o.id == value && o.points < f.max),
         FactorKind::Deductions(_) => !value.trim().is_empty(),
         FactorKind::PassFail => value == "fail",
-        FactorKind::Price => false,
+        FactorKind::Price | FactorKind::Credit(_) => false,
     }
 }
 
@@ -283,7 +283,7 @@ fn full_marks(f: &Factor) -> Option<String> {
             .map(|o| o.id.clone()),
         FactorKind::Deductions(_) => Some(String::new()),
         FactorKind::PassFail => Some("pass".into()),
-        FactorKind::Price => None,
+        FactorKind::Price | FactorKind::Credit(_) => None,
     }
 }
 
@@ -315,6 +315,11 @@ pub fn DetailedGrid(ws: Workspace) -> impl IntoView {
         let f = f.clone();
         let cols = bidders.iter().enumerate().map(|(col, b)| {
             let bid = b.id.clone();
+            if matches!(f.kind, FactorKind::Credit(_)) {
+                // Computed from the platform's signed credit records; the
+                // panel summary and the report show the points and why.
+                return view! { <td class="num computed" id=format!("credit-{}", b.id)>"按信用记录计算"</td> }.into_any();
+            }
             if matches!(f.kind, FactorKind::Price) {
                 let bid = bid.clone();
                 return view! { <td class="num computed" id=format!("price-{}", b.id)>{move || {
@@ -504,6 +509,6 @@ fn factor_editor(f: &Factor, bidder: &str, cells: Cells, row: usize, col: usize)
             </select>
         }
         .into_any(),
-        FactorKind::Price => view! { <span></span> }.into_any(),
+        FactorKind::Price | FactorKind::Credit(_) => view! { <span></span> }.into_any(),
     }
 }

@@ -314,6 +314,7 @@ fn kind_short(f: &Factor) -> String {
         FactorKind::Deductions(d) => format!("扣分制（{} 项）", d.len()),
         FactorKind::PassFail => "符合性判定".into(),
         FactorKind::Price => "价格分".into(),
+        FactorKind::Credit(_) => "信用分（按信用记录计算）".into(),
     }
 }
 

@@ -146,7 +146,7 @@ fn cells_for(rules: &Rules, bidders: &[String], version: u32) -> Vec<Cell> {
         }
         for f in &rules.factors {
             let (value, reason) = match &f.kind {
-                FactorKind::Price => continue,
+                FactorKind::Price | FactorKind::Credit(_) => continue,
                 FactorKind::Deductions(_) => (String::new(), String::new()),
                 FactorKind::Options(opts) => (opts[0].id.clone(), String::new()),
                 FactorKind::PassFail => ("pass".into(), String::new()),

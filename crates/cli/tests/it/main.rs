@@ -2,6 +2,7 @@
 //! instead of one per file).
 
 mod bidder_cli;
+mod credit_cli;
 mod doc_cli;
 mod package_cli;
 mod pki_cli;

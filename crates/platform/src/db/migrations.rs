@@ -129,6 +129,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_motions", super::motions::SCHEMA),
     // Clarification (澄清): bidders' certificates, questions and answers.
     ("0010_clarifications", super::clarifications::SCHEMA),
+    // Credit records (信用记录), signed by the platform.
+    ("0011_credit_records", crate::records::CREDIT_SCHEMA),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

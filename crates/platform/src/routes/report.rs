@@ -418,6 +418,7 @@ pub(crate) fn build_package(
         witness_logs,
         motions,
         motion_votes,
+        credit_record: crate::records::credit_record(c, project_id)?.map(|(_, env)| env),
         clarification_questions,
         clarification_answers,
         crls: state.pki.crls_pem(),

@@ -216,6 +216,10 @@ fn table() -> Vec<Row> {
         row("POST", "/api/v1/projects/{id}/motions/{motion_id}/votes",
             Signed(MOTION_VOTE_TYP, vote_on_another_motion),                       "401   403   403   403   ok    ok    403   403",
                                                                                     "401   403   403   403   ok    ok    403   403"),
+        row("GET", "/api/v1/projects/{id}/credit-record", Plain,                   "401   403   404   404   404   404   404   404",
+                                                                                    "401   403   404   404   404   404   404   404"),
+        row("POST", "/api/v1/projects/{id}/credit-record", Json(credit_records),   "401   403   403   403   403   403   403   ok",
+                                                                                    "401   403   403   403   403   403   403   ok"),
         row("GET", "/api/v1/projects/{id}/clarifications", Plain,                  "401   403   403   403   200   200   403   200",
                                                                                     "401   403   403   403   200   200   403   200"),
         row("POST", "/api/v1/projects/{id}/clarifications",
@@ -356,6 +360,12 @@ fn vote_on_another_motion(c: &Call) -> Value {
         voter_id: c.person.into(),
         option: "同意".into(),
     })
+}
+
+/// Credit records for a bidder the project does not have: refused (400)
+/// once the caller may publish, so nothing is published.
+fn credit_records(_: &Call) -> Value {
+    json!({ "as_of": "2026-12-03", "bidders": [{ "bidder": "B99" }] })
 }
 
 /// A question whose deadline has passed: refused (400) once the caller may ask.

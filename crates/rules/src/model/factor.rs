@@ -62,6 +62,8 @@ pub enum FactorKind {
     PassFail,
     /// Computed by the price engine from the `[price]` section.
     Price,
+    /// Computed from the platform's credit records (信用).
+    Credit(super::CreditRule),
 }
 
 impl FactorKind {
@@ -72,7 +74,13 @@ impl FactorKind {
             FactorKind::Deductions(_) => "deductions",
             FactorKind::PassFail => "pass_fail",
             FactorKind::Price => "price",
+            FactorKind::Credit(_) => "credit",
         }
+    }
+
+    /// Computed by the program, never scored by an expert.
+    pub fn is_computed(&self) -> bool {
+        matches!(self, FactorKind::Price | FactorKind::Credit(_))
     }
 }
 

@@ -4,10 +4,12 @@
 //! validation); every value in it has passed the checks in `validate`.
 
 mod abnormal;
+mod credit;
 mod factor;
 mod price;
 
 pub use abnormal::{AbnormalTrigger, AbnormallyLow};
+pub use credit::{CreditRule, GradePoints};
 pub use factor::{DeductionItem, Factor, FactorKind, Group, ScoreOption};
 pub use price::{
     Benchmark, Component, ComponentSource, DeviationRule, KApply, KRule, PriceMethod, PriceRule,

@@ -6,6 +6,7 @@ use super::result::{
     AdjustmentAggregate, BidderResult, CriterionOutcome, ExpertPoints, ExpertReason,
     FactorAggregate, Flag, FlagKind, GroupPoints, PanelResult, PanelStatus, PreliminaryOutcome,
 };
+use crate::credit::{credit_points, CreditPoints, CreditRecords};
 use crate::dec::round_half_up;
 use crate::diag::Sink;
 use crate::model::{Aggregation, Factor, FactorKind, Method, Rules};
@@ -27,7 +28,7 @@ pub fn aggregate(
     prices: Option<&PriceRequest>,
     lots: &[LotOutcome],
 ) -> Result<PanelResult, RulesError> {
-    aggregate_with(rules, sheets, prices, lots, &[])
+    aggregate_with(rules, sheets, prices, lots, &[], None)
 }
 
 /// [`aggregate`], with bids the panel rejected by vote: each fails the
@@ -39,7 +40,20 @@ pub fn aggregate_with(
     prices: Option<&PriceRequest>,
     lots: &[LotOutcome],
     rejections: &[super::motion::PanelRejection],
+    credit: Option<&CreditRecords>,
 ) -> Result<PanelResult, RulesError> {
+    let uses_credit = rules
+        .factors
+        .iter()
+        .any(|f| matches!(f.kind, FactorKind::Credit(_)));
+    if uses_credit && credit.is_none() && rules.meta.method == Method::Comprehensive {
+        return Err(RulesError::one(
+            "credit_records_missing",
+            "credit",
+            "本评标办法有信用分，需要平台的信用记录才能汇总",
+        ));
+    }
+    let mut credits = Vec::new();
     let mut sheets: Vec<&ExpertSheet> = sheets.iter().collect();
     sheets.sort_by(|a, b| a.expert.cmp(&b.expert));
     let bidders = check_sheets(rules, &sheets)?;
@@ -99,6 +113,7 @@ pub fn aggregate_with(
             passed(b),
             &sheets,
             price.as_ref(),
+            credit.map(|c| (c, &mut credits)),
             &mut flags,
         ));
     }
@@ -151,6 +166,7 @@ pub fn aggregate_with(
         flags,
         qualified,
         ranking,
+        credit: credits,
         prose_zh: Vec::new(),
     };
     result.prose_zh = super::prose::render(rules, &result);
@@ -285,6 +301,7 @@ fn bidder_result(
     passed: bool,
     sheets: &[&ExpertSheet],
     price: Option<&PriceOutcome>,
+    mut credit: Option<(&CreditRecords, &mut Vec<CreditPoints>)>,
     flags: &mut Vec<Flag>,
 ) -> BidderResult {
     let bid = price.and_then(|p| p.bids.iter().find(|b| b.bidder == bidder));
@@ -306,10 +323,24 @@ fn bidder_result(
     match rules.meta.method {
         Method::Comprehensive => {
             for factor in &rules.factors {
-                if matches!(factor.kind, FactorKind::Price) {
-                    continue;
-                }
-                let agg = factor_aggregate(rules, factor, bidder, sheets, flags);
+                let agg = match (&factor.kind, credit.as_mut()) {
+                    (FactorKind::Price, _) => continue,
+                    (FactorKind::Credit(rule), Some((records, out))) => {
+                        let c = credit_points(&factor.id, factor.max, rule, bidder, records);
+                        let agg = FactorAggregate {
+                            factor: factor.id.clone(),
+                            group: factor.group,
+                            objective: true,
+                            scores: Vec::new(),
+                            dropped: Vec::new(),
+                            points: round_half_up(c.points, rules.rounding.points),
+                        };
+                        out.push(c);
+                        agg
+                    }
+                    (FactorKind::Credit(_), None) => continue,
+                    _ => factor_aggregate(rules, factor, bidder, sheets, flags),
+                };
                 r.groups.add(factor.group, agg.points);
                 r.factors.push(agg);
             }

@@ -28,6 +28,9 @@ pub(crate) fn render(rules: &Rules, r: &PanelResult) -> Vec<String> {
             ));
         }
     }
+    for c in &r.credit {
+        out.push(format!("信用分（{}）：{}", c.factor, c.prose_zh));
+    }
     for f in &r.flags {
         let tag = if f.blocking {
             "【须处理】"

@@ -41,9 +41,15 @@ impl PanelResult {
                 .filter(|s| !f.dropped.contains(&s.expert))
                 .map(|s| s.points)
                 .collect();
-            let expected = match kept.len() {
-                0 => Decimal::ZERO,
-                n => round_half_up(kept.iter().sum::<Decimal>() / Decimal::from(n), dp),
+            // A credit factor's points are the computed credit points.
+            let credit = self
+                .credit
+                .iter()
+                .find(|c| c.bidder == b.bidder && c.factor == f.factor);
+            let expected = match (credit, kept.len()) {
+                (Some(c), _) => round_half_up(c.points, dp),
+                (None, 0) => Decimal::ZERO,
+                (None, n) => round_half_up(kept.iter().sum::<Decimal>() / Decimal::from(n), dp),
             };
             if expected != f.points {
                 bad.push(mismatch(

@@ -25,6 +25,10 @@ pub struct PanelResult {
     /// Bidders that passed preliminary review with a valid price.
     pub qualified: Vec<String>,
     pub ranking: Ranking,
+    /// Each bidder's credit points and how they were reached (rules with a
+    /// `credit` factor), by bidder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credit: Vec<crate::credit::CreditPoints>,
     pub prose_zh: Vec<String>,
 }
 

@@ -92,7 +92,7 @@ pub fn build_sheet(rules: &Rules, expert: &str, bidders: &[String], cells: &[Cel
             let factors = rules
                 .factors
                 .iter()
-                .filter(|f| !matches!(f.kind, FactorKind::Price))
+                .filter(|f| !f.kind.is_computed())
                 .filter_map(|f| {
                     let cell = find(FACTOR, b, &f.id)?;
                     let mut s = FactorScore::new(&f.id);
@@ -109,7 +109,7 @@ pub fn build_sheet(rules: &Rules, expert: &str, bidders: &[String], cells: &[Cel
                                 _ => None,
                             }
                         }
-                        FactorKind::Price => {}
+                        FactorKind::Price | FactorKind::Credit(_) => {}
                     }
                     s.reason = non_empty(&cell.reason);
                     Some(s)

@@ -122,6 +122,14 @@ pub fn factor_points(
             ));
             None
         }
+        FactorKind::Credit(_) => {
+            bad.push(Diagnostic::new(
+                "credit_factor_in_sheet",
+                path,
+                "信用分由程序按平台的信用记录计算，评分表中不应填写",
+            ));
+            None
+        }
     };
     if let (Some(d), Some(p), false) = (
         derived,

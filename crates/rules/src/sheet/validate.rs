@@ -3,7 +3,7 @@
 use super::model::{BidderSheet, ExpertSheet};
 use super::points::factor_points;
 use crate::diag::Sink;
-use crate::model::{FactorKind, Method, Rules};
+use crate::model::{Method, Rules};
 use crate::validate::is_valid_id;
 use crate::RulesError;
 use rust_decimal::Decimal;
@@ -142,7 +142,7 @@ fn check_bidder(rules: &Rules, b: &BidderSheet, path: &str, sink: &mut Sink) {
     }
     if b.passes_preliminary() {
         for factor in &rules.factors {
-            let needed = !matches!(factor.kind, FactorKind::Price);
+            let needed = !factor.kind.is_computed();
             if needed && !scored.contains(factor.id.as_str()) {
                 sink.push(
                     "missing_score",

@@ -3,7 +3,7 @@
 use super::model::ExpertSheet;
 use super::points::factor_points;
 use crate::dec::round_half_up;
-use crate::model::{FactorKind, Method, Rules};
+use crate::model::{Method, Rules};
 use crate::panel::ranking::{rank, Candidate};
 use crate::panel::{adjustment_amount, GroupPoints, Ranking};
 use crate::price::{BidStatus, PriceOutcome};
@@ -79,11 +79,7 @@ pub fn expert_view(
         let mut groups = GroupPoints::default();
         let mut factors = Vec::new();
         let mut complete = b.preliminary.len() == rules.preliminary.len();
-        for factor in rules
-            .factors
-            .iter()
-            .filter(|f| !matches!(f.kind, FactorKind::Price))
-        {
+        for factor in rules.factors.iter().filter(|f| !f.kind.is_computed()) {
             match b.factor(&factor.id).map(|e| factor_points(factor, e, "")) {
                 Some(Ok(points)) => {
                     groups.add(factor.group, points);

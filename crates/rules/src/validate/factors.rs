@@ -64,6 +64,7 @@ fn forbid_foreign_fields(f: &FactorFile, path: &str, sink: &mut Sink) {
         ("step", f.step.is_some(), KindName::Range),
         ("options", f.options.is_some(), KindName::Options),
         ("deductions", f.deductions.is_some(), KindName::Deductions),
+        ("credit", f.credit.is_some(), KindName::Credit),
     ];
     for (field, is_set, owner) in present {
         if is_set && f.kind != owner {
@@ -83,6 +84,7 @@ fn kind_name(k: KindName) -> &'static str {
         KindName::Deductions => "deductions",
         KindName::PassFail => "pass_fail",
         KindName::Price => "price",
+        KindName::Credit => "credit",
     }
 }
 
@@ -93,7 +95,68 @@ fn kind_of(f: &FactorFile, path: &str, sink: &mut Sink) -> Option<FactorKind> {
         KindName::Deductions => deductions_kind(f, path, sink),
         KindName::PassFail => Some(FactorKind::PassFail),
         KindName::Price => Some(FactorKind::Price),
+        KindName::Credit => credit_kind(f, path, sink),
     }
+}
+
+/// Grades distinct and named, every amount within 0 and the maximum, a
+/// look-back of 1–3650 days; the factor is objective (it is computed).
+fn credit_kind(f: &FactorFile, path: &str, sink: &mut Sink) -> Option<FactorKind> {
+    let Some(rule) = &f.credit else {
+        sink.push(
+            "missing_field",
+            format!("{path}.credit"),
+            "信用分（credit）需要 [factors.credit]：grades、ungraded_points、per_record、lookback_days、cap",
+        );
+        return None;
+    };
+    let before = sink.0.len();
+    if !f.objective {
+        sink.push(
+            "credit_not_objective",
+            format!("{path}.objective"),
+            "信用分由程序计算，须为客观分（objective = true）",
+        );
+    }
+    let mut seen = HashSet::new();
+    for (j, g) in rule.grades.iter().enumerate() {
+        let gpath = format!("{path}.credit.grades[{j}]");
+        if g.grade.trim().is_empty() || !seen.insert(g.grade.as_str()) {
+            sink.push(
+                "duplicate_id",
+                format!("{gpath}.grade"),
+                "信用等级须填写且不重复",
+            );
+        }
+        if g.points < Decimal::ZERO || g.points > f.max {
+            sink.push(
+                "value_out_of_range",
+                format!("{gpath}.points"),
+                format!("等级分值 {} 应在 0～{} 之间", g.points, f.max),
+            );
+        }
+    }
+    for (field, v) in [
+        ("ungraded_points", rule.ungraded_points),
+        ("per_record", rule.per_record),
+        ("cap", rule.cap),
+    ] {
+        if v < Decimal::ZERO || v > f.max {
+            sink.push(
+                "value_out_of_range",
+                format!("{path}.credit.{field}"),
+                format!("{field} = {v} 应在 0～{} 之间", f.max),
+            );
+        }
+    }
+    if !(1..=3650).contains(&rule.lookback_days) {
+        sink.push(
+            "value_out_of_range",
+            format!("{path}.credit.lookback_days"),
+            "lookback_days 应在 1～3650 天之间",
+        );
+    }
+    (sink.0.len() == before).then(|| FactorKind::Credit(rule.clone()))
 }
 
 fn range_kind(f: &FactorFile, path: &str, sink: &mut Sink) -> Option<FactorKind> {

@@ -90,7 +90,7 @@ pub fn entry(rules: &Rules, factor: &str, value: &str) -> FactorScore {
                 })
                 .collect()
         }
-        FactorKind::Price => panic!("price is computed"),
+        FactorKind::Price | FactorKind::Credit(_) => panic!("computed factors are not scored"),
     }
     e
 }

@@ -224,6 +224,7 @@ fn a_bid_rejected_by_the_panel_is_out_and_prices_and_ranking_recompute() {
         Some(&prices()),
         &[],
         &rejections,
+        None,
     )
     .unwrap();
     let res = |b: &str| r.bidders.iter().find(|x| x.bidder == b).unwrap();
@@ -663,4 +664,147 @@ fn panel_result_json_round_trips() {
     let back: pingshen_rules::PanelResult = serde_json::from_str(&json).unwrap();
     assert_eq!(back, r);
     assert!(json.contains("\"status\":\"final\""));
+}
+
+/// SMALL with a credit factor (5 points) taken from the price's 60.
+fn with_credit() -> Rules {
+    Rules::from_toml(&with_credit_toml()).unwrap()
+}
+
+fn with_credit_toml() -> String {
+    SMALL.replace(
+        "kind = \"price\"\nmax = \"60\"",
+        "kind = \"price\"\nmax = \"55\"",
+    ) + r#"
+[[factors]]
+id = "biz.credit"
+name = "企业信用"
+group = "business"
+kind = "credit"
+max = "5"
+objective = true
+
+[factors.credit]
+grades = [{ grade = "AAA", points = "5" }, { grade = "AA", points = "3" }]
+ungraded_points = "1"
+per_record = "1"
+lookback_days = 365
+cap = "2"
+"#
+}
+
+fn credit_records() -> pingshen_rules::credit::CreditRecords {
+    serde_json::from_value(serde_json::json!({
+        "as_of": "2026-12-03",
+        "bidders": [
+            { "bidder": "A", "grade": "AAA", "records": [] },
+            { "bidder": "B", "grade": "AA", "records": [
+                { "id": "R-1", "source": "武汉市住建局", "date": "2026-06-01", "description": "安全文明施工不到位" },
+                { "id": "R-0", "source": "武汉市住建局", "date": "2024-06-01", "description": "超出回溯期" }
+            ]}
+        ]
+    }))
+    .unwrap()
+}
+
+/// Credit points come from the records, never from a sheet: A AAA → 5;
+/// B AA less one record in the year → 2 (the 2024 record is out of the
+/// window); C has no record at all → ungraded 1. Prices at 55: A 55.00,
+/// B 100/120 × 55 = 45.83, C 100/110 × 55 = 50.00. Totals: A 22 + 10 + 5 +
+/// 55 = 92.00; B 25 + 5 + 2 + 45.83 = 77.83; C 22 + 10 + 1 + 50 = 83.00.
+#[test]
+fn credit_points_are_computed_from_the_records_and_explained() {
+    let rules = with_credit();
+    let records = credit_records();
+    let r = pingshen_rules::aggregate_with(
+        &rules,
+        &five_sheets(&rules),
+        Some(&prices()),
+        &[],
+        &[],
+        Some(&records),
+    )
+    .unwrap();
+    let res = |b: &str| r.bidders.iter().find(|x| x.bidder == b).unwrap();
+    let credit = |b: &str| {
+        res(b)
+            .factors
+            .iter()
+            .find(|f| f.factor == "biz.credit")
+            .unwrap()
+            .points
+    };
+    assert_eq!(
+        (credit("A"), credit("B"), credit("C")),
+        (d("5"), d("2"), d("1"))
+    );
+    assert_eq!(res("A").total, Some(d("92.00")));
+    assert_eq!(res("B").total, Some(d("77.83")));
+    assert_eq!(res("C").total, Some(d("83.00")));
+    let b = r.credit.iter().find(|c| c.bidder == "B").unwrap();
+    assert_eq!(b.counted, ["R-1"]);
+    assert!(
+        r.prose_zh
+            .iter()
+            .any(|l| l.contains("B：信用等级 AA，得 3 分") && l.contains("信用分 2 分")),
+        "{:?}",
+        r.prose_zh
+    );
+    r.recheck().unwrap();
+
+    // Without the records the panel cannot total: said, not guessed.
+    let e = pingshen_rules::aggregate_with(
+        &rules,
+        &five_sheets(&rules),
+        Some(&prices()),
+        &[],
+        &[],
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.0[0].code, "credit_records_missing");
+}
+
+#[test]
+fn an_expert_may_not_score_a_credit_factor() {
+    let rules = with_credit();
+    let mut sheets = five_sheets(&rules);
+    sheets[0].bidders[0]
+        .factors
+        .push(pingshen_rules::FactorScore {
+            points: Some(d("5")),
+            ..pingshen_rules::FactorScore::new("biz.credit")
+        });
+    let e = pingshen_rules::aggregate_with(
+        &rules,
+        &sheets,
+        Some(&prices()),
+        &[],
+        &[],
+        Some(&credit_records()),
+    )
+    .unwrap_err();
+    assert!(
+        e.0.iter().any(|d| d.code == "credit_factor_in_sheet"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_credit_rule_is_validated() {
+    let bad = with_credit_toml().replace("lookback_days = 365", "lookback_days = 0");
+    let e = Rules::from_toml(&bad).unwrap_err();
+    assert!(
+        e.0.iter().any(|d| d.path.ends_with("credit.lookback_days")),
+        "{e:?}"
+    );
+    let bad = with_credit_toml().replace(
+        "objective = true\n\n[factors.credit]",
+        "objective = false\n\n[factors.credit]",
+    );
+    let e = Rules::from_toml(&bad).unwrap_err();
+    assert!(
+        e.0.iter().any(|d| d.code == "credit_not_objective"),
+        "{e:?}"
+    );
 }
