@@ -317,6 +317,10 @@ pub struct Workspace {
     pub cells: Vec<Cell>,
     pub outbox: Vec<OutboxItem>,
     pub online: bool,
+    /// The bidders' credit records as the platform signed them (verified),
+    /// when published and online; credit factors are computed from them.
+    #[serde(default)]
+    pub credit: Option<crate::CreditRecords>,
 }
 
 /// The platform's signing certificate: the pinned fingerprint and the one

@@ -22,6 +22,8 @@ struct Fresh {
     /// `Err`: the platform served rules that did not verify.
     rules: Option<Result<PublishedRules, AppError>>,
     panel: PanelStatus,
+    /// The platform-signed credit records, verified, when published.
+    credit: Option<pingshen_api::CreditRecords>,
 }
 
 async fn fetch(
@@ -52,11 +54,37 @@ async fn fetch(
         Err(e) if e.is_offline() => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    let credit = match client.credit_record(project).await {
+        Ok(r) => Some(verified_credit(trust, &r.envelope, project)?),
+        Err(e) if e.code() == "not_found" => None,
+        Err(e) if e.is_offline() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
     Ok(Some(Fresh {
         detail,
         rules,
         panel,
+        credit,
     }))
+}
+
+/// The credit records as the pinned platform certificate signed them, for
+/// this project; refused otherwise (`bad_document`).
+fn verified_credit(
+    trust: &PlatformTrust,
+    env: &pingshen_api::SignedEnvelope,
+    project: &str,
+) -> Result<pingshen_api::CreditRecords, AppError> {
+    let v = trust.verify_platform_document(env, pingshen_api::CREDIT_RECORD_TYP)?;
+    let doc: pingshen_api::CreditRecordDoc = serde_json::from_slice(&v.payload_bytes)
+        .map_err(|e| AppError::new("bad_document", format!("信用记录内容无效：{e}")))?;
+    if doc.project_id != project {
+        return Err(AppError::new(
+            "bad_document",
+            format!("平台提供的信用记录属于项目 {}，不是本项目", doc.project_id),
+        ));
+    }
+    Ok(doc.records)
 }
 
 /// Loads the project page. With `client` the platform is asked first and
@@ -162,6 +190,7 @@ pub async fn load(
         }),
         rules_error,
         online: fresh.is_some(),
+        credit: fresh.as_ref().and_then(|f| f.credit.clone()),
         panel: fresh.map(|f| f.panel),
         declaration,
         documents,

@@ -91,3 +91,28 @@ pub fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Path
     std::fs::write(&path, serde_json::to_vec(value).unwrap()).unwrap();
     path
 }
+
+/// The municipal template with 企业信用评价 computed from credit records.
+pub fn municipal_rules_with_credit() -> String {
+    let text = std::fs::read_to_string(asset("rules/municipal-construction.toml")).unwrap();
+    let start = text.find("[[factors]]\nid = \"biz.credit\"").unwrap();
+    let end = text[start..].find("# ----------------").unwrap() + start;
+    let credit = r#"[[factors]]
+id = "biz.credit"
+name = "企业信用评价"
+group = "business"
+kind = "credit"
+max = "3"
+objective = true
+guidance = "按平台发布的信用记录计算"
+
+[factors.credit]
+grades = [{ grade = "AAA", points = "3" }, { grade = "AA", points = "2" }, { grade = "A", points = "1" }]
+ungraded_points = "0"
+per_record = "1"
+lookback_days = 365
+cap = "2"
+
+"#;
+    format!("{}{}{}", &text[..start], credit, &text[end..])
+}

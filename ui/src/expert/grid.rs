@@ -315,10 +315,18 @@ pub fn DetailedGrid(ws: Workspace) -> impl IntoView {
         let f = f.clone();
         let cols = bidders.iter().enumerate().map(|(col, b)| {
             let bid = b.id.clone();
-            if matches!(f.kind, FactorKind::Credit(_)) {
-                // Computed from the platform's signed credit records; the
-                // panel summary and the report show the points and why.
-                return view! { <td class="num computed" id=format!("credit-{}", b.id)>"按信用记录计算"</td> }.into_any();
+            if let FactorKind::Credit(rule) = &f.kind {
+                // Computed from the platform's signed credit records (verified
+                // on load), read-only; the title says how.
+                let computed = ws_store.with_value(|w| {
+                    w.credit.as_ref().map(|records| {
+                        pingshen_rules::credit::credit_points(&f.id, f.max, rule, &b.id, records)
+                    })
+                });
+                return match computed {
+                    Some(c) => view! { <td class="num computed" id=format!("credit-{}", b.id) title=c.prose_zh.clone()>{c.points.to_string()}</td> }.into_any(),
+                    None => view! { <td class="num computed muted" id=format!("credit-{}", b.id)>"联网后按信用记录计算"</td> }.into_any(),
+                };
             }
             if matches!(f.kind, FactorKind::Price) {
                 let bid = bid.clone();
@@ -415,8 +423,48 @@ pub fn DetailedGrid(ws: Workspace) -> impl IntoView {
             <h2>"价格分计算说明"</h2>
             <ol class="prose" id="price-explanation">{move || live.with(|(p, _)| p.as_ref().map(|p| p.explanation.prose_zh.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()))}</ol>
         </section>
+        {credit_card(&factors, &ws_store.get_value())}
     }
     .into_any()
+}
+
+/// The credit records the credit factors are computed from (signed by the
+/// platform, verified), and each bidder's computation: read-only.
+fn credit_card(factors: &[Factor], ws: &Workspace) -> Option<AnyView> {
+    let (f, rule) = factors.iter().find_map(|f| match &f.kind {
+        FactorKind::Credit(rule) => Some((f, rule)),
+        _ => None,
+    })?;
+    let body = match &ws.credit {
+        None => view! { <p class="muted">"平台尚未发布信用记录，或当前离线：联网后显示。"</p> }.into_any(),
+        Some(records) => view! {
+            <p class="muted">{format!("平台签名的信用记录（已核验），截至 {}；信用分由程序计算，评委不填写。", records.as_of)}</p>
+            <ul class="prose" id="credit-explanation">
+                {ws.project.bidders.iter().map(|b| {
+                    let c = pingshen_rules::credit::credit_points(&f.id, f.max, rule, &b.id, records);
+                    let listed = records.bidders.iter().find(|x| x.bidder == b.id);
+                    let details = listed.map(|x| x.records.iter().map(|r| format!(
+                        "{} {} {}：{}{}", r.id, r.date, r.source, r.description,
+                        r.valid_until.map(|u| format!("（有效期至 {u}）")).unwrap_or_default()
+                    )).collect::<Vec<_>>()).unwrap_or_default();
+                    view! {
+                        <li>{c.prose_zh.clone()}
+                            {(!details.is_empty()).then(|| view! { <ul>{details.into_iter().map(|d| view! { <li class="muted">{d}</li> }).collect_view()}</ul> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }.into_any(),
+    };
+    Some(
+        view! {
+            <section class="card" id="credit-records">
+                <h2>{format!("信用记录与{}", f.name)}</h2>
+                {body}
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 fn factor_editor(f: &Factor, bidder: &str, cells: Cells, row: usize, col: usize) -> AnyView {

@@ -13,34 +13,6 @@ use serde_json::Value;
 
 const PROJECT: &str = "JA-2026-0117-XY";
 
-/// The municipal template with 企业信用评价 computed from credit records.
-fn rules_with_credit() -> String {
-    let text = std::fs::read_to_string(pingshen_testkit::cli::asset(
-        "rules/municipal-construction.toml",
-    ))
-    .unwrap();
-    let start = text.find("[[factors]]\nid = \"biz.credit\"").unwrap();
-    let end = text[start..].find("# ----------------").unwrap() + start;
-    let credit = r#"[[factors]]
-id = "biz.credit"
-name = "企业信用评价"
-group = "business"
-kind = "credit"
-max = "3"
-objective = true
-guidance = "按平台发布的信用记录计算"
-
-[factors.credit]
-grades = [{ grade = "AAA", points = "3" }, { grade = "AA", points = "2" }, { grade = "A", points = "1" }]
-ungraded_points = "0"
-per_record = "1"
-lookback_days = 365
-cap = "2"
-
-"#;
-    format!("{}{}{}", &text[..start], credit, &text[end..])
-}
-
 fn records() -> CreditRecords {
     serde_json::from_value(serde_json::json!({
         "as_of": "2026-12-03",
@@ -68,7 +40,7 @@ async fn credit_points_come_from_the_signed_records_and_verify_recomputes_them()
         &pki,
         &assets,
         PROJECT,
-        rules_with_credit(),
+        pingshen_testkit::cli::municipal_rules_with_credit(),
         Some(&records()),
     )
     .await
