@@ -84,6 +84,11 @@ async fn an_expert_proposes_and_votes_and_the_majority_carries_the_motion() -> a
     app.wait_text("#motion-0-effect", "B02 的投标被否决", WAIT)
         .await?;
     app.screenshot("motion-carried").await?;
+    // The expert's own price view follows the panel's decision: B02 is no
+    // longer a valid price there either.
+    app.click("#tab-detailed").await?;
+    app.wait_text("#price-explanation", "初步评审未通过，不作为有效报价", WAIT)
+        .await?;
 
     // What the platform recorded: the motion, two signed votes, carried.
     let recorded = e001.motions(PROJECT).await?.motions.remove(0);

@@ -321,6 +321,11 @@ pub struct Workspace {
     /// when published and online; credit factors are computed from them.
     #[serde(default)]
     pub credit: Option<crate::CreditRecords>,
+    /// Bids the panel rejected by vote (abnormal-price motions), verified
+    /// and counted on this machine: the price view treats them as failing
+    /// the preliminary review.
+    #[serde(default)]
+    pub rejected: Vec<pingshen_rules::motion::PanelRejection>,
 }
 
 /// The platform's signing certificate: the pinned fingerprint and the one

@@ -164,6 +164,45 @@ pub async fn page(
     Ok(MotionsPage { motions, pending })
 }
 
+/// The bids the panel rejected by vote, from the platform's motions, each
+/// motion and vote verified and the outcome counted here.
+pub async fn rejections(
+    client: &PlatformClient,
+    trust: &PlatformTrust,
+    project: &str,
+) -> Result<Vec<pingshen_rules::motion::PanelRejection>, AppError> {
+    let statuses = match client.motions(project).await {
+        Ok(m) => m.motions,
+        // Not on the panel (yet): no motion concerns this expert's view.
+        Err(e)
+            if matches!(
+                e.code(),
+                "declaration_required" | "recused" | "not_assigned"
+            ) =>
+        {
+            return Ok(Vec::new())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let views = statuses
+        .iter()
+        .map(|s| verified(trust, project, s, "", &[]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let decisions: Vec<pingshen_rules::motion::AbnormalPriceDecision> = views
+        .iter()
+        .filter(|v| v.kind == pingshen_api::MotionKind::AbnormalPrice)
+        .filter_map(|v| {
+            Some(pingshen_rules::motion::AbnormalPriceDecision {
+                bidder: v.bidder_id.as_deref()?,
+                text: &v.text,
+                outcome: &v.outcome,
+                outcome_zh: &v.outcome_zh,
+            })
+        })
+        .collect();
+    Ok(pingshen_rules::motion::rejections(&decisions))
+}
+
 fn refused(what: &str, r: pingshen_audit::Refusal) -> AppError {
     AppError::new(
         "motion_unverified",

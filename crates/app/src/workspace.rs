@@ -24,6 +24,8 @@ struct Fresh {
     panel: PanelStatus,
     /// The platform-signed credit records, verified, when published.
     credit: Option<pingshen_api::CreditRecords>,
+    /// Bids the panel rejected by vote (verified and counted here).
+    rejected: Vec<pingshen_rules::motion::PanelRejection>,
 }
 
 async fn fetch(
@@ -60,11 +62,17 @@ async fn fetch(
         Err(e) if e.is_offline() => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    let rejected = match crate::motions::rejections(client, trust, project).await {
+        Ok(r) => r,
+        Err(e) if e.code.is_offline() => return Ok(None),
+        Err(e) => return Err(e),
+    };
     Ok(Some(Fresh {
         detail,
         rules,
         panel,
         credit,
+        rejected,
     }))
 }
 
@@ -191,6 +199,10 @@ pub async fn load(
         rules_error,
         online: fresh.is_some(),
         credit: fresh.as_ref().and_then(|f| f.credit.clone()),
+        rejected: fresh
+            .as_ref()
+            .map(|f| f.rejected.clone())
+            .unwrap_or_default(),
         panel: fresh.map(|f| f.panel),
         declaration,
         documents,

@@ -237,14 +237,15 @@ fn short(name: &str) -> String {
     }
 }
 
-/// The expert's own price scores: bids they failed in preliminary review are
-/// not valid prices.
+/// The expert's own price scores: bids they failed in preliminary review,
+/// and bids the panel rejected by vote, are not valid prices.
 fn price_outcome(rules: &Rules, ws: &Workspace, cells: &[Cell]) -> Option<PriceOutcome> {
     rules.price.as_ref()?;
     let failed = |bidder: &str| {
-        cells
-            .iter()
-            .any(|c| c.kind == PRELIMINARY && c.bidder == bidder && c.value == "fail")
+        ws.rejected.iter().any(|r| r.bidder == bidder)
+            || cells
+                .iter()
+                .any(|c| c.kind == PRELIMINARY && c.bidder == bidder && c.value == "fail")
     };
     let req = PriceRequest {
         bids: ws
