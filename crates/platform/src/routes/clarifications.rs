@@ -28,7 +28,6 @@ use pingshen_api::{
 };
 use pingshen_rules::motion::MotionOutcome;
 use rusqlite::{Connection, Transaction};
-use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -195,26 +194,63 @@ pub async fn answer(
     // Asked of this bidder at all? Said before anything about answers, so a
     // bidder learns nothing of what others were asked or answered.
     let (pid, cid, b) = (project_id.clone(), clarification_id.clone(), bidder.clone());
-    let asked = state
+    let (question, answered, project) = state
         .db
-        .call(move |c| Ok(db::question(c, &pid, &cid)?.is_some_and(|q| q.doc.bidder_id == b)))
+        .call(move |c| {
+            let q = db::question(c, &pid, &cid)?.filter(|q| q.doc.bidder_id == b);
+            let answered = db::recorded_answer(c, &pid, &cid)?.is_some();
+            Ok((q, answered, projects::get(c, &pid)?))
+        })
         .await?;
-    if !asked {
+    let Some(question) = question else {
         return Err(unsolicited());
+    };
+    if at > question.doc.deadline && !answered {
+        return Err(deadline_passed(question.doc.deadline));
     }
+    // The document the answer becomes, rendered and stored before the
+    // transaction (rendering loads the CJK fonts: not while the one
+    // connection is held). Not for a retry or a second answer: those are
+    // answered from what is stored. A refused answer may leave an unlisted
+    // file behind; the store is content-addressed and lists only what the
+    // transaction registers.
+    let entry = if answered {
+        None
+    } else {
+        let pdf = crate::clarification_pdf::render(
+            &project,
+            &question.doc,
+            question.at,
+            &doc,
+            at,
+            &verified.signer.subject,
+        )?;
+        Some(crate::files::put(&state.data_dir, &pdf)?.manifest_file(
+            format!("clarification-{}", doc.clarification_id),
+            Some(doc.bidder_id.clone()),
+            DocumentKind::Clarification,
+            format!("澄清答复-{}.pdf", doc.bidder_id),
+        ))
+    };
     let submitter = Submitter {
         id: bidder,
         role: Role::Bidder,
         fingerprint: verified.signer.fingerprint_sha256.clone(),
     };
     let body = SignedBody::new(&body.envelope, submitter, at)?;
-    let record = AnswerRecord {
-        doc,
-        data_dir: state.data_dir.clone(),
-        signer_subject: verified.signer.subject.clone(),
-    };
+    let record = AnswerRecord { doc, entry };
     let (status, receipt) = record_once(&state, body, record).await?;
     Ok((status, Json(Accepted { receipt })))
+}
+
+fn deadline_passed(deadline: OffsetDateTime) -> PlatformError {
+    PlatformError::conflict(
+        "deadline_passed",
+        format!(
+            "已超过澄清截止时间（{}），答复不予接收",
+            pingshen_rules::display::beijing(deadline, false)
+        ),
+    )
 }
 
 /// The panel may not accept a clarification a bidder offers unasked.
@@ -227,8 +263,8 @@ fn unsolicited() -> PlatformError {
 
 struct AnswerRecord {
     doc: ClarificationAnswer,
-    data_dir: PathBuf,
-    signer_subject: String,
+    /// The stored document of question and answer, to list in the manifest.
+    entry: Option<pingshen_api::ManifestFile>,
 }
 
 impl Record for AnswerRecord {
@@ -257,38 +293,20 @@ impl Record for AnswerRecord {
             return Err(unsolicited());
         };
         if crate::clock::now() > q.doc.deadline {
-            return Err(PlatformError::conflict(
-                "deadline_passed",
-                format!(
-                    "已超过澄清截止时间（{}），答复不予接收",
-                    pingshen_rules::display::beijing(q.doc.deadline, false)
-                ),
-            ));
+            return Err(deadline_passed(q.doc.deadline));
         }
         require_stage(tx, &self.doc.project_id, SITTING)
     }
     fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
-        let q = db::question(tx, &self.doc.project_id, &self.doc.clarification_id)?
-            .ok_or_else(|| PlatformError::not_found("澄清问题"))?;
-        let pdf = crate::clarification_pdf::render(
-            &projects::get(tx, &self.doc.project_id)?,
-            &q.doc,
-            q.at,
-            &self.doc,
-            r.body.at,
-            &self.signer_subject,
-        )?;
-        let file_id = format!("clarification-{}", self.doc.clarification_id);
-        let name = format!("澄清答复-{}.pdf", self.doc.bidder_id);
-        let entry = crate::files::put(&self.data_dir, &pdf)?.manifest_file(
-            file_id.clone(),
-            Some(self.doc.bidder_id.clone()),
-            DocumentKind::Clarification,
-            name,
-        );
+        // Rendered before the transaction; absent only when an answer was
+        // stored in between (then `stored` answered, and this never runs).
+        let entry = self
+            .entry
+            .as_ref()
+            .ok_or_else(|| PlatformError::Internal("澄清答复文件未生成".into()))?;
         let position = crate::db::documents::next_position(tx, &self.doc.project_id)?;
-        crate::db::documents::upsert(tx, &self.doc.project_id, &entry, position)?;
-        db::insert_answer(tx, &self.doc, &file_id, r)?;
+        crate::db::documents::upsert(tx, &self.doc.project_id, entry, position)?;
+        db::insert_answer(tx, &self.doc, &entry.file_id, r)?;
         Ok(r.receipt.clone())
     }
 }
