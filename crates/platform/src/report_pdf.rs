@@ -278,7 +278,7 @@ pub fn render(
                 ),
                 a.answer.text.clone(),
             ),
-            (None, _) if c.state == ClarificationState::Expired || q.deadline <= generated_at => {
+            (None, ClarificationState::Expired) => {
                 ("截止时间前未收到答复".to_string(), "—".to_string())
             }
             (None, _) => ("等待答复".to_string(), "—".to_string()),

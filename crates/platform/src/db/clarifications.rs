@@ -125,9 +125,13 @@ pub fn question(
     project: &str,
     id: &str,
 ) -> Result<Option<SignedRow<ClarificationQuestion>>, PlatformError> {
-    Ok(questions(conn, project)?
-        .into_iter()
-        .find(|q| q.doc.clarification_id == id))
+    Ok(signed_rows(
+        conn,
+        "SELECT question_json, envelope, receipt, received_at FROM clarifications
+         WHERE project_id = ?1 AND clarification_id = ?2",
+        params![project, id],
+    )?
+    .pop())
 }
 
 /// Every question of a project, oldest first.

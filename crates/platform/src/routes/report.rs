@@ -67,20 +67,23 @@ fn current(
         .iter()
         .flat_map(|m| std::iter::once(m.proposed_at).chain(m.votes.iter().map(|v| v.received_at)))
         .max();
-    let questions = crate::db::clarifications::questions(conn, project)?;
-    let mut last_clarification = None;
-    for q in &questions {
-        let answered = crate::db::clarifications::answer(conn, project, &q.doc.clarification_id)?
-            .map(|a| a.received_at);
-        // A deadline that passed unanswered is an event too (the question
-        // expired): once passed, it stays passed, so the date is stable.
-        let expired =
-            (answered.is_none() && q.doc.deadline <= crate::clock::now()).then_some(q.doc.deadline);
-        last_clarification = last_clarification
-            .max(Some(q.at))
-            .max(answered)
-            .max(expired);
-    }
+    let clarifications =
+        crate::routes::clarifications::clarifications(conn, project, crate::clock::now())?;
+    // A deadline that passed unanswered is an event too (the question
+    // expired): once passed, it stays passed, so the date is stable.
+    let last_clarification = clarifications
+        .iter()
+        .flat_map(|c| {
+            let expired = (c.state == pingshen_api::ClarificationState::Expired)
+                .then_some(c.question.deadline);
+            [
+                Some(c.asked_at),
+                c.answer.as_ref().map(|a| a.received_at),
+                expired,
+            ]
+        })
+        .flatten()
+        .max();
     let generated_at = ev::latest_sheets(conn, project)?
         .iter()
         .map(|s| s.received_at)
@@ -117,7 +120,7 @@ fn current(
         &sheets,
         &result,
         &motions,
-        &crate::routes::clarifications::clarifications(conn, project, generated_at)?,
+        &clarifications,
         generated_at,
     )?;
     let stored = crate::files::put(data_dir, &bytes)?;
