@@ -364,6 +364,9 @@ fn every_tampering_of_a_package_is_refused_and_named() {
         // A clarification asked and answered (the demo run's B03).
         assert_eq!(verdict.checked.clarifications, 1);
         assert_eq!(verdict.checked.clarification_answers, 1);
+        // A motion on a disputed point, voted by all five.
+        assert_eq!(verdict.checked.motions, 1);
+        assert_eq!(verdict.checked.motion_votes, 5);
     }
     // A change that does not change the package as read (a default field
     // deleted, a time written another way) is not tampering.

@@ -182,6 +182,7 @@ pub async fn evaluate(
             .await?;
     }
     clarify(&experts[0], url, pki_dir, project).await?;
+    vote_on_a_dispute(&experts, project).await?;
     let published = experts[0].client.rules(project).await?;
     let rules = Rules::from_toml(&published.rules_toml).map_err(|e| format!("{e:?}"))?;
     let bidders: Vec<String> = experts[0]
@@ -227,6 +228,44 @@ pub async fn evaluate(
         .ok_or("no staff in the demo")?;
     let staff = login(url, pki_dir, &staff_id).await?;
     Ok(staff.client.evaluation_package(project).await?)
+}
+
+/// A disputed point put to the panel (表决): the leader proposes, everyone
+/// votes, the majority carries it. It changes no score, so the demo's
+/// figures stay what they are.
+async fn vote_on_a_dispute(experts: &[Person], project: &str) -> DemoResult<()> {
+    let motion = pingshen_api::Motion {
+        project_id: project.into(),
+        motion_id: uuid::Uuid::now_v7().to_string(),
+        proposer_id: experts[0].id.clone(),
+        kind: pingshen_api::MotionKind::Dispute,
+        bidder_id: Some("B03".into()),
+        text: "B03 的措施项目费说明是否足以证明其报价合理，可不启动否决程序？".into(),
+        options: vec!["足以".into(), "不足以".into()],
+    };
+    experts[0]
+        .client
+        .propose_motion(
+            project,
+            sign_document(&experts[0].signer, pingshen_api::MOTION_TYP, &motion)?,
+        )
+        .await?;
+    for (i, e) in experts.iter().enumerate() {
+        let vote = pingshen_api::MotionVote {
+            project_id: project.into(),
+            motion_id: motion.motion_id.clone(),
+            voter_id: e.id.clone(),
+            option: if i == 4 { "不足以" } else { "足以" }.into(),
+        };
+        e.client
+            .vote_motion(
+                project,
+                &motion.motion_id,
+                sign_document(&e.signer, pingshen_api::MOTION_VOTE_TYP, &vote)?,
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// The leader asks B03 to clarify its price, and B03 answers with its own
