@@ -55,8 +55,9 @@ pub fn App() -> impl IntoView {
                         Role::Staff => view! { <StaffHome /> }.into_any(),
                         Role::Expert => view! { <ExpertHome /> }.into_any(),
                         Role::Witness => view! { <WitnessHome /> }.into_any(),
-                        // Bidders never log in (the platform has no session for them).
-                        Role::Bidder => view! { <p class="notice">"投标人不使用本客户端。"</p> }.into_any(),
+                        // Bidders never log in (the platform has no session
+                        // for them), nor does the platform's own role.
+                        Role::Bidder | Role::Platform => view! { <p class="notice">"此身份不使用本客户端。"</p> }.into_any(),
                     };
                     view! {
                         <IdleLock minutes=state.idle_lock_minutes />

@@ -73,6 +73,10 @@ pub enum Role {
     /// 投标人: signs only its answers to the panel's clarification
     /// questions, with its own CA certificate; never logs in.
     Bidder,
+    /// The platform itself, in receipts for what it issues under the
+    /// published rules (the abnormal-price review it opens). Nobody holds
+    /// this role: its documents verify by the pinned platform certificate.
+    Platform,
 }
 
 impl Role {
@@ -82,6 +86,7 @@ impl Role {
             Role::Witness => "见证专家",
             Role::Staff => "工作人员",
             Role::Bidder => "投标人",
+            Role::Platform => "交易平台",
         }
     }
 
@@ -91,6 +96,7 @@ impl Role {
             Role::Witness => "witness",
             Role::Staff => "staff",
             Role::Bidder => "bidder",
+            Role::Platform => "platform",
         }
     }
 
@@ -100,6 +106,7 @@ impl Role {
             "witness" => Some(Role::Witness),
             "staff" => Some(Role::Staff),
             "bidder" => Some(Role::Bidder),
+            "platform" => Some(Role::Platform),
             _ => None,
         }
     }

@@ -11,8 +11,17 @@ use time::OffsetDateTime;
 
 pub const CLARIFICATION_QUESTION_TYP: &str = "pingshen.clarification-question+json";
 pub const CLARIFICATION_ANSWER_TYP: &str = "pingshen.clarification-answer+json";
+/// `asked_by` of a question the platform issued itself: the request to
+/// explain an abnormally low price, which the published rules' triggers
+/// open as soon as the panel has a leader. Signed by the platform's key,
+/// with the platform's receipt naming the platform as submitter.
+pub const PLATFORM_ASKER: &str = "platform";
+/// Who asked, when the platform did — as every view and document says it.
+pub const PLATFORM_ASKER_ZH: &str = "交易平台（依评标办法的异常低价启动条件自动发出）";
 
-/// The panel's question, signed by the panel leader.
+/// The panel's question, signed by the panel leader — or by the platform
+/// (`asked_by` = [`PLATFORM_ASKER`]) when the rules opened an
+/// abnormal-price review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -31,6 +40,22 @@ pub struct ClarificationQuestion {
     /// The carried motion that decided to ask, if the panel voted on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub motion_id: Option<String>,
+}
+
+impl ClarificationQuestion {
+    /// Asked by the platform under the rules (an abnormal-price review).
+    pub fn by_platform(&self) -> bool {
+        self.asked_by == PLATFORM_ASKER
+    }
+
+    /// Who asked, in Chinese: the platform, or the leader by `name`.
+    pub fn asker_zh(&self, name: impl Fn(&str) -> String) -> String {
+        if self.by_platform() {
+            PLATFORM_ASKER_ZH.to_string()
+        } else {
+            format!("评标委员会（组长 {}）", name(&self.asked_by))
+        }
+    }
 }
 
 /// The bidder's answer, signed with the bidder's own certificate.

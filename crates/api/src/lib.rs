@@ -30,7 +30,8 @@ pub use auth::{
 };
 pub use clarification::{
     Clarification, ClarificationAnswer, ClarificationQuestion, ClarificationState, Clarifications,
-    RecordedAnswer, CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP,
+    RecordedAnswer, CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP, PLATFORM_ASKER,
+    PLATFORM_ASKER_ZH,
 };
 pub use code::ErrorCode;
 pub use documents::{

@@ -1,7 +1,8 @@
 //! Clarification (澄清) on the expert's side: the panel leader signs a
 //! question to a bidder and queues it (the outbox sends it once); every
 //! expert sees the questions and answers only after verifying them — the
-//! leader's signature and the platform's receipt for the question, the
+//! leader's signature (or the platform's, for the abnormal-price reviews
+//! the rules open) and the platform's receipt for the question, the
 //! bidder's own certificate and receipt for the answer.
 
 use crate::outbox::enqueue;
@@ -9,9 +10,9 @@ use crate::{AppError, PlatformTrust};
 use pingshen_api::ipc::{AnswerView, ClarificationPage, ClarificationView, QuestionDraft};
 use pingshen_api::{
     Clarification, ClarificationAnswer, ClarificationQuestion, Role, SignedWithReceipt,
-    CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP,
+    CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP, PLATFORM_ASKER,
 };
-use pingshen_audit::{person_document, Expect};
+use pingshen_audit::{person_document, person_or_platform_document, Expect};
 use pingshen_client::{sign_document, PlatformClient};
 use pingshen_pki::Signer;
 use pingshen_store::{OutboxState, Store};
@@ -113,7 +114,9 @@ fn verified(
     project: &str,
     c: &Clarification,
 ) -> Result<ClarificationView, AppError> {
-    let q = person_document(
+    // The leader's question — or the platform's own, when the rules opened
+    // an abnormal-price review.
+    let q = person_or_platform_document(
         &trust.cas,
         &trust.pins,
         &SignedWithReceipt {
@@ -127,6 +130,7 @@ fn verified(
             project,
             platform_id: None,
         },
+        PLATFORM_ASKER,
         |q: &ClarificationQuestion| q.asked_by.clone(),
         |q| q.project_id.clone(),
     )

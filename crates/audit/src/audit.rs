@@ -1,7 +1,7 @@
 //! The verification itself: each signed member checked against who must
 //! have signed it, then completeness and the numbers.
 
-use crate::person::{self, Expect, PersonDoc};
+use crate::person::{self, Expect, PersonDoc, Refusal};
 use crate::problem::{Checked, Problem, Verdict};
 use crate::rules::verify_published_rules;
 use crate::sha256_hex;
@@ -85,6 +85,24 @@ impl<'a> Audit<'a> {
         author: impl Fn(&T) -> String,
         project: impl Fn(&T) -> String,
     ) -> Option<PersonDoc<T>> {
+        self.person_or_platform_doc(member, item, typ, kind, role, None, author, project)
+    }
+
+    /// [`Self::person_doc`]; with `platform_author`, for a kind of document
+    /// the platform may also issue itself under the rules (see
+    /// [`person::person_or_platform_document`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn person_or_platform_doc<T: DeserializeOwned>(
+        &mut self,
+        member: &str,
+        item: &SignedWithReceipt,
+        typ: &str,
+        kind: &str,
+        role: Role,
+        platform_author: Option<&str>,
+        author: impl Fn(&T) -> String,
+        project: impl Fn(&T) -> String,
+    ) -> Option<PersonDoc<T>> {
         let expect = Expect {
             typ,
             kind,
@@ -92,7 +110,21 @@ impl<'a> Audit<'a> {
             project: &self.project,
             platform_id: self.platform_id.as_deref(),
         };
-        match person::person_document(self.trust, self.pins, item, &expect, author, project) {
+        let verified = match platform_author {
+            None => person::person_document(self.trust, self.pins, item, &expect, author, project),
+            Some(by) => person::person_or_platform_document(
+                self.trust, self.pins, item, &expect, by, author, project,
+            ),
+        };
+        self.counted(member, verified)
+    }
+
+    fn counted<T>(
+        &mut self,
+        member: &str,
+        verified: Result<PersonDoc<T>, Refusal>,
+    ) -> Option<PersonDoc<T>> {
+        match verified {
             Ok(d) => {
                 self.checked.receipts += 1;
                 self.checked.signatures += 2;
@@ -321,7 +353,7 @@ pub(crate) fn check(p: &EvaluationPackage, a: &mut Audit<'_>) {
     );
     witness_logs::check(a, &panel, &p.witness_logs);
     let rejections = crate::motions::check(a, &panel, p);
-    crate::clarifications::check(a, &panel, p);
+    crate::clarifications::check(a, &panel, p, rules.as_ref().map(|(r, _, _)| r), &opening);
 
     // The credit records, as the platform signed them for this project.
     let credit = p.credit_record.as_ref().and_then(|env| {

@@ -1,6 +1,9 @@
 //! Clarification (澄清) in a package: every question the platform's signed
 //! panel record lists is present, signed by the recorded panel leader with
-//! the platform's receipt, and nothing else is; every answer the record
+//! the platform's receipt, and nothing else is — except the abnormal-price
+//! reviews the rules open, which the platform signs itself: each must be
+//! for a bid the signed rules flag at the opening prices, and each bid they
+//! flag must have one once the panel had a leader; every answer the record
 //! says arrived is present, signed by the addressed bidder's own
 //! certificate, received by the platform no later than the question's
 //! deadline, for a question in the package.
@@ -8,22 +11,30 @@
 use crate::audit::{docs, Audit};
 use crate::person::PersonDoc;
 use pingshen_api::{
-    ClarificationAnswer, ClarificationQuestion, EvaluationPackage, PanelRecord, Role,
-    CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP,
+    ClarificationAnswer, ClarificationQuestion, EvaluationPackage, OpeningRecord, PanelRecord,
+    Role, CLARIFICATION_ANSWER_TYP, CLARIFICATION_QUESTION_TYP, PLATFORM_ASKER,
 };
+use pingshen_rules::Rules;
 
-pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, p: &EvaluationPackage) {
+pub(crate) fn check(
+    a: &mut Audit<'_>,
+    panel: &PanelRecord,
+    p: &EvaluationPackage,
+    rules: Option<&Rules>,
+    opening: &OpeningRecord,
+) {
     let questions: Vec<(usize, PersonDoc<ClarificationQuestion>)> = docs(
         a,
         "clarification_questions",
         &p.clarification_questions,
         |a, m, item| {
-            a.person_doc(
+            a.person_or_platform_doc(
                 m,
                 item,
                 CLARIFICATION_QUESTION_TYP,
                 "clarification_question",
                 Role::Expert,
+                Some(PLATFORM_ASKER),
                 |q: &ClarificationQuestion| q.asked_by.clone(),
                 |q| q.project_id.clone(),
             )
@@ -46,6 +57,20 @@ pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, p: &EvaluationPackag
         },
     );
 
+    // The bids the signed rules flag at the opening prices.
+    let flagged: Vec<String> = rules
+        .and_then(|r| r.abnormally_low.as_ref())
+        .map(|section| {
+            pingshen_rules::abnormal_at_opening(
+                section,
+                opening.bids.iter().map(|b| (b.bidder_id.as_str(), b.price)),
+                opening.ceiling_price,
+            )
+            .into_iter()
+            .map(|r| r.bidder)
+            .collect()
+        })
+        .unwrap_or_default();
     let position = |id: &str| {
         panel
             .clarifications
@@ -83,7 +108,19 @@ pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, p: &EvaluationPackag
                 format!("澄清问题 {} 不在平台记载之中", q.doc.clarification_id),
             );
         }
-        if panel.leader.as_deref() != Some(q.doc.asked_by.as_str()) {
+        if q.doc.asked_by == PLATFORM_ASKER {
+            if !flagged.iter().any(|b| b == &q.doc.bidder_id) {
+                a.problem(
+                    "unflagged_review",
+                    &member,
+                    Some(&q.doc.bidder_id),
+                    format!(
+                        "平台向 {} 发出了异常低价说明要求，而已签名的评标办法按开标价并未标记该报价",
+                        q.doc.bidder_id
+                    ),
+                );
+            }
+        } else if panel.leader.as_deref() != Some(q.doc.asked_by.as_str()) {
             a.problem(
                 "not_leader",
                 &member,
@@ -94,6 +131,21 @@ pub(crate) fn check(a: &mut Audit<'_>, panel: &PanelRecord, p: &EvaluationPackag
                     panel.leader.as_deref().unwrap_or("无")
                 ),
             );
+        }
+    }
+    if panel.leader.is_some() {
+        for b in &flagged {
+            let opened = questions
+                .iter()
+                .any(|(_, q)| q.doc.asked_by == PLATFORM_ASKER && &q.doc.bidder_id == b);
+            if !opened {
+                a.problem(
+                    "missing_review",
+                    "clarification_questions",
+                    Some(b),
+                    format!("评标办法按开标价标记了 {b} 的报价异常偏低，档案包中却没有平台向其发出的说明要求"),
+                );
+            }
         }
     }
     for r in &panel.clarifications {

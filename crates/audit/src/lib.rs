@@ -19,7 +19,9 @@ mod recompute;
 pub mod rules;
 mod witness_logs;
 
-pub use person::{person_document, platform_document, Expect, PersonDoc, Refusal};
+pub use person::{
+    person_document, person_or_platform_document, platform_document, Expect, PersonDoc, Refusal,
+};
 pub use problem::{Checked, Problem, Verdict};
 pub use rules::{verify_published_rules, RulesRefusal};
 

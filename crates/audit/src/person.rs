@@ -76,20 +76,14 @@ pub fn platform_document<T: DeserializeOwned>(
     Ok((doc, v.signed_at))
 }
 
-/// A person's document with the platform's receipt for it. The receipt is
-/// the platform's (pinned), of the expected kind, for this project and this
-/// very envelope, accepted from the expected role; the envelope verifies
-/// with its chain valid — and not revoked — at the receipt's time; the
-/// certificate is the one the receipt names and belongs to the person the
-/// document names (`author`) and the receipt names.
-pub fn person_document<T: DeserializeOwned>(
+/// The platform's receipt for `item`, verified: pinned, of the expected
+/// kind, for this project (and platform), over this very envelope.
+fn receipt_for(
     trust: &TrustStore,
     pins: &PlatformPins,
     item: &SignedWithReceipt,
     expect: &Expect<'_>,
-    author: impl Fn(&T) -> String,
-    project: impl Fn(&T) -> String,
-) -> Result<PersonDoc<T>, Refusal> {
+) -> Result<Receipt, Refusal> {
     let (receipt, _): (Receipt, _) = platform_document(trust, pins, &item.receipt, RECEIPT_TYP)
         .map_err(|r| Refusal {
             message: format!("平台回执：{}", r.message),
@@ -125,6 +119,77 @@ pub fn person_document<T: DeserializeOwned>(
             "回执与所附签名文件不对应（哈希不符）：签名文件被改动或替换",
         ));
     }
+    Ok(receipt)
+}
+
+/// A document a person signs — or, where the platform may issue it itself
+/// under the published rules (an abnormal-price review's question), one
+/// the platform signed: its receipt then names the platform as submitter
+/// in the platform's role, the envelope verifies by the pinned platform
+/// certificate, and the document names the platform (`platform_author`)
+/// as its author. Anything else is checked as [`person_document`].
+pub fn person_or_platform_document<T: DeserializeOwned>(
+    trust: &TrustStore,
+    pins: &PlatformPins,
+    item: &SignedWithReceipt,
+    expect: &Expect<'_>,
+    platform_author: &str,
+    author: impl Fn(&T) -> String,
+    project: impl Fn(&T) -> String,
+) -> Result<PersonDoc<T>, Refusal> {
+    let receipt = receipt_for(trust, pins, item, expect)?;
+    if receipt.submitter_role != Role::Platform {
+        return signed_by_person(trust, item, expect, receipt, author, project);
+    }
+    let (doc, _): (T, _) = platform_document(trust, pins, &item.envelope, expect.typ)?;
+    let named = author(&doc);
+    if named != platform_author || receipt.submitted_by != platform_author {
+        return Err(Refusal::new(
+            "wrong_signer",
+            Some(&named),
+            format!(
+                "平台签署的文件写明的提交人是 {named}（回执记载 {}），平台只能以自己的名义签发",
+                receipt.submitted_by
+            ),
+        ));
+    }
+    in_project(&project(&doc), expect, None)?;
+    Ok(PersonDoc {
+        doc,
+        receipt,
+        signer_name: Some(Role::Platform.label_zh().to_string()),
+    })
+}
+
+/// A person's document with the platform's receipt for it. The receipt is
+/// the platform's (pinned), of the expected kind, for this project and this
+/// very envelope, accepted from the expected role; the envelope verifies
+/// with its chain valid — and not revoked — at the receipt's time; the
+/// certificate is the one the receipt names and belongs to the person the
+/// document names (`author`) and the receipt names.
+pub fn person_document<T: DeserializeOwned>(
+    trust: &TrustStore,
+    pins: &PlatformPins,
+    item: &SignedWithReceipt,
+    expect: &Expect<'_>,
+    author: impl Fn(&T) -> String,
+    project: impl Fn(&T) -> String,
+) -> Result<PersonDoc<T>, Refusal> {
+    let receipt = receipt_for(trust, pins, item, expect)?;
+    signed_by_person(trust, item, expect, receipt, author, project)
+}
+
+/// The rest of [`person_document`], its receipt verified.
+fn signed_by_person<T: DeserializeOwned>(
+    trust: &TrustStore,
+    item: &SignedWithReceipt,
+    expect: &Expect<'_>,
+    receipt: Receipt,
+    author: impl Fn(&T) -> String,
+    project: impl Fn(&T) -> String,
+) -> Result<PersonDoc<T>, Refusal> {
+    let who = receipt.submitted_by.clone();
+    let w = Some(who.as_str());
     let v = verify_parsed(
         trust,
         &wire(&item.envelope),
@@ -174,20 +239,22 @@ pub fn person_document<T: DeserializeOwned>(
             ),
         ));
     }
-    if project(&doc) != expect.project {
-        return Err(Refusal::new(
-            "foreign_project",
-            w,
-            format!(
-                "文件属于项目 {}，不是本项目 {}",
-                project(&doc),
-                expect.project
-            ),
-        ));
-    }
+    in_project(&project(&doc), expect, w)?;
     Ok(PersonDoc {
         doc,
         receipt,
         signer_name: v.signer.subject_cn,
     })
+}
+
+/// The document names the expected project.
+fn in_project(named: &str, expect: &Expect<'_>, who: Option<&str>) -> Result<(), Refusal> {
+    if named == expect.project {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        "foreign_project",
+        who,
+        format!("文件属于项目 {named}，不是本项目 {}", expect.project),
+    ))
 }

@@ -361,12 +361,14 @@ fn every_tampering_of_a_package_is_refused_and_named() {
         assert_eq!(verdict.checked.sheets, 5);
         assert_eq!(verdict.checked.report_signatures, 5);
         assert_eq!(verdict.checked.witness_entries, 3);
-        // A clarification asked and answered (the demo run's B03).
-        assert_eq!(verdict.checked.clarifications, 1);
-        assert_eq!(verdict.checked.clarification_answers, 1);
-        // A motion on a disputed point, voted by all five.
-        assert_eq!(verdict.checked.motions, 1);
-        assert_eq!(verdict.checked.motion_votes, 5);
+        // Two clarifications asked and answered: the leader's to B03 and the
+        // abnormal-price review the platform opened for B04.
+        assert_eq!(verdict.checked.clarifications, 2);
+        assert_eq!(verdict.checked.clarification_answers, 2);
+        // The review decided by vote, and a disputed point, each voted by
+        // all five.
+        assert_eq!(verdict.checked.motions, 2);
+        assert_eq!(verdict.checked.motion_votes, 10);
     }
     // A change that does not change the package as read (a default field
     // deleted, a time written another way) is not tampering.

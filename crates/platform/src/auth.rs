@@ -161,7 +161,7 @@ impl Caller {
         match self.person.role {
             Role::Staff => return Ok(()),
             Role::Expert => {}
-            Role::Witness | Role::Bidder => {
+            Role::Witness | Role::Bidder | Role::Platform => {
                 return Err(PlatformError::forbidden(
                     "wrong_role",
                     format!("{what}仅限评标组长与工作人员查看"),

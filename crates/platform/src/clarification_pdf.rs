@@ -36,10 +36,17 @@ pub fn render(
             ("项目", format!("{}（{}）", project.summary.name, project.summary.id)),
             ("投标人", bidder),
             ("澄清编号", q.clarification_id.clone()),
-            ("提问", format!("评标委员会（组长 {}），{}", q.asked_by, beijing(asked_at, false))),
+            ("提问", format!("{}，{}", q.asker_zh(str::to_string), beijing(asked_at, false))),
             ("答复截止时间", beijing(q.deadline, false)),
         ])
-        .heading(1, "一、评标委员会的问题")
+        .heading(
+            1,
+            if q.by_platform() {
+                "一、异常低价说明要求"
+            } else {
+                "一、评标委员会的问题"
+            },
+        )
         .paragraph(q.text.clone())
         .heading(1, "二、投标人的答复")
         .paragraph(a.text.clone())

@@ -1,6 +1,8 @@
 //! A complete demo evaluation, driven over HTTP the way the people's clients
 //! drive it: the five demo experts (RSA, P-256 and SM2 certificates from two
-//! CAs) log in, declare, elect a leader, score every bidder and sign the
+//! CAs) log in, declare, elect a leader, ask B03 to clarify, decide the
+//! abnormal-price review the rules opened for B04 by vote (rejecting the
+//! bid), settle a disputed point by vote, score every bidder and sign the
 //! report; the witness logs a few observations; staff export the package.
 //! `pingshen-platform demo-package` writes its result for auditors to try
 //! `pingshen verify` on; tests use it to get real packages.
@@ -182,6 +184,7 @@ pub async fn evaluate(
             .await?;
     }
     clarify(&experts[0], url, pki_dir, project).await?;
+    review_abnormal_price(&experts, url, pki_dir, project).await?;
     vote_on_a_dispute(&experts, project).await?;
     let published = experts[0].client.rules(project).await?;
     let rules = Rules::from_toml(&published.rules_toml).map_err(|e| format!("{e:?}"))?;
@@ -243,11 +246,78 @@ async fn vote_on_a_dispute(experts: &[Person], project: &str) -> DemoResult<()> 
         text: "B03 的措施项目费说明是否足以证明其报价合理，可不启动否决程序？".into(),
         options: vec!["足以".into(), "不足以".into()],
     };
+    put_to_vote(experts, project, &motion, |i| {
+        if i == 4 {
+            "不足以"
+        } else {
+            "足以"
+        }
+    })
+    .await
+}
+
+/// The abnormal-price review the rules opened for B04 (its price is below
+/// 85% of the mean and 80% of the ceiling): B04 explains in writing, and
+/// the panel, unconvinced by 3 votes to 2, rejects the bid — which then
+/// fails the preliminary review, so prices, scores and the ranking are
+/// computed without it.
+async fn review_abnormal_price(
+    experts: &[Person],
+    url: &str,
+    pki_dir: &Path,
+    project: &str,
+) -> DemoResult<()> {
+    let asked = experts[0].client.clarifications(project).await?;
+    let Some(q) = asked
+        .items
+        .iter()
+        .find(|c| c.question.by_platform() && c.question.bidder_id == "B04")
+    else {
+        return Err("the platform did not open the abnormal-price review of B04".into());
+    };
+    answer_as(
+        "B04",
+        url,
+        pki_dir,
+        project,
+        &q.question.clarification_id,
+        "我公司报价较低，主要因自有沥青拌合站和主要施工机械、荆州至武汉的材料运输由本公司车队承担；附成本构成分析表、设备产权证明及近三年同类工程结算资料。",
+    )
+    .await?;
+    let motion = pingshen_api::Motion {
+        project_id: project.into(),
+        motion_id: uuid::Uuid::now_v7().to_string(),
+        proposer_id: experts[0].id.clone(),
+        kind: pingshen_api::MotionKind::AbnormalPrice,
+        bidder_id: Some("B04".into()),
+        text: "B04 的书面说明及证明材料是否足以证明其报价合理？".into(),
+        options: vec![
+            pingshen_rules::motion::ACCEPT_EXPLANATION.into(),
+            pingshen_rules::motion::REJECT_BID.into(),
+        ],
+    };
+    put_to_vote(experts, project, &motion, |i| {
+        if i < 3 {
+            pingshen_rules::motion::REJECT_BID
+        } else {
+            pingshen_rules::motion::ACCEPT_EXPLANATION
+        }
+    })
+    .await
+}
+
+/// The first expert proposes `motion`; expert `i` votes `choose(i)`.
+async fn put_to_vote(
+    experts: &[Person],
+    project: &str,
+    motion: &pingshen_api::Motion,
+    choose: impl Fn(usize) -> &'static str,
+) -> DemoResult<()> {
     experts[0]
         .client
         .propose_motion(
             project,
-            sign_document(&experts[0].signer, pingshen_api::MOTION_TYP, &motion)?,
+            sign_document(&experts[0].signer, pingshen_api::MOTION_TYP, motion)?,
         )
         .await?;
     for (i, e) in experts.iter().enumerate() {
@@ -255,7 +325,7 @@ async fn vote_on_a_dispute(experts: &[Person], project: &str) -> DemoResult<()> 
             project_id: project.into(),
             motion_id: motion.motion_id.clone(),
             voter_id: e.id.clone(),
-            option: if i == 4 { "不足以" } else { "足以" }.into(),
+            option: choose(i).into(),
         };
         e.client
             .vote_motion(
@@ -288,19 +358,41 @@ async fn clarify(leader: &Person, url: &str, pki_dir: &Path, project: &str) -> D
             sign_document(&leader.signer, pingshen_api::CLARIFICATION_QUESTION_TYP, &q)?,
         )
         .await?;
-    let b03 = Pkcs12Signer::from_file(&pki_dir.join("people/B03.p12"), crate::pki::DEMO_PASSWORD)?;
+    answer_as(
+        "B03",
+        url,
+        pki_dir,
+        project,
+        &q.clarification_id,
+        "措施项目费较低系本公司在相邻标段已有临时设施可周转使用，附周转使用协议及现场照片。",
+    )
+    .await
+}
+
+/// `bidder` answers a question with its own certificate, without a session.
+async fn answer_as(
+    bidder: &str,
+    url: &str,
+    pki_dir: &Path,
+    project: &str,
+    clarification_id: &str,
+    text: &str,
+) -> DemoResult<()> {
+    let signer = Pkcs12Signer::from_file(
+        &pki_dir.join(format!("people/{bidder}.p12")),
+        crate::pki::DEMO_PASSWORD,
+    )?;
     let a = pingshen_api::ClarificationAnswer {
         project_id: project.into(),
-        clarification_id: q.clarification_id.clone(),
-        bidder_id: "B03".into(),
-        text: "措施项目费较低系本公司在相邻标段已有临时设施可周转使用，附周转使用协议及现场照片。"
-            .into(),
+        clarification_id: clarification_id.into(),
+        bidder_id: bidder.into(),
+        text: text.into(),
     };
     PlatformClient::new(url)?
         .answer_clarification(
             project,
-            &q.clarification_id,
-            sign_document(&b03, pingshen_api::CLARIFICATION_ANSWER_TYP, &a)?,
+            clarification_id,
+            sign_document(&signer, pingshen_api::CLARIFICATION_ANSWER_TYP, &a)?,
         )
         .await?;
     Ok(())

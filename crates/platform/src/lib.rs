@@ -5,6 +5,7 @@
 //! with a temp SQLite file, and the desktop is always exercised against real
 //! HTTP with real persistence.
 
+mod abnormal_review;
 mod auth;
 mod clarification_pdf;
 mod clock;

@@ -288,7 +288,11 @@ pub fn render(
                 "提问",
                 format!(
                     "{}，{}",
-                    expert_name(&q.asked_by),
+                    if q.by_platform() {
+                        pingshen_api::PLATFORM_ASKER_ZH.to_string()
+                    } else {
+                        expert_name(&q.asked_by)
+                    },
                     beijing(c.asked_at, false)
                 ),
             ),

@@ -53,8 +53,8 @@ pub fn ClarificationPanel(ws: Workspace) -> impl IntoView {
                 }.into_any()
             })}
         </section>
+        <AbnormalPrices ws=ws.clone() />
         {is_leader.then(|| view! {
-            <AbnormalPrices ws=ws.clone() on_change=on_change />
             <AskForm ws=ws.clone() on_change=on_change />
         })}
     }
@@ -73,6 +73,11 @@ fn QuestionCard(index: usize, item: ClarificationView, project: String) -> impl 
         ClarificationState::Expired => {
             format!("已过截止时间（{}），未收到答复", beijing(item.deadline))
         }
+    };
+    let asker = if item.asked_by == pingshen_api::PLATFORM_ASKER {
+        pingshen_api::PLATFORM_ASKER_ZH.to_string()
+    } else {
+        format!("组长 {}", item.asked_by)
     };
     // The answer document opens after a sync brings it into the verified,
     // encrypted cache.
@@ -103,7 +108,7 @@ fn QuestionCard(index: usize, item: ClarificationView, project: String) -> impl 
                 <span class="tag">{format!("致 {}", item.bidder_id)}</span>
                 <strong class="motion-text">{item.text.clone()}</strong>
             </div>
-            <p class="muted">{format!("组长 {} 发出于 {}", item.asked_by, beijing(item.asked_at))}</p>
+            <p class="muted">{format!("{} 发出于 {}", asker, beijing(item.asked_at))}</p>
             <p class="motion-outcome" id=format!("clarification-{index}-state")>{status}</p>
             {item.answer.clone().map(|a| {
                 let file = a.file_id.clone();
@@ -127,12 +132,11 @@ fn QuestionCard(index: usize, item: ClarificationView, project: String) -> impl 
     }
 }
 
-/// The bids the rules' `[abnormally_low]` triggers flag, by the opening
-/// prices (bids above the ceiling left out; the panel's preliminary outcome
-/// is in the summary), each with its computation and a one-click, signed
-/// request to the bidder to explain its price in writing — the first step
-/// of the abnormal-price review (then a vote: 表决).
-fn abnormal_suggestions(ws: &Workspace) -> Vec<(String, String, String)> {
+/// The bids the rules' `[abnormally_low]` triggers flag at the opening
+/// prices (bids above the ceiling left out), each with its computation: the
+/// same function the platform opens the reviews with and the auditor checks
+/// them by.
+fn abnormal_reviews(ws: &Workspace) -> Vec<(String, String)> {
     let Some(rules) = ws
         .rules
         .as_ref()
@@ -143,30 +147,20 @@ fn abnormal_suggestions(ws: &Workspace) -> Vec<(String, String, String)> {
     let Some(section) = &rules.abnormally_low else {
         return Vec::new();
     };
-    let ceiling = ws.project.summary.ceiling_price;
-    let mut valid: Vec<pingshen_rules::PricedBid> = ws
-        .project
-        .bidders
-        .iter()
-        .filter(|b| b.bid_price <= ceiling)
-        .map(|b| pingshen_rules::PricedBid {
-            bidder: b.id.clone(),
-            price: b.bid_price,
-        })
-        .collect();
-    valid.sort_by(|a, b| a.price.cmp(&b.price).then_with(|| a.bidder.cmp(&b.bidder)));
-    pingshen_rules::abnormally_low(section, &valid, Some(ceiling))
-        .into_iter()
-        .map(|r| {
-            let why = pingshen_rules::abnormal_why(&r);
-            let question = format!(
-                "你单位投标报价 {} 元，{}。请于答复期限内书面说明报价的合理性，并提供成本构成等证明材料；不能证明其报价合理性的，评标委员会将否决其投标。",
-                crate::format::money(r.price),
-                why
-            );
-            (r.bidder, why, question)
-        })
-        .collect()
+    pingshen_rules::abnormal_at_opening(
+        section,
+        ws.project
+            .bidders
+            .iter()
+            .map(|b| (b.id.as_str(), b.bid_price)),
+        ws.project.summary.ceiling_price,
+    )
+    .into_iter()
+    .map(|r| {
+        let why = pingshen_rules::abnormal_why(&r);
+        (r.bidder, why)
+    })
+    .collect()
 }
 
 /// Signs and queues a question, then sends what is queued at once if the
@@ -182,37 +176,24 @@ fn ask_action(project: String) -> Action<QuestionDraft, Result<(), AppError>> {
     })
 }
 
+/// Every expert sees which prices the rules flag and why; the platform
+/// asks those bidders itself once the panel has a leader, and the panel
+/// decides in a vote.
 #[component]
-fn AbnormalPrices(ws: Workspace, on_change: Callback<()>) -> impl IntoView {
-    let suggestions = abnormal_suggestions(&ws);
-    if suggestions.is_empty() {
+fn AbnormalPrices(ws: Workspace) -> impl IntoView {
+    let reviews = abnormal_reviews(&ws);
+    if reviews.is_empty() {
         return ().into_any();
     }
-    let project = ws.project.summary.id.clone();
-    let error = RwSignal::new(None::<AppError>);
-    let asking = ask_action(project);
-    Effect::new(move |_| match asking.value().get() {
-        Some(Ok(())) => on_change.run(()),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
     view! {
         <section class="card" id="abnormal-prices">
             <h2>"异常低价审查"</h2>
-            <p class="muted">"按开标价和评标办法的异常低价启动条件计算（超过最高投标限价的不计；初步评审结论以评审汇总为准）。"</p>
-            {suggestions.into_iter().map(|(bidder, why, question)| {
-                let draft = QuestionDraft { bidder_id: bidder.clone(), text: question, hours: 24 };
-                view! {
-                    <div class="motion" id=format!("abnormal-{bidder}")>
-                        <p><strong>{bidder.clone()}</strong>{format!("：{why}")}</p>
-                        <button class="small" id=format!("ask-abnormal-{bidder}") disabled=move || asking.pending().get()
-                            on:click=move |_| { asking.dispatch_local(draft.clone()); }>
-                            "签名发出书面说明要求（24 小时）"
-                        </button>
-                    </div>
-                }
+            <p class="muted">"按开标价和评标办法的异常低价启动条件计算（超过最高投标限价的不计）。评标组长选出后，平台即自动向下列投标人发出书面说明要求（见上方澄清记录）；收到说明或期限届满后，由评标委员会在「表决」中决定采纳说明或否决其投标。"</p>
+            {reviews.into_iter().map(|(bidder, why)| view! {
+                <div class="motion" id=format!("abnormal-{bidder}")>
+                    <p><strong>{bidder.clone()}</strong>{format!("：{why}")}</p>
+                </div>
             }).collect_view()}
-            {move || error.get().map(|e| view! { <ErrorLine error=e /> })}
         </section>
     }
     .into_any()

@@ -70,8 +70,12 @@ async fn a_bidder_answers_with_its_own_certificate() {
     assert_eq!(code, 0, "{json}");
     assert_eq!(json["code"], "accepted");
     let listed = panel[1].client.clarifications(DEMO).await.unwrap().items;
-    assert_eq!(listed[0].state, ClarificationState::Answered);
-    assert!(listed[0]
+    let ours = listed
+        .iter()
+        .find(|c| c.question.clarification_id == "c-cli-b02")
+        .unwrap();
+    assert_eq!(ours.state, ClarificationState::Answered);
+    assert!(ours
         .answer
         .as_ref()
         .unwrap()

@@ -48,6 +48,32 @@ pub const SCHEMA: &str = r#"
     );
 "#;
 
+/// The platform asks too (the abnormal-price review the rules open), so a
+/// question's `asked_by` is no longer always a person: the table is rebuilt
+/// without that reference (SQLite cannot drop a constraint in place; the
+/// migration runner turns foreign keys off around it and checks them after).
+pub const PLATFORM_ASKS: &str = r#"
+    CREATE TABLE clarifications_v2 (
+        project_id       TEXT NOT NULL REFERENCES projects(id),
+        clarification_id TEXT NOT NULL,
+        bidder_id        TEXT NOT NULL,
+        -- A person's id, or 'platform' for a review the rules opened.
+        asked_by         TEXT NOT NULL,
+        deadline         TEXT NOT NULL,
+        question_json    TEXT NOT NULL,
+        envelope         TEXT NOT NULL,
+        envelope_sha256  TEXT NOT NULL,
+        receipt          TEXT NOT NULL,
+        received_at      TEXT NOT NULL,
+        PRIMARY KEY (project_id, clarification_id)
+    );
+    INSERT INTO clarifications_v2 SELECT project_id, clarification_id, bidder_id, asked_by,
+        deadline, question_json, envelope, envelope_sha256, receipt, received_at
+        FROM clarifications;
+    DROP TABLE clarifications;
+    ALTER TABLE clarifications_v2 RENAME TO clarifications;
+"#;
+
 fn json_err(e: serde_json::Error) -> PlatformError {
     PlatformError::Internal(format!("已存澄清记录无法解析：{e}"))
 }

@@ -131,9 +131,35 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_clarifications", super::clarifications::SCHEMA),
     // Credit records (信用记录), signed by the platform.
     ("0011_credit_records", crate::records::CREDIT_SCHEMA),
+    // The platform opens abnormal-price reviews: `asked_by` may be it.
+    (
+        "0012_platform_questions",
+        super::clarifications::PLATFORM_ASKS,
+    ),
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
+    // Foreign keys off while migrating (a migration may rebuild a table,
+    // the way SQLite documents it: the setting cannot change inside a
+    // transaction), then every reference checked before they are back on.
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = apply_each(conn);
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .optional()?;
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    applied?;
+    match broken {
+        None => Ok(()),
+        Some(table) => Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+            Some(format!("迁移后表 {table} 的外键引用不完整")),
+        )),
+    }
+}
+
+fn apply_each(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              name       TEXT PRIMARY KEY,
@@ -172,6 +198,31 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn a_rebuilt_table_keeps_the_references_to_it_and_enforcement_comes_back() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        apply(&mut conn).unwrap();
+        let on: bool = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(on);
+        let parent: String = conn
+            .query_row(
+                "SELECT \"table\" FROM pragma_foreign_key_list('clarification_answers')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(parent, "clarifications");
+        // An answer to a question that does not exist is still refused.
+        let orphan = conn.execute(
+            "INSERT INTO clarification_answers VALUES ('P', 'c1', 'B01', '{}', '{}', 'h', '{}', 't', 'f')",
+            [],
+        );
+        assert!(orphan.is_err(), "{orphan:?}");
     }
 
     #[test]

@@ -325,6 +325,9 @@ pub async fn list(
     ApiPath(project_id): ApiPath<String>,
 ) -> Result<Json<Clarifications>, PlatformError> {
     caller.require_panel(&state, &project_id, "澄清").await?;
+    // Opened with the leader's election; again here should that have been
+    // cut short (it does nothing when all are open).
+    crate::abnormal_review::open(&state, &project_id).await?;
     let pid = project_id.clone();
     let items = state
         .db

@@ -148,7 +148,10 @@ pub async fn vote(
     if doc.project_id != project_id || doc.voter_id != caller.person.id {
         return Err(bad("project_mismatch", "选票的项目或投票人与请求不符"));
     }
-    receipted(record_once(&state, body, doc).await?)
+    let recorded = record_once(&state, body, doc).await?;
+    // With a leader elected, the rules' abnormal-price reviews open.
+    crate::abnormal_review::open(&state, &project_id).await?;
+    receipted(recorded)
 }
 
 /// One vote per expert and project, for a sitting expert who declared.

@@ -400,7 +400,7 @@ async fn readable(
         },
         Role::Staff => Ok(asked),
         Role::Expert if leader => Ok(asked),
-        Role::Expert | Role::Bidder => Err(PlatformError::forbidden(
+        Role::Expert | Role::Bidder | Role::Platform => Err(PlatformError::forbidden(
             "wrong_role",
             "见证记录仅限见证人本人、工作人员和评标组长查看",
         )),

@@ -155,8 +155,16 @@ async fn asked_answered_in_time_late_unsolicited_and_forged() {
     ask(&experts[0], &by_vote).await.unwrap();
 
     // Awaiting until B02 answers, signed with its own certificate.
+    // (The demo's B04 review, opened by the rules, is listed too.)
     let listed = experts[2].client.clarifications(DEMO).await.unwrap().items;
-    assert_eq!(listed[0].state, ClarificationState::Awaiting);
+    let b02 = |items: &[pingshen_api::Clarification]| {
+        items
+            .iter()
+            .find(|c| c.question.clarification_id == "c-b02-fee")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(b02(&listed).state, ClarificationState::Awaiting);
     let text = "临时设施利用本公司在相邻标段的既有项目部，已附租赁合同及现场照片。";
     let signed = sign_document(
         &signer(&p.platform, "B02"),
@@ -189,9 +197,9 @@ async fn asked_answered_in_time_late_unsolicited_and_forged() {
     );
 
     // Every expert sees it answered, and the answer is a project document.
-    let listed = experts[4].client.clarifications(DEMO).await.unwrap().items;
-    assert_eq!(listed[0].state, ClarificationState::Answered);
-    let recorded = listed[0].answer.as_ref().unwrap();
+    let listed = b02(&experts[4].client.clarifications(DEMO).await.unwrap().items);
+    assert_eq!(listed.state, ClarificationState::Answered);
+    let recorded = listed.answer.as_ref().unwrap();
     assert_eq!(recorded.answer.text, text);
     let env = experts[4].client.manifest(DEMO).await.unwrap();
     let manifest: Manifest = serde_json::from_slice(
@@ -250,4 +258,99 @@ async fn asked_answered_in_time_late_unsolicited_and_forged() {
         .unwrap();
     assert_eq!(late.state, ClarificationState::Expired);
     assert!(late.answer.is_none());
+}
+
+/// The demo rules flag B04 (21,876,500.00 is below 85% of the mean and 80%
+/// of the ceiling): once the panel has a leader the platform asks B04 to
+/// explain, signed with its own key and receipted like any document, with
+/// the computation and the rules' two hours. The desktop and the auditor
+/// accept it only as the platform's; an expert cannot ask in its name;
+/// listing again asks nothing twice; B04 answers like any bidder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rules_open_the_review_of_an_abnormally_low_bid_once_the_panel_has_a_leader() {
+    use pingshen_api::{SignedWithReceipt, PLATFORM_ASKER};
+    use pingshen_audit::{person_document, person_or_platform_document, Expect};
+
+    let p = TestPlatform::demo().await;
+    let (_, staff) = p.person("S001").await;
+    assert!(staff.clarifications(DEMO).await.unwrap().items.is_empty());
+
+    let experts = seated_panel(&p, "E001").await;
+    let listed = experts[1].client.clarifications(DEMO).await.unwrap().items;
+    assert_eq!(listed.len(), 1, "{listed:#?}");
+    let c = &listed[0];
+    assert!(c.question.by_platform());
+    assert_eq!(c.question.bidder_id, "B04");
+    assert_eq!(c.question.clarification_id, "abnormal-B04");
+    for part in [
+        "你单位投标报价 21,876,500.00 元",
+        "低于全部有效投标报价的平均值 26,429,633.33 元的 85%（22,465,188.33 元）",
+        "低于最高投标限价 28,600,000.00 元的 80%（22,880,000.00 元）",
+        "请于 2 小时内书面说明",
+    ] {
+        assert!(
+            c.question.text.contains(part),
+            "{part} / {}",
+            c.question.text
+        );
+    }
+    assert_eq!(c.question.deadline - c.asked_at, Duration::hours(2));
+    assert_eq!(c.state, ClarificationState::Awaiting);
+
+    // Verified as the platform's document, and not as a person's.
+    let trust = p.platform.state.pki.trust();
+    let pins = pingshen_pki::PlatformPins::one(&p.platform.state.pki.fingerprint()).unwrap();
+    let item = SignedWithReceipt {
+        envelope: c.envelope.clone(),
+        receipt: c.receipt.clone(),
+    };
+    let expect = Expect {
+        typ: CLARIFICATION_QUESTION_TYP,
+        kind: "clarification_question",
+        role: pingshen_api::Role::Expert,
+        project: DEMO,
+        platform_id: None,
+    };
+    let author = |q: &ClarificationQuestion| q.asked_by.clone();
+    let project = |q: &ClarificationQuestion| q.project_id.clone();
+    let ok = person_or_platform_document(
+        &trust,
+        &pins,
+        &item,
+        &expect,
+        PLATFORM_ASKER,
+        author,
+        project,
+    )
+    .unwrap();
+    assert_eq!(ok.doc, c.question);
+    assert_eq!(ok.receipt.submitted_by, PLATFORM_ASKER);
+    let refused = person_document(&trust, &pins, &item, &expect, author, project).unwrap_err();
+    assert_eq!(refused.code, "wrong_role");
+
+    // An expert — the leader too — cannot ask in the platform's name.
+    let forged = question(
+        "c-forged",
+        PLATFORM_ASKER,
+        "B01",
+        OffsetDateTime::now_utc() + Duration::hours(2),
+    );
+    assert_eq!(code(ask(&experts[0], &forged).await), "project_mismatch");
+
+    // Listing again (and again) asks nothing twice.
+    let again = staff.clarifications(DEMO).await.unwrap().items;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].receipt, c.receipt);
+
+    answer(
+        &p,
+        "B04",
+        "abnormal-B04",
+        "B04",
+        "我公司自有沥青拌合站，附成本构成分析表。",
+    )
+    .await
+    .unwrap();
+    let answered = experts[2].client.clarifications(DEMO).await.unwrap().items;
+    assert_eq!(answered[0].state, ClarificationState::Answered);
 }

@@ -38,9 +38,22 @@ pub struct AbnormallyLow {
         skip_serializing_if = "Option::is_none"
     )]
     pub below_ceiling_ratio: Option<Decimal>,
+    /// Hours the flagged bidder is given to explain its price in writing
+    /// (“合理的期限”): the platform opens the review by asking as soon as
+    /// the panel has a leader. 1–168; 24 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_hours: Option<u32>,
 }
 
+/// The answer period when the rules do not set one.
+pub const DEFAULT_ANSWER_HOURS: u32 = 24;
+
 impl AbnormallyLow {
+    /// Hours the bidder is given to explain its price.
+    pub fn answer_hours(&self) -> u32 {
+        self.answer_hours.unwrap_or(DEFAULT_ANSWER_HOURS)
+    }
+
     /// Every trigger with its ratio, in a fixed order.
     pub fn triggers(&self) -> impl Iterator<Item = (AbnormalTrigger, Decimal)> {
         [

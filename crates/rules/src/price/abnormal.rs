@@ -22,8 +22,8 @@ pub struct TriggerTrace {
     pub trigger: AbnormalTrigger,
     #[serde(with = "crate::dec")]
     pub ratio: Decimal,
-    /// The mean, the second-lowest price or the ceiling (the mean exact,
-    /// not rounded: the comparison uses it as computed).
+    /// The mean (rounded half-up to the fen), the second-lowest price or
+    /// the ceiling.
     #[serde(with = "crate::dec")]
     pub reference: Decimal,
     /// `reference × ratio`, exact.
@@ -44,7 +44,10 @@ pub fn abnormally_low(
     if valid.is_empty() {
         return Vec::new();
     }
-    let mean = valid.iter().map(|b| b.price).sum::<Decimal>() / Decimal::from(valid.len());
+    // Rounded half-up to the fen, as it is shown and as it travels (an
+    // exact mean such as 26,429,633.333… has no finite form on the wire).
+    let mean = (valid.iter().map(|b| b.price).sum::<Decimal>() / Decimal::from(valid.len()))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let mut out = Vec::new();
     for (i, bid) in valid.iter().enumerate() {
         let mut triggers = Vec::new();
@@ -75,6 +78,40 @@ pub fn abnormally_low(
         }
     }
     out
+}
+
+/// The bids the triggers flag by the prices read at opening, before the
+/// panel's review: every bid within the ceiling counts as valid (a bid above
+/// it is invalid whatever the panel finds). This is when the review opens —
+/// the platform asks each flagged bidder to explain as soon as the panel has
+/// a leader; the panel's preliminary outcome can only shrink the valid set
+/// later, and the panel may open a review for any other price itself.
+pub fn at_opening<'a>(
+    section: &AbnormallyLow,
+    bids: impl IntoIterator<Item = (&'a str, Decimal)>,
+    ceiling: Decimal,
+) -> Vec<AbnormalReview> {
+    let mut valid: Vec<PricedBid> = bids
+        .into_iter()
+        .filter(|(_, price)| *price <= ceiling)
+        .map(|(bidder, price)| PricedBid {
+            bidder: bidder.to_string(),
+            price,
+        })
+        .collect();
+    valid.sort_by(|a, b| a.price.cmp(&b.price).then_with(|| a.bidder.cmp(&b.bidder)));
+    abnormally_low(section, &valid, Some(ceiling))
+}
+
+/// The written request to a flagged bidder, with the computation in it
+/// (《评标委员会和评标方法暂行规定》第二十一条, 87号令第六十条).
+pub fn explanation_request(r: &AbnormalReview, hours: u32) -> String {
+    format!(
+        "你单位投标报价 {} 元，{}，触发评标办法规定的异常低价审查。请于 {} 小时内书面说明报价的合理性，并提供成本构成等证明材料；不能证明其报价合理性的，评标委员会将否决其投标。",
+        crate::display::money(r.price),
+        why(r),
+        hours
+    )
 }
 
 /// One sentence per flagged bid, for the explanation.
@@ -153,6 +190,7 @@ mod tests {
             below_mean_ratio: Some(dec!(0.50)),
             below_second_lowest_ratio: Some(dec!(0.50)),
             below_ceiling_ratio: Some(dec!(0.45)),
+            answer_hours: None,
         }
     }
 
@@ -281,5 +319,36 @@ mod tests {
             sentences(&[], Some(&only_ceiling)),
             vec!["异常低价审查：没有有效报价触发启动条件（低于最高投标限价的 45%）。".to_string()]
         );
+    }
+
+    #[test]
+    fn at_opening_leaves_out_bids_above_the_ceiling_and_asks_with_the_numbers() {
+        use AbnormalTrigger::*;
+        // C is above the ceiling: not valid, so not in the mean (with it the
+        // mean would be 1,666,666.67 and A below its half).
+        let bids = [
+            ("C", dec!(3100000)),
+            ("A", dec!(500000)),
+            ("B", dec!(1400000)),
+        ];
+        let got = at_opening(&pilot(), bids, dec!(3000000));
+        assert_eq!(
+            flagged(&got),
+            vec![("A".to_string(), vec![BelowSecondLowest, BelowCeiling])]
+        );
+        let text = explanation_request(&got[0], pilot().answer_hours());
+        assert!(text.starts_with("你单位投标报价 500,000.00 元，低于次低有效投标报价 1,400,000.00 元的 50%（700,000.00 元）"), "{text}");
+        assert!(text.contains("请于 24 小时内书面说明"), "{text}");
+        assert!(at_opening(&pilot(), [("A", dec!(3100000))], dec!(3000000)).is_empty());
+    }
+
+    #[test]
+    fn the_mean_is_rounded_to_the_fen_and_the_threshold_kept_exact() {
+        // (50 + 200 + 250.02) / 3 = 166.67333…: 166.67 to the fen.
+        let valid = bids(&[("A", dec!(50)), ("B", dec!(200)), ("C", dec!(250.02))]);
+        let got = abnormally_low(&pilot(), &valid, None);
+        let mean = &got[0].triggers[0];
+        assert_eq!(mean.reference, dec!(166.67));
+        assert_eq!(mean.threshold, dec!(83.3350));
     }
 }

@@ -8,7 +8,10 @@ mod outcome;
 mod prose;
 mod recheck;
 
-pub use abnormal::{abnormally_low, why as abnormal_why, AbnormalReview, TriggerTrace};
+pub use abnormal::{
+    abnormally_low, at_opening as abnormal_at_opening, explanation_request, why as abnormal_why,
+    AbnormalReview, TriggerTrace,
+};
 pub use compute::compute_prices;
 pub use input::{PriceInput, PriceRequest};
 pub use outcome::{

@@ -26,6 +26,15 @@ pub(super) fn check(file: &RulesFile, sink: &mut Sink) {
             );
         }
     }
+    if let Some(h) = section.answer_hours {
+        if !(1..=168).contains(&h) {
+            sink.push(
+                "value_out_of_range",
+                "abnormally_low.answer_hours",
+                format!("答复期限 {h} 小时应在 1–168 小时之间（给投标人合理的时间）"),
+            );
+        }
+    }
     if file.price.is_none() {
         sink.push(
             "price_section_missing",
