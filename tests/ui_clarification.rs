@@ -1,8 +1,10 @@
-//! Real-window UI test of a clarification (澄清): the panel leader writes a
-//! question to a bidder and signs it; the bidder answers through the
-//! platform with its own certificate; the leader's window shows the answer,
-//! verified, beside the question and opens the answer document in the
-//! viewer; the other expert sees it answered too.
+//! Real-window UI test of a clarification (澄清): the rules flag a bidder's
+//! price and the platform asks it to explain once the panel has a leader;
+//! the panel leader writes a question to another bidder and signs it; the
+//! flagged bidder answers through the platform with its own certificate;
+//! the leader's window shows the answer, verified, beside the question and
+//! opens the answer document in the viewer; the other expert sees it
+//! answered too.
 
 use pingshen_api::{
     ClarificationAnswer, ClarificationState, LeaderVote, CLARIFICATION_ANSWER_TYP, LEADER_VOTE_TYP,
@@ -19,11 +21,16 @@ async fn the_leader_asks_the_bidder_answers_and_every_expert_sees_it() -> anyhow
     let platform_dir = tempfile::tempdir()?;
     let app_dir = tempfile::tempdir()?;
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
-    // The centre's rules add the abnormal-price triggers; B02's 1,200,000.00
+    // The centre's rules take the 2024 pilot's triggers; B02's 1,200,000.00
     // is below half of the second-lowest price and 45% of the ceiling.
-    let rules = std::fs::read_to_string(
+    let template = std::fs::read_to_string(
         pingshen_e2e::workspace_root().join("assets/rules/municipal-construction.toml"),
-    )? + "\n[abnormally_low]\nbelow_mean_ratio = \"0.50\"\nbelow_second_lowest_ratio = \"0.50\"\nbelow_ceiling_ratio = \"0.45\"\n";
+    )?;
+    let cut = template
+        .find("\n[abnormally_low]")
+        .ok_or_else(|| anyhow::anyhow!("the template has no [abnormally_low]"))?;
+    let rules = template[..cut].to_string()
+        + "\n[abnormally_low]\nbelow_mean_ratio = \"0.50\"\nbelow_second_lowest_ratio = \"0.50\"\nbelow_ceiling_ratio = \"0.45\"\n";
     platform
         .small_project_with(
             PROJECT,
@@ -52,22 +59,26 @@ async fn the_leader_asks_the_bidder_answers_and_every_expert_sees_it() -> anyhow
     app.click("#vote-E002").await?;
     app.wait_text("#leader", "评标组长：李娜", WAIT).await?;
 
-    // 澄清: the rules flag B02's price; one click signs the written request
-    // to explain it, with the computation in it.
+    // 澄清: the rules flag B02's price, and the platform asked B02 to
+    // explain as soon as the leader was elected — signed by the platform,
+    // with the computation, verified by this window before it shows it.
     app.click("#tab-clarification").await?;
-    app.wait_text("#clarifications", "尚未发出澄清问题", WAIT)
-        .await?;
     app.wait_text(
         "#abnormal-B02",
         "低于次低有效投标报价 2,880,000.00 元的 50%",
         WAIT,
     )
     .await?;
-    app.click("#ask-abnormal-B02").await?;
     app.wait_text("#clarification-0-state", "等待答复", WAIT)
         .await?;
     app.wait_text("#clarification-0", "你单位投标报价 1,200,000.00 元", WAIT)
         .await?;
+    app.wait_text(
+        "#clarification-0",
+        "交易平台（依评标办法的异常低价启动条件自动发出）",
+        WAIT,
+    )
+    .await?;
     // And a question written by hand, to B01.
     app.select("#clarification-bidder", "B01").await?;
     app.fill(
@@ -78,6 +89,8 @@ async fn the_leader_asks_the_bidder_answers_and_every_expert_sees_it() -> anyhow
     app.click("#ask-clarification").await?;
     app.wait_text("#clarification-1-state", "等待答复", WAIT)
         .await?;
+    app.wait_text("#clarification-0", "交易平台", WAIT).await?;
+    app.screenshot("clarification-abnormal-opened").await?;
 
     // B02 answers with its own certificate; no session.
     let asked = e001.clarifications(PROJECT).await?.items.remove(0);
@@ -87,7 +100,7 @@ async fn the_leader_asks_the_bidder_answers_and_every_expert_sees_it() -> anyhow
         "{}",
         asked.question.text
     );
-    assert_eq!(asked.question.asked_by, "E002");
+    assert_eq!(asked.question.asked_by, pingshen_api::PLATFORM_ASKER);
     let answer = ClarificationAnswer {
         project_id: PROJECT.into(),
         clarification_id: asked.question.clarification_id.clone(),

@@ -74,7 +74,7 @@ async fn login_then_demo_project_then_unreachable_platform() -> anyhow::Result<(
         ]
     );
     let table = app.wait_text("#bidders", "27,365,000.00 元", WAIT).await?;
-    assert!(table.contains("25,870,300.00 元"), "{table}");
+    assert!(table.contains("21,876,500.00 元"), "{table}");
     app.screenshot("foundation-projects").await?;
 
     platform.stop();

@@ -69,7 +69,7 @@ pub const PLATFORM_ASKS: &str = r#"
     );
     INSERT INTO clarifications_v2 SELECT project_id, clarification_id, bidder_id, asked_by,
         deadline, question_json, envelope, envelope_sha256, receipt, received_at
-        FROM clarifications;
+        FROM clarifications ORDER BY received_at, clarification_id;
     DROP TABLE clarifications;
     ALTER TABLE clarifications_v2 RENAME TO clarifications;
 "#;
@@ -160,7 +160,8 @@ pub fn question(
     .pop())
 }
 
-/// Every question of a project, oldest first.
+/// Every question of a project, oldest first (in the order recorded
+/// within a second).
 pub fn questions(
     conn: &Connection,
     project: &str,
@@ -168,7 +169,7 @@ pub fn questions(
     signed_rows(
         conn,
         "SELECT question_json, envelope, receipt, received_at FROM clarifications
-         WHERE project_id = ?1 ORDER BY received_at, clarification_id",
+         WHERE project_id = ?1 ORDER BY received_at, rowid",
         [project],
     )
 }
