@@ -118,6 +118,11 @@ pub async fn load(
         if let Some(Ok(r)) = &f.rules {
             projects.put(project, ProjectPart::Rules, &to_json(r)?)?;
         }
+        // Verified above; offline the grid computes from the same.
+        if let Some(c) = &f.credit {
+            projects.put(project, ProjectPart::Credit, &to_json(c)?)?;
+        }
+        projects.put(project, ProjectPart::Rejections, &to_json(&f.rejected)?)?;
     }
     let cached = projects.get(project)?;
     let detail: ProjectDetail = match (
@@ -141,10 +146,7 @@ pub async fn load(
         .map(|e| pingshen_api::ipc::AppError::new(e.code.clone(), e.message.clone()));
     let published: Option<PublishedRules> = match &fresh {
         Some(f) => f.rules.clone().and_then(Result::ok),
-        None => cached
-            .as_ref()
-            .and_then(|c| c.rules_json.as_deref())
-            .and_then(|j| serde_json::from_str(j).ok()),
+        None => cached_part(cached.as_ref().and_then(|c| c.rules_json.as_deref())),
     };
     let outbox_entries = store.outbox().list(project)?;
     let declaration = fresh
@@ -198,11 +200,15 @@ pub async fn load(
         }),
         rules_error,
         online: fresh.is_some(),
-        credit: fresh.as_ref().and_then(|f| f.credit.clone()),
-        rejected: fresh
-            .as_ref()
-            .map(|f| f.rejected.clone())
-            .unwrap_or_default(),
+        credit: match &fresh {
+            Some(f) => f.credit.clone(),
+            None => cached_part(cached.as_ref().and_then(|c| c.credit_json.as_deref())),
+        },
+        rejected: match &fresh {
+            Some(f) => f.rejected.clone(),
+            None => cached_part(cached.as_ref().and_then(|c| c.rejected_json.as_deref()))
+                .unwrap_or_default(),
+        },
         panel: fresh.map(|f| f.panel),
         declaration,
         documents,
@@ -211,6 +217,11 @@ pub async fn load(
         cells,
         outbox,
     })
+}
+
+/// A part of the project cache, as stored after it verified.
+fn cached_part<T: serde::de::DeserializeOwned>(json: Option<&str>) -> Option<T> {
+    json.and_then(|j| serde_json::from_str(j).ok())
 }
 
 fn payload_of(envelope_json: &[u8]) -> Option<serde_json::Value> {

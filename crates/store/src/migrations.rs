@@ -5,8 +5,12 @@ use crate::error::{Result, StoreError};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations in order; index + 1 is the version each one produces.
-const MIGRATIONS: &[fn(&Connection) -> Result<()>] =
-    &[v1_initial, v2_project_summaries, v3_refused_submissions];
+const MIGRATIONS: &[fn(&Connection) -> Result<()>] = &[
+    v1_initial,
+    v2_project_summaries,
+    v3_refused_submissions,
+    v4_credit_and_rejections,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -169,6 +173,17 @@ fn v3_refused_submissions(conn: &Connection) -> Result<()> {
          DROP TABLE outbox;
          ALTER TABLE outbox_v3 RENAME TO outbox;
          CREATE INDEX outbox_due ON outbox (state, next_attempt_at);",
+    )?;
+    Ok(())
+}
+
+/// The credit records and the bids the panel rejected by vote, kept once
+/// verified: offline, the grid computes credit points and leaves rejected
+/// bids out exactly as it did online.
+fn v4_credit_and_rejections(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "ALTER TABLE projects ADD COLUMN credit_json TEXT;
+         ALTER TABLE projects ADD COLUMN rejected_json TEXT;",
     )?;
     Ok(())
 }

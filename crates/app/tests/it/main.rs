@@ -7,6 +7,7 @@ mod common;
 mod early_reads;
 mod flapping;
 mod kill_exactly_once;
+mod offline_records;
 mod outbox;
 mod purge_archive;
 mod screening;

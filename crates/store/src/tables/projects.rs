@@ -1,5 +1,6 @@
 //! The project cache: the platform's project detail, rules and manifest JSON,
-//! kept as received so the expert can work offline.
+//! the credit records and the bids rejected by vote, kept once verified so
+//! the expert can work offline.
 
 use super::check_json;
 use crate::clock::{from_millis, now_millis};
@@ -16,6 +17,10 @@ pub enum ProjectPart {
     Detail,
     Rules,
     Manifest,
+    /// The platform-signed credit records, as verified.
+    Credit,
+    /// The bids the panel rejected by vote, as counted from verified votes.
+    Rejections,
 }
 
 impl ProjectPart {
@@ -25,6 +30,8 @@ impl ProjectPart {
             ProjectPart::Detail => "detail_json",
             ProjectPart::Rules => "rules_json",
             ProjectPart::Manifest => "manifest_json",
+            ProjectPart::Credit => "credit_json",
+            ProjectPart::Rejections => "rejected_json",
         }
     }
 }
@@ -37,6 +44,8 @@ pub struct CachedProject {
     pub detail_json: Option<String>,
     pub rules_json: Option<String>,
     pub manifest_json: Option<String>,
+    pub credit_json: Option<String>,
+    pub rejected_json: Option<String>,
     /// When the platform last answered about this project.
     pub updated_at: OffsetDateTime,
 }
@@ -71,7 +80,8 @@ impl<'a> Projects<'a> {
         Ok(self
             .conn
             .query_row(
-                "SELECT project, summary_json, detail_json, rules_json, manifest_json, updated_at
+                "SELECT project, summary_json, detail_json, rules_json, manifest_json, updated_at,
+                        credit_json, rejected_json
                  FROM projects WHERE project = ?1",
                 [project],
                 |r| {
@@ -82,6 +92,8 @@ impl<'a> Projects<'a> {
                         rules_json: r.get(3)?,
                         manifest_json: r.get(4)?,
                         updated_at: from_millis(r.get(5)?),
+                        credit_json: r.get(6)?,
+                        rejected_json: r.get(7)?,
                     })
                 },
             )

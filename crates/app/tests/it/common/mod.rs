@@ -35,23 +35,34 @@ pub async fn world(person: &str) -> World {
     let env = pingshen_client::sign_document(&signer, pingshen_api::DECLARATION_TYP, &declaration)
         .unwrap();
     client.declare(DEMO, env).await.unwrap();
-    let store = Vault::new(app_dir.path()).open(&signer).unwrap();
-    let trust = pingshen_app::PlatformTrust::new(
-        pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap(),
-        pingshen_pki::demo::platform_pins(&platform.state.pki.dir).unwrap(),
-    );
-    let ctx = SyncContext::new(
-        Arc::new(Mutex::new(store)),
-        client,
-        Arc::new(trust),
-        platform.state.platform_id.clone(),
-    );
+    let ctx = context(&platform, &signer, client, app_dir.path());
     World {
         platform,
         ctx,
         signer,
         _dirs: (platform_dir, app_dir),
     }
+}
+
+/// The expert's side: an encrypted store in `app_dir` opened with
+/// `signer`, the platform's trust, and `client`.
+pub fn context(
+    platform: &RunningPlatform,
+    signer: &Pkcs12Signer,
+    client: pingshen_client::PlatformClient,
+    app_dir: &std::path::Path,
+) -> SyncContext {
+    let store = Vault::new(app_dir).open(signer).unwrap();
+    let trust = pingshen_app::PlatformTrust::new(
+        pingshen_pki::demo::load_trust(&platform.state.pki.dir).unwrap(),
+        pingshen_pki::demo::platform_pins(&platform.state.pki.dir).unwrap(),
+    );
+    SyncContext::new(
+        Arc::new(Mutex::new(store)),
+        client,
+        Arc::new(trust),
+        platform.state.platform_id.clone(),
+    )
 }
 
 pub use pingshen_testkit::login_at;
