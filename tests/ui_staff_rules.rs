@@ -154,6 +154,18 @@ async fn staff_edit_template_see_error_fix_and_publish() -> anyhow::Result<()> {
         "publish must be enabled again"
     );
 
+    // The abnormal-price triggers are a form too: a ratio above 1 is named
+    // on its field; 4 hours to explain goes into the rules.
+    app.click("#editor-tab-price").await?;
+    app.fill("#abnormal-ceiling", "1.5").await?;
+    app.wait_text("#abnormal-fields", "不超过 1", WAIT).await?;
+    app.fill("#abnormal-ceiling", "0.8").await?;
+    app.fill("#abnormal-hours", "4").await?;
+    app.wait_text("#diagnostics", "校验通过", WAIT).await?;
+    app.wait_text("#price-summary", "4 小时内说明报价的合理性", WAIT)
+        .await?;
+    app.screenshot("staff-rules-abnormal").await?;
+
     // The preview scores the project's bids with the edited rules.
     app.click("#editor-tab-preview").await?;
     let prose = app.wait_text("#preview-prose", "评标基准价", WAIT).await?;

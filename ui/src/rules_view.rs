@@ -257,6 +257,23 @@ pub fn price_lines(rules: &Rules) -> Vec<String> {
         Some(c) => format!("最高投标限价 {} 元，高于限价的报价无效。", num(c)),
         None => "高于最高投标限价（随项目给出）的报价无效。".to_string(),
     });
+    if let Some(a) = &rules.abnormally_low {
+        let when: Vec<String> = a
+            .triggers()
+            .map(|(t, r)| {
+                format!(
+                    "低于{}的 {}%",
+                    t.reference_zh(),
+                    num(r * Decimal::ONE_HUNDRED)
+                )
+            })
+            .collect();
+        out.push(format!(
+            "异常低价审查：有效报价{}的，评标委员会推选出组长后，平台即书面要求该投标人在 {} 小时内说明报价的合理性，由评标委员会表决采纳说明或否决投标。",
+            when.join("或"),
+            a.answer_hours()
+        ));
+    }
     out
 }
 

@@ -1,6 +1,7 @@
 //! The structured form for the price method's parameters: the ceiling, the
 //! benchmark's components and trimming table, K, the deviation deductions,
-//! and the price adjustments of the lowest-evaluated-price method.
+//! the price adjustments of the lowest-evaluated-price method, and when a
+//! price must be reviewed as abnormally low (`[abnormally_low]`).
 
 use crate::rules_view::price_lines;
 use crate::staff::draft::Draft;
@@ -9,8 +10,8 @@ use crate::staff::fields::{
 };
 use leptos::prelude::*;
 use pingshen_rules::{
-    Adjustment, AdjustmentUnit, Benchmark, Component, ComponentSource, Decimal, DeviationRule,
-    KApply, KRule, PriceMethod, PriceRule, Rules, TrimBand,
+    AbnormallyLow, Adjustment, AdjustmentUnit, Benchmark, Component, ComponentSource, Decimal,
+    DeviationRule, KApply, KRule, PriceMethod, PriceRule, Rules, TrimBand,
 };
 
 #[component]
@@ -72,8 +73,50 @@ fn PriceBody(draft: Draft, rules: Rules) -> impl IntoView {
             <FieldDiagnostics draft=draft prefix="price.method".into() />
         </div>
         {method}
+        <AbnormalFields draft=draft section=rules.abnormally_low.clone().unwrap_or_default() />
     }
     .into_any()
+}
+
+/// The abnormal-price triggers: each ratio optional (empty = not applied);
+/// with none set the section is left out of the rules.
+#[component]
+fn AbnormalFields(draft: Draft, section: AbnormallyLow) -> impl IntoView {
+    fn edit(draft: Draft, change: impl FnOnce(&mut AbnormallyLow)) {
+        draft.edit_form(|r| {
+            let mut s = r.abnormally_low.take().unwrap_or_default();
+            change(&mut s);
+            r.abnormally_low = s.triggers().next().is_some().then_some(s);
+        })
+    }
+    let ratio = |id: &'static str,
+                 label: &'static str,
+                 value: Option<Decimal>,
+                 set: fn(&mut AbnormallyLow, Option<Decimal>)| {
+        view! {
+            <label class="inline">
+                <span>{label}</span>
+                <OptDecimalInput id=id.to_string() value=value placeholder="不设"
+                    on_set=Callback::new(move |v| edit(draft, |s| set(s, v))) />
+            </label>
+        }
+    };
+    view! {
+        <h4 class="form-heading">"异常低价审查（启动条件）"</h4>
+        <div class="form-block" id="abnormal-fields">
+            <p class="muted">"比例为 0–1 之间的小数（0.50 即 50%）。有效报价低于任一条件时，评标委员会推选出组长后，平台即书面要求该投标人在期限内说明报价的合理性，再由评标委员会表决。三项均留空则不设异常低价审查。"</p>
+            {ratio("abnormal-mean", "低于全部有效报价平均值的比例", section.below_mean_ratio, |s, v| s.below_mean_ratio = v)}
+            {ratio("abnormal-second", "最低报价低于次低报价的比例", section.below_second_lowest_ratio, |s, v| s.below_second_lowest_ratio = v)}
+            {ratio("abnormal-ceiling", "低于最高投标限价的比例", section.below_ceiling_ratio, |s, v| s.below_ceiling_ratio = v)}
+            <label class="inline">
+                <span>"书面说明期限（小时）"</span>
+                <CountInput id="abnormal-hours".to_string() value=section.answer_hours optional=true
+                    placeholder="留空：24"
+                    on_set=Callback::new(move |v| edit(draft, |s| s.answer_hours = v)) />
+            </label>
+            <FieldDiagnostics draft=draft prefix="abnormally_low".into() />
+        </div>
+    }
 }
 
 fn method_zh(m: &PriceMethod) -> &'static str {
