@@ -3,7 +3,7 @@
 //! panel (`pingshen_rules::motion`).
 
 use crate::SignedEnvelope;
-use pingshen_rules::motion::{MotionOutcome, Tally};
+use pingshen_rules::motion::{AbnormalPriceDecision, MotionOutcome, Tally};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -54,6 +54,28 @@ pub struct Motion {
     pub text: String,
     /// Two to six distinct options, e.g. 采纳 / 不采纳.
     pub options: Vec<String>,
+}
+
+impl Motion {
+    /// As an abnormal-price decision with its `outcome`, when it is one
+    /// (kind `abnormal_price`, about a bidder): what
+    /// `pingshen_rules::motion::rejections` takes — every consumer counts
+    /// rejections the same way.
+    pub fn abnormal_decision<'a>(
+        &'a self,
+        outcome: &'a MotionOutcome,
+        outcome_zh: &'a str,
+    ) -> Option<AbnormalPriceDecision<'a>> {
+        if self.kind != MotionKind::AbnormalPrice {
+            return None;
+        }
+        Some(AbnormalPriceDecision {
+            bidder: self.bidder_id.as_deref()?,
+            text: &self.text,
+            outcome,
+            outcome_zh,
+        })
+    }
 }
 
 /// One sitting expert's vote on a motion.

@@ -188,17 +188,12 @@ pub async fn rejections(
         .iter()
         .map(|s| verified(trust, project, s, "", &[]))
         .collect::<Result<Vec<_>, _>>()?;
-    let decisions: Vec<pingshen_rules::motion::AbnormalPriceDecision> = views
+    // Each listed motion equals its verified, signed document (`verified`
+    // refuses otherwise); the outcome is the one counted here.
+    let decisions: Vec<pingshen_rules::motion::AbnormalPriceDecision> = statuses
         .iter()
-        .filter(|v| v.kind == pingshen_api::MotionKind::AbnormalPrice)
-        .filter_map(|v| {
-            Some(pingshen_rules::motion::AbnormalPriceDecision {
-                bidder: v.bidder_id.as_deref()?,
-                text: &v.text,
-                outcome: &v.outcome,
-                outcome_zh: &v.outcome_zh,
-            })
-        })
+        .zip(&views)
+        .filter_map(|(s, v)| s.motion.abnormal_decision(&v.outcome, &v.outcome_zh))
         .collect();
     Ok(pingshen_rules::motion::rejections(&decisions))
 }

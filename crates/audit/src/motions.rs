@@ -7,8 +7,7 @@
 use crate::audit::{docs, Audit};
 use crate::person::PersonDoc;
 use pingshen_api::{
-    EvaluationPackage, Motion, MotionKind, MotionVote, PanelRecord, Role, MOTION_TYP,
-    MOTION_VOTE_TYP,
+    EvaluationPackage, Motion, MotionVote, PanelRecord, Role, MOTION_TYP, MOTION_VOTE_TYP,
 };
 use pingshen_rules::motion::{
     outcome_zh, rejections, tally, AbnormalPriceDecision, MotionOutcome, PanelRejection,
@@ -180,15 +179,7 @@ pub(crate) fn check(
         .collect();
     let decisions: Vec<AbnormalPriceDecision> = counted
         .iter()
-        .filter(|(_, _, m)| m.kind == MotionKind::AbnormalPrice)
-        .filter_map(|(outcome, zh, m)| {
-            Some(AbnormalPriceDecision {
-                bidder: m.bidder_id.as_deref()?,
-                text: &m.text,
-                outcome,
-                outcome_zh: zh,
-            })
-        })
+        .filter_map(|(outcome, zh, m)| m.abnormal_decision(outcome, zh))
         .collect();
     rejections(&decisions)
 }

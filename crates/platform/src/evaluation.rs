@@ -3,7 +3,7 @@
 
 use crate::db::{evaluation as ev, people, projects, rules as rules_db};
 use crate::PlatformError;
-use pingshen_api::{DeclarationDecision, MotionKind, MotionStatus, Person};
+use pingshen_api::{DeclarationDecision, MotionStatus, Person};
 use pingshen_rules::motion::{outcome_zh, tally, AbnormalPriceDecision, PanelRejection};
 use pingshen_rules::{ExpertSheet, PanelResult, PriceInput, PriceRequest, Rules};
 use rusqlite::Connection;
@@ -113,11 +113,21 @@ pub fn aggregate(
     conn: &Connection,
     project: &str,
 ) -> Result<(PanelResult, Vec<ExpertSheet>, u32), PlatformError> {
+    aggregate_given(conn, project, &motion_statuses(conn, project)?)
+}
+
+/// [`aggregate`], the project's motions already read (the report lists
+/// them too).
+pub fn aggregate_given(
+    conn: &Connection,
+    project: &str,
+    motions: &[MotionStatus],
+) -> Result<(PanelResult, Vec<ExpertSheet>, u32), PlatformError> {
     let (rules, version, _) = rules_in_force(conn, project)?;
     let sheets = current_sheets(conn, project)?;
     let prices = price_request(conn, project)?;
     let uses_prices = rules.price.is_some();
-    let rejections = rejections(&motion_statuses(conn, project)?);
+    let rejections = rejections(motions);
     let credit = crate::records::credit_record(conn, project)?.map(|(r, _)| r);
     let result = pingshen_rules::aggregate_with(
         &rules,
@@ -228,15 +238,7 @@ pub fn motion_statuses(
 pub fn rejections(motions: &[MotionStatus]) -> Vec<PanelRejection> {
     let decisions: Vec<AbnormalPriceDecision> = motions
         .iter()
-        .filter(|m| m.motion.kind == MotionKind::AbnormalPrice)
-        .filter_map(|m| {
-            Some(AbnormalPriceDecision {
-                bidder: m.motion.bidder_id.as_deref()?,
-                text: &m.motion.text,
-                outcome: &m.outcome,
-                outcome_zh: &m.outcome_zh,
-            })
-        })
+        .filter_map(|m| m.motion.abnormal_decision(&m.outcome, &m.outcome_zh))
         .collect();
     pingshen_rules::motion::rejections(&decisions)
 }

@@ -53,7 +53,8 @@ fn current(
             "尚有专家未提交评分表，评标报告尚未生成",
         ));
     }
-    let (result, sheets, _) = logic::aggregate(conn, project)?;
+    let motions = crate::evaluation::motion_statuses(conn, project)?;
+    let (result, sheets, _) = logic::aggregate_given(conn, project, &motions)?;
     let detail = projects::get(conn, project)?;
     let rules = rules_db::get(conn, project, None)?
         .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
@@ -62,7 +63,6 @@ fn current(
     // dated by the latest of them.
     // Clarifications are listed as of the report's date, not the clock, so
     // re-rendering is stable; an answer arriving later changes the date.
-    let motions = crate::evaluation::motion_statuses(conn, project)?;
     let last_motion = motions
         .iter()
         .flat_map(|m| std::iter::once(m.proposed_at).chain(m.votes.iter().map(|v| v.received_at)))
