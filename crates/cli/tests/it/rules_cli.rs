@@ -91,8 +91,9 @@ fn a_missing_file_is_exit_two() {
 const DEMO_PRICES: &str = include_str!("../../../../assets/rules/examples/demo-prices.json");
 
 /// The demo project's prices on the municipal template with K = 0.02:
-/// B = 26 378 385.60 and B04 scores 59.04 (worked out in the rules crate's
-/// price examples).
+/// six valid bids, the highest (B05) dropped, B = 130 589 800.00 ÷ 5 × 0.98
+/// = 25 595 600.80; B04 is 14.53% below it and scores 60 − 7.265 = 52.74;
+/// and its price meets the template's abnormal-price triggers.
 #[test]
 fn explain_prints_a_table_and_the_steps() {
     let dir = scratch("explain");
@@ -103,22 +104,28 @@ fn explain_prints_a_table_and_the_steps() {
     let out = explain(&rules, &prices, &["--k", "0.02"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
-    assert!(s.contains("评标基准价 B = 26378385.60"), "{s}");
+    assert!(s.contains("评标基准价 B = 25595600.80"), "{s}");
     let b04 = s.lines().find(|l| l.starts_with("B04")).expect("B04 row");
-    assert!(b04.contains("-1.93") && b04.ends_with("59.04"), "{b04}");
+    assert!(b04.contains("-14.53") && b04.ends_with("52.74"), "{b04}");
     assert!(s.contains("计算过程"), "{s}");
+    assert!(
+        s.contains(
+            "B04 报价 21,876,500.00 元，低于全部有效投标报价的平均值 26,429,633.33 元的 85%"
+        ),
+        "{s}"
+    );
 
     let out = explain(&rules, &prices, &["--k", "0.02", "--json"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["explanation"]["benchmark"]["value"], "26378385.60");
+    assert_eq!(v["explanation"]["benchmark"]["value"], "25595600.80");
     let b04 = v["bids"]
         .as_array()
         .unwrap()
         .iter()
         .find(|b| b["bidder"] == "B04")
         .unwrap();
-    assert_eq!(b04["score"], "59.04");
+    assert_eq!(b04["score"], "52.74");
 }
 
 #[test]

@@ -115,7 +115,10 @@ fn deviation_deductions_are_capped_per_side() {
     }
 }
 
-/// The demo project on the municipal template, K = 0.02. Six valid bids →
+/// The demo project on the municipal template, K = 0.02, with B04 at its
+/// earlier price of 25 870 300 (a worked table; the demo's B04 is now
+/// abnormally low: see the CLI's `explain_prints_a_table_and_the_steps`).
+/// Six valid bids →
 /// drop the highest (B05 27 988 000). Sum of the other five = 134 583 600.00;
 /// mean = 26 916 720.00; B = 26 916 720.00 × 0.98 = 26 378 385.60.
 /// B01: (27 365 000 − 26 378 385.60)/26 378 385.60 = +3.7402…% → 3.74 → 56.26.
@@ -123,7 +126,7 @@ fn deviation_deductions_are_capped_per_side() {
 /// B04: −1.9267…% → 1.93 × 0.5 = 0.965 → 60 − 0.965 = 59.035 → 59.04 (half-up).
 /// B05: +6.1014…% → 6.10 → 53.90.   B06: +0.2929…% → 0.29 → 59.71.
 #[test]
-fn municipal_template_demo_prices_with_k() {
+fn municipal_template_worked_prices_with_k() {
     let rules = Rules::from_toml(MUNICIPAL).unwrap();
     let prices = [
         ("B01", "27365000.00"),

@@ -36,8 +36,13 @@ fn only(report: &ScreenReport, kind: FlagKind) -> &Flag {
     found[0]
 }
 
+/// The planted B03/B05 case, and one price signal: B04's abnormally low
+/// bid stands far below a tight cluster of the others (Imhof's relative
+/// distance), which is what cover bidding looks like — and also what a
+/// genuinely cheaper bidder looks like; the panel reviews the price
+/// (异常低价审查) and weighs the flag. Nothing else.
 #[test]
-fn the_planted_case_and_nothing_else_is_flagged() {
+fn the_planted_case_and_the_lowest_bid_gap_and_nothing_else_are_flagged() {
     let report = run(&demo_bids());
     let mut kinds: Vec<(FlagKind, Vec<&str>)> =
         report.flags.iter().map(|f| (f.kind, f.bidders())).collect();
@@ -48,11 +53,16 @@ fn the_planted_case_and_nothing_else_is_flagged() {
             (FlagKind::TextOverlap, vec!["B03", "B05"]),
             (FlagKind::SharedTypo, vec!["B03", "B05"]),
             (FlagKind::MetadataMatch, vec!["B03", "B05"]),
+            (
+                FlagKind::LowestBidGap,
+                vec!["B01", "B02", "B03", "B04", "B05", "B06"]
+            ),
         ]
     );
     assert!(report
         .flags
         .iter()
+        .filter(|f| f.kind != FlagKind::LowestBidGap)
         .all(|f| f.strength.level >= Level::Moderate));
 }
 
@@ -182,21 +192,32 @@ fn independent_bids_raise_no_text_flag() {
 }
 
 #[test]
-fn demo_prices_raise_no_price_flag_and_report_their_statistics() {
+fn demo_prices_raise_only_the_lowest_bid_gap_and_report_their_statistics() {
     let report = run(&demo_bids());
-    assert!(report
+    let price_flags: Vec<&Flag> = report
         .flags
         .iter()
-        .all(|f| f.kind.family() != Family::Price));
+        .filter(|f| f.kind.family() == Family::Price)
+        .collect();
+    assert_eq!(price_flags.len(), 1, "{price_flags:#?}");
+    assert_eq!(price_flags[0].kind, FlagKind::LowestBidGap);
+    assert!(
+        price_flags[0].explanation_zh.contains("B04"),
+        "{:?}",
+        price_flags[0].explanation_zh
+    );
     let prices = report.prices.as_ref().unwrap();
     assert_eq!(prices.bids, 6);
     let row = |code: &str| prices.rows.iter().find(|r| r.code == code).unwrap();
-    // Sample σ / μ of the six prices: 831,794.99 / 27,095,266.67.
+    // Sample σ / μ of the six prices: 2,303,735.68 / 26,429,633.33.
     assert_eq!(
         row("coefficient_of_variation").value.unwrap().to_string(),
-        "0.0307"
+        "0.0872"
     );
-    assert!(!row("relative_distance").flagged);
+    // (26,455,800 − 21,876,500) / σ of the five losing bids (643,964.78).
+    let rd = row("relative_distance");
+    assert!(rd.flagged);
+    assert_eq!(rd.value.unwrap().to_string(), "7.111");
     assert_eq!(
         row("ceiling_nearest_gap_percent")
             .value
