@@ -26,20 +26,22 @@ pub enum RevocationCutoff {
     AtValidationTime,
 }
 
-/// Checks `cert` (issued by `issuer`) against the CRLs. Returns whether a CRL
-/// was consulted.
-pub(crate) fn check(
-    cert: &X509Ref,
-    issuer: &X509Ref,
-    crls: &[X509Crl],
-    at: OffsetDateTime,
-    require: bool,
-    cutoff: RevocationCutoff,
-) -> Result<bool> {
-    let issuer_label = display_name(issuer);
+/// Which CRL speaks for one certificate's issuer: fixed for a given set of
+/// CRLs, so a chain validated once keeps it (verifying a CRL's signature is
+/// the costly part) and only the time-dependent judgement is redone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CrlChoice {
+    /// Index into the CRL list of the newest CRL correctly signed by the issuer.
+    Newest(usize),
+    /// No usable CRL; `bad_signature` when one was present but not signed by the issuer.
+    None { bad_signature: bool },
+}
+
+/// Finds the newest CRL the issuer signed (verifying signatures).
+pub(crate) fn choose(cert: &X509Ref, issuer: &X509Ref, crls: &[X509Crl]) -> Result<CrlChoice> {
     let mut bad_signature = false;
-    let mut newest: Option<(&X509Crl, OffsetDateTime)> = None;
-    for crl in crls {
+    let mut newest: Option<(usize, OffsetDateTime)> = None;
+    for (index, crl) in crls.iter().enumerate() {
         let same_issuer = crl
             .issuer_name()
             .try_cmp(cert.issuer_name())
@@ -54,27 +56,44 @@ pub(crate) fn check(
         }
         let this_update = asn1_time_to_offset(crl.last_update())?;
         if newest.is_none_or(|(_, t)| this_update > t) {
-            newest = Some((crl, this_update));
+            newest = Some((index, this_update));
         }
     }
-    let Some((crl, _)) = newest else {
-        if bad_signature {
-            return Err(PkiError::CrlBadSignature {
-                issuer: issuer_label,
-            });
+    Ok(match newest {
+        Some((index, _)) => CrlChoice::Newest(index),
+        None => CrlChoice::None { bad_signature },
+    })
+}
+
+/// Judges `cert` at `at` by the chosen CRL: expiry of the CRL, listing and
+/// revocation time against the cutoff.
+pub(crate) fn judge(
+    choice: CrlChoice,
+    cert: &X509Ref,
+    issuer: &X509Ref,
+    crls: &[X509Crl],
+    at: OffsetDateTime,
+    require: bool,
+    cutoff: RevocationCutoff,
+) -> Result<bool> {
+    let crl = match choice {
+        CrlChoice::Newest(index) => &crls[index],
+        CrlChoice::None { bad_signature } => {
+            let issuer = display_name(issuer);
+            if bad_signature {
+                return Err(PkiError::CrlBadSignature { issuer });
+            }
+            if require {
+                return Err(PkiError::CrlMissing { issuer });
+            }
+            return Ok(false);
         }
-        if require {
-            return Err(PkiError::CrlMissing {
-                issuer: issuer_label,
-            });
-        }
-        return Ok(false);
     };
     if let Some(next) = crl.next_update() {
         let next = asn1_time_to_offset(next)?;
         if at > next {
             return Err(PkiError::CrlExpired {
-                issuer: issuer_label,
+                issuer: display_name(issuer),
                 next_update: rfc3339(next),
             });
         }

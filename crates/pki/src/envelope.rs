@@ -4,14 +4,18 @@
 
 use crate::alg::Algorithm;
 use crate::cert::{parse_der, rfc3339, CertInfo};
+use crate::crl::RevocationCutoff::{AnyListing, AtValidationTime};
 use crate::error::{PkiError, Result};
 use crate::jcs;
 use crate::sig;
 use crate::signer::Signer;
+use crate::sm2;
 use crate::trust::{TrustStore, ValidatedChain};
+use crate::verify_cache::{self, ParsedSigner};
 use base64::engine::general_purpose::{STANDARD as B64_STD, URL_SAFE_NO_PAD as B64_URL};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -225,29 +229,24 @@ pub fn verify_parsed(
     if header.x5c.is_empty() {
         return Err(bad("x5c 为空"));
     }
-    let chain = header
-        .x5c
-        .iter()
-        .map(|b| {
-            let der = B64_STD.decode(b).map_err(|_| bad("x5c 不是 base64"))?;
-            parse_der(&der)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let leaf = &chain[0];
-    let public = leaf
-        .public_key()
-        .map_err(|e| PkiError::malformed("证书公钥", e))?;
-    let key_alg = Algorithm::of_key(&public)?;
-    if key_alg != alg {
+    let signer = parsed_signer(trust, &header.x5c)?;
+    if signer.algorithm != alg {
         return Err(PkiError::AlgMismatch {
             header: alg.jws_name().to_string(),
-            key: key_alg.key_label().to_string(),
+            key: signer.algorithm.key_label().to_string(),
         });
     }
     let signature = B64_URL
         .decode(&env.signature)
         .map_err(|_| bad("signature 不是 base64url"))?;
-    if !sig::verify(alg, &public, &env.signing_input(), &signature)? {
+    let verified = match (&signer.sm2_z_a, sig::raw_to_der(&signature)) {
+        (Some(z_a), Some(der)) => {
+            sm2::verify_der_with_z_a(&signer.public, z_a, &env.signing_input(), &der)?
+        }
+        (Some(_), None) => false,
+        (None, _) => sig::verify(alg, &signer.public, &env.signing_input(), &signature)?,
+    };
+    if !verified {
         return Err(PkiError::SignatureInvalid);
     }
     let payload_bytes = B64_URL
@@ -262,9 +261,10 @@ pub fn verify_parsed(
         })?;
     // A time the caller gives is one it vouches for; the signer's own sigT is
     // a claim, against which any revocation counts.
+    let (leaf, extra) = (&signer.certs[0], &signer.certs[1..]);
     let validated = match opts.at {
-        Some(at) => trust.validate(leaf, &chain[1..], at)?,
-        None => trust.validate_claimed(leaf, &chain[1..], signed_at)?,
+        Some(at) => trust.validate_cached(signer.path_key, leaf, extra, at, AtValidationTime)?,
+        None => trust.validate_cached(signer.path_key, leaf, extra, signed_at, AnyListing)?,
     };
     Ok(VerifiedEnvelope {
         signer: SignerIdentity::from(&validated.leaf),
@@ -275,6 +275,43 @@ pub fn verify_parsed(
         payload,
         chain: validated,
     })
+}
+
+/// The certificates of an `x5c`, parsed once per trust store and kept with
+/// the leaf's key, algorithm and (SM2) Z_A.
+fn parsed_signer(trust: &TrustStore, x5c: &[String]) -> Result<Arc<ParsedSigner>> {
+    let key = verify_cache::key_of(x5c.iter().map(|c| c.as_bytes()));
+    if let Some(found) = key.and_then(|k| trust.cache().signer(&k)) {
+        return Ok(found);
+    }
+    let mut ders = Vec::with_capacity(x5c.len());
+    let mut certs = Vec::with_capacity(x5c.len());
+    for text in x5c {
+        let der = B64_STD.decode(text).map_err(|_| bad("x5c 不是 base64"))?;
+        certs.push(parse_der(&der)?);
+        ders.push(der);
+    }
+    let public = certs[0]
+        .public_key()
+        .map_err(|e| PkiError::malformed("证书公钥", e))?;
+    let algorithm = Algorithm::of_key(&public)?;
+    let sm2_z_a = match algorithm {
+        Algorithm::Sm2Sm3 => Some(sm2::z_a(&public)?),
+        Algorithm::Rs256 | Algorithm::Es256 => None,
+    };
+    let path_key = verify_cache::key_of(ders.iter().map(Vec::as_slice))
+        .ok_or_else(|| PkiError::crypto("SHA-256", openssl::error::ErrorStack::get()))?;
+    let signer = Arc::new(ParsedSigner {
+        certs,
+        public,
+        algorithm,
+        sm2_z_a,
+        path_key,
+    });
+    if let Some(k) = key {
+        trust.cache().keep_signer(k, signer.clone());
+    }
+    Ok(signer)
 }
 
 /// RFC 3339 text of the signing time (for display).

@@ -29,6 +29,7 @@ pub mod sig;
 pub mod signer;
 pub mod sm2;
 pub mod trust;
+mod verify_cache;
 
 pub use alg::Algorithm;
 pub use cert::CertInfo;

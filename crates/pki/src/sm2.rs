@@ -212,3 +212,101 @@ pub fn resign_crl(crl: &X509CrlRef, key: &PKeyRef<Private>) -> Result<()> {
     unsafe { check(ffi::X509_CRL_sign_ctx(crl.as_ptr(), ctx.md)) }
         .map_err(|e| PkiError::crypto("SM2 CRL sign", e))
 }
+
+/// Z_A of GB/T 32918.2 §5.5 for `key` and the default ID:
+/// SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A). It depends only on the
+/// public key, so a verifier that keeps a certificate's key keeps its Z_A too
+/// and each signature then costs one SM3 over the message and one point check.
+pub fn z_a<T: HasPublic>(key: &PKeyRef<T>) -> Result<[u8; 32]> {
+    let (x, y) = public_coordinates(key)?;
+    let curve = curve_constants()?;
+    let mut input = Vec::with_capacity(2 + SM2_DEFAULT_ID.len() + 6 * 32);
+    input.extend_from_slice(&((SM2_DEFAULT_ID.len() * 8) as u16).to_be_bytes());
+    input.extend_from_slice(SM2_DEFAULT_ID);
+    input.extend_from_slice(&curve);
+    input.extend_from_slice(&x);
+    input.extend_from_slice(&y);
+    let digest = openssl::hash::hash(openssl::hash::MessageDigest::sm3(), &input)
+        .map_err(|e| PkiError::crypto("SM3", e))?;
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&digest);
+    Ok(out)
+}
+
+/// Verifies a DER SM2/SM3 signature given the signer's precomputed
+/// [`z_a`]: e = SM3(Z_A ‖ msg), then the SM2 check on e. Same answers as
+/// [`verify_der`], without rebuilding a digest context per call.
+pub fn verify_der_with_z_a<T: HasPublic>(
+    key: &PKeyRef<T>,
+    z_a: &[u8; 32],
+    msg: &[u8],
+    sig: &[u8],
+) -> Result<bool> {
+    let map = |e| PkiError::crypto("SM2 verify", e);
+    let mut hasher =
+        openssl::hash::Hasher::new(openssl::hash::MessageDigest::sm3()).map_err(map)?;
+    hasher.update(z_a).map_err(map)?;
+    hasher.update(msg).map_err(map)?;
+    let e = hasher.finish().map_err(map)?;
+    let mut ctx = PkeyCtx::new(key).map_err(map)?;
+    ctx.verify_init().map_err(map)?;
+    match ctx.verify(&e, sig) {
+        Ok(ok) => Ok(ok),
+        Err(_) => Ok(false),
+    }
+}
+
+/// a ‖ b ‖ x_G ‖ y_G of the SM2 curve, 32 bytes each, computed once.
+fn curve_constants() -> Result<[u8; 128]> {
+    static CONSTANTS: std::sync::OnceLock<Option<[u8; 128]>> = std::sync::OnceLock::new();
+    let computed = CONSTANTS.get_or_init(|| {
+        use openssl::bn::{BigNum, BigNumContext};
+        use openssl::ec::EcGroup;
+        let group = EcGroup::from_curve_name(openssl::nid::Nid::SM2).ok()?;
+        let mut ctx = BigNumContext::new().ok()?;
+        let (mut p, mut a, mut b) = (
+            BigNum::new().ok()?,
+            BigNum::new().ok()?,
+            BigNum::new().ok()?,
+        );
+        group
+            .components_gfp(&mut p, &mut a, &mut b, &mut ctx)
+            .ok()?;
+        let (mut gx, mut gy) = (BigNum::new().ok()?, BigNum::new().ok()?);
+        group
+            .generator_opt()?
+            .affine_coordinates_gfp(&group, &mut gx, &mut gy, &mut ctx)
+            .ok()?;
+        let mut out = [0u8; 128];
+        for (i, n) in [a, b, gx, gy].iter().enumerate() {
+            out[i * 32..(i + 1) * 32].copy_from_slice(&n.to_vec_padded(32).ok()?);
+        }
+        Some(out)
+    });
+    computed.ok_or_else(|| PkiError::UnsupportedAlgorithm {
+        detail: "OpenSSL 未提供 SM2 曲线参数".to_string(),
+    })
+}
+
+/// The public point (x, y) of an SM2 key, read from its SubjectPublicKeyInfo
+/// (an uncompressed point `04 ‖ x ‖ y` ends the DER).
+fn public_coordinates<T: HasPublic>(key: &PKeyRef<T>) -> Result<([u8; 32], [u8; 32])> {
+    let der = key
+        .public_key_to_der()
+        .map_err(|e| PkiError::malformed("SM2 公钥", e))?;
+    let point = der
+        .len()
+        .checked_sub(65)
+        .map(|start| &der[start..])
+        .filter(|p| {
+            p[0] == 0x04
+                && der.len() >= 68
+                && der[der.len() - 68..der.len() - 65] == [0x03, 0x42, 0x00]
+        })
+        .ok_or_else(|| PkiError::malformed("SM2 公钥", "不是未压缩的曲线点"))?;
+    let mut x = [0u8; 32];
+    let mut y = [0u8; 32];
+    x.copy_from_slice(&point[1..33]);
+    y.copy_from_slice(&point[33..65]);
+    Ok((x, y))
+}

@@ -6,12 +6,14 @@ use crate::cert::{display_name, parse_certs, rfc3339, CertInfo};
 use crate::crl::{self, RevocationCutoff};
 use crate::error::{PkiError, Result};
 use crate::ffi;
+use crate::verify_cache::{self, ValidPath, VerifyCache};
 use foreign_types::ForeignTypeRef;
 use openssl::stack::Stack;
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509Crl, X509KeyUsage, X509Ref, X509StoreContext, X509VerifyResult, X509};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// Roots, intermediates and CRLs of the recognised CAs (CA互认).
@@ -21,6 +23,8 @@ pub struct TrustStore {
     intermediates: Vec<X509>,
     crls: Vec<X509Crl>,
     require_crl: bool,
+    /// Parsed signers and validated paths; emptied whenever the above change.
+    cache: VerifyCache,
 }
 
 /// A chain that validated, leaf first, trust anchor last.
@@ -91,6 +95,7 @@ impl TrustStore {
             return;
         }
         let _ = crate::cert::prepare(&cert);
+        self.cache.clear();
         if is_self_issued(&cert) {
             self.roots.push(cert);
         } else {
@@ -107,6 +112,7 @@ impl TrustStore {
         }
         .map_err(|e| PkiError::malformed("证书吊销列表", e))?;
         self.crls.push(crl);
+        self.cache.clear();
         Ok(())
     }
 
@@ -121,6 +127,7 @@ impl TrustStore {
     /// is checked only where a CRL exists.
     pub fn set_require_crl(&mut self, require: bool) {
         self.require_crl = require;
+        self.cache.clear();
     }
 
     pub fn roots(&self) -> &[X509] {
@@ -183,6 +190,20 @@ impl TrustStore {
         )
     }
 
+    /// [`validate`](Self::validate) or [`validate_claimed`](Self::validate_claimed)
+    /// (by `cutoff`) for certificates whose path-cache key the caller
+    /// already holds (an envelope's parsed `x5c`).
+    pub(crate) fn validate_cached(
+        &self,
+        key: verify_cache::Key,
+        leaf: &X509Ref,
+        extra: &[X509],
+        at: OffsetDateTime,
+        cutoff: RevocationCutoff,
+    ) -> Result<ValidatedChain> {
+        self.validate_keyed(Some(key), leaf, extra, at, cutoff, self.require_crl)
+    }
+
     /// The CRLs the store holds (PEM), e.g. to carry them in an archive.
     pub fn crls_pem(&self) -> Vec<String> {
         self.crls
@@ -190,6 +211,10 @@ impl TrustStore {
             .filter_map(|c| c.to_pem().ok())
             .filter_map(|p| String::from_utf8(p).ok())
             .collect()
+    }
+
+    pub(crate) fn cache(&self) -> &VerifyCache {
+        &self.cache
     }
 
     fn validate_with(
@@ -200,6 +225,66 @@ impl TrustStore {
         cutoff: RevocationCutoff,
         require_crl: bool,
     ) -> Result<ValidatedChain> {
+        let ders = std::iter::once(leaf.to_der())
+            .chain(extra.iter().map(|c| c.to_der()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .ok();
+        let key = ders
+            .as_ref()
+            .and_then(|d| verify_cache::key_of(d.iter().map(Vec::as_slice)));
+        self.validate_keyed(key, leaf, extra, at, cutoff, require_crl)
+    }
+
+    /// Validation through the path cache under `key` (the digest of leaf and
+    /// extra DER; `None` skips the cache). Public entry points land here.
+    pub(crate) fn validate_keyed(
+        &self,
+        key: Option<verify_cache::Key>,
+        leaf: &X509Ref,
+        extra: &[X509],
+        at: OffsetDateTime,
+        cutoff: RevocationCutoff,
+        require_crl: bool,
+    ) -> Result<ValidatedChain> {
+        let cached = key
+            .and_then(|k| self.cache.path(&k))
+            .filter(|p| p.covers(at));
+        let path = match cached {
+            Some(path) => path,
+            None => {
+                let path = Arc::new(self.build_path(leaf, extra, at)?);
+                if let Some(k) = key {
+                    self.cache.keep_path(k, path.clone());
+                }
+                path
+            }
+        };
+        let mut revocation_checked = true;
+        for (pair, choice) in path.chain.windows(2).zip(&path.crl_choices) {
+            let checked = crl::judge(
+                *choice,
+                &pair[0],
+                &pair[1],
+                &self.crls,
+                at,
+                require_crl,
+                cutoff,
+            )?;
+            revocation_checked &= checked;
+        }
+        Ok(ValidatedChain {
+            leaf: path.leaf.clone(),
+            chain: path.chain_info.clone(),
+            algorithm: path.algorithm,
+            revocation_checked,
+            validated_at: at,
+        })
+    }
+
+    /// Builds and checks a path with OpenSSL at `at` (signatures, validity,
+    /// constraints, key usage) and picks each issuer's CRL; the
+    /// time-dependent CRL judgement is left to the caller.
+    fn build_path(&self, leaf: &X509Ref, extra: &[X509], at: OffsetDateTime) -> Result<ValidPath> {
         let map = |e| PkiError::crypto("trust store", e);
         crate::cert::prepare(leaf)?;
         let mut builder = X509StoreBuilder::new().map_err(map)?;
@@ -242,20 +327,29 @@ impl TrustStore {
             .public_key()
             .map_err(|e| PkiError::malformed("证书公钥", e))?;
         let algorithm = Algorithm::of_key(&public)?;
-        let mut revocation_checked = true;
-        for pair in chain.windows(2) {
-            let checked = crl::check(&pair[0], &pair[1], &self.crls, at, require_crl, cutoff)?;
-            revocation_checked &= checked;
-        }
-        Ok(ValidatedChain {
+        let crl_choices = chain
+            .windows(2)
+            .map(|pair| crl::choose(&pair[0], &pair[1], &self.crls))
+            .collect::<Result<Vec<_>>>()?;
+        let chain_info = chain
+            .iter()
+            .map(|c| CertInfo::of(c))
+            .collect::<Result<Vec<_>>>()?;
+        let valid_from = chain_info.iter().map(|c| c.not_before).max();
+        let valid_until = chain_info.iter().map(|c| c.not_after).min();
+        let (Some(valid_from), Some(valid_until)) = (valid_from, valid_until) else {
+            return Err(PkiError::ChainInvalid {
+                detail: "OpenSSL 未返回证书路径".to_string(),
+            });
+        };
+        Ok(ValidPath {
             leaf: CertInfo::of(leaf)?,
-            chain: chain
-                .iter()
-                .map(|c| CertInfo::of(c))
-                .collect::<Result<_>>()?,
+            chain_info,
+            chain,
             algorithm,
-            revocation_checked,
-            validated_at: at,
+            valid_from,
+            valid_until,
+            crl_choices,
         })
     }
 }

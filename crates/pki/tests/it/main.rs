@@ -10,4 +10,5 @@ mod openssl_interop;
 mod pkcs12;
 mod sm2_vectors;
 mod trust_matrix;
+mod verify_cache;
 mod wycheproof;

@@ -54,3 +54,40 @@ fn sign_and_verify_round_trip_with_the_default_id() {
     let der = plain.sign_oneshot_to_vec(b"hello").unwrap();
     assert!(!sm2::verify_der(&key, b"hello", &der).unwrap());
 }
+
+#[test]
+fn z_a_of_the_sample_key_matches_the_standard() {
+    // GB/T 32918.5-2017 Annex A gives Z_A for the sample key and the default ID.
+    let z = sm2::z_a(&standard_key()).unwrap();
+    assert_eq!(
+        hex::encode_upper(z),
+        "B2E14C5C79C6DF5B85F4FE7ED8DB7A262B9DA7E07CCB0EA9F4747B8CCDA8A4F3"
+    );
+}
+
+#[test]
+fn precomputed_z_a_gives_the_same_answers_as_the_digest_context() {
+    let key = standard_key();
+    let z = sm2::z_a(&key).unwrap();
+    let der = sig::raw_to_der(&standard_sig()).unwrap();
+    assert!(sm2::verify_der_with_z_a(&key, &z, MSG, &der).unwrap());
+    assert!(!sm2::verify_der_with_z_a(&key, &z, b"message digesT", &der).unwrap());
+    let mut wrong_z = z;
+    wrong_z[0] ^= 1;
+    assert!(!sm2::verify_der_with_z_a(&key, &wrong_z, MSG, &der).unwrap());
+    assert!(!sm2::verify_der_with_z_a(&key, &z, MSG, b"\x30\x00").unwrap());
+    for len in [0usize, 1, 55, 56, 64, 1000] {
+        let own = generate_key(KeyKind::Sm2).unwrap();
+        let own_z = sm2::z_a(&own).unwrap();
+        let msg = vec![0x5a; len];
+        let der = sm2::sign_der(&own, &msg).unwrap();
+        assert_eq!(
+            sm2::verify_der_with_z_a(&own, &own_z, &msg, &der).unwrap(),
+            sm2::verify_der(&own, &msg, &der).unwrap()
+        );
+        assert!(sm2::verify_der_with_z_a(&own, &own_z, &msg, &der).unwrap());
+        let mut other = msg.clone();
+        other.push(1);
+        assert!(!sm2::verify_der_with_z_a(&own, &own_z, &other, &der).unwrap());
+    }
+}
