@@ -3,10 +3,11 @@
 //!
 //! Extraction: [`Extractor`] runs this crate's worker (the calling binary
 //! re-executed with [`worker::WORKER_FLAG`]; every binary calls
-//! [`worker::run_if_requested`] first in `main`). Each page is read by
-//! pdf-extract, with lopdf 0.47 as fallback, under `catch_unwind`; the parent
-//! enforces a memory limit and timeouts, so no malformed PDF can crash or hang
-//! the caller.
+//! [`worker::run_if_requested`] first in `main`). Each page is read by our
+//! own content-stream reader on lopdf 0.47 (fonts and CMaps parsed once per
+//! document), with pdf-extract and lopdf's own extraction as fallbacks, all
+//! under `catch_unwind`; the parent enforces a memory limit and timeouts, so
+//! no malformed PDF can crash or hang the caller.
 //!
 //! Search: [`search`] indexes pages into SQLite FTS5 tables on a connection the
 //! caller opened (the desktop's SQLCipher store).
@@ -22,6 +23,7 @@ pub mod pdf_date;
 mod protocol;
 mod quality;
 pub mod search;
+mod text;
 pub mod worker;
 
 pub use error::{ExtractError, PageFailureCode};

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextSource {
+    /// Our own content-stream reader (`text` module, on lopdf 0.47).
+    ContentStream,
     PdfExtract,
     Lopdf,
     Ocr,

@@ -1,23 +1,81 @@
-//! Reading one page: pdf-extract first, lopdf 0.47 as the fallback, each
+//! Reading one page: our own content-stream reader first ([`crate::text`],
+//! fonts parsed once per document), then pdf-extract and lopdf 0.47's own
+//! extraction as fallbacks when its reading is not clean (codes it could not
+//! map, or mapped only through a stand-in encoding) or not usable. Each runs
 //! inside `catch_unwind` (pdf-extract and its CMap parser panic on some
-//! damaged files). Runs only inside the worker process, where a hang or an
+//! damaged files) and only inside the worker process, where a hang or an
 //! abort costs one page, not the application.
 
 use crate::model::{PageText, TextSource};
 use crate::normalize::nfkc;
-use crate::quality::{assess, Quality};
+use crate::quality::{assess, meaningful, Quality};
+use crate::text;
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// One way of getting a page's raw text.
 type Attempt<'a> = &'a dyn Fn() -> Result<String, String>;
 
-/// The two parses of one document (pdf-extract is built on lopdf 0.42, so it
-/// needs its own). Either may be missing if that parser rejected the file.
-pub struct Parsed {
-    pub for_pdf_extract: Option<pdf_extract::Document>,
+/// The parses of one document. lopdf 0.47's is made at once; pdf-extract's
+/// (it is built on lopdf 0.42, so it needs its own) only when a page falls
+/// back to it.
+pub struct Parsed<'a> {
+    bytes: &'a [u8],
     pub for_lopdf: Option<lopdf::Document>,
-    /// Decompression bound for lopdf's per-page content, in bytes.
+    for_pdf_extract: OnceCell<Result<pdf_extract::Document, String>>,
+    /// Page number → page object, from lopdf 0.47's page tree.
+    page_ids: BTreeMap<u32, lopdf::ObjectId>,
+    text_cache: RefCell<text::Cache>,
+    /// Decompression bound for per-page content, fonts and CMaps, in bytes.
     pub max_page_content: usize,
+}
+
+impl<'a> Parsed<'a> {
+    pub fn new(
+        bytes: &'a [u8],
+        for_lopdf: Option<lopdf::Document>,
+        for_pdf_extract: Option<Result<pdf_extract::Document, String>>,
+        max_page_content: usize,
+    ) -> Self {
+        let page_ids = for_lopdf
+            .as_ref()
+            .map(|doc| doc.get_pages())
+            .unwrap_or_default();
+        let cell = OnceCell::new();
+        if let Some(parsed) = for_pdf_extract {
+            let _ = cell.set(parsed);
+        }
+        Parsed {
+            bytes,
+            for_lopdf,
+            for_pdf_extract: cell,
+            page_ids,
+            text_cache: RefCell::new(text::Cache::default()),
+            max_page_content,
+        }
+    }
+
+    /// pdf-extract's parse, made on first use.
+    pub fn pdf_extract(&self) -> Result<&pdf_extract::Document, String> {
+        self.for_pdf_extract
+            .get_or_init(|| {
+                guarded(|| pdf_extract::Document::load_mem(self.bytes).map_err(|e| e.to_string()))
+            })
+            .as_ref()
+            .map_err(|e| format!("could not parse the file: {e}"))
+    }
+
+    /// Page numbers, from whichever parse has them.
+    pub fn page_numbers(&self) -> Vec<u32> {
+        if self.for_lopdf.is_some() {
+            return self.page_ids.keys().copied().collect();
+        }
+        match self.pdf_extract() {
+            Ok(doc) => doc.get_pages().keys().copied().collect(),
+            Err(_) => Vec::new(),
+        }
+    }
 }
 
 pub enum PageOutcome {
@@ -25,9 +83,46 @@ pub enum PageOutcome {
     Failed(String),
 }
 
+/// A reading that is usable but not trusted, kept in case nothing better comes.
+struct Candidate {
+    source: TextSource,
+    text: String,
+    /// Preferred on equal merit (ours when its only fault is unmapped codes,
+    /// which the fallbacks cannot map either).
+    preferred: bool,
+}
+
 pub fn read_page(parsed: &Parsed, number: u32) -> PageOutcome {
     let mut problems = Vec::new();
     let mut weak: Option<String> = None;
+    let mut usable: Vec<Candidate> = Vec::new();
+    let keep_weak = |text: String, weak: &mut Option<String>| {
+        if weak
+            .as_ref()
+            .is_none_or(|w| w.trim().len() < text.trim().len())
+        {
+            *weak = Some(text);
+        }
+    };
+    match with_content_stream(parsed, number) {
+        Ok(reading) => {
+            let text = nfkc(&reading.text);
+            let quality = assess(&text);
+            if quality == Quality::Usable && reading.clean() {
+                return read(number, text, TextSource::ContentStream);
+            }
+            if quality == Quality::Usable {
+                usable.push(Candidate {
+                    source: TextSource::ContentStream,
+                    text,
+                    preferred: reading.guessed == 0,
+                });
+            } else {
+                keep_weak(text, &mut weak);
+            }
+        }
+        Err(problem) => problems.push(format!("content stream: {problem}")),
+    }
     let attempts: [(TextSource, Attempt); 2] = [
         (TextSource::PdfExtract, &|| with_pdf_extract(parsed, number)),
         (TextSource::Lopdf, &|| with_lopdf(parsed, number)),
@@ -37,22 +132,29 @@ pub fn read_page(parsed: &Parsed, number: u32) -> PageOutcome {
             Ok(raw) => {
                 let text = nfkc(&raw);
                 if assess(&text) == Quality::Usable {
-                    return PageOutcome::Read(PageText {
-                        number,
-                        text,
+                    usable.push(Candidate {
                         source,
-                        needs_ocr: false,
+                        text,
+                        preferred: false,
                     });
+                    // The first fallback that reads the page ends the search.
+                    break;
                 }
-                if weak
-                    .as_ref()
-                    .is_none_or(|w| w.trim().len() < text.trim().len())
-                {
-                    weak = Some(text);
-                }
+                keep_weak(text, &mut weak);
             }
             Err(problem) => problems.push(format!("{source:?}: {problem}")),
         }
+    }
+    // The usable reading with the most letters and digits; on a tie the
+    // preferred one, else the fallback.
+    if let Some(best) = usable.into_iter().max_by_key(|c| {
+        (
+            meaningful(&c.text),
+            c.preferred,
+            c.source != TextSource::ContentStream,
+        )
+    }) {
+        return read(number, best.text, best.source);
     }
     match weak {
         // The page points at content that is not in the file (truncated or
@@ -109,11 +211,30 @@ fn content_missing(parsed: &Parsed, number: u32) -> bool {
     .unwrap_or(true)
 }
 
-fn with_pdf_extract(parsed: &Parsed, number: u32) -> Result<String, String> {
+fn read(number: u32, text: String, source: TextSource) -> PageOutcome {
+    PageOutcome::Read(PageText {
+        number,
+        text,
+        source,
+        needs_ocr: false,
+    })
+}
+
+fn with_content_stream(parsed: &Parsed, number: u32) -> Result<text::PageReading, String> {
     let doc = parsed
-        .for_pdf_extract
+        .for_lopdf
         .as_ref()
-        .ok_or("not parsed by lopdf 0.42")?;
+        .ok_or("not parsed by lopdf 0.47")?;
+    let id = *parsed.page_ids.get(&number).ok_or("no such page")?;
+    let mut cache = parsed
+        .text_cache
+        .try_borrow_mut()
+        .map_err(|_| "text cache in use")?;
+    guarded(|| text::page_text(doc, id, &mut cache, parsed.max_page_content))
+}
+
+fn with_pdf_extract(parsed: &Parsed, number: u32) -> Result<String, String> {
+    let doc = parsed.pdf_extract()?;
     guarded(|| {
         let mut text = String::new();
         let mut output = pdf_extract::PlainTextOutput::new(&mut text);

@@ -41,6 +41,13 @@ pub fn assess(text: &str) -> Quality {
     Quality::Usable
 }
 
+/// Letters and digits that are not encoding garbage: how much a reading says.
+pub fn meaningful(text: &str) -> usize {
+    text.chars()
+        .filter(|&c| c.is_alphanumeric() && !is_suspicious(c))
+        .count()
+}
+
 fn is_suspicious(ch: char) -> bool {
     let cp = ch as u32;
     ch == '\u{FFFD}'

@@ -159,7 +159,6 @@ fn extract_messages<'a>(
     let modern = guarded(|| {
         lopdf::Document::load_mem_with_options(bytes, load_options).map_err(|e| e.to_string())
     });
-    let legacy = guarded(|| pdf_extract::Document::load_mem(bytes).map_err(|e| e.to_string()));
     let mut warnings = Vec::new();
     if let Err(e) = &modern {
         if is_encryption_problem(e) {
@@ -167,24 +166,22 @@ fn extract_messages<'a>(
         }
         warnings.push(format!("lopdf 0.47 could not parse the file: {e}"));
     }
-    if let Err(e) = &legacy {
+    // pdf-extract's own parse is made only when a page falls back to it,
+    // or now when lopdf 0.47 could not read the file at all.
+    let legacy = modern
+        .is_err()
+        .then(|| guarded(|| pdf_extract::Document::load_mem(bytes).map_err(|e| e.to_string())));
+    if let Some(Err(e)) = &legacy {
         warnings.push(format!("pdf-extract could not parse the file: {e}"));
     }
-    let parsed = Parsed {
-        for_pdf_extract: legacy.ok(),
-        for_lopdf: modern.ok(),
-        max_page_content: options.max_page_content,
-    };
-    if parsed.for_lopdf.as_ref().is_some_and(|d| d.is_encrypted()) {
+    if modern.as_ref().is_ok_and(|d| d.is_encrypted()) {
         return Box::new(std::iter::once(fatal("encrypted", "document is encrypted")));
     }
-    let page_numbers: Vec<u32> = match (&parsed.for_lopdf, &parsed.for_pdf_extract) {
-        (Some(doc), _) => doc.get_pages().keys().copied().collect(),
-        (None, Some(doc)) => doc.get_pages().keys().copied().collect(),
-        (None, None) => {
-            return Box::new(std::iter::once(fatal("damaged", &warnings.join("; "))));
-        }
-    };
+    let parsed = Parsed::new(bytes, modern.ok(), legacy, options.max_page_content);
+    let page_numbers = parsed.page_numbers();
+    if parsed.for_lopdf.is_none() && page_numbers.is_empty() {
+        return Box::new(std::iter::once(fatal("damaged", &warnings.join("; "))));
+    }
     if page_numbers.is_empty() {
         return Box::new(std::iter::once(fatal("damaged", "no pages found")));
     }

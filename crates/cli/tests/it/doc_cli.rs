@@ -51,7 +51,7 @@ fn extracts_pages_metadata_and_outline() {
     assert!(stdout.contains("作者：Administrator"));
     assert!(stdout.contains("创建时间：2026-11-28T21:47:08+08:00"));
     assert!(stdout.contains("五、施工组织设计 …… 第18页"));
-    assert!(stdout.contains("==== 第 19 页（pdf_extract） ===="));
+    assert!(stdout.contains("==== 第 19 页（content_stream） ===="));
     assert!(stdout.contains("低副"));
 
     let out = pingshen(&["doc", "extract", "--json", &demo("tender.pdf")]);

@@ -1,15 +1,16 @@
 //! Benchmarks: extraction pages/s against pdftotext on the same corpus in the
-//! same run (both using two processes at a time), and search latency p50/p95
-//! over 10,000+ pages for 1- to 6-character terms.
+//! same run (both using two processes at a time) with character agreement,
+//! on the demo PDFs and on a CJK test-suite corpus (bench/extraction.rs), and
+//! search latency p50/p95 over 10,000+ pages for 1- to 6-character terms.
 //!
-//! cargo run --release -p pingshen-docs --bin docs-bench [-- --rounds N] [--cipher] [--gap-ms N]
+//! cargo run --release -p pingshen-docs --bin docs-bench [-- --rounds N] [--cjk-rounds N] [--per-file] [--cipher] [--gap-ms N]
+
+#[path = "bench/extraction.rs"]
+mod extraction;
 
 use pingshen_docs::search::{self, DocRef, PageInput, Query};
-use pingshen_docs::{Extractor, PageText};
+use pingshen_docs::PageText;
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const DEMO: [&str; 7] = [
@@ -24,95 +25,14 @@ fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(3usize);
-    let demo_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
-    let files: Vec<PathBuf> = DEMO
-        .iter()
-        .map(|n| demo_dir.join(format!("{n}.pdf")))
-        .collect();
-    let pdfs: Vec<Vec<u8>> = files
-        .iter()
-        .map(|f| std::fs::read(f).expect("demo PDF"))
-        .collect();
-    let pages = extraction_bench(&files, &pdfs, rounds);
+    let cjk_rounds = std::env::args()
+        .skip_while(|a| a != "--cjk-rounds")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5usize);
+    let demo = extraction::Corpus::demo(&DEMO);
+    let pages = extraction::run(&demo, rounds, cjk_rounds);
     search_bench(&pages);
-}
-
-fn extraction_bench(
-    files: &[PathBuf],
-    pdfs: &[Vec<u8>],
-    rounds: usize,
-) -> Vec<(String, Vec<PageText>)> {
-    let refs: Vec<&[u8]> = pdfs.iter().map(Vec::as_slice).collect();
-    let batch: Vec<&[u8]> = (0..rounds).flat_map(|_| refs.iter().copied()).collect();
-    let extractor = Extractor::new().expect("own executable");
-    println!(
-        "extraction corpus: {} documents x {rounds} rounds",
-        pdfs.len()
-    );
-    let mut results = Vec::new();
-    for workers in [1, 2] {
-        let started = Instant::now();
-        let out = extractor.clone().parallelism(workers).extract_many(&batch);
-        let elapsed = started.elapsed();
-        let pages: usize = out
-            .iter()
-            .map(|r| r.as_ref().map_or(0, |e| e.pages.len()))
-            .sum();
-        println!(
-            "  pingshen worker, {workers} at a time: {pages} pages in {:.2} s = {:.0} pages/s",
-            elapsed.as_secs_f64(),
-            pages as f64 / elapsed.as_secs_f64()
-        );
-        results = out;
-    }
-    let jobs: Vec<&Path> = (0..rounds)
-        .flat_map(|_| files.iter().map(PathBuf::as_path))
-        .collect();
-    match pdftotext_bench(&jobs) {
-        Ok((pages, elapsed)) => println!(
-            "  pdftotext (poppler), 2 at a time: {pages} pages in {:.2} s = {:.0} pages/s",
-            elapsed.as_secs_f64(),
-            pages as f64 / elapsed.as_secs_f64()
-        ),
-        Err(e) => println!("  pdftotext not run: {e}"),
-    }
-    DEMO.iter()
-        .zip(results)
-        .map(|(name, r)| (name.to_string(), r.expect("demo extracts").pages))
-        .collect()
-}
-
-/// pdftotext per document (process start included), two at a time.
-fn pdftotext_bench(jobs: &[&Path]) -> Result<(usize, Duration), String> {
-    Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .map_err(|e| e.to_string())?;
-    let next = AtomicUsize::new(0);
-    let pages = AtomicUsize::new(0);
-    let started = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..2 {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(file) = jobs.get(i) else { break };
-                let out = Command::new("pdftotext")
-                    .arg("-enc")
-                    .arg("UTF-8")
-                    .arg(file)
-                    .arg("-")
-                    .output();
-                if let Ok(out) = out {
-                    // pdftotext ends every page with a form feed
-                    pages.fetch_add(
-                        out.stdout.iter().filter(|&&b| b == 0x0c).count(),
-                        Ordering::Relaxed,
-                    );
-                }
-            });
-        }
-    });
-    Ok((pages.into_inner(), started.elapsed()))
 }
 
 /// Terms by length, each set mixing terms on every page with rare ones.
@@ -267,7 +187,10 @@ fn search_bench(demo: &[(String, Vec<PageText>)]) {
                 }
             };
             let mut matches = 0;
-            for term in terms {
+            for term in terms
+                .iter()
+                .filter(|_| std::env::var_os("NO_MATCHES").is_none())
+            {
                 let all = search::search(&conn, &query_of(term).limit(usize::MAX)).expect("search");
                 matches += all.len();
             }

@@ -56,7 +56,7 @@ fn extracted_text_matches_the_source_text() {
         for (page, (number, source)) in extraction.pages.iter().zip(&truth.pages) {
             assert_eq!(page.number, *number);
             assert!(!page.needs_ocr, "{name} p{number} marked needs_ocr");
-            assert_eq!(page.source, TextSource::PdfExtract, "{name} p{number}");
+            assert_eq!(page.source, TextSource::ContentStream, "{name} p{number}");
             let (s, e) = (chars(source), chars(&page.text));
             let lcs = lcs_len(&s, &e);
             common += lcs;

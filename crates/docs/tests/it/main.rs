@@ -7,4 +7,5 @@ mod malformed;
 mod ocr;
 mod search;
 mod search_sqlcipher;
+mod text_path;
 mod worker_isolation;

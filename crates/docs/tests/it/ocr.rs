@@ -76,7 +76,7 @@ fn a_scanned_page_is_recognised() {
     assert!(!page.needs_ocr);
     assert_eq!(
         with.pages[0].source,
-        TextSource::PdfExtract,
+        TextSource::ContentStream,
         "text pages are not OCRed"
     );
     let source: Vec<char> = squeeze(&nfkc(&truth("bid-B03").pages[18].1))
