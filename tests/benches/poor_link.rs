@@ -22,7 +22,7 @@
 //! Run: `cargo bench -p pingshen-e2e --bench poor_link --profile dev`
 //! (after `scripts/build`; uses the same binaries as the UI tests).
 
-use pingshen_e2e::{binary, AppDriver, PlatformProcess};
+use pingshen_e2e::{AppDriver, PlatformProcess};
 use pingshen_testkit::PageLayout;
 use std::time::{Duration, Instant};
 
@@ -74,22 +74,11 @@ async fn run() -> anyhow::Result<()> {
 async fn measure(layout: PageLayout) -> anyhow::Result<()> {
     let platform_dir = tempfile::tempdir()?;
     let app_dir = tempfile::tempdir()?;
-    let work = tempfile::tempdir()?;
     let platform = PlatformProcess::start(platform_dir.path(), true)?;
     platform.declare_no_conflict("E001", DEMO).await?;
     // The long bid joins the project as staff would add it.
     let long = pingshen_testkit::long_bid_with(PAGES, 7, layout);
-    let long_path = work.path().join("long-bid.pdf");
-    std::fs::write(&long_path, &long)?;
-    let added = std::process::Command::new(binary("pingshen-platform")?)
-        .arg("add-document")
-        .arg("--data")
-        .arg(platform_dir.path())
-        .args(["--project", DEMO, "--file-id", LONG, "--bidder", "B01"])
-        .args(["--name", "投标文件-完整版（300 页）.pdf"])
-        .arg(&long_path)
-        .status()?;
-    anyhow::ensure!(added.success(), "add-document failed");
+    platform.add_bid_document(DEMO, LONG, "B01", "投标文件-完整版（300 页）.pdf", &long)?;
 
     let upstream: std::net::SocketAddr = platform
         .url

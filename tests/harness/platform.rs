@@ -64,6 +64,37 @@ impl PlatformProcess {
     }
 
     /// The demo PKI folder (trust/, crl/, people/*.p12).
+    /// Adds a bid document to `project` as staff would
+    /// (`pingshen-platform add-document`); experts get it at their next sync.
+    pub fn add_bid_document(
+        &self,
+        project: &str,
+        file_id: &str,
+        bidder: &str,
+        name: &str,
+        pdf: &[u8],
+    ) -> anyhow::Result<()> {
+        let file = tempfile::NamedTempFile::new()?;
+        std::fs::write(file.path(), pdf)?;
+        let added = Command::new(binary("pingshen-platform")?)
+            .arg("add-document")
+            .arg("--data")
+            .arg(&self.data_dir)
+            .args([
+                "--project",
+                project,
+                "--file-id",
+                file_id,
+                "--bidder",
+                bidder,
+            ])
+            .args(["--name", name])
+            .arg(file.path())
+            .status()?;
+        anyhow::ensure!(added.success(), "add-document failed");
+        Ok(())
+    }
+
     pub fn pki_dir(&self) -> PathBuf {
         self.data_dir.join("pki")
     }

@@ -121,7 +121,9 @@ async fn run() {
     let published = staff.rules(DEMO).await.unwrap();
     let rules = Rules::from_toml(&published.rules_toml).unwrap();
     let bidders: Vec<String> = demo.bidders.iter().map(|b| b.id.clone()).collect();
-    let experts = [("E002", "ES256"), ("E003", "SM2SM3")];
+    // E004 submits SM2 sheets like E003, with the platform's SQLite set to
+    // synchronous=NORMAL: what durability costs (see `submission_bounds`).
+    let experts = [("E002", "ES256"), ("E003", "SM2SM3"), ("E004", "SM2SM3")];
     let latency_projects = 30;
     let total = projects * experts.len() + latency_projects;
     let setup = Instant::now();
@@ -173,7 +175,14 @@ async fn run() {
     //    CONCURRENCY clients at once; the platform verifies the chain, the
     //    signature, role, assignment, stage and every value, stores the sheet
     //    and signs a receipt.
+    let mut sm2_rates = Vec::new();
     for (n, (who, alg)) in experts.iter().enumerate() {
+        let synchronous = if *who == "E004" { "NORMAL" } else { "FULL" };
+        platform
+            .state
+            .db
+            .with(|c| Ok(c.pragma_update(None, "synchronous", synchronous)?))
+            .unwrap();
         let s = signer(&platform, who);
         let client = login(&url, &s).await;
         let mine: Vec<String> = ids[n * projects..(n + 1) * projects].to_vec();
@@ -228,10 +237,19 @@ async fn run() {
         }
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "submit {alg:7} {projects:6} verified sheets in {secs:.2} s = {:8.1} /s",
+            "submit {alg:7} {projects:6} verified sheets in {secs:.2} s = {:8.1} /s (synchronous={synchronous})",
             projects as f64 / secs
         );
+        if *alg == "SM2SM3" {
+            sm2_rates.push((synchronous, projects as f64 / secs));
+        }
     }
+    platform
+        .state
+        .db
+        .with(|c| Ok(c.pragma_update(None, "synchronous", "FULL")?))
+        .unwrap();
+    submission_bounds(&platform, &sm2_rates);
 
     // 4. Click-to-receipt, one expert (P-256), sequential: validate the
     //    drafts, sign, queue durably (SQLCipher, synchronous=FULL), send,
@@ -293,6 +311,59 @@ async fn run() {
     );
 
     sync_against_curl(&platform, &staff, &demo, &url).await;
+}
+
+/// What bounds verified SM2 submissions: the raw SM2 verify rate (in this
+/// process and `openssl speed sm2`, same run), one durable commit's cost
+/// (append + fdatasync in the platform's data directory, as a WAL commit
+/// with synchronous=FULL does), and the submission rates measured above.
+fn submission_bounds(platform: &RunningPlatform, sm2_rates: &[(&str, f64)]) {
+    use pingshen_pki::sig;
+    use std::io::Write;
+    let s = signer(platform, "E003");
+    let msg = vec![b'x'; 2048];
+    let signature = s.sign(&msg).unwrap();
+    let public = s.certificate().public_key().unwrap();
+    let start = Instant::now();
+    let mut verified = 0u32;
+    while start.elapsed() < Duration::from_secs(1) {
+        assert!(sig::verify(s.algorithm(), &public, &msg, &signature).unwrap());
+        verified += 1;
+    }
+    let raw = f64::from(verified) / start.elapsed().as_secs_f64();
+    let speed = std::process::Command::new("openssl")
+        .args(["speed", "-mr", "-seconds", "1", "sm2"])
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .find(|l| l.starts_with("+F7:"))
+                .and_then(|l| l.rsplit(':').next().and_then(|v| v.parse::<f64>().ok()))
+        });
+    let probe = platform.state.data_dir.join("fsync-probe");
+    let mut file = std::fs::File::create(&probe).unwrap();
+    let start = Instant::now();
+    let mut commits = 0u32;
+    while start.elapsed() < Duration::from_secs(1) {
+        file.write_all(&[0u8; 4096]).unwrap();
+        file.sync_data().unwrap();
+        commits += 1;
+    }
+    let fsyncs = f64::from(commits) / start.elapsed().as_secs_f64();
+    drop(file);
+    let _ = std::fs::remove_file(&probe);
+    println!(
+        "bounds: SM2 verify {raw:.0} /s in process, openssl speed sm2 verify {} /s; 4 KiB append+fdatasync {fsyncs:.0} /s",
+        speed.map_or("?".to_string(), |v| format!("{v:.0}"))
+    );
+    for (synchronous, rate) in sm2_rates {
+        println!(
+            "  SM2 submissions (synchronous={synchronous}): {rate:.1} /s = {:.2} of the raw verify rate, {:.2} of the fsync rate",
+            rate / raw,
+            rate / fsyncs
+        );
+    }
 }
 
 /// Files of `SYNC_FILE_MB` MiB each, registered straight into the platform's

@@ -12,6 +12,7 @@ pub mod login;
 pub mod motions;
 pub mod notes;
 pub mod outbox;
+mod pipelined_writer;
 mod platform_identity;
 pub mod project_list;
 pub mod ranges;

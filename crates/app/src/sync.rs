@@ -7,6 +7,7 @@
 //! ([`crate::ranges`]); the sync then gives the link way.
 
 use crate::lock;
+use crate::pipelined_writer::PipelinedWriter;
 use crate::ranges::EarlyReads;
 use crate::rate::RateMeter;
 use crate::{AppError, PlatformTrust};
@@ -371,7 +372,7 @@ async fn download_verified(
     // Bytes of this file already counted towards progress.
     let mut counted = 0u64;
     for attempt in 0..2 {
-        let mut writer = {
+        let mut writer = PipelinedWriter::start({
             let store = lock(&ctx.store)?;
             store
                 .documents()
@@ -381,45 +382,13 @@ async fn download_verified(
             } else {
                 BlobWriter::create(&store, project, &f.file_id)?
             }
-        };
-        loop {
-            ctx.early.foreground.wait_idle().await;
-            let from = writer.written_len();
-            let mut download = ctx
-                .client
-                .download(project, &f.file_id, from, &f.sha256)
-                .await?;
-            if download.offset != from {
-                // The platform sent the whole file (its copy changed, or it
-                // ignored the range): start over.
-                writer = {
-                    let store = lock(&ctx.store)?;
-                    BlobWriter::create(&store, project, &f.file_id)?
-                };
-            }
-            // Bytes already stored count towards progress, not towards fetching.
-            if download.offset > counted {
-                on_bytes(download.offset - counted, false);
-                counted = download.offset;
-            }
-            let mut yielded = false;
-            while let Some(chunk) = download.chunk().await? {
-                writer.write(&chunk)?;
-                on_bytes(chunk.len() as u64, true);
-                counted += chunk.len() as u64;
-                if ctx.early.foreground.busy() {
-                    yielded = true;
-                    break;
-                }
-            }
-            // Stepped aside with bytes still to come: continue from here
-            // later. (Stepped aside after the last byte: the file is done;
-            // asking for the range after its end would be refused.)
-            if !yielded || writer.written_len() >= f.size {
-                break;
-            }
+        });
+        if let Err(e) = fetch_into(ctx, project, f, &mut writer, &mut counted, on_bytes).await {
+            // No thread may still append to the file when a retry opens it.
+            let _ = writer.stop().await;
+            return Err(e);
         }
-        let digests = writer.finish()?;
+        let digests = writer.finish().await?;
         let ok = digests.size == f.size && digests.sha256 == f.sha256 && digests.sm3 == f.sm3;
         let store = lock(&ctx.store)?;
         if ok {
@@ -440,6 +409,58 @@ async fn download_verified(
             f.name
         ),
     ))
+}
+
+/// Fetches the rest of `f` into `writer`, from where it stands, stepping
+/// aside whenever the viewer needs the link.
+async fn fetch_into(
+    ctx: &SyncContext,
+    project: &str,
+    f: &ManifestFile,
+    writer: &mut PipelinedWriter,
+    counted: &mut u64,
+    on_bytes: &(dyn Fn(u64, bool) + Sync),
+) -> Result<(), AppError> {
+    loop {
+        ctx.early.foreground.wait_idle().await;
+        let from = writer.written_len();
+        let mut download = ctx
+            .client
+            .download(project, &f.file_id, from, &f.sha256)
+            .await?;
+        if download.offset != from {
+            // The platform sent the whole file (its copy changed, or it
+            // ignored the range): start over.
+            drop(writer.stop().await?);
+            *writer = PipelinedWriter::start({
+                let store = lock(&ctx.store)?;
+                BlobWriter::create(&store, project, &f.file_id)?
+            });
+        }
+        // Bytes already stored count towards progress, not towards fetching.
+        if download.offset > *counted {
+            on_bytes(download.offset - *counted, false);
+            *counted = download.offset;
+        }
+        let mut yielded = false;
+        while let Some(chunk) = download.chunk().await? {
+            let len = chunk.len() as u64;
+            writer.write(chunk).await?;
+            on_bytes(len, true);
+            *counted += len;
+            if ctx.early.foreground.busy() {
+                yielded = true;
+                break;
+            }
+        }
+        // Stepped aside with bytes still to come: continue from here
+        // later. (Stepped aside after the last byte: the file is done;
+        // asking for the range after its end would be refused.)
+        if !yielded || writer.written_len() >= f.size {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Extracts and indexes the text of every verified document not indexed
