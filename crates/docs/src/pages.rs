@@ -83,10 +83,13 @@ pub enum PageOutcome {
     Failed(String),
 }
 
-/// A reading that is usable but not trusted, kept in case nothing better comes.
+/// A usable reading, kept in case nothing better comes.
 struct Candidate {
     source: TextSource,
     text: String,
+    /// Read through a stand-in encoding: letters, but maybe the wrong ones;
+    /// any other usable reading beats it.
+    guessed: bool,
     /// Preferred on equal merit (ours when its only fault is unmapped codes,
     /// which the fallbacks cannot map either).
     preferred: bool,
@@ -115,6 +118,7 @@ pub fn read_page(parsed: &Parsed, number: u32) -> PageOutcome {
                 usable.push(Candidate {
                     source: TextSource::ContentStream,
                     text,
+                    guessed: reading.guessed > 0,
                     preferred: reading.guessed == 0,
                 });
             } else {
@@ -135,6 +139,7 @@ pub fn read_page(parsed: &Parsed, number: u32) -> PageOutcome {
                     usable.push(Candidate {
                         source,
                         text,
+                        guessed: false,
                         preferred: false,
                     });
                     // The first fallback that reads the page ends the search.
@@ -145,10 +150,11 @@ pub fn read_page(parsed: &Parsed, number: u32) -> PageOutcome {
             Err(problem) => problems.push(format!("{source:?}: {problem}")),
         }
     }
-    // The usable reading with the most letters and digits; on a tie the
-    // preferred one, else the fallback.
+    // A reading not through a stand-in encoding, then the one with the most
+    // letters and digits; on a tie the preferred one, else the fallback.
     if let Some(best) = usable.into_iter().max_by_key(|c| {
         (
+            !c.guessed,
             meaningful(&c.text),
             c.preferred,
             c.source != TextSource::ContentStream,

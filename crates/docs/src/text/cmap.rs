@@ -2,8 +2,8 @@
 //! (codespace and code → CID) and the predefined CMaps CJK producers name
 //! instead of embedding one (UniGB-UCS2-H, GBK-EUC-H, 90ms-RKSJ-H …).
 
+use super::fxhash::FxHashMap;
 use super::lexer::{Lexer, Operand};
-use std::collections::HashMap;
 
 /// A ToUnicode map bigger than this (entries) is cut off: real ones hold at
 /// most a few tens of thousands.
@@ -77,7 +77,7 @@ struct RangeEntry {
 #[derive(Debug, Clone, Default)]
 pub struct ToUnicode {
     pub codespace: Vec<CodeRange>,
-    singles: HashMap<u64, Box<str>>,
+    singles: FxHashMap<u64, Box<str>>,
     /// Sorted by (len, lo).
     ranges: Vec<RangeEntry>,
 }
@@ -212,6 +212,11 @@ impl ToUnicode {
         }
         let offset = code - range.lo;
         match &range.target {
+            Target::Incrementing(base) if base.len() == 1 => {
+                let unit = u32::from(base[0].wrapping_add(offset as u16));
+                out.extend(char::from_u32(unit));
+                true
+            }
             Target::Incrementing(base) => {
                 let mut units = base.clone();
                 if let Some(last) = units.last_mut() {

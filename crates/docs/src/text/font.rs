@@ -4,9 +4,10 @@
 
 use super::cmap::{next_code, EncodingCMap, Predefined, ToUnicode};
 use super::encoding::{self, Base};
+use super::fxhash::FxHashMap;
+use super::metrics;
 use super::truetype;
 use lopdf::{Dictionary, Document, Object, Stream};
-use std::collections::HashMap;
 
 /// How sure the reader is of a code's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub struct Glyph {
     pub mapped: Mapped,
     /// A single-byte code 32, to which word spacing applies.
     pub word_space: bool,
+    /// The width is an estimate (the font gives none for this code).
+    pub estimated: bool,
 }
 
 #[derive(Debug)]
@@ -52,11 +55,13 @@ enum Widths {
     },
     /// CID fonts: widths by CID, default `DW`.
     Cid {
-        widths: HashMap<u32, f32>,
+        widths: FxHashMap<u32, f32>,
         default: f32,
     },
-    /// Known for no code (standard 14 fonts without `Widths`, or codes whose
-    /// CID is unknown): estimated from the text.
+    /// A standard font named without `Widths`: its ASCII widths are known.
+    Standard(&'static [u16; 95]),
+    /// Known for no code (fonts without `Widths`, or codes whose CID is
+    /// unknown): estimated from the text.
     Estimated { monospace: bool },
 }
 
@@ -71,7 +76,7 @@ pub struct Font {
     known: Option<Vec<bool>>,
     to_unicode: Option<ToUnicode>,
     /// CID → character from the embedded TrueType font's own cmap.
-    glyphs: Option<(Option<Vec<u16>>, HashMap<u16, char>)>,
+    glyphs: Option<(Option<Vec<u16>>, FxHashMap<u16, char>)>,
     widths: Widths,
     /// Glyph units → text space (1/1000, or a Type3 font's matrix).
     width_scale: f64,
@@ -102,6 +107,35 @@ fn number(object: &Object) -> Option<f64> {
 
 fn stream_data(stream: &Stream, limits: &Limits) -> Option<Vec<u8>> {
     stream.get_plain_content_with_limit(limits.max_stream).ok()
+}
+
+/// The widths of a standard font a name points to (a subset prefix
+/// `ABCDEF+` and Windows names like `Arial,Bold` or `TimesNewRomanPSMT` too).
+fn standard_widths(base_font: &[u8]) -> Widths {
+    let name = String::from_utf8_lossy(base_font);
+    let name = name.split_once('+').map_or(&*name, |(_, n)| n);
+    let bold = name.contains("Bold") || name.contains("Black");
+    let italic = name.contains("Italic") || name.contains("Oblique");
+    if name.starts_with("Courier") {
+        return Widths::Estimated { monospace: true };
+    }
+    let table = if name.starts_with("Helvetica") || name.starts_with("Arial") {
+        if bold {
+            &metrics::HELVETICA_BOLD
+        } else {
+            &metrics::HELVETICA
+        }
+    } else if name.starts_with("Times") {
+        match (bold, italic) {
+            (false, false) => &metrics::TIMES_ROMAN,
+            (true, false) => &metrics::TIMES_BOLD,
+            (false, true) => &metrics::TIMES_ITALIC,
+            (true, true) => &metrics::TIMES_BOLDITALIC,
+        }
+    } else {
+        return Widths::Estimated { monospace: false };
+    };
+    Widths::Standard(table)
 }
 
 /// True for characters that take a full em in CJK fonts.
@@ -178,7 +212,20 @@ impl Font {
         // The encoding the font's own program (or the viewer) would use when
         // the dictionary names none: known for TrueType text fonts and the
         // standard fonts, otherwise a stand-in.
+        // Symbol and ZapfDingbats have encodings of their own, which this
+        // reader does not carry: a stand-in, so pdf-extract reads them.
+        let pictorial = {
+            let name = base_font
+                .iter()
+                .position(|&b| b == b'+')
+                .map_or(base_font, |i| &base_font[i + 1..]);
+            name.starts_with(b"Symbol")
+                || name.starts_with(b"ZapfDingbats")
+                || name.starts_with(b"Wingdings")
+                || name.starts_with(b"Webdings")
+        };
         let (default_base, default_guessed) = match subtype {
+            _ if pictorial => (Base::Standard, true),
             b"TrueType" if !symbolic => (Base::WinAnsi, false),
             b"TrueType" => (Base::WinAnsi, true),
             b"Type3" => (Base::Standard, true),
@@ -233,7 +280,7 @@ impl Font {
             differences[code] = true;
         }
         // A code named in Differences is known even when the base is not.
-        let table_guessed = guessed;
+        let table_guessed = guessed || pictorial;
         let (width_scale, widths) = Self::simple_widths(doc, font, subtype, descriptor, base_font);
         Font {
             codes: Codes::Single,
@@ -294,12 +341,7 @@ impl Font {
                     missing,
                 },
             ),
-            _ => (
-                width_scale,
-                Widths::Estimated {
-                    monospace: base_font.starts_with(b"Courier"),
-                },
-            ),
+            _ => (width_scale, standard_widths(base_font)),
         }
     }
 
@@ -342,7 +384,7 @@ impl Font {
             let default = deref(doc, cid_font, b"DW")
                 .and_then(number)
                 .unwrap_or(1000.0) as f32;
-            let mut map = HashMap::new();
+            let mut map = FxHashMap::default();
             if let Some(Object::Array(w)) = deref(doc, cid_font, b"W") {
                 let items: Vec<&Object> = w
                     .iter()
@@ -357,7 +399,8 @@ impl Font {
                     match items.get(i + 1) {
                         Some(Object::Array(list)) => {
                             for (k, w) in list.iter().enumerate() {
-                                if let Some(w) = number(w) {
+                                let w = doc.dereference(w).ok().and_then(|(_, w)| number(w));
+                                if let Some(w) = w {
                                     map.insert(first as u32 + k as u32, w as f32);
                                 }
                             }
@@ -410,7 +453,7 @@ impl Font {
         doc: &Document,
         cid_font: &Dictionary,
         limits: &Limits,
-    ) -> Option<(Option<Vec<u16>>, HashMap<u16, char>)> {
+    ) -> Option<(Option<Vec<u16>>, FxHashMap<u16, char>)> {
         let descriptor = match deref(doc, cid_font, b"FontDescriptor") {
             Some(Object::Dictionary(d)) => d,
             _ => return None,
@@ -457,12 +500,13 @@ impl Font {
                         };
                     }
                 }
-                let width = self.simple_width(u32::from(code), &out[start..]);
+                let (width, estimated) = self.simple_width(u32::from(code), &out[start..]);
                 Glyph {
                     len: 1,
                     width,
                     mapped,
                     word_space: code == 32,
+                    estimated,
                 }
             }
             Codes::Predefined(cmap) => {
@@ -474,24 +518,26 @@ impl Font {
                     mapped = Mapped::Yes;
                 }
                 let cid = matches!(cmap, Predefined::Identity).then_some(code);
-                let width = self.cid_width(cid, &out[start..]);
+                let (width, estimated) = self.cid_width(cid, &out[start..]);
                 Glyph {
                     len,
                     width,
                     mapped,
                     word_space: len == 1 && code == 32,
+                    estimated,
                 }
             }
             Codes::Embedded(cmap) => {
                 let (code, len) = next_code(&cmap.codespace, bytes, at);
                 let mapped = self.composite_text(code, len, out);
                 let cid = cmap.cid(code, len);
-                let width = self.cid_width(cid, &out[start..]);
+                let (width, estimated) = self.cid_width(cid, &out[start..]);
                 Glyph {
                     len: usize::from(len),
                     width,
                     mapped,
                     word_space: len == 1 && code == 32,
+                    estimated,
                 }
             }
         }
@@ -516,7 +562,7 @@ impl Font {
         Mapped::No
     }
 
-    fn simple_width(&self, code: u32, text: &str) -> f64 {
+    fn simple_width(&self, code: u32, text: &str) -> (f64, bool) {
         match &self.widths {
             Widths::Simple {
                 first,
@@ -529,23 +575,32 @@ impl Font {
                     .copied()
                     .unwrap_or(*missing);
                 if w > 0.0 {
-                    f64::from(w) * self.width_scale
+                    (f64::from(w) * self.width_scale, false)
                 } else {
-                    estimate(text, false)
+                    (estimate(text, false), true)
                 }
             }
-            Widths::Estimated { monospace } => estimate(text, *monospace),
-            Widths::Cid { .. } => estimate(text, false),
+            Widths::Standard(table) => {
+                let mut chars = text.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c @ ' '..='~'), None) => {
+                        (f64::from(table[c as usize - 32]) / 1000.0, false)
+                    }
+                    _ => (estimate(text, false), true),
+                }
+            }
+            Widths::Estimated { monospace } => (estimate(text, *monospace), !monospace),
+            Widths::Cid { .. } => (estimate(text, false), true),
         }
     }
 
-    fn cid_width(&self, cid: Option<u32>, text: &str) -> f64 {
+    fn cid_width(&self, cid: Option<u32>, text: &str) -> (f64, bool) {
         match (&self.widths, cid) {
-            (Widths::Cid { widths, default }, Some(cid)) => {
-                f64::from(*widths.get(&cid).unwrap_or(default)) * self.width_scale
-            }
-            (Widths::Cid { .. }, None) | (Widths::Estimated { .. }, _) => estimate(text, false),
-            (Widths::Simple { .. }, _) => estimate(text, false),
+            (Widths::Cid { widths, default }, Some(cid)) => (
+                f64::from(*widths.get(&cid).unwrap_or(default)) * self.width_scale,
+                false,
+            ),
+            _ => (estimate(text, false), true),
         }
     }
 }

@@ -11,8 +11,10 @@
 mod cmap;
 mod encoding;
 mod font;
+mod fxhash;
 mod layout;
 mod lexer;
+mod metrics;
 mod truetype;
 
 #[cfg(test)]
@@ -174,9 +176,13 @@ struct TextReader<'a, 'c> {
 
 /// Per-page interpretation state.
 struct Page {
-    /// The visible area (crop box, else media box): glyphs wholly outside
-    /// it are not text anyone can see.
+    /// The media box: glyphs wholly outside it are not on the page (as
+    /// pdftotext has it; the crop box can hide printer's marks but also
+    /// real text, so it does not clip).
     clip: Option<[f64; 4]>,
+    /// The text position is known exactly: no estimated width has moved it
+    /// since the last positioning operator. Only then is a glyph clipped.
+    exact: bool,
     layout: Layout,
     reading: PageReading,
     operations: usize,
@@ -202,9 +208,10 @@ impl<'a> TextReader<'a, '_> {
             content.extend_from_slice(&data);
             content.push(b'\n');
         }
-        let clip = page_box(doc, page, b"CropBox").or_else(|| page_box(doc, page, b"MediaBox"));
+        let clip = page_box(doc, page, b"MediaBox");
         let mut state = Page {
             clip,
+            exact: true,
             layout: Layout::new(),
             reading: PageReading::default(),
             operations: 0,
@@ -309,6 +316,7 @@ impl<'a> TextReader<'a, '_> {
                 b"BT" => {
                     tm = IDENTITY;
                     tlm = IDENTITY;
+                    page.exact = true;
                 }
                 b"Tf" => {
                     let name = operands.iter().rev().find_map(|o| match o {
@@ -332,17 +340,20 @@ impl<'a> TextReader<'a, '_> {
                         }
                         translate(&mut tlm, tx, ty);
                         tm = tlm;
+                        page.exact = true;
                     }
                 }
                 b"Tm" => {
                     if let Some(m) = matrix_of(&operands) {
                         tlm = m;
                         tm = m;
+                        page.exact = true;
                     }
                 }
                 b"T*" => {
                     translate(&mut tlm, 0.0, -gs.leading);
                     tm = tlm;
+                    page.exact = true;
                 }
                 b"Tj" | b"'" | b"\"" => {
                     if op == b"\"" {
@@ -354,6 +365,7 @@ impl<'a> TextReader<'a, '_> {
                     if op != b"Tj" {
                         translate(&mut tlm, 0.0, -gs.leading);
                         tm = tlm;
+                        page.exact = true;
                     }
                     if let Some(Operand::String(s)) = operands.last() {
                         show(&gs, &mut tm, s, page);
@@ -500,6 +512,9 @@ fn show_run(gs: &GraphicsState, tm: &mut Matrix, bytes: &[u8], page: &mut Page, 
             );
             translate(tm, (glyph.width * gs.size + spacing) * gs.scale, 0.0);
         }
+        if glyph.estimated {
+            page.exact = false;
+        }
         first = false;
     }
 }
@@ -560,7 +575,7 @@ fn outside(clip: &[f64; 4], g: &Placed) -> bool {
 }
 
 fn place(page: &mut Page, glyph: Placed) {
-    if page.clip.as_ref().is_some_and(|c| outside(c, &glyph)) {
+    if page.exact && page.clip.as_ref().is_some_and(|c| outside(c, &glyph)) {
         return;
     }
     page.layout.add(&page.scratch, glyph);

@@ -3,7 +3,7 @@
 //! glyph a CID draws is then the only clue to its character. Every read is
 //! bounds-checked: the font program is untrusted input.
 
-use std::collections::HashMap;
+use super::fxhash::FxHashMap;
 
 /// More glyphs than any real font has; a larger table is damage.
 const MAX_MAPPINGS: usize = 200_000;
@@ -19,7 +19,7 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
 /// Glyph id → character, from the font's Unicode cmap subtable (Windows
 /// Unicode BMP or full, or a Unicode-platform one). `None` if the font has no
 /// such subtable (symbol fonts, many subsets).
-pub fn glyph_to_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
+pub fn glyph_to_unicode(font: &[u8]) -> Option<FxHashMap<u16, char>> {
     let tables = u16_at(font, 4)? as usize;
     let cmap = (0..tables.min(256)).find_map(|i| {
         let record = 12 + 16 * i;
@@ -53,7 +53,7 @@ pub fn glyph_to_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
         }
     }
     let (_, table) = best?;
-    let mut map = HashMap::new();
+    let mut map = FxHashMap::default();
     let mut add = |code: u32, glyph: u32| {
         if glyph == 0 || map.len() >= MAX_MAPPINGS {
             return;
