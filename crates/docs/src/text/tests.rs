@@ -455,3 +455,49 @@ fn decompression_is_bounded() {
     assert!(page_text(&doc, id, &mut Cache::default(), 1_000).is_err());
     assert!(page_text(&doc, id, &mut Cache::default(), 100_000).is_ok());
 }
+
+/// Pseudo-random bytes (a fixed LCG: the same every run), biased towards
+/// the characters PDF syntax is made of.
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"()<>[]{}/%\\ \n0123456789.-+ABCDEFTJjmdfQqBTETcsgW*'\"#abcdef";
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = (state >> 33) as usize;
+            if r % 4 == 0 {
+                (r >> 8) as u8
+            } else {
+                ALPHABET[(r >> 8) % ALPHABET.len()]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn noise_never_panics() {
+    let type0 = {
+        let mut objects = type0("/Identity-H", "/ToUnicode 7 0 R", "", "CIDFontType2").to_vec();
+        objects.push(to_unicode(&[("0001", "中")]));
+        objects
+    };
+    for seed in 0..300u64 {
+        let data = noise(seed, 64 + (seed as usize * 37) % 2000);
+        // The parsers on their own …
+        let mut lexer = super::lexer::Lexer::new(&data);
+        let mut operands = Vec::new();
+        while lexer.next_operation(&mut operands).is_some() {}
+        let _ = super::cmap::ToUnicode::parse(&data, &|_| None);
+        let _ = super::cmap::EncodingCMap::parse(&data);
+        let _ = super::truetype::glyph_to_unicode(&data);
+        // … and as a page's content, with a simple and a composite font.
+        let mut content = b"BT /F1 12 Tf 72 700 Td ".to_vec();
+        content.extend_from_slice(&data);
+        let _ = read("/Font << /F1 5 0 R >>", &content, &[COURIER.into()]);
+        let _ = read("/Font << /F1 5 0 R >>", &content, &type0);
+    }
+}
