@@ -10,6 +10,7 @@ const MIGRATIONS: &[fn(&Connection) -> Result<()>] = &[
     v2_project_summaries,
     v3_refused_submissions,
     v4_credit_and_rejections,
+    v5_search_postings,
 ];
 
 /// The schema version this build writes.
@@ -186,4 +187,58 @@ fn v4_credit_and_rejections(conn: &Connection) -> Result<()> {
          ALTER TABLE projects ADD COLUMN rejected_json TEXT;",
     )?;
     Ok(())
+}
+
+/// The search index becomes compact postings by segment (search layout 2,
+/// `pingshen_docs::search::SCHEMA_VERSION`): the FTS5 tables are dropped and
+/// every document already indexed is indexed again from its stored page
+/// text, in this migration's transaction.
+fn v5_search_postings(conn: &Connection) -> Result<()> {
+    pingshen_docs::search::create_schema(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pingshen_docs::search::{search, Query};
+
+    #[test]
+    fn a_v4_store_with_the_fts5_index_is_indexed_again() {
+        let conn = Connection::open_in_memory().unwrap();
+        // A v4 store as builds before v5 left it: page text and the FTS5 index.
+        for step in &MIGRATIONS[..4] {
+            step(&conn).unwrap();
+        }
+        conn.execute_batch(
+            "DROP TABLE search_postings; DROP TABLE search_segments;
+             DROP TABLE search_docs; DROP TABLE search_meta;
+             CREATE VIRTUAL TABLE doc_trigram USING fts5(
+                 body, content = '', contentless_delete = 1, tokenize = 'trigram');
+             CREATE VIRTUAL TABLE doc_grams USING fts5(
+                 body, content = '', contentless_delete = 1, tokenize = 'ascii');
+             INSERT INTO doc_pages (doc, bidder, page, text) VALUES
+                 ('P1/bid-B01.pdf', 'B01', 1, '本工程计划工期360日历天'),
+                 ('P1/tender.pdf', NULL, 1, '投标人须知前附表');
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let fts: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name IN ('doc_trigram', 'doc_grams')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(fts, 0);
+        let hits = search(&conn, &Query::new("工期").bidder("B01")).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].doc, "P1/bid-B01.pdf");
+        assert_eq!(search(&conn, &Query::new("须知")).unwrap().len(), 1);
+    }
 }

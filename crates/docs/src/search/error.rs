@@ -7,6 +7,9 @@ pub enum SearchError {
     EmptyQuery,
     #[error("检索数据库出错：{0}")]
     Database(#[from] rusqlite::Error),
+    /// The postings do not decode (a damaged database): re-index the documents.
+    #[error("检索索引已损坏，请重新建立索引")]
+    CorruptIndex,
 }
 
 impl SearchError {
@@ -14,6 +17,7 @@ impl SearchError {
         match self {
             SearchError::EmptyQuery => "empty_query",
             SearchError::Database(_) => "search_database",
+            SearchError::CorruptIndex => "search_index_corrupt",
         }
     }
 }

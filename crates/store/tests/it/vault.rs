@@ -193,7 +193,7 @@ fn person_info_and_schema_version_persist() {
     }
     let listed = Vault::new(f.dir.path()).profiles().unwrap();
     assert_eq!(listed[0].person.role.as_deref(), Some("panel_leader"));
-    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(SCHEMA_VERSION, 5);
 }
 
 #[test]
