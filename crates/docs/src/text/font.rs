@@ -65,6 +65,10 @@ enum Widths {
     Estimated { monospace: bool },
 }
 
+/// An embedded TrueType font's glyphs: the `CIDToGIDMap` (none for
+/// Identity) and glyph id → character from the font's cmap.
+type Glyphs = (Option<Vec<u16>>, FxHashMap<u16, char>);
+
 #[derive(Debug)]
 pub struct Font {
     codes: Codes,
@@ -76,7 +80,7 @@ pub struct Font {
     known: Option<Vec<bool>>,
     to_unicode: Option<ToUnicode>,
     /// CID → character from the embedded TrueType font's own cmap.
-    glyphs: Option<(Option<Vec<u16>>, FxHashMap<u16, char>)>,
+    glyphs: Option<Glyphs>,
     widths: Widths,
     /// Glyph units → text space (1/1000, or a Type3 font's matrix).
     width_scale: f64,
@@ -449,11 +453,7 @@ impl Font {
     }
 
     /// CID → glyph id → character through the embedded TrueType program.
-    fn truetype_glyphs(
-        doc: &Document,
-        cid_font: &Dictionary,
-        limits: &Limits,
-    ) -> Option<(Option<Vec<u16>>, FxHashMap<u16, char>)> {
+    fn truetype_glyphs(doc: &Document, cid_font: &Dictionary, limits: &Limits) -> Option<Glyphs> {
         let descriptor = match deref(doc, cid_font, b"FontDescriptor") {
             Some(Object::Dictionary(d)) => d,
             _ => return None,

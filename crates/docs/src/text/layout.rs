@@ -55,6 +55,9 @@ struct Last {
     size: f64,
 }
 
+/// (text hash, grid column, grid row).
+type Cell = (u64, i64, i64);
+
 #[derive(Debug, Default)]
 pub struct Layout {
     text: String,
@@ -62,7 +65,7 @@ pub struct Layout {
     pending_space: bool,
     /// Glyphs written so far, by (text hash, grid cell of `CELL` units):
     /// their number in writing order and exact position.
-    placed: FxHashMap<(u64, i64, i64), Vec<(usize, f64, f64)>>,
+    placed: FxHashMap<Cell, Vec<(usize, f64, f64)>>,
     /// Glyphs written (numbers the next one).
     written: usize,
     /// The glyph the previous one was dropped as a duplicate of.
@@ -272,7 +275,8 @@ mod tests {
     #[test]
     fn duplicates() {
         // (what is drawn, text expected)
-        let cases: &[(&[(&str, f64, f64)], &str)] = &[
+        type Draw<'a> = (&'a str, f64, f64);
+        let cases: &[(&[Draw], &str)] = &[
             // A line drawn twice a hair apart (fake bold).
             (&[("Bold", 72.0, 700.0), ("Bold", 72.3, 700.0)], "Bold\n"),
             // Two lines, then both again (shadow drawn after the text).

@@ -298,11 +298,7 @@ impl<'a> TextReader<'a, '_> {
                     .and_then(|k| operands[k].number())
             };
             match op {
-                b"q" => {
-                    if saved.len() < 1024 {
-                        saved.push(gs.clone());
-                    }
-                }
+                b"q" if saved.len() < 1024 => saved.push(gs.clone()),
                 b"Q" => {
                     if let Some(s) = saved.pop() {
                         gs = s;
