@@ -69,10 +69,13 @@ impl Store {
         let conn = self.conn();
         let mut report = PurgeReport::default();
         let documents = self.documents().list(project)?;
-        for doc in &documents {
-            report.pages +=
-                search::remove_document(conn, &search_doc_id(project, &doc.entry.file_id))?;
-        }
+        // One call: each index segment holding the project's pages is
+        // rewritten once.
+        let ids: Vec<String> = documents
+            .iter()
+            .map(|doc| search_doc_id(project, &doc.entry.file_id))
+            .collect();
+        report.pages += search::remove_documents(conn, &ids)?;
         let dir = project_dir(self.dir(), project);
         match std::fs::remove_dir_all(&dir) {
             Ok(()) => sync_dir(&self.dir().join(BLOBS_DIR))?,

@@ -7,6 +7,7 @@ use crate::normalize::{nfkc, search_form};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::RangeInclusive;
 
 /// Which document the pages belong to. `doc` is the caller's stable id (for
 /// example the manifest file name); `bidder` is `None` for the tender.
@@ -70,7 +71,7 @@ pub(crate) fn add_document<'a>(
     doc: &DocRef,
     pages: impl IntoIterator<Item = PageInput<'a>>,
 ) -> Result<usize, SearchError> {
-    remove_rows(conn, &doc.doc)?;
+    remove_rows(conn, &[doc.doc.as_str()])?;
     let mut pages: Vec<PageInput<'a>> = pages.into_iter().collect();
     pages.sort_by_key(|p| p.number);
     if pages.is_empty() {
@@ -110,9 +111,20 @@ pub(crate) fn add_document<'a>(
 ///
 /// Side effect: leaves `PRAGMA secure_delete = ON` on the connection.
 pub fn remove_document(conn: &Connection, doc: &str) -> Result<usize, SearchError> {
+    remove_documents(conn, &[doc])
+}
+
+/// [`remove_document`] for several documents at once, in one transaction:
+/// each segment holding any of them is rewritten once (a purge of a whole
+/// project). Returns the number of pages removed.
+pub fn remove_documents<S: AsRef<str>>(
+    conn: &Connection,
+    docs: &[S],
+) -> Result<usize, SearchError> {
     conn.pragma_update(None, "secure_delete", "ON")?;
     let tx = conn.unchecked_transaction()?;
-    let removed = remove_rows(&tx, doc)?;
+    let docs: Vec<&str> = docs.iter().map(AsRef::as_ref).collect();
+    let removed = remove_rows(&tx, &docs)?;
     tx.commit()?;
     Ok(removed)
 }
@@ -132,26 +144,40 @@ pub fn page_texts(conn: &Connection, doc: &str) -> Result<Vec<(u32, String)>, Se
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn remove_rows(conn: &Connection, doc: &str) -> Result<usize, SearchError> {
-    let found: Option<(i64, i64)> = conn
-        .query_row(
-            "SELECT first_id, pages FROM search_docs WHERE doc = ?1",
-            [doc],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    if let Some((first, pages)) = found {
-        let last = first + pages - 1;
+fn remove_rows(conn: &Connection, docs: &[&str]) -> Result<usize, SearchError> {
+    let mut ranges: Vec<RangeInclusive<i64>> = Vec::new();
+    {
+        let mut find =
+            conn.prepare_cached("SELECT first_id, pages FROM search_docs WHERE doc = ?1")?;
+        for doc in docs {
+            let found: Option<(i64, i64)> = find
+                .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((first, pages)) = found {
+                ranges.push(first..=first + pages - 1);
+            }
+        }
+    }
+    ranges.sort_by_key(|r| *r.start());
+    if !ranges.is_empty() {
         let overlapping: Vec<Segment> = segments(conn)?
             .into_iter()
-            .filter(|s| s.first <= last && s.last >= first)
+            .filter(|s| {
+                ranges
+                    .iter()
+                    .any(|r| s.first <= *r.end() && s.last >= *r.start())
+            })
             .collect();
         for segment in overlapping {
-            rewrite(conn, &[segment], Some(first..=last))?;
+            rewrite(conn, &[segment], &ranges)?;
         }
-        conn.execute("DELETE FROM search_docs WHERE doc = ?1", [doc])?;
     }
-    Ok(conn.execute("DELETE FROM doc_pages WHERE doc = ?1", [doc])?)
+    let mut removed = 0;
+    for doc in docs {
+        conn.execute("DELETE FROM search_docs WHERE doc = ?1", [doc])?;
+        removed += conn.execute("DELETE FROM doc_pages WHERE doc = ?1", [doc])?;
+    }
+    Ok(removed)
 }
 
 /// A segment's row in `search_segments`.
@@ -211,18 +237,24 @@ fn merge_segments(conn: &Connection) -> Result<(), SearchError> {
         if tail_level >= TOP_LEVEL || tail.iter().any(|s| level(s.pages as u64) != tail_level) {
             return Ok(());
         }
-        rewrite(conn, tail, None)?;
+        rewrite(conn, tail, &[])?;
     }
 }
 
+/// Whether `id` is in one of `ranges` (sorted, disjoint).
+fn dropped(ranges: &[RangeInclusive<i64>], id: i64) -> bool {
+    let after = ranges.partition_point(|r| *r.start() <= id);
+    after > 0 && ranges[after - 1].contains(&id)
+}
+
 /// Rewrites segments (consecutive, in id order) as one new segment, without
-/// the pages in `drop`: merging, and removing a document. Streams the
+/// the pages in `without` (sorted, disjoint): merging, and removing a document. Streams the
 /// postings gram by gram; the old rows are deleted (zeroed with
 /// `secure_delete`).
 fn rewrite(
     conn: &Connection,
     parts: &[Segment],
-    without: Option<std::ops::RangeInclusive<i64>>,
+    without: &[RangeInclusive<i64>],
 ) -> Result<(), SearchError> {
     let merged = free_segment(conn)?;
     let mut statements = parts
@@ -263,7 +295,7 @@ fn rewrite(
                     } else {
                         &[]
                     };
-                    if without.as_ref().is_some_and(|w| w.contains(&entry.id)) {
+                    if dropped(without, entry.id) {
                         continue;
                     }
                     if gram == LENGTHS {
@@ -472,9 +504,9 @@ mod tests {
         left.retain(|g| unique.contains(g));
         // The other copies of the same text still hold them.
         assert_eq!(left, unique);
-        for round in [0, 1, 3, 4] {
-            remove_document(&conn, &format!("d1-{round}")).unwrap();
-        }
+        // The other copies at once, spread over several segments.
+        let rest: Vec<String> = [0, 1, 3, 4].iter().map(|r| format!("d1-{r}")).collect();
+        assert_eq!(remove_documents(&conn, &rest).unwrap(), 80);
         let after = all_postings(&conn);
         assert!(after.iter().all(|(g, _)| !unique.contains(g)));
         let pages: i64 = segments(&conn).unwrap().iter().map(|s| s.pages).sum();

@@ -29,6 +29,8 @@ mod schema;
 mod snippet;
 
 pub use error::SearchError;
-pub use index::{compact, index_document, page_texts, remove_document, DocRef, PageInput};
+pub use index::{
+    compact, index_document, page_texts, remove_document, remove_documents, DocRef, PageInput,
+};
 pub use query::{search, Hit, Query};
 pub use schema::{create_schema, SCHEMA_VERSION};

@@ -7,7 +7,8 @@ use super::SearchError;
 use crate::normalize::{nfkc, search_form};
 use rusqlite::{Connection, OptionalExtension};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::hash_map::Entry as Slot;
+use std::collections::{BinaryHeap, HashMap};
 use std::ops::Range;
 
 /// A search: whitespace-separated terms, all of which must occur on a page
@@ -233,6 +234,7 @@ pub(crate) fn ranked(
     };
     let mut verified = TopK::new(query.limit);
     let mut exact: Vec<u32> = Vec::new();
+    let mut rows = HashMap::new();
     let mut batch = query.limit.saturating_mul(2).max(32);
     let mut rest: &mut [Candidate] = &mut bounded;
     while !rest.is_empty() {
@@ -241,20 +243,23 @@ pub(crate) fn ranked(
             rest.select_nth_unstable_by(take, |a, b| compare(&(a.bound, a.id), &(b.bound, b.id)));
         }
         let (now, later) = rest.split_at_mut(take);
-        let lowest_bound = now.iter().map(|c| c.bound).fold(f64::INFINITY, f64::min);
-        found.verify(&mut read, &terms, now, &mut exact)?;
+        found.verify(&mut read, &terms, now, &mut exact, &mut rows)?;
         for (candidate, counts) in now.iter().zip(exact.chunks_exact(n)) {
             if counts.iter().all(|&c| c > 0) {
                 verified.push(score(candidate.length, counts), candidate.id);
             }
         }
-        rest = later;
-        if verified
-            .worst_if_full()
-            .is_some_and(|kth| lowest_bound < kth)
-        {
+        // `later` starts with its best bound (select_nth put it there): if
+        // even that, as an exact score, ranks below the last kept, none can.
+        let settled = verified.worst_if_full().is_some_and(|kth| {
+            later
+                .first()
+                .is_none_or(|next| compare(&(next.bound, next.id), &kth).is_gt())
+        });
+        if settled {
             break;
         }
+        rest = later;
         batch = batch.saturating_mul(2);
     }
     Ok(verified.into_sorted())
@@ -309,12 +314,12 @@ impl TopK {
         }
     }
 
-    /// The worst score kept, once `limit` are kept.
-    fn worst_if_full(&self) -> Option<f64> {
+    /// The worst (score, id) kept, once `limit` are kept.
+    fn worst_if_full(&self) -> Option<(f64, i64)> {
         if self.heap.len() < self.limit {
             return None;
         }
-        self.heap.peek().map(|w| w.0)
+        self.heap.peek().map(|w| (w.0, w.1))
     }
 
     /// Best first.
@@ -504,6 +509,7 @@ impl Found {
         terms: &[Term],
         candidates: &[Candidate],
         exact: &mut Vec<u32>,
+        rows: &mut HashMap<(u32, u64), Vec<u8>>,
     ) -> Result<(), SearchError> {
         let n = self.terms;
         exact.clear();
@@ -527,15 +533,25 @@ impl Found {
                 }
                 let pairs = term.pairs.len();
                 let marks = &lists[t].marks;
-                // Per pair, the byte span of each candidate's positions.
-                let mut rows = Vec::with_capacity(pairs);
+                // Per pair, the byte span of each candidate's positions (the
+                // rows read once a query, kept for its later batches).
+                for &(_, gram) in &term.pairs {
+                    if let Slot::Vacant(vacant) = rows.entry((*segment_id, gram)) {
+                        let row = read
+                            .positions(*segment_id, gram)?
+                            .ok_or(SearchError::CorruptIndex)?;
+                        vacant.insert(row);
+                    }
+                }
+                let term_rows: Vec<&Vec<u8>> = term
+                    .pairs
+                    .iter()
+                    .map(|&(_, gram)| &rows[&(*segment_id, gram)])
+                    .collect();
                 spans.clear();
                 spans.resize(group.len() * pairs, (0, 0));
-                for (k, &(_, gram)) in term.pairs.iter().enumerate() {
-                    let row = read
-                        .positions(*segment_id, gram)?
-                        .ok_or(SearchError::CorruptIndex)?;
-                    let mut reader = Varints::new(&row);
+                for (k, row) in term_rows.iter().enumerate() {
+                    let mut reader = Varints::new(row);
                     let mut passed = 0u64;
                     for (g, &c) in group.iter().enumerate() {
                         let (before, count) = marks[entry_of(c) * pairs + k];
@@ -545,14 +561,13 @@ impl Found {
                         spans[g * pairs + k] = (start, reader.offset());
                         passed = before + u64::from(count);
                     }
-                    rows.push(row);
                 }
                 decoded.resize(pairs, Vec::new());
                 let offsets: Vec<usize> = term.pairs.iter().map(|&(o, _)| o).collect();
                 for (g, &c) in group.iter().enumerate() {
                     for (k, into) in decoded.iter_mut().enumerate() {
                         let (start, end) = spans[g * pairs + k];
-                        decode_positions(&rows[k][start..end], into)?;
+                        decode_positions(&term_rows[k][start..end], into)?;
                     }
                     exact[c * n + t] = phrase_count(&decoded, &offsets);
                 }
@@ -751,7 +766,7 @@ mod tests {
             let full_at_limit = limit.min(full.len());
             assert_eq!(
                 top.worst_if_full(),
-                (full_at_limit == limit && limit > 0).then(|| full[limit - 1].0)
+                (full_at_limit == limit && limit > 0).then(|| full[limit - 1])
             );
             assert_eq!(top.into_sorted(), full[..full_at_limit], "limit {limit}");
         }

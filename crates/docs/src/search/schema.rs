@@ -34,13 +34,16 @@ fn upgrade(conn: &Connection) -> Result<(), SearchError> {
              UNIQUE (doc, page)
          );
          -- Each document's pages are the ids first_id .. first_id + pages - 1.
+         -- A filter reads only the key or the covering index.
          CREATE TABLE IF NOT EXISTS search_docs (
              doc TEXT PRIMARY KEY,
              bidder TEXT,
              first_id INTEGER NOT NULL,
              pages INTEGER NOT NULL
-         );
-         CREATE INDEX IF NOT EXISTS search_docs_bidder ON search_docs (bidder);
+         ) WITHOUT ROWID;
+         DROP INDEX IF EXISTS search_docs_bidder;
+         CREATE INDEX IF NOT EXISTS search_docs_by_bidder
+             ON search_docs (bidder, first_id, pages);
          -- Postings are grouped in segments of whole documents, merged as
          -- documents are added; chars is the pages' total length.
          CREATE TABLE IF NOT EXISTS search_segments (

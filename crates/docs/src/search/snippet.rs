@@ -15,95 +15,145 @@ const ELLIPSIS: &str = "…";
 /// The text is read only as far as the snippet needs: once the first match
 /// can no longer grow or be preceded (`longest` characters past it) and the
 /// scan has passed the snippet's end, no later match can change the result.
+#[cfg(test)]
 pub fn snippet(text: &str, terms: &[Vec<char>]) -> (String, Vec<Range<usize>>) {
-    scan(text, terms, text.len()).1
+    let mut scanner = Scanner::new(terms);
+    scanner.run(text);
+    scanner.result(text, text.len())
 }
 
-/// [`snippet`] of text stored as UTF-8 bytes, validating only as much of it
-/// as the snippet reads (a page is a few kilobytes; its first match is
-/// usually early).
+/// [`snippet`] of text stored as UTF-8 bytes, checking (as UTF-8) and
+/// reading only as much of it as the snippet needs (a page is a few
+/// kilobytes; its first match is usually early).
 pub fn snippet_of_utf8(
     bytes: &[u8],
     terms: &[Vec<char>],
 ) -> Result<(String, Vec<Range<usize>>), std::str::Utf8Error> {
-    let mut length = 1024;
+    let mut scanner = Scanner::new(terms);
+    // 512 bytes, then 4 times more; the scan goes on where it stopped. Each
+    // longer prefix is checked again from the start, which costs at most a
+    // third more than checking the last one once.
+    let mut length = 512;
     loop {
-        if length >= bytes.len() {
-            return Ok(snippet(std::str::from_utf8(bytes)?, terms));
-        }
-        let prefix = match std::str::from_utf8(&bytes[..length]) {
-            Ok(prefix) => prefix,
-            // A character cut at the end: the prefix before it.
-            Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()])?,
+        let end = length.min(bytes.len());
+        let text = match std::str::from_utf8(&bytes[..end]) {
+            Ok(text) => text,
+            // A character cut at the end: the text before it.
+            Err(e) if e.error_len().is_none() && end < bytes.len() => {
+                std::str::from_utf8(&bytes[..e.valid_up_to()])?
+            }
             Err(e) => return Err(e),
         };
-        let (stopped, result) = scan(prefix, terms, bytes.len());
-        if stopped {
-            return Ok(result);
+        if scanner.run(text) || end == bytes.len() {
+            return Ok(scanner.result(text, bytes.len()));
         }
         length *= 4;
     }
 }
 
-/// The snippet of `text`, the start of a text of `whole` bytes, and whether
-/// the scan stopped before the end of `text` (then the result is that of the
-/// whole text).
-fn scan(text: &str, terms: &[Vec<char>], whole: usize) -> (bool, (String, Vec<Range<usize>>)) {
-    let terms: Vec<&[char]> = terms
-        .iter()
-        .filter(|t| !t.is_empty())
-        .map(Vec::as_slice)
-        .collect();
-    let longest = terms.iter().map(|t| t.len()).max().unwrap_or(0);
-    let mut chars: Vec<char> = Vec::with_capacity(256);
-    let mut origin: Vec<usize> = Vec::with_capacity(256);
-    let mut matches: Vec<Range<usize>> = Vec::new();
-    // (squeezed length, byte offset) the scan must reach before it stops.
-    let mut stop: Option<(usize, usize)> = None;
-    let mut stopped = false;
-    for (offset, ch) in text.char_indices() {
-        if stop.is_some_and(|(len, byte)| chars.len() >= len && offset >= byte) {
-            stopped = true;
-            break;
-        }
-        let before = chars.len();
-        push_search_form(ch, offset, &mut chars, &mut origin);
-        let mut found = false;
-        for n in before + 1..=chars.len() {
-            for term in &terms {
-                let Some(start) = n.checked_sub(term.len()) else {
-                    continue;
-                };
-                // The last character sieves; the rest is compared rarely.
-                if chars[n - 1] == term[term.len() - 1] && chars[start..n] == **term {
-                    let last = origin[n - 1];
-                    let end = last + text[last..].chars().next().map_or(1, char::len_utf8);
-                    matches.push(origin[start]..end);
-                    found = true;
-                }
-            }
-        }
-        if found {
-            let first = first_merged(&matches);
-            let first_len = origin.partition_point(|&o| o < first.end);
-            stop = Some((first_len + longest, forward_chars(text, first.end, AFTER)));
+/// Finds matches in a text read from its start, stopping once the snippet
+/// is settled: the first match can no longer grow or be preceded (`longest`
+/// characters past it) and the scan has passed the snippet's end.
+struct Scanner<'t> {
+    terms: Vec<&'t [char]>,
+    longest: usize,
+    /// The text read so far in search form, and each character's offset.
+    chars: Vec<char>,
+    origin: Vec<usize>,
+    matches: Vec<Range<usize>>,
+    /// The first merged match.
+    first: Option<Range<usize>>,
+    /// Bytes of the text read so far.
+    read: usize,
+}
+
+impl<'t> Scanner<'t> {
+    fn new(terms: &'t [Vec<char>]) -> Self {
+        let terms: Vec<&[char]> = terms
+            .iter()
+            .filter(|t| !t.is_empty())
+            .map(Vec::as_slice)
+            .collect();
+        Scanner {
+            longest: terms.iter().map(|t| t.len()).max().unwrap_or(0),
+            terms,
+            chars: Vec::with_capacity(256),
+            origin: Vec::with_capacity(256),
+            matches: Vec::new(),
+            first: None,
+            read: 0,
         }
     }
-    matches.sort_by_key(|r| (r.start, r.end));
-    let merged = merge(matches);
-    let anchor = merged.first().map_or(0..0, Clone::clone);
-    let start = back_chars(text, anchor.start, BEFORE);
-    let end = forward_chars(text, anchor.end, AFTER);
-    let prefix = if start > 0 { ELLIPSIS } else { "" };
-    let suffix = if end < whole { ELLIPSIS } else { "" };
-    // Newlines become spaces: same byte length, so offsets stay valid.
-    let body = text[start..end].replace(['\n', '\r'], " ");
-    let highlights = merged
-        .into_iter()
-        .filter(|r| r.start >= start && r.end <= end)
-        .map(|r| r.start - start + prefix.len()..r.end - start + prefix.len())
-        .collect();
-    (stopped, (format!("{prefix}{body}{suffix}"), highlights))
+
+    /// Where the scan may stop, for `text` (the text so far): (characters in
+    /// search form, byte offset).
+    fn stop(&self, text: &str) -> Option<(usize, usize)> {
+        let first = self.first.as_ref()?;
+        let first_len = self.origin.partition_point(|&o| o < first.end);
+        Some((
+            first_len + self.longest,
+            forward_chars(text, first.end, AFTER),
+        ))
+    }
+
+    /// Reads `text` (the text so far, longer than at the last call) on from
+    /// where the last call stopped; true once the snippet is settled.
+    fn run(&mut self, text: &str) -> bool {
+        let mut stop = self.stop(text);
+        for (offset, ch) in text[self.read..].char_indices() {
+            let offset = offset + self.read;
+            if stop.is_some_and(|(len, byte)| self.chars.len() >= len && offset >= byte) {
+                return true;
+            }
+            let before = self.chars.len();
+            push_search_form(ch, offset, &mut self.chars, &mut self.origin);
+            let mut first_changed = false;
+            for n in before + 1..=self.chars.len() {
+                for term in &self.terms {
+                    let Some(start) = n.checked_sub(term.len()) else {
+                        continue;
+                    };
+                    // The last character sieves; the rest is compared rarely.
+                    if self.chars[n - 1] == term[term.len() - 1] && self.chars[start..n] == **term {
+                        let last = self.origin[n - 1];
+                        let end = last + text[last..].chars().next().map_or(1, char::len_utf8);
+                        let found = self.origin[start]..end;
+                        // Matches come in the order they end: one that starts
+                        // after the first merged range ends cannot change it.
+                        first_changed |= self.first.as_ref().is_none_or(|f| found.start <= f.end);
+                        self.matches.push(found);
+                    }
+                }
+            }
+            if first_changed {
+                self.first = Some(first_merged(&self.matches));
+                stop = self.stop(text);
+            }
+        }
+        self.read = text.len();
+        false
+    }
+
+    /// The snippet of `text` (the text read), the start of a text of `whole`
+    /// bytes: that of the whole text once settled or read to its end.
+    fn result(self, text: &str, whole: usize) -> (String, Vec<Range<usize>>) {
+        let mut matches = self.matches;
+        matches.sort_by_key(|r| (r.start, r.end));
+        let merged = merge(matches);
+        let anchor = merged.first().map_or(0..0, Clone::clone);
+        let start = back_chars(text, anchor.start, BEFORE);
+        let end = forward_chars(text, anchor.end, AFTER);
+        let prefix = if start > 0 { ELLIPSIS } else { "" };
+        let suffix = if end < whole { ELLIPSIS } else { "" };
+        // Newlines become spaces: same byte length, so offsets stay valid.
+        let body = text[start..end].replace(['\n', '\r'], " ");
+        let highlights = merged
+            .into_iter()
+            .filter(|r| r.start >= start && r.end <= end)
+            .map(|r| r.start - start + prefix.len()..r.end - start + prefix.len())
+            .collect();
+        (format!("{prefix}{body}{suffix}"), highlights)
+    }
 }
 
 /// The first range once `matches` are sorted and merged.
@@ -205,8 +255,15 @@ mod tests {
             format!("{}ＳＭＡ－１３ sma-13{}", pad(15), pad(15)),
             format!("{}投标人须知前附表{}投标人{}", pad(1), pad(25), pad(1)),
             format!("{}{}x", pad(60), "长".repeat(90)),
+            format!("{}abc\ndefghij{}ab", pad(20), pad(20)),
+            // A match across the first 512 bytes' end, and one near the end
+            // of a long page (read in several runs).
+            format!("{}工期{}", "a".repeat(510), pad(50)),
+            format!("{}工\n期{}", "乙".repeat(1000), pad(2)),
         ];
-        let term_sets: [&[&str]; 9] = [
+        let term_sets: [&[&str]; 10] = [
+            // ef is found between ab and bcdefgh, which then joins all three.
+            &["ab", "ef", "bcdefgh"],
             &["工期"],
             &["期工", "工期"],
             &["bc", "abcd"],

@@ -573,29 +573,37 @@ fn pruned_verification_equals_verifying_every_page() {
             text
         })
         .collect();
-    let pages = texts.iter().enumerate().map(|(i, t)| PageInput {
-        number: i as u32 + 1,
-        text: t,
-    });
-    let doc = DocRef {
-        doc: "d".into(),
-        bidder: Some("B01".into()),
-    };
-    search::index_document(&conn, &doc, pages).unwrap();
+    // Twice, in two documents: every score is tied with a twin's.
+    for name in ["d", "twin"] {
+        let pages = texts.iter().enumerate().map(|(i, t)| PageInput {
+            number: i as u32 + 1,
+            text: t,
+        });
+        let doc = DocRef {
+            doc: name.into(),
+            bidder: Some("B01".into()),
+        };
+        search::index_document(&conn, &doc, pages).unwrap();
+    }
     for text in ["投标人", "投标人 标", "标人投", "投标人须知", "人须知 投标"] {
         let needles: Vec<String> = text.split(' ').map(|t| squeeze(&nfkc(t))).collect();
-        let want: BTreeSet<u32> = texts
+        let want: BTreeSet<(String, u32)> = texts
             .iter()
             .enumerate()
             .filter(|(_, t)| needles.iter().all(|n| squeeze(t).contains(n.as_str())))
-            .map(|(i, _)| i as u32 + 1)
+            .flat_map(|(i, _)| {
+                [
+                    ("d".to_string(), i as u32 + 1),
+                    ("twin".to_string(), i as u32 + 1),
+                ]
+            })
             .collect();
         let full = search::search(&conn, &Query::new(text).limit(100_000)).unwrap();
-        let got: BTreeSet<u32> = full.iter().map(|h| h.page).collect();
+        let got: BTreeSet<(String, u32)> = full.iter().map(|h| (h.doc.clone(), h.page)).collect();
         assert_eq!(got, want, "{text}");
         for limit in [1, 2, 5, 10, 20, 33, 50, 200] {
             let cut = search::search(&conn, &Query::new(text).limit(limit)).unwrap();
-            let key = |h: &search::Hit| (h.page, h.score.to_bits());
+            let key = |h: &search::Hit| (h.doc.clone(), h.page, h.score.to_bits());
             assert_eq!(
                 cut.iter().map(key).collect::<Vec<_>>(),
                 full.iter().take(limit).map(key).collect::<Vec<_>>(),
