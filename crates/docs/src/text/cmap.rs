@@ -119,15 +119,7 @@ impl ToUnicode {
         let mut entries = 0usize;
         while let Some(op) = lexer.next_operation(&mut operands) {
             match op {
-                b"endcodespacerange" => {
-                    for pair in operands.chunks(2) {
-                        if let [Operand::String(lo), Operand::String(hi)] = pair {
-                            if let (Some((lo, len)), Some((hi, _))) = (code_of(lo), code_of(hi)) {
-                                map.codespace.push(CodeRange { len, lo, hi });
-                            }
-                        }
-                    }
-                }
+                b"endcodespacerange" => map.codespace.extend(codespace_ranges(&operands)),
                 b"endbfchar" => {
                     for pair in operands.chunks(2) {
                         let [Operand::String(src), dst] = pair else {
@@ -253,15 +245,7 @@ impl EncodingCMap {
         let mut operands = Vec::new();
         while let Some(op) = lexer.next_operation(&mut operands) {
             match op {
-                b"endcodespacerange" => {
-                    for pair in operands.chunks(2) {
-                        if let [Operand::String(lo), Operand::String(hi)] = pair {
-                            if let (Some((lo, len)), Some((hi, _))) = (code_of(lo), code_of(hi)) {
-                                map.codespace.push(CodeRange { len, lo, hi });
-                            }
-                        }
-                    }
-                }
+                b"endcodespacerange" => map.codespace.extend(codespace_ranges(&operands)),
                 b"endcidrange" => {
                     for triple in operands.chunks(3) {
                         if let [Operand::String(lo), Operand::String(hi), Operand::Number(cid)] =
@@ -590,4 +574,16 @@ mod tests {
         assert!(Predefined::vertical(b"UniGB-UCS2-V"));
         assert!(!Predefined::vertical(b"UniGB-UCS2-H"));
     }
+}
+
+/// The ranges of a `begincodespacerange … endcodespacerange` block (pairs
+/// of low and high codes of one length); malformed pairs are left out.
+fn codespace_ranges(operands: &[Operand]) -> impl Iterator<Item = CodeRange> + '_ {
+    operands.chunks(2).filter_map(|pair| match pair {
+        [Operand::String(lo), Operand::String(hi)] => {
+            let ((lo, len), (hi, _)) = (code_of(lo)?, code_of(hi)?);
+            Some(CodeRange { len, lo, hi })
+        }
+        _ => None,
+    })
 }
