@@ -184,9 +184,21 @@ impl AppDriver {
         Ok(())
     }
 
+    /// Clicks the element matching `css`. The UI re-renders asynchronously,
+    /// so the node found may be replaced before the click lands; WebKit then
+    /// answers "stale element" or "Node … was not found" and nothing was
+    /// clicked, so the element is looked up again and clicked once more.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.element(css).await?.click().await?;
-        Ok(())
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.element(css).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if is_stale(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Saves a screenshot of the window and prints its path.
@@ -205,4 +217,11 @@ impl AppDriver {
         self.client.clone().close().await?;
         Ok(())
     }
+}
+
+/// Whether a WebDriver error means the element vanished before the command
+/// reached it (so the command had no effect and may be repeated).
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    let text = e.to_string();
+    text.contains("stale element") || text.contains("was not found")
 }
