@@ -302,6 +302,8 @@ pub async fn sync_project(
             // Extraction needs no line: the next download starts meanwhile.
             drop(permit);
             tracker.files_done.fetch_add(1, Ordering::Relaxed);
+            // Shown as done when verified, not only once its text is read.
+            tracker.emit(SyncPhase::Downloading, Some(f.name.clone()));
             if result.is_ok() && index_file(&ctx, &project, &f.file_id, extractor).await? {
                 tracker.files_indexed.fetch_add(1, Ordering::Relaxed);
             }
@@ -497,7 +499,7 @@ async fn index_file(
     file_id: &str,
     extractor: Arc<Extractor>,
 ) -> Result<bool, AppError> {
-    let bytes = {
+    let mut reader = {
         let store = lock(&ctx.store)?;
         let done = store
             .documents()
@@ -506,14 +508,18 @@ async fn index_file(
         if done {
             return Ok(false);
         }
-        let mut reader = BlobReader::open(&store, project, file_id)?;
-        reader.read_all()?
+        BlobReader::open(&store, project, file_id)?
     };
-    // The worker process gets the plaintext on a pipe: never a file.
-    let extraction = match tokio::task::spawn_blocking(move || extractor.extract(&bytes))
-        .await
-        .map_err(|e| AppError::new("internal_error", e.to_string()))?
-    {
+    // Decrypting the whole file takes tens of milliseconds: off the async
+    // threads and without the store's lock, so that the downloads running
+    // meanwhile are not held up. The worker process gets the plaintext on
+    // a pipe: never a file.
+    let extracted = tokio::task::spawn_blocking(move || {
+        reader.read_all().map(|bytes| extractor.extract(&bytes))
+    })
+    .await
+    .map_err(|e| AppError::new("internal_error", e.to_string()))??;
+    let extraction = match extracted {
         Ok(x) => x,
         Err(e) => {
             // One unreadable file (not a PDF, or beyond repair) must not
