@@ -9,6 +9,7 @@ mod error;
 mod identity;
 mod sender;
 mod settings;
+mod startup;
 mod state;
 
 use settings::Settings;
@@ -25,6 +26,7 @@ fn main() {
     // PDF text is extracted in a child process: this binary re-executed in
     // worker mode. Returns at once unless argv asks for the worker.
     pingshen_docs::worker::run_if_requested();
+    startup::mark("main");
     let settings = match Settings::resolve(std::env::args().skip(1), |k| std::env::var(k).ok()) {
         Ok(s) => s,
         Err(e) => {
@@ -39,8 +41,19 @@ fn main() {
             std::process::exit(1);
         }
     };
+    startup::mark("state ready");
     let result = tauri::Builder::default()
         .manage(state)
+        .setup(|_| {
+            startup::mark("tauri setup");
+            Ok(())
+        })
+        .on_page_load(|_, payload| {
+            startup::mark(match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page load started",
+                tauri::webview::PageLoadEvent::Finished => "page load finished",
+            })
+        })
         .register_asynchronous_uri_scheme_protocol(
             doc_protocol::SCHEME,
             |ctx, request, responder| {
@@ -50,7 +63,7 @@ fn main() {
                 });
             },
         )
-        .invoke_handler(pingshen_api::for_each_command!(handlers))
+        .invoke_handler(startup::traced(pingshen_api::for_each_command!(handlers)))
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {
         eprintln!("错误：无法启动评审客户端：{e}");

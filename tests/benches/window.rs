@@ -102,6 +102,24 @@ fn app_tree(root: u32) -> Vec<Usage> {
     out
 }
 
+/// With `PINGSHEN_WINDOW_SMAPS=<dir>`, saves each process's
+/// `/proc/PID/smaps` there as `<label>-<name>.smaps` (for a per-mapping
+/// breakdown: heap, JIT, fonts, GPU buffers).
+fn save_smaps(label: &str, root: u32) {
+    let Some(dir) = std::env::var_os("PINGSHEN_WINDOW_SMAPS") else {
+        return;
+    };
+    let _ = std::fs::create_dir_all(&dir);
+    let mut queue = vec![root];
+    while let Some(pid) = queue.pop() {
+        if let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) {
+            let file = Path::new(&dir).join(format!("{label}-{}-{pid}.smaps", comm(pid)));
+            let _ = std::fs::write(file, text);
+        }
+        queue.extend(children_of(pid));
+    }
+}
+
 fn report(label: &str, usage: &[Usage]) {
     let pss: u64 = usage.iter().map(|u| u.pss_kib).sum();
     let rss: u64 = usage.iter().map(|u| u.rss_kib).sum();
@@ -196,6 +214,7 @@ async fn run() -> anyhow::Result<()> {
     // Let the page settle (fonts, first paint) before reading memory.
     tokio::time::sleep(Duration::from_secs(2)).await;
     report("at login", &app_tree(pid));
+    save_smaps("login", pid);
 
     app.login_as(&platform, "E001", "张伟").await?;
     app.click(&format!("#open-{DEMO}")).await?;
@@ -222,6 +241,7 @@ async fn run() -> anyhow::Result<()> {
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     report("300-page bid open after a search", &app_tree(pid));
+    save_smaps("bid", pid);
     app.screenshot("window-bench-bid-open").await?;
     app.close().await?;
     platform.stop();
