@@ -11,6 +11,7 @@ mod sender;
 mod settings;
 mod startup;
 mod state;
+mod webkit;
 
 use settings::Settings;
 use state::DesktopState;
@@ -27,6 +28,7 @@ fn main() {
     // worker mode. Returns at once unless argv asks for the worker.
     pingshen_docs::worker::run_if_requested();
     startup::mark("main");
+    webkit::set_defaults();
     let settings = match Settings::resolve(std::env::args().skip(1), |k| std::env::var(k).ok()) {
         Ok(s) => s,
         Err(e) => {
