@@ -15,6 +15,7 @@ mod webkit;
 
 use settings::Settings;
 use state::DesktopState;
+use tauri::Manager;
 
 /// The handler list, from the one command table in `pingshen_api::ipc`.
 macro_rules! handlers {
@@ -36,19 +37,32 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let state = match DesktopState::new(settings) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("错误：{}", e.message);
-            std::process::exit(1);
-        }
-    };
-    startup::mark("state ready");
+    // The state (the data folder, the HTTP client with its TLS roots, the
+    // recognised CAs and cached CRLs: ≈ 0.1 s) is made on a thread of its
+    // own while GTK starts and the window is built; Tauri's setup, which
+    // runs before the page can call any command, waits for it.
+    let state = std::thread::spawn(move || {
+        let state = DesktopState::new(settings);
+        startup::mark("state ready");
+        state
+    });
     let result = tauri::Builder::default()
-        .manage(state)
-        .setup(|_| {
+        .setup(move |app| {
             startup::mark("tauri setup");
-            Ok(())
+            match state.join() {
+                Ok(Ok(state)) => {
+                    app.manage(state);
+                    Ok(())
+                }
+                Ok(Err(e)) => {
+                    eprintln!("错误：{}", e.message);
+                    std::process::exit(1);
+                }
+                Err(_) => {
+                    eprintln!("错误：无法启动评审客户端：初始化失败");
+                    std::process::exit(1);
+                }
+            }
         })
         .on_page_load(|_, payload| {
             startup::mark(match payload.event() {
