@@ -5,6 +5,7 @@
 
 mod cmd_bidder;
 mod cmd_doc;
+mod cmd_export;
 mod cmd_package;
 mod cmd_pki;
 mod cmd_rules;
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 #[command(
     name = "pingshen",
     version,
-    about = "Pingshen 评审 command line: certificates, signatures, rules, documents, screens"
+    about = "Pingshen 评审 command line: certificates, signatures, rules, documents, screens, open data"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -45,6 +46,9 @@ enum Command {
     /// A bidder's side of the sandbox (投标人): answer a clarification.
     #[command(subcommand)]
     Bidder(cmd_bidder::BidderCommand),
+    /// Open data (开放数据): an evaluation package as an OCDS release package.
+    #[command(subcommand)]
+    Export(cmd_export::ExportCommand),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Doc(c) => cmd_doc::run(c),
         Command::Screen(a) => cmd_screen::run(a),
         Command::Bidder(c) => cmd_bidder::run(c),
+        Command::Export(c) => cmd_export::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -152,3 +152,14 @@ pub struct Publication {
     /// The package's own URI: where this package is served.
     pub uri: String,
 }
+
+/// Where the platform serves a project's release package
+/// (`GET /api/v1/projects/{id}/ocds`) under `platform_url`: the package's
+/// `uri`, the same for the platform and for `pingshen export ocds`.
+pub fn package_uri(platform_url: &str, project_id: &str) -> String {
+    format!(
+        "{}{}/projects/{project_id}/ocds",
+        platform_url.trim_end_matches('/'),
+        pingshen_api::API_PREFIX
+    )
+}

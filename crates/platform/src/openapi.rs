@@ -56,6 +56,7 @@ use utoipa::OpenApi;
         crate::routes::records::opening_record,
         crate::routes::records::panel_record,
         crate::routes::records::crls,
+        crate::routes::open_data::ocds,
     ),
     components(schemas(
         pingshen_api::ApiError,
@@ -149,6 +150,7 @@ use utoipa::OpenApi;
         (name = "clarification", description = "澄清：评标组长签名提问，投标人以其数字证书签名答复，逾期不收"),
         (name = "motions", description = "表决：在席评标专家提议、签名表决，过半数通过"),
         (name = "screening", description = "串标分析：评标委员会对疑点的签名结论"),
+        (name = "open_data", description = "开放数据：评标结束后以 OCDS 1.1 发布招标、投标与中标候选人信息（以公开促公平公正）"),
     )
 )]
 pub struct ApiDoc;

@@ -4,6 +4,7 @@
 mod bidder_cli;
 mod credit_cli;
 mod doc_cli;
+mod ocds;
 mod package_cli;
 mod pki_cli;
 mod rules_cli;

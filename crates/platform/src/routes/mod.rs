@@ -6,6 +6,7 @@ pub(crate) mod documents;
 pub(crate) mod evaluation;
 pub(crate) mod health;
 pub(crate) mod motions;
+pub(crate) mod open_data;
 pub(crate) mod projects;
 pub(crate) mod records;
 pub(crate) mod report;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(clarifications::routes())
         .merge(report::routes())
         .merge(records::routes())
+        .merge(open_data::routes())
         .route("/auth/challenge", post(auth::challenge))
         .route("/auth/session", post(auth::session).delete(auth::logout))
         .route(

@@ -234,6 +234,10 @@ fn table() -> Vec<Row> {
                                                                                     "401   403   403   403   403   403   ok    403"),
         row("GET", "/api/v1/projects/{id}/witness/export", Plain,                  "401   403   403   403   403   200   200   200",
                                                                                     "401   403   403   403   403   200   200   200"),
+        // Public once the evaluation is finished; neither project here is
+        // (evaluating; archived with the report unsigned): 409 for anyone.
+        row("GET", "/api/v1/projects/{id}/ocds", Plain,                            "409   409   409   409   409   409   409   409",
+                                                                                    "409   409   409   409   409   409   409   409"),
     ]
 }
 
