@@ -155,7 +155,7 @@ fn hint(code: &ErrorCode) -> &'static str {
         C::ChallengeReplayed | C::ChallengeExpired | C::ForeignChallenge | C::UnknownChallenge => {
             "登录验证失败"
         }
-        C::PlatformUnreachable | C::PlatformTimeout => "无法连接评标平台",
+        C::PlatformUnreachable | C::PlatformTimeout | C::PlatformInterrupted => "无法连接评标平台",
         C::PlatformCertChanged => "评标平台的签名证书已变更",
         C::RevocationUnknown => "无法确认证书吊销状态",
         _ => "登录失败",

@@ -46,6 +46,9 @@ error_codes! {
     // Reaching the platform and being let in.
     PlatformUnreachable = "platform_unreachable",
     PlatformTimeout = "platform_timeout",
+    /// The connection broke while an answer was arriving (reset, or closed
+    /// before the promised length).
+    PlatformInterrupted = "platform_interrupted",
     Unauthenticated = "unauthenticated",
     SessionExpired = "session_expired",
     NotLoggedIn = "not_logged_in",
@@ -147,7 +150,9 @@ impl ErrorCode {
     pub fn is_offline(&self) -> bool {
         matches!(
             self,
-            ErrorCode::PlatformUnreachable | ErrorCode::PlatformTimeout
+            ErrorCode::PlatformUnreachable
+                | ErrorCode::PlatformTimeout
+                | ErrorCode::PlatformInterrupted
         )
     }
 

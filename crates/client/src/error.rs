@@ -14,6 +14,10 @@ pub enum ClientError {
     Unreachable { url: String },
     #[error("评标平台响应超时（{url}）")]
     Timeout { url: String },
+    /// The connection broke while the answer was arriving: a reset, or a
+    /// body cut short of its length. The line, not the platform, failed.
+    #[error("与评标平台的连接在传输途中中断（{url}），请稍后重试")]
+    Interrupted { url: String },
     #[error("{}", .error.message)]
     Platform { status: u16, error: ApiError },
     #[error("平台返回的内容无法识别：{reason}")]
@@ -32,6 +36,7 @@ impl ClientError {
             ClientError::InsecureUrl { .. } => "insecure_platform_url",
             ClientError::Unreachable { .. } => "platform_unreachable",
             ClientError::Timeout { .. } => "platform_timeout",
+            ClientError::Interrupted { .. } => "platform_interrupted",
             ClientError::Platform { error, .. } => error.code.as_str(),
             ClientError::BadResponse { .. } => "bad_response",
             ClientError::Signing { code, .. } => code,
@@ -44,7 +49,9 @@ impl ClientError {
     pub fn is_offline(&self) -> bool {
         matches!(
             self,
-            ClientError::Unreachable { .. } | ClientError::Timeout { .. }
+            ClientError::Unreachable { .. }
+                | ClientError::Timeout { .. }
+                | ClientError::Interrupted { .. }
         )
     }
 
@@ -54,6 +61,8 @@ impl ClientError {
             ClientError::Timeout { url }
         } else if e.is_connect() || e.is_request() {
             ClientError::Unreachable { url }
+        } else if broke_in_transit(&e) {
+            ClientError::Interrupted { url }
         } else if e.is_decode() || e.is_body() {
             ClientError::BadResponse {
                 reason: e.to_string(),
@@ -62,4 +71,22 @@ impl ClientError {
             ClientError::Unreachable { url }
         }
     }
+}
+
+/// Whether reading an answer failed because the connection did (a reset, or
+/// fewer bytes than the promised length), not because what arrived was
+/// malformed. reqwest reports both as decode errors of the body; the cause
+/// below tells them apart.
+fn broke_in_transit(e: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<reqwest::Error>()
+            .is_some_and(|r| r.is_body())
+            || c.is::<std::io::Error>()
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }

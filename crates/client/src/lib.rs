@@ -38,6 +38,10 @@ use url::Url;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Upper bound for one request (document downloads use their own limits).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a connection may stay silent while an answer is awaited or
+/// arriving: a stalled platform or line ends the request (as a timeout, so
+/// the caller carries on offline) instead of holding a download for hours.
+const STALL_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A connection to one platform.
 #[derive(Clone)]
@@ -46,6 +50,18 @@ pub struct PlatformClient {
     http: reqwest::Client,
     /// Bearer token of the session, once logged in.
     token: Option<std::sync::Arc<str>>,
+    /// See [`STALL_TIMEOUT`].
+    stall: Duration,
+}
+
+fn http_client(stall: Duration) -> Result<reqwest::Client, ClientError> {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .read_timeout(stall)
+        .user_agent(concat!("pingshen/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ClientError::Internal(e.to_string()))
 }
 
 impl PlatformClient {
@@ -72,26 +88,29 @@ impl PlatformClient {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .user_agent(concat!("pingshen/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::Internal(e.to_string()))?;
         Ok(Self {
             base,
-            http,
+            http: http_client(STALL_TIMEOUT)?,
             token: None,
+            stall: STALL_TIMEOUT,
+        })
+    }
+
+    /// The same client with another stall limit (see [`STALL_TIMEOUT`]).
+    pub fn with_stall_timeout(&self, stall: Duration) -> Result<Self, ClientError> {
+        Ok(Self {
+            http: http_client(stall)?,
+            stall,
+            ..self.clone()
         })
     }
 
     /// The same session against another address (e.g. through a proxy).
     pub fn with_base_url(&self, base_url: &str) -> Result<Self, ClientError> {
-        let fresh = PlatformClient::new(base_url)?;
+        let fresh = PlatformClient::new(base_url)?.with_stall_timeout(self.stall)?;
         Ok(Self {
-            base: fresh.base,
-            http: fresh.http,
             token: self.token.clone(),
+            ..fresh
         })
     }
 

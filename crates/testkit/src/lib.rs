@@ -20,7 +20,7 @@ mod long_pdf;
 pub mod platform;
 pub mod softhsm;
 
-pub use link::{Link, LinkStats};
+pub use link::{Fault, Link, LinkStats};
 pub use long_pdf::{long_bid, long_bid_with, PageLayout};
 pub use platform::{
     chain, logged_in, login_at, project_rules, seated_panel, signer, Expert, ProjectRules,

@@ -8,13 +8,16 @@
 //!   next 16 KiB waits for the line to be free);
 //! - **latency**: a one-way delay line: every chunk arrives that long after
 //!   it left, chunks in flight overlap (throughput is not divided by it);
-//! - **stall**: data stops flowing on open connections without closing them.
+//! - **stall**: data stops flowing on open connections without closing them;
+//! - **faults** ([`Link::inject`]): the next answers, on new or pooled
+//!   connections, are cut after a number of bytes — reset (RST) or closed
+//!   cleanly short of their length (a truncated response).
 //!
 //! Bytes are relayed unchanged: the link never alters content, only its
 //! timing and whether it arrives.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -34,6 +37,24 @@ struct State {
     refused: AtomicU64,
     /// When each direction of the line is next free: [upstream, downstream].
     line_free_at: [std::sync::Mutex<Option<Instant>>; 2],
+    /// Where connections go (a restarted platform may listen elsewhere).
+    upstream: std::sync::Mutex<Option<SocketAddr>>,
+    /// The armed fault; `faults_left` more answers get it.
+    fault: std::sync::Mutex<Option<(Fault, u64)>>,
+    faults_left: AtomicU32,
+    /// Bumped by [`Link::inject`]: each connection counts its bytes anew.
+    fault_epoch: AtomicU64,
+    faults_done: AtomicU32,
+}
+
+/// How an answer is broken by [`Link::inject`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The connection is reset (RST) both ways.
+    Reset,
+    /// The client's side is closed cleanly (FIN): the answer ends short of
+    /// the length its headers promised.
+    Truncate,
 }
 
 impl State {
@@ -53,6 +74,31 @@ impl State {
         *free = Some(done);
         done
     }
+
+    /// For `n` more bytes down a connection that has sent `counted` (epoch,
+    /// bytes) since the last [`Link::inject`]: whether an armed fault is due
+    /// now, and how many of the `n` bytes still go through before it.
+    fn fault_due(&self, counted: &mut (u64, u64), n: usize) -> Option<(Fault, usize)> {
+        let epoch = self.fault_epoch.load(Ordering::SeqCst);
+        if counted.0 != epoch {
+            *counted = (epoch, 0);
+        }
+        let before = counted.1;
+        counted.1 += n as u64;
+        if self.faults_left.load(Ordering::SeqCst) == 0 {
+            return None;
+        }
+        let (fault, after) = (*self.fault.lock().unwrap_or_else(|e| e.into_inner()))?;
+        if before + n as u64 <= after {
+            return None;
+        }
+        // Several connections may be due at once: only `faults_left` get it.
+        self.faults_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| l.checked_sub(1))
+            .ok()?;
+        self.faults_done.fetch_add(1, Ordering::Relaxed);
+        Some((fault, after.saturating_sub(before) as usize))
+    }
 }
 
 /// What went through the link so far.
@@ -63,6 +109,8 @@ pub struct LinkStats {
     pub connections_cut: u64,
     /// Connections refused while it was down.
     pub connections_refused: u64,
+    /// Answers broken by [`Link::inject`].
+    pub faults_injected: u32,
 }
 
 pub struct Link {
@@ -92,6 +140,11 @@ impl Link {
                 }
                 let s = s.clone();
                 tokio::spawn(async move {
+                    let upstream = s
+                        .upstream
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .unwrap_or(upstream);
                     if let Ok(server) = TcpStream::connect(upstream).await {
                         relay(client, server, s).await;
                     }
@@ -124,11 +177,31 @@ impl Link {
             .store(latency.as_micros() as u64, Ordering::SeqCst);
     }
 
+    /// Sends new connections to `upstream` from now on (a platform
+    /// restarted on another port); open ones are left as they are.
+    pub fn set_upstream(&self, upstream: SocketAddr) {
+        *self
+            .state
+            .upstream
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(upstream);
+    }
+
+    /// Breaks the next `times` answers: on each connection, new or pooled,
+    /// once `after` more bytes have come down it, the connection is reset
+    /// or closed (`fault`). `times` 0 disarms.
+    pub fn inject(&self, fault: Fault, after: u64, times: u32) {
+        *self.state.fault.lock().unwrap_or_else(|e| e.into_inner()) = Some((fault, after));
+        self.state.faults_left.store(times, Ordering::SeqCst);
+        self.state.fault_epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
     pub fn stats(&self) -> LinkStats {
         LinkStats {
             bytes_relayed: self.state.relayed.load(Ordering::Relaxed),
             connections_cut: self.state.cut.load(Ordering::Relaxed),
             connections_refused: self.state.refused.load(Ordering::Relaxed),
+            faults_injected: self.state.faults_done.load(Ordering::Relaxed),
         }
     }
 }
@@ -148,7 +221,15 @@ async fn relay(client: TcpStream, server: TcpStream, s: Arc<State>) {
     let (sr, sw) = server.into_split();
     let up = tokio::spawn(pump(cr, sw, s.clone(), generation, 0));
     let down = tokio::spawn(pump(sr, cw, s.clone(), generation, 1));
-    let (a, b) = (up.await, down.await);
+    let b = down.await;
+    if matches!(b, Ok(Ended::Faulted)) {
+        // Dropping the client's read half too closes the socket: with zero
+        // linger that is the reset; after a clean shutdown, the end.
+        up.abort();
+        let _ = up.await;
+        return;
+    }
+    let a = up.await;
     if matches!(a, Ok(Ended::Cut)) || matches!(b, Ok(Ended::Cut)) {
         s.cut.fetch_add(1, Ordering::Relaxed);
     }
@@ -157,6 +238,8 @@ async fn relay(client: TcpStream, server: TcpStream, s: Arc<State>) {
 enum Ended {
     Closed,
     Cut,
+    /// An injected fault ended the answer (see [`Link::inject`]).
+    Faulted,
 }
 
 /// Copies one direction (`dir`: 0 up, 1 down), shaped, until either side
@@ -179,10 +262,27 @@ async fn pump(
     let writer = {
         let (s, down) = (s.clone(), down.clone());
         async move {
+            let mut counted = (0u64, 0u64);
             while let Some((at, bytes)) = rx.recv().await {
                 tokio::time::sleep_until(at).await;
                 if down() {
                     return Ended::Cut;
+                }
+                if dir == 1 {
+                    if let Some((fault, keep)) = s.fault_due(&mut counted, bytes.len()) {
+                        if to.write_all(&bytes[..keep]).await.is_ok() {
+                            s.relayed.fetch_add(keep as u64, Ordering::Relaxed);
+                        }
+                        match fault {
+                            Fault::Truncate => {
+                                let _ = to.shutdown().await;
+                            }
+                            Fault::Reset => {
+                                let _ = AsRef::<TcpStream>::as_ref(&to).set_zero_linger();
+                            }
+                        }
+                        return Ended::Faulted;
+                    }
                 }
                 if to.write_all(&bytes).await.is_err() {
                     return Ended::Closed;
@@ -229,7 +329,7 @@ async fn pump(
         w = &mut writer => w,
         r = &mut reader => match r {
             Ended::Cut => Ended::Cut,
-            Ended::Closed => writer.await,
+            Ended::Closed | Ended::Faulted => writer.await,
         },
     }
 }

@@ -5,6 +5,7 @@
 mod changed_world;
 mod common;
 mod early_reads;
+mod faults;
 mod flapping;
 mod kill_exactly_once;
 mod offline_records;

@@ -137,7 +137,15 @@ async fn a_cut_connection_resumes_without_refetching_stored_chunks() {
     )
     .await
     .unwrap_err();
-    assert_eq!(err.code.as_str(), "platform_unreachable", "{err:?}");
+    // Cut mid-body (interrupted) or refused afterwards (unreachable):
+    // either way an offline error the desktop retries later.
+    assert!(
+        matches!(
+            err.code.as_str(),
+            "platform_interrupted" | "platform_unreachable"
+        ),
+        "{err:?}"
+    );
 
     // What survived the cut: verified files whole, partial ones in whole chunks.
     let (stored, partial_files, total) = {
