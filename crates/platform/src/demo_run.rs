@@ -29,6 +29,65 @@ pub struct Person {
     pub client: PlatformClient,
 }
 
+impl Person {
+    /// Signs the conflict-of-interest declaration: no conflict.
+    pub async fn declare_no_conflict(&self, project: &str) -> DemoResult<()> {
+        let d = Declaration {
+            project_id: project.into(),
+            expert_id: self.id.clone(),
+            statement: DECLARATION_TEXT.into(),
+            decision: DeclarationDecision::NoConflict,
+            reason: None,
+        };
+        self.client
+            .declare(project, sign_document(&self.signer, DECLARATION_TYP, &d)?)
+            .await?;
+        Ok(())
+    }
+
+    /// Submits a first score sheet of [`full_marks`] under `published` rules.
+    pub async fn submit_full_marks(
+        &self,
+        project: &str,
+        published: &pingshen_api::PublishedRules,
+        rules: &Rules,
+        bidders: &[String],
+    ) -> DemoResult<()> {
+        let sheet = ScoreSheet {
+            submission_id: uuid::Uuid::now_v7().to_string(),
+            project_id: project.into(),
+            expert_id: self.id.clone(),
+            version: 1,
+            rules_version: published.version,
+            rules_sha256: published.sha256.clone(),
+            sheet: build_sheet(rules, &self.id, bidders, &full_marks(rules, bidders)),
+        };
+        self.client
+            .submit_sheet(
+                project,
+                sign_document(&self.signer, SCORE_SHEET_TYP, &sheet)?,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Signs the report whose SHA-256 is `report_sha256`.
+    pub async fn sign_report(&self, project: &str, report_sha256: &str) -> DemoResult<()> {
+        let s = ReportSignature {
+            project_id: project.into(),
+            expert_id: self.id.clone(),
+            report_sha256: report_sha256.into(),
+        };
+        self.client
+            .sign_report(
+                project,
+                sign_document(&self.signer, REPORT_SIGNATURE_TYP, &s)?,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
 /// Logs a demo person in with their PKCS#12 identity from the demo PKI.
 pub async fn login(url: &str, pki_dir: &Path, id: &str) -> DemoResult<Person> {
     let signer = Pkcs12Signer::from_file(
@@ -162,16 +221,7 @@ pub async fn evaluate(
     }
     let leader = experts.first().ok_or("no experts in the demo")?.id.clone();
     for e in &experts {
-        let d = Declaration {
-            project_id: project.into(),
-            expert_id: e.id.clone(),
-            statement: DECLARATION_TEXT.into(),
-            decision: DeclarationDecision::NoConflict,
-            reason: None,
-        };
-        e.client
-            .declare(project, sign_document(&e.signer, DECLARATION_TYP, &d)?)
-            .await?;
+        e.declare_no_conflict(project).await?;
     }
     for e in &experts {
         let v = LeaderVote {
@@ -196,31 +246,13 @@ pub async fn evaluate(
         .into_iter()
         .map(|b| b.id)
         .collect();
-    let cells = full_marks(&rules, &bidders);
     for e in &experts {
-        let sheet = ScoreSheet {
-            submission_id: uuid::Uuid::now_v7().to_string(),
-            project_id: project.into(),
-            expert_id: e.id.clone(),
-            version: 1,
-            rules_version: published.version,
-            rules_sha256: published.sha256.clone(),
-            sheet: build_sheet(&rules, &e.id, &bidders, &cells),
-        };
-        e.client
-            .submit_sheet(project, sign_document(&e.signer, SCORE_SHEET_TYP, &sheet)?)
+        e.submit_full_marks(project, &published, &rules, &bidders)
             .await?;
     }
     let report = experts[0].client.report_status(project).await?;
     for e in &experts {
-        let s = ReportSignature {
-            project_id: project.into(),
-            expert_id: e.id.clone(),
-            report_sha256: report.sha256.clone(),
-        };
-        e.client
-            .sign_report(project, sign_document(&e.signer, REPORT_SIGNATURE_TYP, &s)?)
-            .await?;
+        e.sign_report(project, &report.sha256).await?;
     }
     for id in ids(Role::Witness.as_str()) {
         witness_log(url, pki_dir, project, &id).await?;

@@ -89,23 +89,7 @@ async fn sync_all(ctx: &sync::SyncContext) {
 /// Another panel member signs the report on a good line.
 async fn sign_report_directly(url: &str, pki: &std::path::Path, id: &str, sha256: &str) {
     let e = demo_run::login(url, pki, id).await.unwrap();
-    let signature = pingshen_api::ReportSignature {
-        project_id: DEMO.into(),
-        expert_id: id.into(),
-        report_sha256: sha256.into(),
-    };
-    e.client
-        .sign_report(
-            DEMO,
-            pingshen_client::sign_document(
-                &e.signer,
-                pingshen_api::REPORT_SIGNATURE_TYP,
-                &signature,
-            )
-            .unwrap(),
-        )
-        .await
-        .unwrap();
+    e.sign_report(DEMO, sha256).await.unwrap();
 }
 
 /// Every document of the store is verified and is the manifest's bytes.
@@ -263,41 +247,8 @@ async fn every_fault_of_the_line_and_a_platform_restart_lose_nothing_and_double_
     let url = platform.url();
     for id in ["E002", "E003", "E004", "E005"] {
         let e = demo_run::login(&url, &pki, id).await.unwrap();
-        let d = pingshen_api::Declaration {
-            project_id: DEMO.into(),
-            expert_id: id.into(),
-            statement: pingshen_api::DECLARATION_TEXT.into(),
-            decision: pingshen_api::DeclarationDecision::NoConflict,
-            reason: None,
-        };
-        e.client
-            .declare(
-                DEMO,
-                pingshen_client::sign_document(&e.signer, pingshen_api::DECLARATION_TYP, &d)
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        let sheet = pingshen_api::ScoreSheet {
-            submission_id: uuid::Uuid::now_v7().to_string(),
-            project_id: DEMO.into(),
-            expert_id: id.into(),
-            version: 1,
-            rules_version: published.version,
-            rules_sha256: published.sha256.clone(),
-            sheet: pingshen_rules::cells::build_sheet(
-                &rules,
-                id,
-                &bidders,
-                &demo_run::full_marks(&rules, &bidders),
-            ),
-        };
-        e.client
-            .submit_sheet(
-                DEMO,
-                pingshen_client::sign_document(&e.signer, pingshen_api::SCORE_SHEET_TYP, &sheet)
-                    .unwrap(),
-            )
+        e.declare_no_conflict(DEMO).await.unwrap();
+        e.submit_full_marks(DEMO, &published, &rules, &bidders)
             .await
             .unwrap();
     }

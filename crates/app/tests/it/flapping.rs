@@ -178,41 +178,8 @@ async fn a_flapping_line_loses_nothing_and_doubles_nothing() {
     let url = platform.url();
     for id in ["E002", "E003", "E004", "E005"] {
         let e = demo_run::login(&url, &pki, id).await.unwrap();
-        let d = pingshen_api::Declaration {
-            project_id: DEMO.into(),
-            expert_id: id.into(),
-            statement: pingshen_api::DECLARATION_TEXT.into(),
-            decision: pingshen_api::DeclarationDecision::NoConflict,
-            reason: None,
-        };
-        e.client
-            .declare(
-                DEMO,
-                pingshen_client::sign_document(&e.signer, pingshen_api::DECLARATION_TYP, &d)
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        let sheet = pingshen_api::ScoreSheet {
-            submission_id: uuid::Uuid::now_v7().to_string(),
-            project_id: DEMO.into(),
-            expert_id: id.into(),
-            version: 1,
-            rules_version: published.version,
-            rules_sha256: published.sha256.clone(),
-            sheet: pingshen_rules::cells::build_sheet(
-                &rules,
-                id,
-                &bidders,
-                &demo_run::full_marks(&rules, &bidders),
-            ),
-        };
-        e.client
-            .submit_sheet(
-                DEMO,
-                pingshen_client::sign_document(&e.signer, pingshen_api::SCORE_SHEET_TYP, &sheet)
-                    .unwrap(),
-            )
+        e.declare_no_conflict(DEMO).await.unwrap();
+        e.submit_full_marks(DEMO, &published, &rules, &bidders)
             .await
             .unwrap();
     }
