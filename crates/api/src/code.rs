@@ -91,6 +91,8 @@ error_codes! {
     NoRules = "no_rules",
     InvalidRules = "invalid_rules",
     RulesUnverified = "rules_unverified",
+    /// Open data (OCDS) is published only once the result is final.
+    EvaluationUnfinished = "evaluation_unfinished",
     // What the expert typed or chose.
     InvalidScores = "invalid_scores",
     ReasonRequired = "reason_required",
