@@ -12,9 +12,18 @@
 ///   ≈ 170 MB more with a 300-page bid open (layer and tile buffers in the
 ///   web process; Mesa's software GL under Xvfb, see docs/performance.md,
 ///   "Window (item 5)"). `WEBKIT_DISABLE_COMPOSITING_MODE=0` turns
-///   compositing back on.
+///   compositing back on (and leaves the two below alone).
+/// - `WEBKIT_DISABLE_DMABUF_RENDERER=1` and `GDK_GL=disable`: without
+///   compositing neither WebKit's DMA-BUF renderer nor GTK's GL is used;
+///   left on, they set up GL buffers and contexts in the app's process
+///   (≈ 5-8 MB at the login screen).
 pub fn set_defaults() {
-    set_default("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some() {
+        return;
+    }
+    std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    set_default("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    set_default("GDK_GL", "disable");
 }
 
 fn set_default(key: &str, value: &str) {
