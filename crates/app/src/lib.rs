@@ -6,6 +6,7 @@
 //! `pingshen-pki` (verification), never through the webview.
 
 pub mod clarification;
+pub mod diagnostics;
 mod error;
 pub mod evaluation;
 pub mod login;
@@ -19,6 +20,7 @@ pub mod ranges;
 mod rate;
 pub mod screening;
 pub mod sync;
+pub mod token_modules;
 pub mod trust_files;
 pub mod witness;
 pub mod witness_report;

@@ -4,6 +4,7 @@
 
 mod changed_world;
 mod common;
+mod diagnostics;
 mod early_reads;
 mod faults;
 mod flapping;
