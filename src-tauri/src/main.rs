@@ -28,6 +28,16 @@ fn main() {
     // PDF text is extracted in a child process: this binary re-executed in
     // worker mode. Returns at once unless argv asks for the worker.
     pingshen_docs::worker::run_if_requested();
+    // For a help desk and for scripts: the version and the build's commit,
+    // before anything starts.
+    if std::env::args().nth(1).as_deref() == Some("--version") {
+        println!(
+            "pingshen-desktop {} ({})",
+            env!("CARGO_PKG_VERSION"),
+            commands::diagnostics::COMMIT
+        );
+        return;
+    }
     startup::mark("main");
     webkit::set_defaults();
     let settings = match Settings::resolve(std::env::args().skip(1), |k| std::env::var(k).ok()) {

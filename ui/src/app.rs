@@ -36,6 +36,8 @@ pub fn App() -> impl IntoView {
         reload.bump();
     });
 
+    let about_open = RwSignal::new(false);
+    let close_about = Callback::new(move |()| about_open.set(false));
     view! {
         <header class="topbar">
             <div class="brand">
@@ -44,10 +46,15 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="topbar-right">
                 <PlatformStatus health=health on_retry=refresh />
+                <button class="link topbar-about" id="about-button"
+                    on:click=move |_| about_open.update(|open| *open = !*open)>"关于/诊断"</button>
                 {move || login.get().map(|state| view! { <UserBadge state=state /> })}
             </div>
         </header>
         <main class="page">
+            <Show when=move || about_open.get()>
+                <crate::about::AboutPage on_close=close_about />
+            </Show>
             {move || match login.get() {
                 None => view! { <LoginPage info=info /> }.into_any(),
                 Some(state) => {

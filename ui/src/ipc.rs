@@ -10,7 +10,7 @@
 //! `@tauri-apps/api/core` and `/event` do.
 
 use pingshen_api::ipc::{cmd, AppError, AppInfo, IdentityFile, LoginRequest, LoginState};
-use pingshen_api::{Health, ProjectDetail, ProjectSummary};
+use pingshen_api::{Diagnostics, Health, ProjectDetail, ProjectSummary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -59,6 +59,15 @@ pub async fn app_info() -> Result<AppInfo, AppError> {
 
 pub async fn platform_health() -> Result<Health, AppError> {
     call(cmd::PLATFORM_HEALTH, &NoArgs {}).await
+}
+
+pub async fn diagnostics() -> Result<Diagnostics, AppError> {
+    call(cmd::DIAGNOSTICS, &NoArgs {}).await
+}
+
+/// Writes the diagnostics bundle; its path.
+pub async fn export_diagnostics() -> Result<String, AppError> {
+    call(cmd::EXPORT_DIAGNOSTICS, &NoArgs {}).await
 }
 
 pub async fn list_identity_files() -> Result<Vec<IdentityFile>, AppError> {

@@ -1,5 +1,6 @@
 //! Pingshen's UI: Leptos 0.8, client-side rendered, Simplified Chinese.
 
+mod about;
 mod app;
 mod confirm;
 mod expert;

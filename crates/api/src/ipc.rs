@@ -113,6 +113,8 @@ macro_rules! for_each_command {
         cmd {
             APP_INFO = app::app_info,
             PLATFORM_HEALTH = app::platform_health,
+            DIAGNOSTICS = diagnostics::diagnostics,
+            EXPORT_DIAGNOSTICS = diagnostics::export_diagnostics,
             LIST_IDENTITY_FILES = auth::list_identity_files,
             LOGIN = auth::login,
             LOGIN_STATE = auth::login_state,

@@ -9,6 +9,7 @@
 mod auth;
 mod clarification;
 mod code;
+mod diagnostics;
 mod documents;
 mod error;
 mod evaluation;
@@ -34,6 +35,10 @@ pub use clarification::{
     PLATFORM_ASKER_ZH,
 };
 pub use code::ErrorCode;
+pub use diagnostics::{
+    AppFacts, Diagnostics, PlatformCheck, ProjectFacts, SettingsFacts, TokenModule,
+    DIAGNOSTICS_FORMAT,
+};
 pub use documents::{
     DocumentKind, FileChunks, Manifest, ManifestFile, CHUNK_SIZE, MANIFEST_PURPOSE, MANIFEST_TYP,
 };

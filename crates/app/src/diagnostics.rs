@@ -10,15 +10,15 @@
 //! codes, paths chosen by the installer and public project numbers; it is
 //! an allow-list, not a filter over something larger.
 
-use crate::token_modules::{self, TokenModule};
+use crate::token_modules;
 use crate::AppError;
 use pingshen_store::{DocState, OutboxState, Store};
-use serde::Serialize;
 use std::path::Path;
 use time::OffsetDateTime;
 
-/// The bundle's format, for whoever reads it later.
-pub const FORMAT: &str = "pingshen-diagnostics/1";
+pub use pingshen_api::{
+    AppFacts, Diagnostics, PlatformCheck, ProjectFacts, SettingsFacts, DIAGNOSTICS_FORMAT as FORMAT,
+};
 
 /// What the shell knows about itself and its settings.
 #[derive(Debug, Clone)]
@@ -30,70 +30,6 @@ pub struct Setup<'a> {
     pub data_dir: &'a Path,
     pub cert_dir: &'a Path,
     pub pkcs11_module: &'a str,
-}
-
-/// Whether the platform answered when the bundle was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlatformCheck {
-    pub reachable: bool,
-    /// The error code when it did not answer (e.g. `platform_unreachable`).
-    pub error_code: Option<String>,
-    /// Its identity as it announced it (public).
-    pub platform_id: Option<String>,
-    pub answered_in_ms: Option<u64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Diagnostics {
-    pub format: &'static str,
-    #[serde(with = "time::serde::rfc3339")]
-    pub generated_at: OffsetDateTime,
-    pub app: AppFacts,
-    pub settings: SettingsFacts,
-    pub platform: PlatformCheck,
-    pub token_modules: Vec<TokenModule>,
-    /// How many .p12/.pfx files the login screen would offer (not their
-    /// names).
-    pub certificate_files: usize,
-    /// `None` when nobody is logged in (the store is locked).
-    pub projects: Option<Vec<ProjectFacts>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AppFacts {
-    pub version: String,
-    pub commit: String,
-    /// `PRETTY_NAME` of /etc/os-release.
-    pub os: Option<String>,
-    pub kernel: Option<String>,
-    pub arch: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SettingsFacts {
-    /// Scheme, host, port and path only (no user, password or query).
-    pub platform_url: String,
-    pub data_dir: String,
-    pub cert_dir: String,
-    pub pkcs11_module: String,
-    pub pkcs11_module_present: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ProjectFacts {
-    /// The public project number (项目编号).
-    pub id: String,
-    pub documents_total: usize,
-    pub documents_verified: usize,
-    pub documents_failed: usize,
-    /// When the platform last answered about this project.
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub last_contact: Option<OffsetDateTime>,
-    pub outbox_pending: usize,
-    pub outbox_delivered: usize,
-    pub outbox_refused: usize,
-    /// The failure codes of pending submissions (codes only, never text).
-    pub outbox_errors: Vec<String>,
 }
 
 /// Gathers the facts. `store` is the logged-in person's (or `None`);
@@ -115,14 +51,14 @@ pub fn collect(
         None => None,
     };
     Ok(Diagnostics {
-        format: FORMAT,
+        format: FORMAT.to_string(),
         generated_at: OffsetDateTime::now_utc(),
         app: AppFacts {
             version: setup.app_version.to_string(),
             commit: setup.commit.to_string(),
             os,
             kernel: read("proc/sys/kernel/osrelease").map(|k| k.trim().to_string()),
-            arch: std::env::consts::ARCH,
+            arch: std::env::consts::ARCH.to_string(),
         },
         settings: SettingsFacts {
             platform_url: bare_url(setup.platform_url),

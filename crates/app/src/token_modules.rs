@@ -13,19 +13,10 @@
 //!   `/opt/<vendor>/**/lib*.so` up to three levels down whose name says
 //!   p11 or pkcs11.
 
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// One module found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TokenModule {
-    /// Absolute path of the shared library.
-    pub path: String,
-    /// Where it was learnt: `p11-kit` (a registry file) or `installed` (a
-    /// library in a module folder).
-    pub source: &'static str,
-}
+pub use pingshen_api::TokenModule;
 
 /// The modules under `root` (`/` on a real system; a folder in tests),
 /// each once, sorted by path; only libraries that exist.
@@ -70,7 +61,7 @@ pub fn find(root: &Path) -> Vec<TokenModule> {
         .filter(|(path, _)| path.is_file())
         .map(|(path, source)| TokenModule {
             path: shown_path(root, &path),
-            source,
+            source: source.to_string(),
         })
         .collect()
 }
@@ -180,7 +171,10 @@ mod tests {
             "module: /usr/lib/gone.so\n",
         );
         let found = find(r);
-        let paths: Vec<(&str, &str)> = found.iter().map(|m| (m.path.as_str(), m.source)).collect();
+        let paths: Vec<(&str, &str)> = found
+            .iter()
+            .map(|m| (m.path.as_str(), m.source.as_str()))
+            .collect();
         assert_eq!(
             paths,
             vec![

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod clarification;
+pub mod diagnostics;
 pub mod expert;
 pub mod motions;
 pub mod projects;
