@@ -66,7 +66,15 @@ fn Facts(d: Diagnostics) -> impl IntoView {
     } else {
         d.token_modules
             .iter()
-            .map(|m| view! { <li><code>{m.path.clone()}</code> <span class="muted">{m.source.clone()}</span></li> }.into_any())
+            .map(|m| {
+                let source = if m.source == "p11-kit" {
+                    "（系统已登记）"
+                } else {
+                    "（安装目录中找到）"
+                };
+                view! { <li><code>{m.path.clone()}</code><span class="muted">{source}</span></li> }
+                    .into_any()
+            })
             .collect()
     };
     let module_note = if d.settings.pkcs11_module_present {

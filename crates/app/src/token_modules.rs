@@ -56,14 +56,38 @@ pub fn find(root: &Path) -> Vec<TokenModule> {
     for lib in vendor_libraries(&root.join("opt"), 3) {
         found.entry(lib).or_insert("installed");
     }
-    found
-        .into_iter()
-        .filter(|(path, _)| path.is_file())
+    // One entry per library: links (`/usr/lib/softhsm/libsofthsm2.so` →
+    // the architecture's copy) are followed, and the registered name wins.
+    let mut by_target: BTreeMap<PathBuf, (PathBuf, &'static str)> = BTreeMap::new();
+    for (path, source) in found {
+        if !path.is_file() || is_debug_proxy(&path) {
+            continue;
+        }
+        let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        match by_target.get(&target) {
+            Some((_, "p11-kit")) => {}
+            Some(_) if source != "p11-kit" => {}
+            _ => {
+                by_target.insert(target, (path, source));
+            }
+        }
+    }
+    let mut out: Vec<TokenModule> = by_target
+        .into_values()
         .map(|(path, source)| TokenModule {
             path: shown_path(root, &path),
             source: source.to_string(),
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// OpenSC's `pkcs11-spy.so` logs the calls of another module for
+/// debugging; it is not a driver for a key.
+fn is_debug_proxy(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("pkcs11-spy"))
 }
 
 /// The library a p11-kit `.module` file names (`module: NAME-OR-PATH`); a
@@ -164,6 +188,14 @@ mod tests {
         // A vendor's driver under /opt, and a non-PKCS#11 library beside it.
         touch(r, "opt/vendor/key/lib/libvendor_p11.so.1", "");
         touch(r, "opt/vendor/key/lib/libcrypto.so", "");
+        // A link to a registered library, and OpenSC's debugging proxy.
+        std::fs::create_dir_all(r.join("usr/lib/softhsm")).unwrap();
+        std::os::unix::fs::symlink(
+            "../x86_64-linux-gnu/softhsm/libsofthsm2.so",
+            r.join("usr/lib/softhsm/libsofthsm2.so"),
+        )
+        .unwrap();
+        touch(r, &format!("{arch}/pkcs11/pkcs11-spy.so"), "");
         // A registry entry whose library is gone is not offered.
         touch(
             r,
