@@ -25,15 +25,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{cpu_seconds, env_num, percentile};
+
 const DEMO: &str = "JA-2026-0117";
 const CONCURRENCY: usize = 8;
-
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn signer(platform: &RunningPlatform, who: &str) -> Arc<Pkcs12Signer> {
     Arc::new(Pkcs12Signer::from_file(&platform.demo_p12(who), "pingshen-demo").unwrap())
@@ -50,11 +46,6 @@ async fn login(url: &str, s: &Pkcs12Signer) -> PlatformClient {
         .await
         .unwrap()
         .0
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
 }
 
 fn main() {
@@ -325,41 +316,8 @@ async fn run() {
 /// (append + fdatasync in the platform's data directory, as a WAL commit
 /// with synchronous=FULL does), and the submission rates measured above.
 fn submission_bounds(platform: &RunningPlatform, sm2_rates: &[(&str, f64)]) {
-    use pingshen_pki::sig;
-    use std::io::Write;
-    let s = signer(platform, "E003");
-    let msg = vec![b'x'; 2048];
-    let signature = s.sign(&msg).unwrap();
-    let public = s.certificate().public_key().unwrap();
-    let start = Instant::now();
-    let mut verified = 0u32;
-    while start.elapsed() < Duration::from_secs(1) {
-        assert!(sig::verify(s.algorithm(), &public, &msg, &signature).unwrap());
-        verified += 1;
-    }
-    let raw = f64::from(verified) / start.elapsed().as_secs_f64();
-    let speed = std::process::Command::new("openssl")
-        .args(["speed", "-mr", "-seconds", "1", "sm2"])
-        .output()
-        .ok()
-        .and_then(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .find(|l| l.starts_with("+F7:"))
-                .and_then(|l| l.rsplit(':').next().and_then(|v| v.parse::<f64>().ok()))
-        });
-    let probe = platform.state.data_dir.join("fsync-probe");
-    let mut file = std::fs::File::create(&probe).unwrap();
-    let start = Instant::now();
-    let mut commits = 0u32;
-    while start.elapsed() < Duration::from_secs(1) {
-        file.write_all(&[0u8; 4096]).unwrap();
-        file.sync_data().unwrap();
-        commits += 1;
-    }
-    let fsyncs = f64::from(commits) / start.elapsed().as_secs_f64();
-    drop(file);
-    let _ = std::fs::remove_file(&probe);
+    let (raw, speed) = common::sm2_verify_rates(&signer(platform, "E003"));
+    let fsyncs = common::fsync_rate(&platform.state.data_dir);
     println!(
         "bounds: SM2 verify {raw:.0} /s in process, openssl speed sm2 verify {} /s; 4 KiB append+fdatasync {fsyncs:.0} /s",
         speed.map_or("?".to_string(), |v| format!("{v:.0}"))
@@ -603,22 +561,6 @@ async fn sync_against_curl(
         sync_cpu * 1024.0 / total_mb,
         curl_cpu * 1024.0 / total_mb
     );
-}
-
-/// CPU time (user + system) of this process and its waited-for children,
-/// in seconds (clock ticks of 10 ms, from /proc/self/stat).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-    // Fields after the command name (which may contain spaces): state is
-    // field 3, utime 14, stime 15, cutime 16, cstime 17.
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<f64> = rest
-        .split_whitespace()
-        .skip(11)
-        .take(4)
-        .map(|f| f.parse().unwrap())
-        .collect();
-    fields.iter().sum::<f64>() / 100.0
 }
 
 /// `openssl speed -evp sm3` on 64 KiB blocks, in MB/s (10^6 bytes).
