@@ -351,7 +351,7 @@ async fn run() {
         tally.days_completed as f64 / wall
     );
     println!(
-        "panels: cpu {cpu:.1} core-s in {wall:.1} s = {:.2} of 2 cores (platform and 200 clients together)",
+        "panels: cpu {cpu:.1} core-s in {wall:.1} s = {:.2} of 2 cores (platform and {clients} clients together)",
         cpu / wall
     );
     for step in STEPS {
