@@ -18,10 +18,10 @@
 ///   left on, they set up GL buffers and contexts in the app's process
 ///   (≈ 5-8 MB at the login screen).
 pub fn set_defaults() {
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some() {
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some_and(|v| v == "0") {
         return;
     }
-    std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    set_default("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     set_default("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     set_default("GDK_GL", "disable");
 }

@@ -22,6 +22,10 @@ const PAGES: usize = 300;
 const LONG: &str = "bid-B01-full";
 
 fn main() -> anyhow::Result<()> {
+    // The app as it runs for an expert: without accelerated compositing
+    // (the UI tests' harness keeps it on for WebKitWebDriver's screenshots
+    // unless this is set). Set before any thread starts.
+    std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -31,9 +31,18 @@ impl AppDriver {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display.name)
-            // No GPU under Xvfb: software GL. Compositing stays on, because
-            // WebKitWebDriver's screenshot never answers without it.
+            // No GPU under Xvfb: software GL.
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            // The app turns WebKit's accelerated compositing off unless
+            // told otherwise (src-tauri/src/webkit.rs), but without it
+            // WebKitWebDriver's screenshot sometimes never answers (the
+            // login and CSP screenshots of ui_foundation and ui_security):
+            // the UI tests keep compositing on unless the variable is set.
+            // The window bench sets it to 1, as the product runs.
+            .env(
+                "WEBKIT_DISABLE_COMPOSITING_MODE",
+                std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE").unwrap_or_else(|_| "0".into()),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
