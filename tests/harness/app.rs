@@ -33,16 +33,9 @@ impl AppDriver {
             .env("DISPLAY", &display.name)
             // No GPU under Xvfb: software GL.
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
-            // The app turns WebKit's accelerated compositing off unless
-            // told otherwise (src-tauri/src/webkit.rs), but without it
-            // WebKitWebDriver's screenshot sometimes never answers (the
-            // login and CSP screenshots of ui_foundation and ui_security):
-            // the UI tests keep compositing on unless the variable is set.
-            // The window bench sets it to 1, as the product runs.
-            .env(
-                "WEBKIT_DISABLE_COMPOSITING_MODE",
-                std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE").unwrap_or_else(|_| "0".into()),
-            )
+            // The app runs as installed: WebKit's accelerated compositing
+            // off (src-tauri/src/webkit.rs). Screenshots therefore come
+            // from the X screen (see `screenshot`).
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -210,12 +203,31 @@ impl AppDriver {
         }
     }
 
-    /// Saves a screenshot of the window and prints its path.
+    /// Saves a screenshot of the screen (the window fills it) and prints
+    /// its path. On our own Xvfb it is read from the X screen after the
+    /// page has drawn its next frame; on a display of the developer's, it
+    /// is WebKitWebDriver's (which may not answer with compositing off).
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
-        // A WebDriver call that never answers must fail the test, not hang it.
-        let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
-            .await
-            .map_err(|_| anyhow::anyhow!("screenshot `{name}` did not answer in 30 s"))??;
+        let png = match self._display.framebuffer() {
+            Some(screen) => {
+                // Two animation frames: the page has painted what the test
+                // just waited for; then a moment for it to reach the screen.
+                let drawn = self.client.execute_async(
+                    "const done = arguments[arguments.length - 1]; \
+                     requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                    vec![],
+                );
+                tokio::time::timeout(Duration::from_secs(30), drawn)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("screenshot `{name}`: the page never drew"))??;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                crate::framebuffer::png_of_xwd(&screen)?
+            }
+            // A WebDriver call that never answers must fail the test, not hang it.
+            None => tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
+                .await
+                .map_err(|_| anyhow::anyhow!("screenshot `{name}` did not answer in 30 s"))??,
+        };
         let path = screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         println!("screenshot: {}", path.display());

@@ -13,6 +13,7 @@
 
 mod app;
 mod display;
+mod framebuffer;
 mod paths;
 mod platform;
 mod process;
