@@ -256,13 +256,19 @@ async fn run() {
     let bidders: Vec<String> = demo_project.bidders.iter().map(|b| b.id.clone()).collect();
     let cells = pingshen_platform::demo_run::full_marks(&rules, &bidders);
 
-    // Each expert's own identity and desktop store.
+    // Each expert's own identity and desktop store. A store stands for a
+    // laptop of its own, so it lives in memory (/dev/shm): 200 clients'
+    // durable writes must not queue on the platform's disk, as they never
+    // would in a province. PINGSHEN_BENCH_CLIENT_DIR=/tmp puts them there.
+    let client_root =
+        std::env::var("PINGSHEN_BENCH_CLIENT_DIR").unwrap_or_else(|_| "/dev/shm".into());
+    println!("panels: client stores under {client_root}");
     let mut experts = Vec::new();
     for p in &bench_people {
         let signer = Arc::new(
             Pkcs12Signer::from_file(&pki.p12_path(&p.id).unwrap(), "pingshen-demo").unwrap(),
         );
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir_in(&client_root).unwrap();
         let store = pingshen_store::Vault::new(dir.path())
             .open(signer.as_ref())
             .unwrap();

@@ -54,8 +54,21 @@ pub struct PlatformClient {
     stall: Duration,
 }
 
+/// The TLS context (system roots, certificate and host name checks, SNI:
+/// what reqwest's native-tls backend sets up by default). Making one reads
+/// and parses the system's CA bundle, ≈ 60 ms here; every client this
+/// process makes (at start, at login, per platform address) shares it.
+fn tls() -> Result<native_tls::TlsConnector, ClientError> {
+    static TLS: std::sync::OnceLock<Result<native_tls::TlsConnector, String>> =
+        std::sync::OnceLock::new();
+    TLS.get_or_init(|| native_tls::TlsConnector::new().map_err(|e| e.to_string()))
+        .clone()
+        .map_err(|e| ClientError::Internal(format!("TLS 初始化失败：{e}")))
+}
+
 fn http_client(stall: Duration) -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
+        .use_preconfigured_tls(tls()?)
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .read_timeout(stall)
