@@ -5,11 +5,9 @@
 //! holds no secret and no content — neither the PIN, nor the private key,
 //! nor a sentence, a file name or a price from the bids.
 
-use crate::common::{extractor, world, World, DEMO};
+use crate::common::{extractor, submit_full_marks, world, World, DEMO};
 use pingshen_app::diagnostics::{self, PlatformCheck, Setup};
-use pingshen_app::evaluation::{self, RulesInForce};
 use pingshen_app::{outbox, sync};
-use pingshen_rules::Rules;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,26 +23,13 @@ async fn the_diagnostics_bundle_tells_the_state_and_holds_no_secret_or_content()
         .await
         .unwrap();
     assert_eq!(report.verified, 7);
-    let published = ctx.client.rules(DEMO).await.unwrap();
-    let rules = Rules::from_toml(&published.rules_toml).unwrap();
+    let project = pingshen_testkit::project_rules(&ctx.client, DEMO).await;
     let detail = ctx.client.project(DEMO).await.unwrap();
-    let bidders: Vec<String> = detail.bidders.iter().map(|b| b.id.clone()).collect();
     let pki = platform.state.pki.dir.clone();
     platform.stop().await;
 
     // Signed and queued while the platform is down.
-    {
-        let store = ctx.store.lock().unwrap();
-        for c in pingshen_platform::demo_run::full_marks(&rules, &bidders) {
-            evaluation::save_cell(&store, DEMO, &c).unwrap();
-        }
-        let rif = RulesInForce {
-            rules: &rules,
-            version: published.version,
-            sha256: &published.sha256,
-        };
-        evaluation::submit_sheet(&store, &signer, DEMO, "E002", &rif, &bidders).unwrap();
-    }
+    submit_full_marks(&ctx.store.lock().unwrap(), &signer, "E002", &project);
     let drained = outbox::drain(&ctx.store, &ctx.client, &ctx.trust)
         .await
         .unwrap();

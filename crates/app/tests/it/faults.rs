@@ -8,13 +8,12 @@
 //! bit-for-bit the manifest's, and every declaration, sheet and report
 //! signature is on the platform exactly once with a verified receipt.
 
-use crate::common::{extractor, DEMO};
-use pingshen_app::evaluation::{self, RulesInForce};
+use crate::common::{self, extractor, submit_full_marks, DEMO};
+use pingshen_app::evaluation;
 use pingshen_app::{outbox, sync, PlatformTrust};
 use pingshen_client::PlatformClient;
 use pingshen_pki::Pkcs12Signer;
 use pingshen_platform::{demo_run, AppState, Config, RunningPlatform};
-use pingshen_rules::Rules;
 use pingshen_store::{BlobReader, DocState, Store, Vault};
 use pingshen_testkit::{Fault, Link};
 use sha2::{Digest, Sha256};
@@ -26,45 +25,18 @@ const PATIENCE: Duration = Duration::from_secs(120);
 /// The client gives up on a silent connection after this (the desktop uses
 /// 20 s; a test need not wait that long to see it happen).
 const STALL: Duration = Duration::from_secs(2);
+const PAUSE: Duration = Duration::from_millis(200);
 
-async fn retry<T, F, Fut>(what: &str, mut f: F) -> T
+async fn retry<T, F, Fut>(what: &str, f: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, String>>,
 {
-    let start = Instant::now();
-    loop {
-        match f().await {
-            Ok(v) => return v,
-            Err(e) if start.elapsed() < PATIENCE => {
-                eprintln!("{what}: {e} — retrying");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("{what} never succeeded: {e}"),
-        }
-    }
+    common::retry(what, PATIENCE, PAUSE, f).await
 }
 
-/// Drains until nothing is pending; nothing may be refused. Returns how
-/// many drains it took.
 async fn deliver(store: &Mutex<Store>, client: &PlatformClient, trust: &PlatformTrust) -> u32 {
-    let mut rounds = 0;
-    retry("deliver", || {
-        rounds += 1;
-        async {
-            let r = outbox::drain(store, client, trust)
-                .await
-                .map_err(|e| e.to_string())?;
-            assert!(r.refused.is_empty(), "refused: {:?}", r.refused);
-            if r.pending == 0 {
-                Ok(())
-            } else {
-                Err(format!("{} still pending", r.pending))
-            }
-        }
-    })
-    .await;
-    rounds
+    common::deliver(store, client, trust, PATIENCE, PAUSE).await
 }
 
 /// Syncs into a fresh store until every file is verified.
@@ -215,29 +187,8 @@ async fn every_fault_of_the_line_and_a_platform_restart_lose_nothing_and_double_
 
     // 4. The sheet: the answer to the submission is reset after its
     //    headers began.
-    let published = client.rules(DEMO).await.unwrap();
-    let rules = Rules::from_toml(&published.rules_toml).unwrap();
-    let detail = client.project(DEMO).await.unwrap();
-    let bidders: Vec<String> = detail.bidders.iter().map(|b| b.id.clone()).collect();
-    {
-        let s = store.lock().unwrap();
-        for c in demo_run::full_marks(&rules, &bidders) {
-            evaluation::save_cell(&s, DEMO, &c).unwrap();
-        }
-        evaluation::submit_sheet(
-            &s,
-            &signer,
-            DEMO,
-            "E001",
-            &RulesInForce {
-                rules: &rules,
-                version: published.version,
-                sha256: &published.sha256,
-            },
-            &bidders,
-        )
-        .unwrap();
-    }
+    let project = pingshen_testkit::project_rules(&client, DEMO).await;
+    submit_full_marks(&store.lock().unwrap(), &signer, "E001", &project);
     let faults_before = link.stats().faults_injected;
     link.inject(Fault::Reset, 40, 1);
     deliver(&store, &client, &trust).await;
@@ -248,7 +199,7 @@ async fn every_fault_of_the_line_and_a_platform_restart_lose_nothing_and_double_
     for id in ["E002", "E003", "E004", "E005"] {
         let e = demo_run::login(&url, &pki, id).await.unwrap();
         e.declare_no_conflict(DEMO).await.unwrap();
-        e.submit_full_marks(DEMO, &published, &rules, &bidders)
+        e.submit_full_marks(DEMO, &project.published, &project.rules, &project.bidders)
             .await
             .unwrap();
     }

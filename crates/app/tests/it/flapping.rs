@@ -5,9 +5,9 @@
 //! document verified and intact, every submission on the platform exactly
 //! once, every witness entry once and in order, nothing lost locally.
 
-use crate::common::{extractor, DEMO};
-use pingshen_app::evaluation::{self, RulesInForce};
-use pingshen_app::{outbox, sync, witness, PlatformTrust};
+use crate::common::{self, extractor, submit_full_marks, DEMO};
+use pingshen_app::evaluation;
+use pingshen_app::{sync, witness, PlatformTrust};
 use pingshen_client::PlatformClient;
 use pingshen_pki::Pkcs12Signer;
 use pingshen_platform::{demo_run, RunningPlatform};
@@ -24,22 +24,12 @@ const PAUSE: Duration = Duration::from_millis(300);
 const PATIENCE: Duration = Duration::from_secs(240);
 
 /// Retries `f` until it succeeds, as the desktop does after a lost line.
-async fn retry<T, F, Fut>(what: &str, mut f: F) -> T
+async fn retry<T, F, Fut>(what: &str, f: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, String>>,
 {
-    let start = std::time::Instant::now();
-    loop {
-        match f().await {
-            Ok(v) => return v,
-            Err(e) if start.elapsed() < PATIENCE => {
-                eprintln!("{what}: {e} — retrying");
-                tokio::time::sleep(PAUSE).await;
-            }
-            Err(e) => panic!("{what} never succeeded: {e}"),
-        }
-    }
+    common::retry(what, PATIENCE, PAUSE, f).await
 }
 
 async fn login(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
@@ -54,20 +44,8 @@ async fn login(url: &str, signer: &Pkcs12Signer) -> PlatformClient {
     .await
 }
 
-/// Drains until nothing is pending; every entry must be delivered, none refused.
 async fn deliver(store: &Mutex<Store>, client: &PlatformClient, trust: &PlatformTrust) {
-    retry("deliver", || async {
-        let r = outbox::drain(store, client, trust)
-            .await
-            .map_err(|e| e.to_string())?;
-        assert!(r.refused.is_empty(), "refused: {:?}", r.refused);
-        if r.pending == 0 {
-            Ok(())
-        } else {
-            Err(format!("{} still pending", r.pending))
-        }
-    })
-    .await
+    common::deliver(store, client, trust, PATIENCE, PAUSE).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,26 +130,12 @@ async fn a_flapping_line_loses_nothing_and_doubles_nothing() {
         client.project(DEMO).await.map_err(|e| e.to_string())
     })
     .await;
-    let bidders: Vec<String> = detail.bidders.iter().map(|b| b.id.clone()).collect();
-    {
-        let s = store.lock().unwrap();
-        for c in demo_run::full_marks(&rules, &bidders) {
-            evaluation::save_cell(&s, DEMO, &c).unwrap();
-        }
-        evaluation::submit_sheet(
-            &s,
-            &signer,
-            DEMO,
-            "E001",
-            &RulesInForce {
-                rules: &rules,
-                version: published.version,
-                sha256: &published.sha256,
-            },
-            &bidders,
-        )
-        .unwrap();
-    }
+    let project = pingshen_testkit::ProjectRules {
+        published,
+        rules,
+        bidders: detail.bidders.iter().map(|b| b.id.clone()).collect(),
+    };
+    submit_full_marks(&store.lock().unwrap(), &signer, "E001", &project);
     deliver(&store, &client, &trust).await;
 
     // The rest of the panel, on a good line, so that the report exists.
@@ -179,7 +143,7 @@ async fn a_flapping_line_loses_nothing_and_doubles_nothing() {
     for id in ["E002", "E003", "E004", "E005"] {
         let e = demo_run::login(&url, &pki, id).await.unwrap();
         e.declare_no_conflict(DEMO).await.unwrap();
-        e.submit_full_marks(DEMO, &published, &rules, &bidders)
+        e.submit_full_marks(DEMO, &project.published, &project.rules, &project.bidders)
             .await
             .unwrap();
     }

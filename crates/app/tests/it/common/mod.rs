@@ -74,3 +74,76 @@ pub fn extractor() -> Arc<pingshen_docs::Extractor> {
         pingshen_testkit::cli::bin("pingshen"),
     ))
 }
+
+/// Types full marks for every bidder into the expert's store and signs the
+/// first sheet into the outbox, as the desktop does on 签名提交.
+pub fn submit_full_marks(
+    store: &pingshen_store::Store,
+    signer: &dyn pingshen_pki::Signer,
+    expert: &str,
+    r: &pingshen_testkit::ProjectRules,
+) -> pingshen_app::evaluation::Queued {
+    for c in pingshen_platform::demo_run::full_marks(&r.rules, &r.bidders) {
+        pingshen_app::evaluation::save_cell(store, DEMO, &c).unwrap();
+    }
+    let rules = pingshen_app::evaluation::RulesInForce {
+        rules: &r.rules,
+        version: r.published.version,
+        sha256: &r.published.sha256,
+    };
+    pingshen_app::evaluation::submit_sheet(store, signer, DEMO, expert, &rules, &r.bidders).unwrap()
+}
+
+/// Retries `f` every `pause` until it succeeds, as the desktop does after a
+/// lost line; panics after `patience`.
+pub async fn retry<T, F, Fut>(
+    what: &str,
+    patience: std::time::Duration,
+    pause: std::time::Duration,
+    mut f: F,
+) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        match f().await {
+            Ok(v) => return v,
+            Err(e) if start.elapsed() < patience => {
+                eprintln!("{what}: {e} — retrying");
+                tokio::time::sleep(pause).await;
+            }
+            Err(e) => panic!("{what} never succeeded: {e}"),
+        }
+    }
+}
+
+/// Drains the outbox until nothing is pending (retrying as [`retry`] does);
+/// every entry must be delivered, none refused. Returns how many drains it
+/// took.
+pub async fn deliver(
+    store: &Mutex<pingshen_store::Store>,
+    client: &pingshen_client::PlatformClient,
+    trust: &pingshen_app::PlatformTrust,
+    patience: std::time::Duration,
+    pause: std::time::Duration,
+) -> u32 {
+    let mut rounds = 0;
+    retry("deliver", patience, pause, || {
+        rounds += 1;
+        async {
+            let r = pingshen_app::outbox::drain(store, client, trust)
+                .await
+                .map_err(|e| e.to_string())?;
+            assert!(r.refused.is_empty(), "refused: {:?}", r.refused);
+            if r.pending == 0 {
+                Ok(())
+            } else {
+                Err(format!("{} still pending", r.pending))
+            }
+        }
+    })
+    .await;
+    rounds
+}
