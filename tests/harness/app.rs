@@ -13,7 +13,7 @@ pub struct AppDriver {
     // Field order matters: the session closes before the driver and the
     // display go away.
     _driver: Guarded,
-    _display: Display,
+    display: Display,
 }
 
 impl AppDriver {
@@ -57,7 +57,7 @@ impl AppDriver {
         Ok(Self {
             client,
             _driver: driver,
-            _display: display,
+            display,
         })
     }
 
@@ -208,7 +208,7 @@ impl AppDriver {
     /// page has drawn its next frame; on a display of the developer's, it
     /// is WebKitWebDriver's (which may not answer with compositing off).
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
-        let png = match self._display.framebuffer() {
+        let png = match self.display.framebuffer() {
             Some(screen) => {
                 // Two animation frames: the page has painted what the test
                 // just waited for; then a moment for it to reach the screen.

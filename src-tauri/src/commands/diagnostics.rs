@@ -42,13 +42,8 @@ async fn gather(state: &DesktopState) -> Result<Diagnostics, AppError> {
             cert_dir: &s.cert_dir,
             pkcs11_module: &s.pkcs11_module,
         };
-        match store {
-            Some(store) => {
-                let store = pingshen_app::lock(&store)?;
-                diagnostics::collect(&setup, platform, Some(&store), Path::new("/"))
-            }
-            None => diagnostics::collect(&setup, platform, None, Path::new("/")),
-        }
+        let store = store.as_deref().map(pingshen_app::lock).transpose()?;
+        diagnostics::collect(&setup, platform, store.as_deref(), Path::new("/"))
     })
     .await
     .map_err(crate::error::from_join)?
