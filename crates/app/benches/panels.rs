@@ -159,11 +159,10 @@ async fn run() {
     state
         .db
         .with(|c| {
-            let tx = c.transaction()?;
             for p in &bench_people {
                 let identity = pki.people.iter().find(|i| i.id == p.id).unwrap();
                 pingshen_platform::db::people::upsert_person(
-                    &tx,
+                    c,
                     &Person {
                         id: p.id.clone(),
                         name: p.name.clone(),
@@ -172,7 +171,7 @@ async fn run() {
                     },
                 )?;
                 pingshen_platform::db::people::bind_cert(
-                    &tx,
+                    c,
                     &p.id,
                     &identity.fingerprint_sha256,
                     &identity.subject,
@@ -180,7 +179,6 @@ async fn run() {
                     now,
                 )?;
             }
-            tx.commit()?;
             Ok(())
         })
         .unwrap();

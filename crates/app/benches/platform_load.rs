@@ -388,11 +388,9 @@ async fn sync_against_curl(
         .state
         .db
         .with(|c| {
-            let tx = c.transaction()?;
             for (i, f) in files.iter().enumerate() {
-                pingshen_platform::db::documents::upsert(&tx, id, f, i as i64)?;
+                pingshen_platform::db::documents::upsert(c, id, f, i as i64)?;
             }
-            tx.commit()?;
             Ok(())
         })
         .unwrap();

@@ -12,6 +12,7 @@
 //! loses nothing. Each bidder's review has a fixed id (`abnormal-{bidder}`)
 //! and is stored once: a second opening finds it and does nothing.
 
+use crate::db::sql::Conn;
 use crate::db::{clarifications as db, projects};
 use crate::receipts::{to_wire, Submitter};
 use crate::submission::{record_once, Receipted, Record, SignedBody, Stored};
@@ -20,7 +21,6 @@ use pingshen_api::{
     ClarificationQuestion, Role, SignedEnvelope, Stage, CLARIFICATION_QUESTION_TYP, PLATFORM_ASKER,
 };
 use pingshen_rules::AbnormalReview;
-use rusqlite::{Connection, Transaction};
 use time::Duration;
 
 /// The review's question id for a bidder: one review per bidder.
@@ -67,7 +67,7 @@ pub async fn open(state: &AppState, project_id: &str) -> Result<(), PlatformErro
 }
 
 /// The flagged bidders not asked yet, with the hours to give them.
-fn due(conn: &Connection, project: &str) -> Result<Vec<(AbnormalReview, u32)>, PlatformError> {
+fn due(conn: &Conn, project: &str) -> Result<Vec<(AbnormalReview, u32)>, PlatformError> {
     let sitting = matches!(
         projects::stage_of(conn, project)?,
         Stage::Evaluating | Stage::Summary
@@ -99,6 +99,7 @@ fn due(conn: &Connection, project: &str) -> Result<Vec<(AbnormalReview, u32)>, P
 
 /// A review's question as the platform records it: with its own receipt,
 /// like any signed document, so the package and every check treat it alike.
+#[derive(Clone)]
 struct Opened(ClarificationQuestion);
 
 impl Record for Opened {
@@ -111,13 +112,13 @@ impl Record for Opened {
     fn project_id(&self) -> &str {
         &self.0.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         self.0.stored(tx)
     }
     fn conflict(&self) -> PlatformError {
         self.0.conflict()
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         // Still due inside the transaction that records it.
         let still = due(tx, &self.0.project_id)?
             .iter()
@@ -131,7 +132,7 @@ impl Record for Opened {
             ))
         }
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         db::insert_question(tx, &self.0, r)?;
         Ok(r.receipt.clone())
     }

@@ -122,13 +122,12 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
     let new = demo.new_project();
     let now = OffsetDateTime::now_utc();
     let created = state.db.with(|c| {
-        let tx = c.transaction()?;
-        let created = projects::create(&tx, &new, now)?;
+        let created = projects::create(c, &new, now)?;
         if let Some(k) = demo.project.k {
-            crate::db::evaluation::set_k(&tx, &new.id, &k.to_string())?;
+            crate::db::evaluation::set_k(c, &new.id, &k.to_string())?;
         }
         // Signed with K in it, as the project is registered.
-        crate::records::opening_record(&tx, state, &new.id)?;
+        crate::records::opening_record(c, state, &new.id)?;
         for p in &demo.people {
             let role = Role::parse(&p.role).ok_or_else(|| {
                 PlatformError::Internal(format!("演示人员 {} 的角色“{}”未知", p.id, p.role))
@@ -140,7 +139,7 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
                 // A bidder is not a person of the platform: only its
                 // certificate is bound, to its bidder code.
                 crate::db::clarifications::bind_bidder_cert(
-                    &tx,
+                    c,
                     &p.id,
                     &p.name,
                     &identity.fingerprint_sha256,
@@ -150,7 +149,7 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
                 continue;
             }
             people::upsert_person(
-                &tx,
+                c,
                 &Person {
                     id: p.id.clone(),
                     name: p.name.clone(),
@@ -159,7 +158,7 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
                 },
             )?;
             people::bind_cert(
-                &tx,
+                c,
                 &p.id,
                 &identity.fingerprint_sha256,
                 &identity.subject,
@@ -167,10 +166,9 @@ pub fn load(state: &AppState, assets_dir: &Path) -> Result<Created, PlatformErro
                 now,
             )?;
             if role != Role::Staff {
-                people::assign(&tx, &new.id, &p.id)?;
+                people::assign(c, &new.id, &p.id)?;
             }
         }
-        tx.commit()?;
         Ok(created)
     })?;
     load_demo_documents(state, &demo, assets_dir)?;
@@ -210,11 +208,9 @@ fn load_demo_documents(
         entries.push(stored.manifest_file(file_id, bidder_id, kind, name));
     }
     state.db.with(|c| {
-        let tx = c.transaction()?;
         for (i, f) in entries.iter().enumerate() {
-            crate::db::documents::upsert(&tx, &demo.project.id, f, i as i64)?;
+            crate::db::documents::upsert(c, &demo.project.id, f, i as i64)?;
         }
-        tx.commit()?;
         Ok(())
     })
 }
@@ -268,9 +264,7 @@ fn publish_demo_rules(
     let body = crate::submission::SignedBody::new(&envelope, submitter, now)?;
     let record = crate::routes::rules::RulesRecord::new(doc, &body);
     state.db.with(|c| {
-        let tx = c.transaction()?;
-        crate::submission::record_in(&tx, state, &body, record)?;
-        tx.commit()?;
+        crate::submission::record_in(c, state, &body, record.clone())?;
         projects::set_stage(c, &project_id, pingshen_api::Stage::Evaluating)
     })
 }

@@ -26,7 +26,7 @@ pub enum PlatformError {
         message: String,
     },
     #[error("数据库错误：{0}")]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] crate::db::sql::DbError),
     #[error("内部错误：{0}")]
     Internal(String),
 }

@@ -1,17 +1,17 @@
 //! Shared evaluation logic: the panel, the rules in force, prices, and the
 //! aggregate (pure computation delegated to `pingshen-rules`).
 
+use crate::db::sql::Conn;
 use crate::db::{evaluation as ev, people, projects, rules as rules_db};
 use crate::PlatformError;
 use pingshen_api::{DeclarationDecision, MotionStatus, Person};
 use pingshen_rules::motion::{outcome_zh, tally, AbnormalPriceDecision, PanelRejection};
 use pingshen_rules::{ExpertSheet, PanelResult, PriceInput, PriceRequest, Rules};
-use rusqlite::Connection;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
 /// The experts assigned to a project, by id.
-pub fn panel(conn: &Connection, project: &str) -> Result<Vec<Person>, PlatformError> {
+pub fn panel(conn: &Conn, project: &str) -> Result<Vec<Person>, PlatformError> {
     let mut stmt = conn.prepare(
         "SELECT p.id, p.name, p.role, p.city FROM assignments a JOIN people p ON p.id = a.person_id
          WHERE a.project_id = ?1 AND p.role = 'expert' ORDER BY p.id",
@@ -25,7 +25,7 @@ pub fn panel(conn: &Connection, project: &str) -> Result<Vec<Person>, PlatformEr
 }
 
 /// Panel members who have not recused.
-pub fn sitting(conn: &Connection, project: &str) -> Result<Vec<Person>, PlatformError> {
+pub fn sitting(conn: &Conn, project: &str) -> Result<Vec<Person>, PlatformError> {
     let mut out = Vec::new();
     for p in panel(conn, project)? {
         let recused = ev::declaration(conn, project, &p.id)?
@@ -39,7 +39,7 @@ pub fn sitting(conn: &Connection, project: &str) -> Result<Vec<Person>, Platform
 
 /// The elected leader: the candidate with votes from more than half of the
 /// sitting panel.
-pub fn leader(conn: &Connection, project: &str) -> Result<Option<String>, PlatformError> {
+pub fn leader(conn: &Conn, project: &str) -> Result<Option<String>, PlatformError> {
     let sitting = sitting(conn, project)?;
     let votes = ev::votes(conn, project)?;
     let mut tally: std::collections::BTreeMap<String, usize> = Default::default();
@@ -55,10 +55,7 @@ pub fn leader(conn: &Connection, project: &str) -> Result<Option<String>, Platfo
 }
 
 /// The rules in force (latest published), their version and SHA-256.
-pub fn rules_in_force(
-    conn: &Connection,
-    project: &str,
-) -> Result<(Rules, u32, String), PlatformError> {
+pub fn rules_in_force(conn: &Conn, project: &str) -> Result<(Rules, u32, String), PlatformError> {
     let published = rules_db::get(conn, project, None)?
         .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
     let rules = Rules::from_toml(&published.rules_toml)
@@ -67,7 +64,7 @@ pub fn rules_in_force(
 }
 
 /// The bids as read out at opening, the ceiling and K.
-pub fn price_request(conn: &Connection, project: &str) -> Result<PriceRequest, PlatformError> {
+pub fn price_request(conn: &Conn, project: &str) -> Result<PriceRequest, PlatformError> {
     let detail = projects::get(conn, project)?;
     let k = ev::k_value(conn, project)?
         .map(|k| Decimal::from_str(&k))
@@ -89,7 +86,7 @@ pub fn price_request(conn: &Connection, project: &str) -> Result<PriceRequest, P
 }
 
 /// The bidders' ids in order.
-pub fn bidder_ids(conn: &Connection, project: &str) -> Result<Vec<String>, PlatformError> {
+pub fn bidder_ids(conn: &Conn, project: &str) -> Result<Vec<String>, PlatformError> {
     Ok(projects::get(conn, project)?
         .bidders
         .into_iter()
@@ -98,7 +95,7 @@ pub fn bidder_ids(conn: &Connection, project: &str) -> Result<Vec<String>, Platf
 }
 
 /// The current sheet of each expert who submitted.
-pub fn current_sheets(conn: &Connection, project: &str) -> Result<Vec<ExpertSheet>, PlatformError> {
+pub fn current_sheets(conn: &Conn, project: &str) -> Result<Vec<ExpertSheet>, PlatformError> {
     ev::latest_sheets(conn, project)?
         .into_iter()
         .map(|s| {
@@ -110,7 +107,7 @@ pub fn current_sheets(conn: &Connection, project: &str) -> Result<Vec<ExpertShee
 
 /// The panel aggregate over the current sheets.
 pub fn aggregate(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
 ) -> Result<(PanelResult, Vec<ExpertSheet>, u32), PlatformError> {
     aggregate_given(conn, project, &motion_statuses(conn, project)?)
@@ -119,7 +116,7 @@ pub fn aggregate(
 /// [`aggregate`], the project's motions already read (the report lists
 /// them too).
 pub fn aggregate_given(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     motions: &[MotionStatus],
 ) -> Result<(PanelResult, Vec<ExpertSheet>, u32), PlatformError> {
@@ -155,7 +152,7 @@ pub fn aggregate_given(
 }
 
 /// Whether every sitting member has submitted at least once.
-pub fn all_submitted(conn: &Connection, project: &str) -> Result<bool, PlatformError> {
+pub fn all_submitted(conn: &Conn, project: &str) -> Result<bool, PlatformError> {
     let sitting = sitting(conn, project)?;
     for p in &sitting {
         if ev::latest_version(conn, project, &p.id)?.is_none() {
@@ -168,7 +165,7 @@ pub fn all_submitted(conn: &Connection, project: &str) -> Result<bool, PlatformE
 /// Deviation flags that still lack a reason, for one expert (only once the
 /// whole panel has submitted: before that there is no panel mean).
 pub fn reasons_required(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     expert: &str,
 ) -> Result<Vec<pingshen_api::ReasonRequest>, PlatformError> {
@@ -203,10 +200,7 @@ pub fn reasons_required(
 
 /// Every motion with its votes, the sitting panel and the outcome counted
 /// from the votes.
-pub fn motion_statuses(
-    conn: &Connection,
-    project: &str,
-) -> Result<Vec<MotionStatus>, PlatformError> {
+pub fn motion_statuses(conn: &Conn, project: &str) -> Result<Vec<MotionStatus>, PlatformError> {
     let sitting: Vec<String> = crate::evaluation::sitting(conn, project)?
         .into_iter()
         .map(|p| p.id)

@@ -76,7 +76,13 @@ fn write_once(data_dir: &Path, target: &Path, bytes: &[u8]) -> Result<(), Platfo
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir(data_dir).join(format!(".{name}.tmp-{}", std::process::id()));
+    // Unique per writer: instances (and requests) sharing the folder may
+    // store the same content at once; each renames a whole file into place.
+    let tmp = dir(data_dir).join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
     f.write_all(bytes).map_err(io)?;
     f.sync_all().map_err(io)?;
@@ -208,11 +214,9 @@ pub fn add_document(
     let entry = put(data_dir, bytes)?.manifest_file(doc.file_id, doc.bidder_id, doc.kind, doc.name);
     let f = entry.clone();
     db.with(move |c| {
-        let tx = c.transaction()?;
-        crate::db::projects::stage_of(&tx, &project)?;
-        let position = crate::db::documents::next_position(&tx, &project)?;
-        crate::db::documents::upsert(&tx, &project, &f, position)?;
-        tx.commit()?;
+        crate::db::projects::stage_of(c, &project)?;
+        let position = crate::db::documents::next_position(c, &project)?;
+        crate::db::documents::upsert(c, &project, &f, position)?;
         Ok(())
     })?;
     Ok(entry)

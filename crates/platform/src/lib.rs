@@ -32,7 +32,7 @@ mod submission;
 pub use auth::Caller;
 pub use error::PlatformError;
 pub use running::RunningPlatform;
-pub use state::{AppState, Config};
+pub use state::{AppState, Config, Database};
 
 use axum::Router;
 

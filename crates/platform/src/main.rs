@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use pingshen_platform::{demo, AppState, Config};
+use pingshen_platform::{demo, AppState, Config, Database};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +44,9 @@ struct AddDocumentArgs {
     /// The sandbox's data directory (the one `serve --data` uses; it may be running).
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
+    /// The PostgreSQL database the sandbox serves from, if not SQLite.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// Project id, e.g. JA-2026-0117.
     #[arg(long)]
     project: String,
@@ -92,9 +95,15 @@ enum PkiCommand {
 
 #[derive(clap::Args)]
 struct ServeArgs {
-    /// Directory holding the platform's SQLite file and stored documents.
+    /// Directory holding the stored documents, and the platform's SQLite
+    /// file unless --database is given.
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
+    /// Keep the records in this PostgreSQL database (postgres://user@host:port/db)
+    /// instead of DATA/platform.sqlite. Several instances may share it, and
+    /// then must share --data too (the stored documents).
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// Address to listen on, e.g. 127.0.0.1:8620 (port 0 picks a free one).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8620")]
     listen: SocketAddr,
@@ -181,7 +190,10 @@ fn add_document(a: AddDocumentArgs) -> anyhow::Result<()> {
             anyhow::anyhow!("文件类型应为 tender、bid 或 clarification：{}", a.kind)
         })?;
     let bytes = std::fs::read(&a.path).with_context(|| format!("无法读取 {}", a.path.display()))?;
-    let db = pingshen_platform::db::Db::open_in(&a.data)?;
+    let db = match &a.database {
+        Some(url) => pingshen_platform::db::Db::open_postgres(url)?,
+        None => pingshen_platform::db::Db::open_in(&a.data)?,
+    };
     let doc = pingshen_platform::files::NewDocument {
         project_id: a.project.clone(),
         file_id: a.file_id,
@@ -269,12 +281,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         demo::ensure_pki(&pki_dir, &assets).context("生成演示证书失败")?;
     }
-    let state = AppState::open(&Config {
-        data_dir: args.data.clone(),
-        pki_dir,
-        platform_name: args.name,
-        demo: args.demo,
-    })?;
+    let database = match args.database {
+        Some(url) => Database::Postgres(url),
+        None => Database::Sqlite,
+    };
+    let state = AppState::open_on(
+        &Config {
+            data_dir: args.data.clone(),
+            pki_dir,
+            platform_name: args.name,
+            demo: args.demo,
+        },
+        &database,
+    )?;
     if args.demo {
         demo::load(&state, &assets).context("加载演示数据失败")?;
     }
@@ -286,7 +305,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         // Tests and the run script read this line to learn the port.
         println!("pingshen-platform listening on http://{addr}");
-        tracing::info!(data = %args.data.display(), "platform started");
+        // The database URL is not logged: it may hold a password.
+        let engine = if database == Database::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        };
+        tracing::info!(data = %args.data.display(), engine, "platform started");
         pingshen_platform::serve(listener, state, shutdown_signal()).await?;
         tracing::info!("platform stopped");
         Ok(())

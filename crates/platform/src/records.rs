@@ -3,6 +3,7 @@
 //! panel record (评标委员会组成记录), signed afresh whenever it is asked for
 //! because recusals and the leader election change it.
 
+use crate::db::sql::{params, Conn, OptionalExtension};
 use crate::db::{people, projects, witness};
 use crate::evaluation as logic;
 use crate::{AppState, PlatformError};
@@ -11,7 +12,6 @@ use pingshen_api::{
     PanelMotionVote, PanelRecord, PanelRecordPerson, PanelSeat, PanelVote, SignedEnvelope,
     OPENING_RECORD_TYP, PANEL_RECORD_TYP,
 };
-use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
 
 pub const SCHEMA: &str = r#"
@@ -33,7 +33,7 @@ fn sign<T: serde::Serialize>(
 /// The project's signed opening record, signing and storing it the first
 /// time (at registration). Never re-signed: its bytes stay what was signed.
 pub fn opening_record(
-    conn: &Connection,
+    conn: &Conn,
     state: &AppState,
     project: &str,
 ) -> Result<SignedEnvelope, PlatformError> {
@@ -80,7 +80,7 @@ pub fn opening_record(
 
 /// The panel as it stands, signed now.
 pub fn panel_record(
-    conn: &Connection,
+    conn: &Conn,
     state: &AppState,
     project: &str,
     at: OffsetDateTime,
@@ -180,7 +180,7 @@ pub const CREDIT_SCHEMA: &str = r#"
 /// refused (`credit_records_published`): points were, or may have been,
 /// computed from the first.
 pub fn publish_credit(
-    conn: &Connection,
+    conn: &Conn,
     state: &AppState,
     project: &str,
     records: &pingshen_rules::credit::CreditRecords,
@@ -243,7 +243,7 @@ pub fn publish_credit(
 
 /// A project's credit records and the platform's signed document of them.
 pub fn credit_record(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
 ) -> Result<Option<(pingshen_rules::credit::CreditRecords, SignedEnvelope)>, PlatformError> {
     let row: Option<(String, String)> = conn

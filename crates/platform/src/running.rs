@@ -1,7 +1,7 @@
 //! An in-process platform on 127.0.0.1:0, for tests and benchmarks that
 //! need a real HTTP server with real persistence.
 
-use crate::{demo, AppState, Config, PlatformError};
+use crate::{demo, AppState, Config, Database, PlatformError};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once, OnceLock};
@@ -132,13 +132,24 @@ impl RunningPlatform {
     /// Serves `data_dir` with the demo loaded (project, people, the shared
     /// demo PKI) on a free loopback port. Must be called inside a tokio runtime.
     pub async fn start_demo(data_dir: &Path) -> Result<Self, PlatformError> {
+        Self::start_demo_on(data_dir, &Database::Sqlite).await
+    }
+
+    /// [`RunningPlatform::start_demo`] with the records in `database`.
+    pub async fn start_demo_on(
+        data_dir: &Path,
+        database: &Database,
+    ) -> Result<Self, PlatformError> {
         let pki_dir = shared_demo_pki()?;
-        let state = AppState::open(&Config {
-            data_dir: data_dir.to_path_buf(),
-            pki_dir,
-            platform_name: "测试平台".into(),
-            demo: true,
-        })?;
+        let state = AppState::open_on(
+            &Config {
+                data_dir: data_dir.to_path_buf(),
+                pki_dir,
+                platform_name: "测试平台".into(),
+                demo: true,
+            },
+            database,
+        )?;
         demo::load(&state, &demo::default_assets_dir())?;
         Self::start_with(state).await
     }

@@ -4,10 +4,21 @@ use crate::PlatformError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Where the platform keeps its records (its files are always in the data
+/// directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// `platform.sqlite` in the data directory: one instance.
+    Sqlite,
+    /// A PostgreSQL database (postgres://…), which several instances
+    /// sharing one data directory may serve at once.
+    Postgres(String),
+}
+
 /// What the platform needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Directory holding `platform.sqlite` and the stored files.
+    /// Directory holding the stored files, and `platform.sqlite` on SQLite.
     pub data_dir: PathBuf,
     /// Directory of the platform's PKI material (trust, CRLs, signing key).
     pub pki_dir: PathBuf,
@@ -57,8 +68,19 @@ impl AppState {
     /// The directory is created if missing; an unwritable one is refused
     /// before anything is written.
     pub fn open(config: &Config) -> Result<Self, PlatformError> {
+        Self::open_on(config, &Database::Sqlite)
+    }
+
+    /// [`AppState::open`] with the records in `database`.
+    pub fn open_on(config: &Config, database: &Database) -> Result<Self, PlatformError> {
         let pki = PlatformPki::load(&config.pki_dir, &key_password(config.demo)?)?;
-        let db = Db::open_in(&config.data_dir)?;
+        let db = match database {
+            Database::Sqlite => Db::open_in(&config.data_dir)?,
+            Database::Postgres(url) => {
+                Db::check_data_dir(&config.data_dir)?;
+                Db::open_postgres(url)?
+            }
+        };
         let platform_id = db.platform_id()?;
         Ok(Self {
             db,

@@ -19,12 +19,12 @@
 //! lines.
 
 use crate::db::people;
+use crate::db::sql::Conn;
 use crate::receipts::{self, from_wire, sha256_hex, Received, Submitter};
 use crate::{AppState, Caller, PlatformError};
 use axum::http::StatusCode;
 use pingshen_api::SignedEnvelope;
 use pingshen_pki::envelope::{verify_parsed, VerifiedEnvelope, VerifyOptions};
-use rusqlite::Transaction;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
@@ -183,15 +183,15 @@ pub trait Record {
     fn submission_id(&self) -> String;
     fn project_id(&self) -> &str;
     /// The document recorded in this one's place, if any.
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError>;
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError>;
     /// The refusal when a different document is recorded in this one's place.
     fn conflict(&self) -> PlatformError;
     /// Checks against the stored state, before the receipt is signed.
-    fn check(&mut self, _tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, _tx: &Conn) -> Result<(), PlatformError> {
         Ok(())
     }
     /// Inserts the record with its receipt; answers what the route returns.
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError>;
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError>;
 }
 
 /// Records `record` once inside `tx`: a retry of the same envelope answers
@@ -199,7 +199,7 @@ pub trait Record {
 /// otherwise the checks run, a receipt is signed and the record inserted
 /// (201). The caller commits.
 pub fn record_in<R: Record>(
-    tx: &Transaction,
+    tx: &Conn,
     state: &AppState,
     body: &SignedBody,
     mut record: R,
@@ -242,13 +242,14 @@ pub async fn record_once<R>(
     record: R,
 ) -> Result<(StatusCode, R::Answer), PlatformError>
 where
-    R: Record + Send + 'static,
+    // Cloned for each attempt: PostgreSQL may run the transaction again.
+    R: Record + Clone + Send + 'static,
     R::Answer: Send + 'static,
 {
     let st = state.clone();
     state
         .db
-        .write(move |tx| record_in(tx, &st, &body, record))
+        .write(move |tx| record_in(tx, &st, &body, record.clone()))
         .await
 }
 

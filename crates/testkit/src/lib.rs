@@ -4,6 +4,8 @@
 //! - [`platform`]: a real platform with the demo project on 127.0.0.1:0
 //!   over a temporary database ([`TestPlatform`]), the demo people's
 //!   identities and logged-in clients.
+//! - [`postgres`]: a throw-away PostgreSQL cluster per test process, a
+//!   fresh database per test ([`TestPlatform::demo_on`]).
 //! - [`cli`]: the workspace's binaries run as a user would, scratch folders
 //!   under the target directory, the repository's assets.
 //! - [`cells`]: score cells for a whole sheet (full marks but one factor).
@@ -18,11 +20,12 @@ pub mod cli;
 mod link;
 mod long_pdf;
 pub mod platform;
+pub mod postgres;
 pub mod softhsm;
 
 pub use link::{Fault, Link, LinkStats};
 pub use long_pdf::{long_bid, long_bid_with, PageLayout};
 pub use platform::{
-    chain, logged_in, login_at, project_rules, seated_panel, signer, Expert, ProjectRules,
-    TestPlatform, DEMO,
+    chain, database_for, logged_in, login_at, project_rules, seated_panel, signer, Expert,
+    ProjectRules, TestPlatform, DEMO,
 };

@@ -2,24 +2,50 @@
 
 use pingshen_client::PlatformClient;
 use pingshen_pki::{Pkcs12Signer, Signer};
-use pingshen_platform::RunningPlatform;
+use pingshen_platform::db::Engine;
+use pingshen_platform::{Database, RunningPlatform};
 use std::ops::Deref;
 
 /// The demo project every sandbox starts with.
 pub const DEMO: &str = "JA-2026-0117";
 
 /// A platform with the demo project, listening on 127.0.0.1:0 over a
-/// temporary data folder that lives as long as this value.
+/// temporary data folder that lives as long as this value (and, on
+/// PostgreSQL, a fresh database of the test cluster).
 pub struct TestPlatform {
     pub platform: RunningPlatform,
     pub dir: tempfile::TempDir,
+    /// Where its records are: another instance started on the same
+    /// folder and database serves the same platform.
+    pub database: Database,
 }
 
 impl TestPlatform {
+    /// On SQLite, the default engine.
     pub async fn demo() -> Self {
+        Self::demo_on(Engine::Sqlite).await
+    }
+
+    /// On `engine` (PostgreSQL: a new database on this process's cluster).
+    pub async fn demo_on(engine: Engine) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let platform = RunningPlatform::start_demo(dir.path()).await.unwrap();
-        TestPlatform { platform, dir }
+        let database = database_for(engine);
+        let platform = RunningPlatform::start_demo_on(dir.path(), &database)
+            .await
+            .unwrap();
+        TestPlatform {
+            platform,
+            dir,
+            database,
+        }
+    }
+
+    /// Another instance of this platform (same data folder and database)
+    /// on a port of its own.
+    pub async fn another_instance(&self) -> RunningPlatform {
+        RunningPlatform::start_demo_on(self.dir.path(), &self.database)
+            .await
+            .unwrap()
     }
 
     /// Stops the platform gracefully and removes its data folder.
@@ -44,6 +70,14 @@ impl Deref for TestPlatform {
     type Target = RunningPlatform;
     fn deref(&self) -> &RunningPlatform {
         &self.platform
+    }
+}
+
+/// A new, empty database for `engine`: SQLite's lives in the data folder.
+pub fn database_for(engine: Engine) -> Database {
+    match engine {
+        Engine::Sqlite => Database::Sqlite,
+        Engine::Postgres => Database::Postgres(crate::postgres::database()),
     }
 }
 

@@ -2,11 +2,11 @@
 //! the bidders' answers.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::db::sql::{params, Conn, OptionalExtension};
 use crate::db::{recorded, signed_rows, SignedRow};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{ClarificationAnswer, ClarificationQuestion, SignedEnvelope};
-use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
 
 pub const SCHEMA: &str = r#"
@@ -80,7 +80,7 @@ fn json_err(e: serde_json::Error) -> PlatformError {
 
 /// Binds a bidder's certificate to its code; the same binding again is a no-op.
 pub fn bind_bidder_cert(
-    conn: &Connection,
+    conn: &Conn,
     bidder_id: &str,
     name: &str,
     fingerprint: &str,
@@ -97,7 +97,7 @@ pub fn bind_bidder_cert(
 
 /// The bidder a certificate belongs to.
 pub fn bidder_by_fingerprint(
-    conn: &Connection,
+    conn: &Conn,
     fingerprint: &str,
 ) -> Result<Option<String>, PlatformError> {
     Ok(conn
@@ -110,7 +110,7 @@ pub fn bidder_by_fingerprint(
 }
 
 pub fn recorded_question(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     id: &str,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
@@ -122,7 +122,7 @@ pub fn recorded_question(
 }
 
 pub fn insert_question(
-    conn: &Connection,
+    conn: &Conn,
     q: &ClarificationQuestion,
     r: &Receipted<'_>,
 ) -> Result<(), PlatformError> {
@@ -147,7 +147,7 @@ pub fn insert_question(
 }
 
 pub fn question(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     id: &str,
 ) -> Result<Option<SignedRow<ClarificationQuestion>>, PlatformError> {
@@ -163,7 +163,7 @@ pub fn question(
 /// Every question of a project, oldest first (in the order recorded
 /// within a second).
 pub fn questions(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
 ) -> Result<Vec<SignedRow<ClarificationQuestion>>, PlatformError> {
     signed_rows(
@@ -175,7 +175,7 @@ pub fn questions(
 }
 
 pub fn recorded_answer(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     id: &str,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
@@ -188,7 +188,7 @@ pub fn recorded_answer(
 }
 
 pub fn insert_answer(
-    conn: &Connection,
+    conn: &Conn,
     a: &ClarificationAnswer,
     file_id: &str,
     r: &Receipted<'_>,
@@ -214,7 +214,7 @@ pub fn insert_answer(
 
 /// The answer to a question, if any.
 pub fn answer(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     id: &str,
 ) -> Result<Option<pingshen_api::RecordedAnswer>, PlatformError> {

@@ -1,8 +1,8 @@
 //! Project documents.
 
+use crate::db::sql::{params, Conn, OptionalExtension, Row, SqlResult};
 use crate::PlatformError;
 use pingshen_api::{DocumentKind, ManifestFile};
-use rusqlite::{params, Connection, OptionalExtension};
 
 fn kind_to_str(k: DocumentKind) -> &'static str {
     match k {
@@ -23,7 +23,7 @@ fn kind_from_str(s: &str) -> Result<DocumentKind, PlatformError> {
 
 /// Registers a file of a project; the same file again is a no-op.
 pub fn upsert(
-    conn: &Connection,
+    conn: &Conn,
     project_id: &str,
     f: &ManifestFile,
     position: i64,
@@ -51,7 +51,7 @@ pub fn upsert(
 }
 
 /// Where a file added now goes in the project's list: after the others.
-pub fn next_position(conn: &Connection, project_id: &str) -> Result<i64, PlatformError> {
+pub fn next_position(conn: &Conn, project_id: &str) -> Result<i64, PlatformError> {
     Ok(conn.query_row(
         "SELECT COALESCE(MAX(position) + 1, 0) FROM documents WHERE project_id = ?1",
         [project_id],
@@ -59,7 +59,7 @@ pub fn next_position(conn: &Connection, project_id: &str) -> Result<i64, Platfor
     )?)
 }
 
-pub fn list(conn: &Connection, project_id: &str) -> Result<Vec<ManifestFile>, PlatformError> {
+pub fn list(conn: &Conn, project_id: &str) -> Result<Vec<ManifestFile>, PlatformError> {
     let mut stmt = conn.prepare(
         "SELECT file_id, bidder_id, kind, name, size, sha256, sm3 FROM documents
          WHERE project_id = ?1 ORDER BY position, file_id",
@@ -69,7 +69,7 @@ pub fn list(conn: &Connection, project_id: &str) -> Result<Vec<ManifestFile>, Pl
 }
 
 pub fn get(
-    conn: &Connection,
+    conn: &Conn,
     project_id: &str,
     file_id: &str,
 ) -> Result<Option<ManifestFile>, PlatformError> {
@@ -83,7 +83,7 @@ pub fn get(
     .transpose()
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<ManifestFile, PlatformError>> {
+fn row(r: &Row) -> SqlResult<Result<ManifestFile, PlatformError>> {
     let kind: String = r.get(2)?;
     let size: i64 = r.get(4)?;
     let (file_id, bidder_id, name, sha256, sm3) =

@@ -1,11 +1,11 @@
 //! Declarations, leader votes, score sheets, reopenings, the report.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::db::sql::{params, Conn, OptionalExtension, Row, SqlResult};
 use crate::db::{all_rows, recorded, texts2, texts4};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{DeclarationDecision, SignedEnvelope};
-use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
 
 pub const SCHEMA: &str = r#"
@@ -76,7 +76,7 @@ fn env_from(s: &str) -> Result<SignedEnvelope, PlatformError> {
 
 // ---------------------------------------------------------------- K
 
-pub fn set_k(conn: &Connection, project: &str, k: &str) -> Result<(), PlatformError> {
+pub fn set_k(conn: &Conn, project: &str, k: &str) -> Result<(), PlatformError> {
     conn.execute(
         "UPDATE projects SET k_value = ?2 WHERE id = ?1",
         params![project, k],
@@ -84,7 +84,7 @@ pub fn set_k(conn: &Connection, project: &str, k: &str) -> Result<(), PlatformEr
     Ok(())
 }
 
-pub fn k_value(conn: &Connection, project: &str) -> Result<Option<String>, PlatformError> {
+pub fn k_value(conn: &Conn, project: &str) -> Result<Option<String>, PlatformError> {
     Ok(conn
         .query_row(
             "SELECT k_value FROM projects WHERE id = ?1",
@@ -99,7 +99,7 @@ pub fn k_value(conn: &Connection, project: &str) -> Result<Option<String>, Platf
 
 /// What `expert` declared on `project`, if anything.
 pub fn declaration(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     expert: &str,
 ) -> Result<Option<DeclarationDecision>, PlatformError> {
@@ -121,7 +121,7 @@ pub fn declaration(
 
 /// The declaration of `expert` on `project`, as recorded.
 pub fn recorded_declaration(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     expert: &str,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
@@ -140,7 +140,7 @@ pub struct NewDeclaration<'a> {
 }
 
 pub fn insert_declaration(
-    conn: &Connection,
+    conn: &Conn,
     d: &NewDeclaration<'_>,
     r: &Receipted<'_>,
 ) -> Result<(), PlatformError> {
@@ -167,7 +167,7 @@ pub fn insert_declaration(
 
 /// Every declaration of a project: (expert, decision, envelope JSON, receipt JSON).
 pub fn declarations(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
 ) -> Result<Vec<(String, String, String, String)>, PlatformError> {
     all_rows(
@@ -183,7 +183,7 @@ pub fn declarations(
 
 /// The leader vote of `voter` on `project`, as recorded.
 pub fn recorded_vote(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     voter: &str,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
@@ -200,11 +200,7 @@ pub struct NewVote<'a> {
     pub candidate_id: &'a str,
 }
 
-pub fn insert_vote(
-    conn: &Connection,
-    v: &NewVote<'_>,
-    r: &Receipted<'_>,
-) -> Result<(), PlatformError> {
+pub fn insert_vote(conn: &Conn, v: &NewVote<'_>, r: &Receipted<'_>) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO leader_votes (project_id, voter_id, candidate_id, envelope, envelope_sha256,
              receipt, received_at)
@@ -223,10 +219,7 @@ pub fn insert_vote(
 }
 
 /// Every vote's signed envelope and receipt (JSON), by voter.
-pub fn vote_documents(
-    conn: &Connection,
-    project: &str,
-) -> Result<Vec<(String, String)>, PlatformError> {
+pub fn vote_documents(conn: &Conn, project: &str) -> Result<Vec<(String, String)>, PlatformError> {
     all_rows(
         conn,
         "SELECT envelope, receipt FROM leader_votes WHERE project_id = ?1 ORDER BY voter_id",
@@ -236,7 +229,7 @@ pub fn vote_documents(
 }
 
 /// (voter, candidate) of every vote.
-pub fn votes(conn: &Connection, project: &str) -> Result<Vec<(String, String)>, PlatformError> {
+pub fn votes(conn: &Conn, project: &str) -> Result<Vec<(String, String)>, PlatformError> {
     all_rows(
         conn,
         "SELECT voter_id, candidate_id FROM leader_votes WHERE project_id = ?1 ORDER BY voter_id",
@@ -275,7 +268,7 @@ type SheetRow = (
     String,
 );
 
-fn sheet_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SheetRow> {
+fn sheet_row(r: &Row) -> SqlResult<SheetRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -315,7 +308,7 @@ fn to_sheet(row: SheetRow) -> Result<StoredSheet, PlatformError> {
 }
 
 pub fn sheet_by_submission(
-    conn: &Connection,
+    conn: &Conn,
     submission_id: &str,
 ) -> Result<Option<(String, StoredSheet)>, PlatformError> {
     let row = conn
@@ -343,7 +336,7 @@ pub fn sheet_by_submission(
 }
 
 /// The latest version of each expert's sheet.
-pub fn latest_sheets(conn: &Connection, project: &str) -> Result<Vec<StoredSheet>, PlatformError> {
+pub fn latest_sheets(conn: &Conn, project: &str) -> Result<Vec<StoredSheet>, PlatformError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {SHEET_COLUMNS} FROM sheets s WHERE project_id = ?1 AND version =
              (SELECT MAX(version) FROM sheets t WHERE t.project_id = s.project_id
@@ -355,7 +348,7 @@ pub fn latest_sheets(conn: &Connection, project: &str) -> Result<Vec<StoredSheet
 }
 
 /// Every version of every sheet (the archive).
-pub fn all_sheets(conn: &Connection, project: &str) -> Result<Vec<StoredSheet>, PlatformError> {
+pub fn all_sheets(conn: &Conn, project: &str) -> Result<Vec<StoredSheet>, PlatformError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {SHEET_COLUMNS} FROM sheets WHERE project_id = ?1 ORDER BY expert_id, version"
     ))?;
@@ -364,7 +357,7 @@ pub fn all_sheets(conn: &Connection, project: &str) -> Result<Vec<StoredSheet>, 
 }
 
 pub fn latest_version(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     expert: &str,
 ) -> Result<Option<u32>, PlatformError> {
@@ -384,11 +377,7 @@ pub struct NewSheet<'a> {
     pub rules_version: u32,
 }
 
-pub fn insert_sheet(
-    conn: &Connection,
-    s: &NewSheet<'_>,
-    r: &Receipted<'_>,
-) -> Result<(), PlatformError> {
+pub fn insert_sheet(conn: &Conn, s: &NewSheet<'_>, r: &Receipted<'_>) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO sheets (project_id, expert_id, version, submission_id, body_sha256, envelope,
              sheet_json, rules_version, receipt, received_at)
@@ -412,7 +401,7 @@ pub fn insert_sheet(
 // ---------------------------------------------------------------- reopenings
 
 pub fn reopened(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     expert: &str,
     from_version: u32,
@@ -428,7 +417,7 @@ pub fn reopened(
 }
 
 pub fn insert_reopening(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     expert: &str,
     from_version: u32,
@@ -437,8 +426,8 @@ pub fn insert_reopening(
     at: OffsetDateTime,
 ) -> Result<(), PlatformError> {
     conn.execute(
-        "INSERT OR IGNORE INTO reopenings (project_id, expert_id, from_version, reason, granted_by, granted_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO reopenings (project_id, expert_id, from_version, reason, granted_by, granted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
         params![project, expert, from_version, reason, by, format_time(at)?],
     )?;
     Ok(())
@@ -447,7 +436,7 @@ pub fn insert_reopening(
 // ---------------------------------------------------------------- report
 
 pub fn report(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
 ) -> Result<Option<(String, u64, OffsetDateTime)>, PlatformError> {
     let row: Option<(String, i64, String)> = conn
@@ -462,7 +451,7 @@ pub fn report(
 }
 
 pub fn set_report(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     sha256: &str,
     size: u64,
@@ -478,7 +467,7 @@ pub fn set_report(
 }
 
 pub fn report_signers(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     sha256: &str,
 ) -> Result<Vec<String>, PlatformError> {
@@ -493,7 +482,7 @@ pub fn report_signers(
 
 /// The signature of `expert` over the report `sha256`, as recorded.
 pub fn recorded_report_signature(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     expert: &str,
     sha256: &str,
@@ -513,7 +502,7 @@ pub struct NewReportSignature<'a> {
 }
 
 pub fn insert_report_signature(
-    conn: &Connection,
+    conn: &Conn,
     s: &NewReportSignature<'_>,
     r: &Receipted<'_>,
 ) -> Result<(), PlatformError> {
@@ -534,7 +523,7 @@ pub fn insert_report_signature(
 
 /// Every report signature of the project: (expert, sha256, envelope JSON, receipt JSON).
 pub fn report_signatures(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
 ) -> Result<Vec<(String, String, String, String)>, PlatformError> {
     all_rows(

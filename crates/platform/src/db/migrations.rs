@@ -2,6 +2,10 @@
 //! tracked by name in `schema_migrations`, so that features developed side by
 //! side each append their own without renumbering. Never edit a released
 //! migration: add one.
+//!
+//! PostgreSQL runs the same list ([`apply_postgres`]): each text with
+//! SQLite's type names as PostgreSQL's, or a text of its own where SQLite's
+//! syntax has no PostgreSQL equivalent (`postgres_text`).
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -137,6 +141,67 @@ const MIGRATIONS: &[(&str, &str)] = &[
         super::clarifications::PLATFORM_ASKS,
     ),
 ];
+
+/// PostgreSQL's triggers for the witness table (SQLite's are written
+/// `BEGIN SELECT RAISE(...); END`).
+const POSTGRES_APPEND_ONLY: &str = r#"
+    CREATE FUNCTION witness_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'witness entries are append-only'; END $$;
+    CREATE TRIGGER witness_entries_no_update BEFORE UPDATE ON witness_entries
+    FOR EACH ROW EXECUTE FUNCTION witness_entries_append_only();
+    CREATE TRIGGER witness_entries_no_delete BEFORE DELETE ON witness_entries
+    FOR EACH ROW EXECUTE FUNCTION witness_entries_append_only();
+"#;
+
+/// PostgreSQL drops the reference in place (SQLite rebuilds the table).
+/// `rowid` is SQLite's implicit row order, which a query uses to keep the
+/// questions recorded within one second in order: a column here.
+const POSTGRES_PLATFORM_ASKS: &str = "
+    ALTER TABLE clarifications DROP CONSTRAINT clarifications_asked_by_fkey;
+    ALTER TABLE clarifications ADD COLUMN rowid BIGSERIAL;
+";
+
+/// A migration's PostgreSQL text: the same schema.
+fn postgres_text(name: &str, sqlite: &str) -> String {
+    // The schema's only other SQLite-specific words are its column types.
+    let types = |s: &str| s.replace("INTEGER", "BIGINT").replace("BLOB", "BYTEA");
+    match name {
+        "0005_witness" => {
+            let table = sqlite.split("CREATE TRIGGER").next().unwrap_or(sqlite);
+            format!("{}{POSTGRES_APPEND_ONLY}", types(table))
+        }
+        "0012_platform_questions" => POSTGRES_PLATFORM_ASKS.to_string(),
+        _ => types(sqlite),
+    }
+}
+
+/// Any key, the same for every instance: the lock that makes instances
+/// starting together migrate one after the other.
+const MIGRATION_LOCK: i64 = 0x7069_6e67_7368_656e;
+
+/// Brings a PostgreSQL database up to date, all migrations in one
+/// transaction (PostgreSQL's DDL is transactional) under an advisory lock.
+pub fn apply_postgres(client: &mut postgres::Client) -> Result<(), postgres::Error> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute(
+        r#"CREATE TABLE IF NOT EXISTS schema_migrations (
+             name       TEXT PRIMARY KEY,
+             applied_at TEXT NOT NULL
+                 DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+         )"#,
+    )?;
+    for (name, sql) in MIGRATIONS {
+        let done = tx
+            .query_opt("SELECT 1 FROM schema_migrations WHERE name = $1", &[name])?
+            .is_some();
+        if !done {
+            tx.batch_execute(&postgres_text(name, sql))?;
+            tx.execute("INSERT INTO schema_migrations (name) VALUES ($1)", &[name])?;
+        }
+    }
+    tx.commit()
+}
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
     // Foreign keys off while migrating (a migration may rebuild a table,

@@ -1,6 +1,9 @@
-//! The platform's SQLite database: one file, `platform.sqlite`, in the data
-//! directory. Writes are durable (WAL + synchronous=FULL) because a receipt
-//! the platform signs must never refer to a row that a crash can lose.
+//! The platform's database: SQLite (one file, `platform.sqlite`, in the
+//! data directory; the default) or PostgreSQL (`serve --database
+//! postgres://…`, which several instances may share). Every db function is
+//! written once against [`sql::Conn`]. Writes are durable (SQLite: WAL +
+//! synchronous=FULL; PostgreSQL: its defaults) because a receipt the
+//! platform signs must never refer to a row that a crash can lose.
 
 pub mod clarifications;
 pub mod documents;
@@ -8,27 +11,44 @@ pub mod evaluation;
 mod migrations;
 pub mod motions;
 pub mod people;
+mod pg;
 pub mod projects;
 pub mod rules;
 pub mod screening;
 pub mod sessions;
+pub mod sql;
 pub mod witness;
 
 use crate::submission::Stored;
 use crate::PlatformError;
 use pingshen_api::SignedEnvelope;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
+use sql::{Conn, OptionalExtension, Params, Row, SqlResult};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+pub use sql::Engine;
+
 pub const DB_FILE: &str = "platform.sqlite";
 
+/// How often a PostgreSQL transaction is run again when a concurrent one
+/// (another instance's, most often) made it fail: serialization failures
+/// resolve in one or two retries; this bounds a pathological pile-up.
+const PG_ATTEMPTS: u32 = 20;
+
 /// A handle to the database, cheap to clone. All access goes through
-/// [`Db::call`], which runs the closure on the blocking pool so request
-/// handlers never block the async runtime on disk I/O.
+/// [`Db::call`] or [`Db::write`], which run the closure on the blocking
+/// pool so request handlers never block the async runtime on disk I/O.
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    store: Arc<Store>,
+}
+
+enum Store {
+    /// One connection: SQLite has one writer at a time anyway, and the lock
+    /// makes every closure run alone, as one transaction would.
+    Sqlite(Mutex<Connection>),
+    Postgres(pg::Pool),
 }
 
 impl Db {
@@ -41,6 +61,24 @@ impl Db {
             reason: e.to_string(),
         })?;
         Self::from_connection(conn)
+    }
+
+    /// Connects to the PostgreSQL database at `url` (postgres://…) and
+    /// brings its schema up to date; instances starting together migrate
+    /// one after the other.
+    pub fn open_postgres(url: &str) -> Result<Self, PlatformError> {
+        let db = Self {
+            store: Arc::new(Store::Postgres(pg::Pool::new(url))),
+        };
+        off_runtime(|| {
+            let Store::Postgres(pool) = &*db.store else {
+                unreachable!("just made")
+            };
+            let mut client = pool.get()?;
+            migrations::apply_postgres(&mut client).map_err(sql::DbError::from)?;
+            Ok(())
+        })?;
+        Ok(db)
     }
 
     /// Creates `dir` if missing and checks that it is a writable directory.
@@ -58,107 +96,173 @@ impl Db {
 
     /// Wraps an open connection (tests may use an in-memory one).
     pub fn from_connection(mut conn: Connection) -> Result<Self, PlatformError> {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations::apply(&mut conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql::DbError::from)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql::DbError::from)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql::DbError::from)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql::DbError::from)?;
+        migrations::apply(&mut conn).map_err(sql::DbError::from)?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            store: Arc::new(Store::Sqlite(Mutex::new(conn))),
         })
     }
 
-    /// Runs `f` with exclusive access to the connection on the blocking pool.
+    pub fn engine(&self) -> Engine {
+        match &*self.store {
+            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Runs `f` on the blocking pool: reads, and writes that need no
+    /// transaction on SQLite. On PostgreSQL it is a transaction like
+    /// [`Db::write`] (so `f` may run more than once).
     pub async fn call<F, R>(&self, f: F) -> Result<R, PlatformError>
     where
-        F: FnOnce(&mut Connection) -> Result<R, PlatformError> + Send + 'static,
+        F: FnMut(&Conn<'_>) -> Result<R, PlatformError> + Send + 'static,
         R: Send + 'static,
     {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| PlatformError::Internal("数据库连接锁已损坏".into()))?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| PlatformError::Internal(e.to_string()))?
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.run(false, f))
+            .await
+            .map_err(|e| PlatformError::Internal(e.to_string()))?
     }
 
     /// Runs `f` in one transaction on the blocking pool: committed when `f`
-    /// answers `Ok`, rolled back when it refuses.
+    /// answers `Ok`, rolled back when it refuses. On PostgreSQL, a
+    /// transaction another one (another instance's) made fail is run again
+    /// from the start, so `f` must be free of effects outside the database.
     pub async fn write<F, R>(&self, f: F) -> Result<R, PlatformError>
     where
-        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<R, PlatformError> + Send + 'static,
+        F: FnMut(&Conn<'_>) -> Result<R, PlatformError> + Send + 'static,
         R: Send + 'static,
     {
-        self.call(move |c| {
-            let tx = c.transaction()?;
-            let answer = f(&tx)?;
-            tx.commit()?;
-            Ok(answer)
-        })
-        .await
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.run(true, f))
+            .await
+            .map_err(|e| PlatformError::Internal(e.to_string()))?
     }
 
-    /// Synchronous access for start-up code (demo loading, CLI commands).
-    pub fn with<R>(
+    /// [`Db::write`] synchronously, for start-up code (demo loading, CLI
+    /// commands), inside a tokio runtime or not.
+    pub fn with<R: Send>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<R, PlatformError>,
+        f: impl FnMut(&Conn<'_>) -> Result<R, PlatformError> + Send,
     ) -> Result<R, PlatformError> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| PlatformError::Internal("数据库连接锁已损坏".into()))?;
-        f(&mut guard)
+        match &*self.store {
+            Store::Sqlite(_) => self.run(true, f),
+            Store::Postgres(_) => off_runtime(|| self.run(true, f)),
+        }
     }
 
-    /// This platform's stable identifier, created on first start.
-    pub fn platform_id(&self) -> Result<String, PlatformError> {
-        self.with(|conn| {
-            let tx = conn.transaction()?;
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT value FROM platform_meta WHERE key = 'platform_id'",
-                    [],
-                    |r| r.get(0),
-                )
-                .ok();
-            let id = match existing {
-                Some(id) => id,
-                None => {
-                    let id = format!("pingshen-sandbox-{}", uuid::Uuid::new_v4().simple());
-                    tx.execute(
-                        "INSERT INTO platform_meta (key, value) VALUES ('platform_id', ?1)",
-                        [&id],
-                    )?;
-                    id
+    fn run<R>(
+        &self,
+        transaction: bool,
+        mut f: impl FnMut(&Conn<'_>) -> Result<R, PlatformError>,
+    ) -> Result<R, PlatformError> {
+        match &*self.store {
+            Store::Sqlite(conn) => {
+                let mut guard = conn
+                    .lock()
+                    .map_err(|_| PlatformError::Internal("数据库连接锁已损坏".into()))?;
+                if !transaction {
+                    return f(&Conn::sqlite(&guard));
                 }
-            };
-            tx.commit()?;
-            Ok(id)
+                let tx = guard.transaction().map_err(sql::DbError::from)?;
+                let answer = f(&Conn::sqlite(&tx))?;
+                tx.commit().map_err(sql::DbError::from)?;
+                Ok(answer)
+            }
+            Store::Postgres(pool) => {
+                let mut attempt = 1;
+                loop {
+                    match pg_once(pool, &mut f) {
+                        Err(PlatformError::Db(e)) if e.is_retryable() && attempt < PG_ATTEMPTS => {
+                            // Back off a little, more each time, so the
+                            // transactions that collided do not again.
+                            let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
+                            std::thread::sleep(std::time::Duration::from_millis(
+                                u64::from(attempt) * 2 + jitter,
+                            ));
+                            attempt += 1;
+                        }
+                        other => return other,
+                    }
+                }
+            }
+        }
+    }
+
+    /// This platform's stable identifier, created on first start (the
+    /// instances sharing a database share it).
+    pub fn platform_id(&self) -> Result<String, PlatformError> {
+        let candidate = format!("pingshen-sandbox-{}", uuid::Uuid::new_v4().simple());
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO platform_meta (key, value) VALUES ('platform_id', ?1)
+                 ON CONFLICT DO NOTHING",
+                [&candidate],
+            )?;
+            Ok(c.query_row(
+                "SELECT value FROM platform_meta WHERE key = 'platform_id'",
+                [],
+                |r| r.get(0),
+            )?)
         })
     }
 }
 
+/// One SERIALIZABLE transaction around `f`, committed when it answers `Ok`.
+fn pg_once<R>(
+    pool: &pg::Pool,
+    f: &mut impl FnMut(&Conn<'_>) -> Result<R, PlatformError>,
+) -> Result<R, PlatformError> {
+    let mut client = pool.get()?;
+    let tx = client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::Serializable)
+        .start()
+        .map_err(sql::DbError::from)?;
+    let conn = Conn::postgres(tx);
+    let answer = f(&conn)?;
+    conn.commit()?;
+    Ok(answer)
+}
+
+/// Runs `f` where the sync PostgreSQL client may block: on this thread, or
+/// on a scoped one when this one drives async tasks.
+fn off_runtime<R: Send>(
+    f: impl FnOnce() -> Result<R, PlatformError> + Send,
+) -> Result<R, PlatformError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .unwrap_or_else(|_| Err(PlatformError::Internal("数据库线程异常退出".into())))
+    })
+}
+
 /// Every row `sql` selects with `params`, each read by `row`.
 pub fn all_rows<T>(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
-    params: impl rusqlite::Params,
-    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    params: impl Params,
+    row: impl FnMut(&Row) -> SqlResult<T>,
 ) -> Result<Vec<T>, PlatformError> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(params, row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(conn.query(sql, params, row)?)
 }
 
 /// The signed document recorded in a place (`sql` selects its envelope
 /// and receipt): what a retry is compared with and answered.
 pub fn recorded(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: impl Params,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
     let row: Option<(String, String)> = conn
         .query_row(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
@@ -185,9 +289,9 @@ pub struct SignedRow<T> {
 /// Every row `sql` selects with `params`, each as (document JSON, envelope,
 /// receipt, received_at), parsed.
 pub fn signed_rows<T: serde::de::DeserializeOwned>(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: impl Params,
 ) -> Result<Vec<SignedRow<T>>, PlatformError> {
     let parse =
         |e: serde_json::Error| PlatformError::Internal(format!("已存签名文件无法解析：{e}"));
@@ -205,12 +309,12 @@ pub fn signed_rows<T: serde::de::DeserializeOwned>(
 }
 
 /// A row of two text columns.
-pub fn texts2(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
+pub fn texts2(r: &Row) -> SqlResult<(String, String)> {
     Ok((r.get(0)?, r.get(1)?))
 }
 
 /// A row of four text columns.
-pub fn texts4(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String)> {
+pub fn texts4(r: &Row) -> SqlResult<(String, String, String, String)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 

@@ -1,11 +1,11 @@
 //! Panel votes (表决): motions and the signed votes on them.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::db::sql::{params, Conn, OptionalExtension};
 use crate::db::{all_rows, recorded, signed_rows, SignedRow};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{Motion, MotionVote, RecordedMotionVote, SignedEnvelope};
-use rusqlite::{params, Connection, OptionalExtension};
 
 pub const SCHEMA: &str = r#"
     CREATE TABLE motions (
@@ -41,7 +41,7 @@ fn json_err(e: serde_json::Error) -> PlatformError {
 
 /// The motion recorded under `motion_id`, as a retry compares it.
 pub fn recorded_motion(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     motion_id: &str,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
@@ -52,11 +52,7 @@ pub fn recorded_motion(
     )
 }
 
-pub fn insert_motion(
-    conn: &Connection,
-    m: &Motion,
-    r: &Receipted<'_>,
-) -> Result<(), PlatformError> {
+pub fn insert_motion(conn: &Conn, m: &Motion, r: &Receipted<'_>) -> Result<(), PlatformError> {
     let kind = serde_json::to_value(m.kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -83,7 +79,7 @@ pub fn insert_motion(
 
 /// The motion itself, to check a vote against.
 pub fn motion(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     motion_id: &str,
 ) -> Result<Option<Motion>, PlatformError> {
@@ -99,7 +95,7 @@ pub fn motion(
 }
 
 pub fn recorded_vote(
-    conn: &Connection,
+    conn: &Conn,
     v: &MotionVote,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
     recorded(
@@ -110,11 +106,7 @@ pub fn recorded_vote(
     )
 }
 
-pub fn insert_vote(
-    conn: &Connection,
-    v: &MotionVote,
-    r: &Receipted<'_>,
-) -> Result<(), PlatformError> {
+pub fn insert_vote(conn: &Conn, v: &MotionVote, r: &Receipted<'_>) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO motion_votes (project_id, motion_id, voter_id, option, envelope,
              envelope_sha256, receipt, received_at)
@@ -134,7 +126,7 @@ pub fn insert_vote(
 }
 
 /// Every motion of a project, oldest first.
-pub fn motions(conn: &Connection, project: &str) -> Result<Vec<SignedRow<Motion>>, PlatformError> {
+pub fn motions(conn: &Conn, project: &str) -> Result<Vec<SignedRow<Motion>>, PlatformError> {
     signed_rows(
         conn,
         "SELECT motion_json, envelope, receipt, received_at FROM motions
@@ -145,7 +137,7 @@ pub fn motions(conn: &Connection, project: &str) -> Result<Vec<SignedRow<Motion>
 
 /// Every vote on a motion, oldest first.
 pub fn votes(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     motion_id: &str,
 ) -> Result<Vec<RecordedMotionVote>, PlatformError> {

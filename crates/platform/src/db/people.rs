@@ -1,13 +1,13 @@
 //! People, their certificates and their project assignments.
 
 use crate::db::projects::format_time;
+use crate::db::sql::{params, Conn, OptionalExtension, Row, SqlResult};
 use crate::PlatformError;
 use pingshen_api::{Person, Role};
-use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
 
 /// Registers (or updates) a person. Idempotent.
-pub fn upsert_person(conn: &Connection, p: &Person) -> Result<(), PlatformError> {
+pub fn upsert_person(conn: &Conn, p: &Person) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO people (id, name, role, city) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role,
@@ -20,7 +20,7 @@ pub fn upsert_person(conn: &Connection, p: &Person) -> Result<(), PlatformError>
 /// Binds a certificate (by fingerprint) to a person. A fingerprint already
 /// bound to someone else is a conflict.
 pub fn bind_cert(
-    conn: &Connection,
+    conn: &Conn,
     person_id: &str,
     fingerprint: &str,
     subject: &str,
@@ -51,19 +51,15 @@ pub fn bind_cert(
     }
 }
 
-pub fn assign(conn: &Connection, project_id: &str, person_id: &str) -> Result<(), PlatformError> {
+pub fn assign(conn: &Conn, project_id: &str, person_id: &str) -> Result<(), PlatformError> {
     conn.execute(
-        "INSERT OR IGNORE INTO assignments (project_id, person_id) VALUES (?1, ?2)",
+        "INSERT INTO assignments (project_id, person_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         params![project_id, person_id],
     )?;
     Ok(())
 }
 
-pub fn is_assigned(
-    conn: &Connection,
-    project_id: &str,
-    person_id: &str,
-) -> Result<bool, PlatformError> {
+pub fn is_assigned(conn: &Conn, project_id: &str, person_id: &str) -> Result<bool, PlatformError> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM assignments WHERE project_id = ?1 AND person_id = ?2",
@@ -75,10 +71,7 @@ pub fn is_assigned(
 }
 
 /// The person a certificate is registered to.
-pub fn by_fingerprint(
-    conn: &Connection,
-    fingerprint: &str,
-) -> Result<Option<Person>, PlatformError> {
+pub fn by_fingerprint(conn: &Conn, fingerprint: &str) -> Result<Option<Person>, PlatformError> {
     conn.query_row(
         "SELECT p.id, p.name, p.role, p.city FROM person_certs c
          JOIN people p ON p.id = c.person_id WHERE c.fingerprint = ?1",
@@ -89,7 +82,7 @@ pub fn by_fingerprint(
     .transpose()
 }
 
-pub fn by_id(conn: &Connection, id: &str) -> Result<Option<Person>, PlatformError> {
+pub fn by_id(conn: &Conn, id: &str) -> Result<Option<Person>, PlatformError> {
     conn.query_row(
         "SELECT id, name, role, city FROM people WHERE id = ?1",
         [id],
@@ -99,9 +92,7 @@ pub fn by_id(conn: &Connection, id: &str) -> Result<Option<Person>, PlatformErro
     .transpose()
 }
 
-pub(crate) fn person_from_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<Result<Person, PlatformError>> {
+pub(crate) fn person_from_row(r: &Row) -> SqlResult<Result<Person, PlatformError>> {
     let role: String = r.get(2)?;
     let (id, name, city) = (r.get(0)?, r.get(1)?, r.get(3)?);
     Ok(match Role::parse(&role) {

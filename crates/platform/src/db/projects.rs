@@ -1,8 +1,8 @@
 //! Projects and their bidders.
 
+use crate::db::sql::{params, Conn, OptionalExtension, Params, Row, SqlResult};
 use crate::PlatformError;
 use pingshen_api::{Bidder, NewProject, ProjectDetail, ProjectSummary, Stage};
-use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::str::FromStr;
@@ -21,7 +21,7 @@ const SUMMARY_COLUMNS: &str = "p.id, p.name, p.lot, p.centre, p.tenderer, p.stag
     (SELECT COUNT(*) FROM bidders b WHERE b.project_id = p.id)";
 
 /// Every project (staff view).
-pub fn list(conn: &Connection) -> Result<Vec<ProjectSummary>, PlatformError> {
+pub fn list(conn: &Conn) -> Result<Vec<ProjectSummary>, PlatformError> {
     query_summaries(
         conn,
         &format!("SELECT {SUMMARY_COLUMNS} FROM projects p ORDER BY p.opening_time DESC, p.id"),
@@ -30,10 +30,7 @@ pub fn list(conn: &Connection) -> Result<Vec<ProjectSummary>, PlatformError> {
 }
 
 /// The projects a person is assigned to.
-pub fn list_assigned(
-    conn: &Connection,
-    person_id: &str,
-) -> Result<Vec<ProjectSummary>, PlatformError> {
+pub fn list_assigned(conn: &Conn, person_id: &str) -> Result<Vec<ProjectSummary>, PlatformError> {
     query_summaries(
         conn,
         &format!(
@@ -46,9 +43,9 @@ pub fn list_assigned(
 }
 
 fn query_summaries(
-    conn: &Connection,
+    conn: &Conn,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: impl Params,
 ) -> Result<Vec<ProjectSummary>, PlatformError> {
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params, summary_from_row)?;
@@ -59,7 +56,7 @@ fn query_summaries(
     Ok(out)
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<ProjectDetail, PlatformError> {
+pub fn get(conn: &Conn, id: &str) -> Result<ProjectDetail, PlatformError> {
     let summary = conn
         .query_row(
             &format!("SELECT {SUMMARY_COLUMNS} FROM projects p WHERE p.id = ?1"),
@@ -106,11 +103,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<ProjectDetail, PlatformError> 
 /// same body again returns [`Created::AlreadyExists`]; a different body under
 /// an existing id is a conflict.
 /// Call it inside a transaction: the project and its bidders go in together.
-pub fn create(
-    tx: &Connection,
-    new: &NewProject,
-    now: OffsetDateTime,
-) -> Result<Created, PlatformError> {
+pub fn create(tx: &Conn, new: &NewProject, now: OffsetDateTime) -> Result<Created, PlatformError> {
     validate(new)?;
     let hash = body_hash(new)?;
     let existing: Option<String> = tx
@@ -216,7 +209,7 @@ fn body_hash(new: &NewProject) -> Result<String, PlatformError> {
 
 type RowResult = Result<ProjectSummary, PlatformError>;
 
-fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RowResult> {
+fn summary_from_row(r: &Row) -> SqlResult<RowResult> {
     let stage: String = r.get(5)?;
     let ceiling: String = r.get(6)?;
     let opening: String = r.get(7)?;
@@ -281,7 +274,7 @@ pub(crate) fn parse_time(s: &str) -> Result<OffsetDateTime, PlatformError> {
 }
 
 /// The project's current stage.
-pub fn stage_of(conn: &Connection, id: &str) -> Result<Stage, PlatformError> {
+pub fn stage_of(conn: &Conn, id: &str) -> Result<Stage, PlatformError> {
     let s: Option<String> = conn
         .query_row("SELECT stage FROM projects WHERE id = ?1", [id], |r| {
             r.get(0)
@@ -293,7 +286,7 @@ pub fn stage_of(conn: &Connection, id: &str) -> Result<Stage, PlatformError> {
     }
 }
 
-pub fn set_stage(conn: &Connection, id: &str, stage: Stage) -> Result<(), PlatformError> {
+pub fn set_stage(conn: &Conn, id: &str, stage: Stage) -> Result<(), PlatformError> {
     conn.execute(
         "UPDATE projects SET stage = ?2 WHERE id = ?1",
         params![id, stage_to_str(stage)],

@@ -1,10 +1,10 @@
 //! Published rules versions.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::db::sql::{params, Conn, OptionalExtension};
 use crate::submission::Receipted;
 use crate::PlatformError;
 use pingshen_api::{PublishedRules, SignedEnvelope};
-use rusqlite::{params, Connection, OptionalExtension};
 
 pub struct NewVersion<'a> {
     pub project_id: &'a str,
@@ -15,7 +15,7 @@ pub struct NewVersion<'a> {
     pub published_by: &'a str,
 }
 
-pub fn latest_version(conn: &Connection, project_id: &str) -> Result<Option<u32>, PlatformError> {
+pub fn latest_version(conn: &Conn, project_id: &str) -> Result<Option<u32>, PlatformError> {
     Ok(conn.query_row(
         "SELECT MAX(version) FROM rules_versions WHERE project_id = ?1",
         [project_id],
@@ -25,7 +25,7 @@ pub fn latest_version(conn: &Connection, project_id: &str) -> Result<Option<u32>
 
 /// The version stored for an envelope already received, if any (a retried publication).
 pub fn by_envelope(
-    conn: &Connection,
+    conn: &Conn,
     envelope_sha256: &str,
 ) -> Result<Option<PublishedRules>, PlatformError> {
     let found: Option<(String, u32)> = conn
@@ -41,11 +41,7 @@ pub fn by_envelope(
     }
 }
 
-pub fn insert(
-    conn: &Connection,
-    v: &NewVersion<'_>,
-    r: &Receipted<'_>,
-) -> Result<(), PlatformError> {
+pub fn insert(conn: &Conn, v: &NewVersion<'_>, r: &Receipted<'_>) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO rules_versions (project_id, version, rules_toml, sha256, envelope,
              envelope_sha256, published_by, published_at, receipt)
@@ -67,7 +63,7 @@ pub fn insert(
 
 /// A version of a project's rules; `None` means the latest.
 pub fn get(
-    conn: &Connection,
+    conn: &Conn,
     project_id: &str,
     version: Option<u32>,
 ) -> Result<Option<PublishedRules>, PlatformError> {

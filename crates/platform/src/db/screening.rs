@@ -1,10 +1,10 @@
 //! The panel's signed decisions on screening flags (串标分析).
 
 use crate::db::projects::{format_time, parse_time};
+use crate::db::sql::{params, Conn};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{RecordedScreenDecision, ScreenDecision, SignedEnvelope};
-use rusqlite::{params, Connection};
 
 pub const SCHEMA: &str = r#"
     CREATE TABLE screen_decisions (
@@ -28,7 +28,7 @@ fn json_err(e: serde_json::Error) -> PlatformError {
 
 /// The decision recorded under `submission_id`, if any.
 pub fn recorded(
-    conn: &Connection,
+    conn: &Conn,
     submission_id: &str,
 ) -> Result<Option<Stored<SignedEnvelope>>, PlatformError> {
     crate::db::recorded(
@@ -38,11 +38,7 @@ pub fn recorded(
     )
 }
 
-pub fn insert(
-    conn: &Connection,
-    d: &ScreenDecision,
-    r: &Receipted<'_>,
-) -> Result<(), PlatformError> {
+pub fn insert(conn: &Conn, d: &ScreenDecision, r: &Receipted<'_>) -> Result<(), PlatformError> {
     // The verdict as its wire name, for queries by verdict.
     let verdict = serde_json::to_value(d.verdict)
         .ok()
@@ -69,10 +65,7 @@ pub fn insert(
 }
 
 /// Every decision of a project, oldest first.
-pub fn list(
-    conn: &Connection,
-    project: &str,
-) -> Result<Vec<RecordedScreenDecision>, PlatformError> {
+pub fn list(conn: &Conn, project: &str) -> Result<Vec<RecordedScreenDecision>, PlatformError> {
     let mut stmt = conn.prepare(
         "SELECT decision_json, envelope, receipt, received_at FROM screen_decisions
          WHERE project_id = ?1 ORDER BY received_at, submission_id",

@@ -2,12 +2,12 @@
 
 use crate::db::people::person_from_row;
 use crate::db::projects::{format_time, parse_time};
+use crate::db::sql::{params, Conn, OptionalExtension};
 use crate::PlatformError;
 use pingshen_api::{Challenge, Person};
-use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
 
-pub fn store_challenge(conn: &Connection, c: &Challenge) -> Result<(), PlatformError> {
+pub fn store_challenge(conn: &Conn, c: &Challenge) -> Result<(), PlatformError> {
     conn.execute(
         "INSERT INTO challenges (nonce, fingerprint, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![
@@ -33,7 +33,7 @@ pub enum ChallengeRefusal {
 /// platform issued, unused and unexpired. Must run in the transaction that
 /// also creates the session, so that a replay racing the first use loses.
 pub fn consume_challenge(
-    conn: &Connection,
+    conn: &Conn,
     signed: &Challenge,
     platform_id: &str,
     now: OffsetDateTime,
@@ -77,7 +77,7 @@ pub fn consume_challenge(
 }
 
 pub fn create_session(
-    conn: &Connection,
+    conn: &Conn,
     token_hash: &str,
     person_id: &str,
     fingerprint: &str,
@@ -105,7 +105,7 @@ pub struct SessionRow {
     pub expires_at: OffsetDateTime,
 }
 
-pub fn session(conn: &Connection, token_hash: &str) -> Result<Option<SessionRow>, PlatformError> {
+pub fn session(conn: &Conn, token_hash: &str) -> Result<Option<SessionRow>, PlatformError> {
     let row = conn
         .query_row(
             "SELECT p.id, p.name, p.role, p.city, s.fingerprint, s.expires_at
@@ -131,12 +131,12 @@ pub fn session(conn: &Connection, token_hash: &str) -> Result<Option<SessionRow>
 }
 
 /// Ends a session (logout). Answers whether there was one to end.
-pub fn delete(conn: &Connection, token_hash: &str) -> Result<bool, PlatformError> {
+pub fn delete(conn: &Conn, token_hash: &str) -> Result<bool, PlatformError> {
     Ok(conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])? > 0)
 }
 
 /// Forgets challenges and sessions that expired long ago.
-pub fn prune(conn: &Connection, before: OffsetDateTime) -> Result<(), PlatformError> {
+pub fn prune(conn: &Conn, before: OffsetDateTime) -> Result<(), PlatformError> {
     let t = format_time(before)?;
     conn.execute("DELETE FROM challenges WHERE expires_at < ?1", [&t])?;
     conn.execute("DELETE FROM sessions WHERE expires_at < ?1", [&t])?;

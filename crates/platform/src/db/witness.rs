@@ -3,9 +3,9 @@
 //! entry once stored.
 
 use crate::db::projects::{format_time, parse_time};
+use crate::db::sql::{params, Conn, OptionalExtension, Params, Row, SqlResult};
 use crate::PlatformError;
 use pingshen_api::{Role, SignedEnvelope, WitnessLogEntry};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use time::OffsetDateTime;
 
 /// The schema, applied by the migration `0005_witness`. Released: never
@@ -62,7 +62,7 @@ fn parse_envelope(s: &str) -> Result<SignedEnvelope, PlatformError> {
     serde_json::from_str(s).map_err(|e| PlatformError::Internal(format!("存储的签名信封损坏：{e}")))
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredEntry, PlatformError>> {
+fn from_row(r: &Row) -> SqlResult<Result<StoredEntry, PlatformError>> {
     let (envelope, received_at, receipt): (String, String, String) =
         (r.get(5)?, r.get(6)?, r.get(7)?);
     let base = (
@@ -87,11 +87,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<StoredEntry, PlatformError>>
     })())
 }
 
-fn one(
-    conn: &Connection,
-    sql_where: &str,
-    p: impl rusqlite::Params,
-) -> Result<Option<StoredEntry>, PlatformError> {
+fn one(conn: &Conn, sql_where: &str, p: impl Params) -> Result<Option<StoredEntry>, PlatformError> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM witness_entries WHERE {sql_where}"),
         p,
@@ -102,12 +98,12 @@ fn one(
 }
 
 /// The entry with this id, in any log.
-pub fn by_id(conn: &Connection, entry_id: &str) -> Result<Option<StoredEntry>, PlatformError> {
+pub fn by_id(conn: &Conn, entry_id: &str) -> Result<Option<StoredEntry>, PlatformError> {
     one(conn, "entry_id = ?1", [entry_id])
 }
 
 /// Whether an envelope with this hash is stored (an exact retry).
-pub fn has_hash(conn: &Connection, entry_hash: &str) -> Result<bool, PlatformError> {
+pub fn has_hash(conn: &Conn, entry_hash: &str) -> Result<bool, PlatformError> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM witness_entries WHERE entry_hash = ?1",
@@ -120,7 +116,7 @@ pub fn has_hash(conn: &Connection, entry_hash: &str) -> Result<bool, PlatformErr
 
 /// `(seq, entry_hash)` of the last entry of a log.
 pub fn head(
-    conn: &Connection,
+    conn: &Conn,
     project_id: &str,
     witness_id: &str,
 ) -> Result<Option<(u64, String)>, PlatformError> {
@@ -135,7 +131,7 @@ pub fn head(
 }
 
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     e: &NewEntry<'_>,
     r: &crate::submission::Receipted<'_>,
 ) -> Result<(), PlatformError> {
@@ -160,7 +156,7 @@ pub fn insert(
 
 /// One witness's log on a project, in seq order.
 pub fn log_of(
-    conn: &Connection,
+    conn: &Conn,
     project_id: &str,
     witness_id: &str,
 ) -> Result<Vec<StoredEntry>, PlatformError> {
@@ -179,15 +175,16 @@ pub fn log_of(
 /// A project's logs (one witness's, or all), ordered by witness then seq,
 /// with the witnesses' names.
 pub fn list(
-    conn: &Connection,
+    conn: &Conn,
     project_id: &str,
     witness_id: Option<&str>,
 ) -> Result<Vec<WitnessLogEntry>, PlatformError> {
+    // The CAST names the type PostgreSQL cannot infer from `IS NULL`.
     let mut stmt = conn.prepare(
         "SELECT w.project_id, w.witness_id, w.seq, w.entry_id, w.entry_hash, w.envelope,
                 w.received_at, w.receipt, p.name
          FROM witness_entries w JOIN people p ON p.id = w.witness_id
-         WHERE w.project_id = ?1 AND (?2 IS NULL OR w.witness_id = ?2)
+         WHERE w.project_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR w.witness_id = ?2)
          ORDER BY w.witness_id, w.seq",
     )?;
     let rows = stmt.query_map(params![project_id, witness_id], |r| {
@@ -212,23 +209,20 @@ pub fn list(
 }
 
 /// The witnesses assigned to a project.
-pub fn assigned_witnesses(
-    conn: &Connection,
-    project_id: &str,
-) -> Result<Vec<String>, PlatformError> {
+pub fn assigned_witnesses(conn: &Conn, project_id: &str) -> Result<Vec<String>, PlatformError> {
     let mut stmt = conn.prepare(
         "SELECT p.id FROM assignments a JOIN people p ON p.id = a.person_id
          WHERE a.project_id = ?1 AND p.role = ?2 ORDER BY p.id",
     )?;
     let rows = stmt.query_map(params![project_id, Role::Witness.as_str()], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<SqlResult<_>>()?)
 }
 
 /// Whether `person_id` is the panel leader (评标组长) of `project_id`, who
 /// may read the project's witness logs: the leader the panel elected
 /// (`crate::evaluation::leader`).
 pub fn is_panel_leader(
-    conn: &Connection,
+    conn: &Conn,
     project_id: &str,
     person_id: &str,
 ) -> Result<bool, PlatformError> {

@@ -8,6 +8,7 @@
 //! the answer — in the signed manifest every expert syncs.
 
 use super::evaluation::require_stage;
+use crate::db::sql::Conn;
 use crate::db::{clarifications as db, projects, witness::is_panel_leader};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
@@ -27,7 +28,6 @@ use pingshen_api::{
     Stage, CLARIFICATION_ANSWER_TYP,
 };
 use pingshen_rules::motion::MotionOutcome;
-use rusqlite::{Connection, Transaction};
 use time::{Duration, OffsetDateTime};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -94,13 +94,13 @@ impl Record for ClarificationQuestion {
     fn project_id(&self) -> &str {
         &self.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         db::recorded_question(tx, &self.project_id, &self.clarification_id)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("submission_conflict", "同一编号已发出了不同的澄清问题")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         if !is_panel_leader(tx, &self.project_id, &self.asked_by)? {
             return Err(PlatformError::forbidden(
                 "not_leader",
@@ -142,7 +142,7 @@ impl Record for ClarificationQuestion {
         }
         Ok(())
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         db::insert_question(tx, self, r)?;
         Ok(r.receipt.clone())
     }
@@ -261,6 +261,7 @@ fn unsolicited() -> PlatformError {
     )
 }
 
+#[derive(Clone)]
 struct AnswerRecord {
     doc: ClarificationAnswer,
     /// The stored document of question and answer, to list in the manifest.
@@ -280,13 +281,13 @@ impl Record for AnswerRecord {
     fn project_id(&self) -> &str {
         &self.doc.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         db::recorded_answer(tx, &self.doc.project_id, &self.doc.clarification_id)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("already_answered", "该澄清问题已答复，答复不能更改")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         let asked = db::question(tx, &self.doc.project_id, &self.doc.clarification_id)?
             .filter(|q| q.doc.bidder_id == self.doc.bidder_id);
         let Some(q) = asked else {
@@ -297,7 +298,7 @@ impl Record for AnswerRecord {
         }
         require_stage(tx, &self.doc.project_id, SITTING)
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         // Rendered before the transaction; absent only when an answer was
         // stored in between (then `stored` answered, and this never runs).
         let entry = self
@@ -338,7 +339,7 @@ pub async fn list(
 
 /// Every question of a project with its answer and its state at `now`.
 pub fn clarifications(
-    conn: &Connection,
+    conn: &Conn,
     project: &str,
     now: OffsetDateTime,
 ) -> Result<Vec<Clarification>, PlatformError> {

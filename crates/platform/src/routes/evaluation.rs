@@ -2,6 +2,7 @@
 //! sheets with receipts, reopening (评审回退), panel status and summary.
 
 use crate::clock::now;
+use crate::db::sql::Conn;
 use crate::db::{evaluation as ev, projects};
 use crate::evaluation::{self as logic, rules_in_force};
 use crate::json::ApiJson;
@@ -18,14 +19,13 @@ use pingshen_api::{
     Accepted, Declaration, DeclarationDecision, ErrorBody, LeaderVote, PanelMember, PanelStatus,
     PanelSummary, Reopen, Role, ScoreSheet, SignedSubmission, Stage, DECLARATION_TEXT,
 };
-use rusqlite::Transaction;
 
 fn bad(code: &'static str, message: impl Into<String>) -> PlatformError {
     PlatformError::bad_request(code, message)
 }
 
 pub(crate) fn require_stage(
-    conn: &rusqlite::Connection,
+    conn: &Conn,
     project: &str,
     allowed: &[Stage],
 ) -> Result<(), PlatformError> {
@@ -88,6 +88,7 @@ fn receipted(
 }
 
 /// One declaration per expert and project, never changed.
+#[derive(Clone)]
 struct DeclarationRecord {
     doc: Declaration,
     reason: Option<String>,
@@ -103,16 +104,16 @@ impl Record for DeclarationRecord {
     fn project_id(&self) -> &str {
         &self.doc.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         ev::recorded_declaration(tx, &self.doc.project_id, &self.doc.expert_id)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("already_declared", "您已就本项目作出声明，不能更改")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         require_stage(tx, &self.doc.project_id, &[Stage::Evaluating])
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         ev::insert_declaration(
             tx,
             &ev::NewDeclaration {
@@ -165,13 +166,13 @@ impl Record for LeaderVote {
     fn project_id(&self) -> &str {
         &self.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         ev::recorded_vote(tx, &self.project_id, &self.voter_id)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("already_voted", "您已投过票，不能更改")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         require_stage(tx, &self.project_id, &[Stage::Evaluating])?;
         let sitting = logic::sitting(tx, &self.project_id)?;
         let declared = ev::declaration(tx, &self.project_id, &self.candidate_id)?
@@ -184,7 +185,7 @@ impl Record for LeaderVote {
         }
         Ok(())
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         ev::insert_vote(
             tx,
             &ev::NewVote {
@@ -285,6 +286,7 @@ fn sheet_conflict() -> PlatformError {
 /// Each version of a sheet once, under its submission id; a new version
 /// only after a reopening or in the reasons round; values within the rules
 /// in force.
+#[derive(Clone)]
 struct SheetRecord {
     sheet: ScoreSheet,
     /// The rules version in force, found by the check.
@@ -301,7 +303,7 @@ impl Record for SheetRecord {
     fn project_id(&self) -> &str {
         &self.sheet.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         // Re-checked inside the transaction: a concurrent retry may have won.
         match ev::sheet_by_submission(tx, &self.sheet.submission_id)? {
             Some((project, _)) if project != self.sheet.project_id => Err(sheet_conflict()),
@@ -315,7 +317,7 @@ impl Record for SheetRecord {
     fn conflict(&self) -> PlatformError {
         sheet_conflict()
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         let (project_id, expert) = (&self.sheet.project_id, &self.sheet.expert_id);
         let (rules, rules_version, rules_sha) = rules_in_force(tx, project_id)?;
         if self.sheet.rules_version != rules_version || self.sheet.rules_sha256 != rules_sha {
@@ -364,7 +366,7 @@ impl Record for SheetRecord {
             )
         })
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         let sheet_json = serde_json::to_string(&self.sheet.sheet)
             .map_err(|e| PlatformError::Internal(e.to_string()))?;
         ev::insert_sheet(
@@ -482,7 +484,7 @@ async fn panel_status(
             Ok(PanelStatus {
                 leader: logic::leader(c, &pid)?,
                 all_submitted: logic::all_submitted(c, &pid)?,
-                project_id: pid,
+                project_id: pid.clone(),
                 members: out,
                 my_sheet,
             })
@@ -519,7 +521,7 @@ pub async fn summary(
             }
             let (result, sheets, rules_version) = logic::aggregate(c, &pid)?;
             Ok(PanelSummary {
-                project_id: pid,
+                project_id: pid.clone(),
                 rules_version,
                 sheets,
                 result,

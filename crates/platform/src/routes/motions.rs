@@ -4,6 +4,7 @@
 //! the panel and staff.
 
 use super::evaluation::require_stage;
+use crate::db::sql::Conn;
 use crate::db::{motions as db, projects};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
@@ -20,7 +21,6 @@ use pingshen_api::{
     SignedSubmission, Stage,
 };
 use pingshen_rules::motion::{ACCEPT_EXPLANATION, REJECT_BID};
-use rusqlite::{Connection, Transaction};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -36,11 +36,7 @@ fn bad(code: &'static str, message: impl Into<String>) -> PlatformError {
 }
 
 /// Refuses unless `person` sits on the project's panel (declared, not recused).
-fn require_sitting(
-    conn: &Connection,
-    project: &str,
-    person: &str,
-) -> Result<Vec<String>, PlatformError> {
+fn require_sitting(conn: &Conn, project: &str, person: &str) -> Result<Vec<String>, PlatformError> {
     let sitting: Vec<String> = crate::evaluation::sitting(conn, project)?
         .into_iter()
         .map(|p| p.id)
@@ -127,13 +123,13 @@ impl Record for Motion {
     fn project_id(&self) -> &str {
         &self.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         db::recorded_motion(tx, &self.project_id, &self.motion_id)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("submission_conflict", "同一编号已提交了不同的表决事项")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         require_stage(tx, &self.project_id, SITTING)?;
         require_sitting(tx, &self.project_id, &self.proposer_id)?;
         if let Some(b) = &self.bidder_id {
@@ -144,7 +140,7 @@ impl Record for Motion {
         }
         Ok(())
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         db::insert_motion(tx, self, r)?;
         Ok(r.receipt.clone())
     }
@@ -198,13 +194,13 @@ impl Record for MotionVote {
     fn project_id(&self) -> &str {
         &self.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         db::recorded_vote(tx, self)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("already_voted", "您已对该事项表决，不能更改")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         require_stage(tx, &self.project_id, SITTING)?;
         let motion = db::motion(tx, &self.project_id, &self.motion_id)?
             .ok_or_else(|| PlatformError::not_found("表决事项"))?;
@@ -217,7 +213,7 @@ impl Record for MotionVote {
         }
         Ok(())
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         db::insert_vote(tx, self, r)?;
         Ok(r.receipt.clone())
     }

@@ -54,7 +54,8 @@ pub async fn ocds(
             }
             let package = crate::routes::report::build_package(c, &st, &project_id)?;
             let evaluation = Evaluation::from_package(&package).map_err(ocds_error)?;
-            pingshen_ocds::release_package(&evaluation, &Publication { uri }).map_err(ocds_error)
+            pingshen_ocds::release_package(&evaluation, &Publication { uri: uri.clone() })
+                .map_err(ocds_error)
         })
         .await?;
     Ok(Json(package))

@@ -119,7 +119,7 @@ async fn signed_record(
     state: &AppState,
     caller: &Caller,
     project_id: String,
-    sign: impl FnOnce(&rusqlite::Connection, &AppState, &str) -> Result<SignedEnvelope, PlatformError>
+    mut sign: impl FnMut(&crate::db::sql::Conn, &AppState, &str) -> Result<SignedEnvelope, PlatformError>
         + Send
         + 'static,
 ) -> Result<Json<SignedRecord>, PlatformError> {

@@ -4,6 +4,7 @@
 //! auditor needs to re-verify the evaluation offline with `pingshen verify`.
 
 use crate::clock::now;
+use crate::db::sql::Conn;
 use crate::db::{evaluation as ev, projects, rules as rules_db};
 use crate::evaluation as logic;
 use crate::json::ApiJson;
@@ -21,7 +22,6 @@ use pingshen_api::{
     Accepted, ErrorBody, EvaluationPackage, ReportSignature, ReportStatus, Role, SignedSubmission,
     SignedWithReceipt, Stage, EVALUATION_PACKAGE_FORMAT,
 };
-use rusqlite::{Connection, Transaction};
 use time::OffsetDateTime;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -43,7 +43,7 @@ struct Current {
 }
 
 fn current(
-    conn: &Connection,
+    conn: &Conn,
     data_dir: &std::path::Path,
     project: &str,
 ) -> Result<Current, PlatformError> {
@@ -134,7 +134,7 @@ fn current(
     })
 }
 
-fn status_of(conn: &Connection, project: &str, c: &Current) -> Result<ReportStatus, PlatformError> {
+fn status_of(conn: &Conn, project: &str, c: &Current) -> Result<ReportStatus, PlatformError> {
     let signed_by = ev::report_signers(conn, project, &c.sha256)?;
     let sitting = logic::sitting(conn, project)?;
     let complete = !sitting.is_empty() && sitting.iter().all(|p| signed_by.contains(&p.id));
@@ -239,6 +239,7 @@ pub async fn sign(
 /// One signature per expert over each version of the report, while the
 /// panel sits and only over the current one. A new signature over the same
 /// hash is a second, different document, not a retry.
+#[derive(Clone)]
 struct SignatureRecord {
     doc: ReportSignature,
     data_dir: std::path::PathBuf,
@@ -258,14 +259,14 @@ impl Record for SignatureRecord {
     fn project_id(&self) -> &str {
         &self.doc.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         let d = &self.doc;
         ev::recorded_report_signature(tx, &d.project_id, &d.expert_id, &d.report_sha256)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("already_signed", "您已签名确认过本报告，不能再次签名")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         let stage = projects::stage_of(tx, &self.doc.project_id)?;
         if !matches!(stage, Stage::Evaluating | Stage::Summary) {
             return Err(PlatformError::conflict(
@@ -281,7 +282,7 @@ impl Record for SignatureRecord {
         }
         Ok(())
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         ev::insert_report_signature(
             tx,
             &ev::NewReportSignature {
@@ -324,7 +325,7 @@ pub async fn package(
 /// Everything the package holds, each list in its canonical order (by
 /// person, then version: docs/package.md).
 pub(crate) fn build_package(
-    c: &mut Connection,
+    c: &Conn,
     state: &AppState,
     project_id: &str,
 ) -> Result<EvaluationPackage, PlatformError> {

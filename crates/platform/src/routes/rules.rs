@@ -1,5 +1,6 @@
 //! Evaluation rules: staff publish signed versions; everyone on the project reads them.
 
+use crate::db::sql::Conn;
 use crate::db::{projects, rules};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
@@ -10,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use pingshen_api::{ErrorBody, PublishRules, PublishedRules, Role, RulesDocument, Stage};
-use rusqlite::Transaction;
 
 /// Publishes a new version of a project's rules, signed by a staff member.
 /// Refused once evaluation has started. Idempotent: the same signed envelope
@@ -61,6 +61,7 @@ pub async fn publish(
 /// A version of a project's rules: each signed publication once (a retry
 /// answers the version it created), before evaluation starts, based on the
 /// latest version.
+#[derive(Clone)]
 pub(crate) struct RulesRecord {
     doc: RulesDocument,
     envelope_sha256: String,
@@ -90,7 +91,7 @@ impl Record for RulesRecord {
     fn project_id(&self) -> &str {
         &self.doc.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         Ok(
             rules::by_envelope(tx, &self.envelope_sha256)?.map(|answer| Stored {
                 envelope_sha256: self.envelope_sha256.clone(),
@@ -102,7 +103,7 @@ impl Record for RulesRecord {
         // Publications are found by their own hash: never another one.
         PlatformError::Internal("评标办法发布记录不一致".into())
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         let project_id = &self.doc.project_id;
         if projects::stage_of(tx, project_id)? != Stage::Preparing {
             return Err(PlatformError::conflict(
@@ -126,7 +127,7 @@ impl Record for RulesRecord {
         self.version = latest.unwrap_or(0) + 1;
         Ok(())
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         let project_id = &self.doc.project_id;
         rules::insert(
             tx,

@@ -3,6 +3,7 @@
 //! and staff. The screens themselves run on the experts' desktops over the
 //! verified documents; only the panel's conclusions come here.
 
+use crate::db::sql::Conn;
 use crate::db::{projects, screening as db, witness::is_panel_leader};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
@@ -17,7 +18,6 @@ use axum::{Json, Router};
 use pingshen_api::{
     Accepted, ErrorBody, Role, ScreenDecision, ScreenDecisions, SignedSubmission, Stage,
 };
-use rusqlite::Transaction;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/projects/{id}/screen-decisions", get(list).post(decide))
@@ -76,13 +76,13 @@ impl Record for ScreenDecision {
     fn project_id(&self) -> &str {
         &self.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         db::recorded(tx, &self.submission_id)
     }
     fn conflict(&self) -> PlatformError {
         PlatformError::conflict("submission_conflict", "同一提交编号已记录了不同的决定")
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         if !is_panel_leader(tx, &self.project_id, &self.decided_by)? {
             return Err(PlatformError::forbidden(
                 "not_leader",
@@ -101,7 +101,7 @@ impl Record for ScreenDecision {
         }
         Ok(())
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         db::insert(tx, self, r)?;
         Ok(r.receipt.clone())
     }

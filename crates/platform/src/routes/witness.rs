@@ -3,6 +3,7 @@
 //! carries everything an auditor needs to verify a log offline.
 //! Format and rules: `docs/witness.md`.
 
+use crate::db::sql::Conn;
 use crate::db::{people, projects, witness as db};
 use crate::json::ApiJson;
 use crate::path::ApiPath;
@@ -23,7 +24,6 @@ use pingshen_api::{
 use pingshen_witness::{
     canonical_envelope, check_next, decode_unverified, parse_entry, WitnessEntry,
 };
-use rusqlite::Transaction;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -89,7 +89,7 @@ pub(crate) async fn submit(
     let witness_id = caller.person.id.clone();
     let (status, result) = state
         .db
-        .call(move |c| store_batch(c, &st, &project_id, &witness_id, &batch))
+        .write(move |c| store_batch(c, &st, &project_id, &witness_id, &batch))
         .await?;
     Ok((status, Json(result)))
 }
@@ -170,14 +170,13 @@ async fn prepare(
 /// Stores a prepared batch in one transaction, each entry continuing the
 /// log, and answers one receipt per entry.
 fn store_batch(
-    c: &mut rusqlite::Connection,
+    c: &Conn,
     state: &AppState,
     project_id: &str,
     witness_id: &str,
     batch: &[Prepared],
 ) -> Result<(StatusCode, WitnessSyncResult), PlatformError> {
-    let tx = c.transaction()?;
-    let mut head = db::head(&tx, project_id, witness_id)?;
+    let mut head = db::head(c, project_id, witness_id)?;
     let mut answers = Vec::with_capacity(batch.len());
     let mut stored = 0u32;
     for p in batch {
@@ -187,14 +186,13 @@ fn store_batch(
             witness_id,
             head: head.clone(),
         };
-        let (status, answer) = record_in(&tx, state, &p.body, record)?;
+        let (status, answer) = record_in(c, state, &p.body, record)?;
         if status == StatusCode::CREATED {
             head = Some((p.entry.seq, p.body.envelope_sha256.clone()));
             stored += 1;
         }
         answers.push(answer);
     }
-    tx.commit()?;
     let status = if stored > 0 {
         StatusCode::CREATED
     } else {
@@ -231,7 +229,7 @@ impl Record for EntryRecord<'_> {
     fn project_id(&self) -> &str {
         self.project_id
     }
-    fn stored(&self, tx: &Transaction) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
+    fn stored(&self, tx: &Conn) -> Result<Option<Stored<Self::Answer>>, PlatformError> {
         Ok(db::by_id(tx, &self.entry.entry_id)?.map(|existing| Stored {
             envelope_sha256: existing.entry_hash.clone(),
             answer: WitnessEntryReceipt {
@@ -253,7 +251,7 @@ impl Record for EntryRecord<'_> {
             ),
         )
     }
-    fn check(&mut self, tx: &Transaction) -> Result<(), PlatformError> {
+    fn check(&mut self, tx: &Conn) -> Result<(), PlatformError> {
         if projects::stage_of(tx, self.project_id)? == Stage::Archived {
             return Err(refused(
                 StatusCode::CONFLICT,
@@ -268,7 +266,7 @@ impl Record for EntryRecord<'_> {
         .map_err(|l| refused(StatusCode::CONFLICT, l.code(), l.to_string()))?;
         check_correction(tx, self.project_id, self.witness_id, self.entry)
     }
-    fn insert(&self, tx: &Transaction, r: &Receipted) -> Result<Self::Answer, PlatformError> {
+    fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         let e = self.entry;
         db::insert(
             tx,
@@ -293,7 +291,7 @@ impl Record for EntryRecord<'_> {
 
 /// A correction must name an earlier entry of the same log.
 fn check_correction(
-    c: &rusqlite::Connection,
+    c: &Conn,
     project_id: &str,
     witness_id: &str,
     e: &WitnessEntry,
@@ -367,7 +365,7 @@ pub(crate) async fn export(
     let now = now_seconds();
     let doc = state
         .db
-        .call(move |c| build_export(c, &st, &project_id, witness, now))
+        .call(move |c| build_export(c, &st, &project_id, witness.clone(), now))
         .await?;
     Ok(Json(doc))
 }
@@ -408,7 +406,7 @@ async fn readable(
 }
 
 pub(crate) fn build_export(
-    c: &mut rusqlite::Connection,
+    c: &Conn,
     state: &AppState,
     project_id: &str,
     asked: Option<String>,

@@ -10,7 +10,7 @@ use pingshen_testkit::TestPlatform;
 use pingshen_testkit::{chain as chain_of, signer};
 
 async fn started() -> (TestPlatform, PlatformClient) {
-    let platform = TestPlatform::demo().await;
+    let platform = super::demo().await;
     let client = platform.client();
     (platform, client)
 }

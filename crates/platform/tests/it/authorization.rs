@@ -608,7 +608,7 @@ fn meets(cell: &str, status: u16) -> bool {
 
 #[tokio::test]
 async fn every_route_answers_each_situation_as_the_table_says() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let mut people = BTreeMap::new();
     for who in WHO {
         if let Some(id) = who.person() {

@@ -64,7 +64,7 @@ fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asked_answered_in_time_late_unsolicited_and_forged() {
-    let p = TestPlatform::demo().await;
+    let p = super::demo().await;
     let experts = seated_panel(&p, "E001").await;
     let now = OffsetDateTime::now_utc();
 
@@ -271,7 +271,7 @@ async fn the_rules_open_the_review_of_an_abnormally_low_bid_once_the_panel_has_a
     use pingshen_api::{SignedWithReceipt, PLATFORM_ASKER};
     use pingshen_audit::{person_document, person_or_platform_document, Expect};
 
-    let p = TestPlatform::demo().await;
+    let p = super::demo().await;
     let (_, staff) = p.person("S001").await;
     assert!(staff.clarifications(DEMO).await.unwrap().items.is_empty());
 

@@ -49,7 +49,7 @@ async fn refused(req: reqwest::RequestBuilder) -> (StatusCode, reqwest::header::
 
 #[tokio::test]
 async fn every_refusal_is_coded() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let token = staff_token(&platform).await;
     let http = reqwest::Client::new();
     let api = |method: Method, path: &str| {
@@ -143,7 +143,7 @@ async fn raw(p: &RunningPlatform, request: &[u8]) -> String {
 /// far below, so that no request a client of ours could send gets there.
 #[tokio::test]
 async fn hyper_refuses_what_never_reaches_the_api() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let long_target = format!(
         "GET /api/v1/{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         "a".repeat(70_000)

@@ -126,7 +126,7 @@ fn score_sheet(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panel_declares_elects_scores_and_the_leader_summarises() {
-    let p = pingshen_testkit::TestPlatform::demo().await;
+    let p = super::demo().await;
     let mut experts = Vec::new();
     for id in EXPERTS {
         experts.push(expert(&p, id).await);
@@ -241,7 +241,7 @@ async fn a_panel_declares_elects_scores_and_the_leader_summarises() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_sheets_and_bad_senders_are_refused() {
-    let p = pingshen_testkit::TestPlatform::demo().await;
+    let p = super::demo().await;
     let e1 = expert(&p, "E001").await;
     let e2 = expert(&p, "E002").await;
     let e5 = expert(&p, "E005").await;

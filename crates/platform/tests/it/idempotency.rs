@@ -11,7 +11,7 @@ const OTHER: &str = "JA-2026-0118";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_true_retries_get_the_stored_receipt() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let (url, pki, assets) = (
         platform.url(),
         platform.state.pki.dir.clone(),

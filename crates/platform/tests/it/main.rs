@@ -1,6 +1,8 @@
 //! The platform's integration tests, one binary (one link instead of one
 //! per file): each module starts its own platform on 127.0.0.1:0 with a
-//! temporary database.
+//! temporary database. The modules here run on SQLite; `postgres::` runs
+//! the same files again on PostgreSQL (a throw-away cluster, a database
+//! per test), where `instances::` also runs two instances on one database.
 
 mod auth;
 mod authorization;
@@ -11,7 +13,18 @@ mod evaluation;
 mod idempotency;
 mod motions;
 mod persistence;
+mod postgres;
 mod rules_publish;
 mod witness;
 
+use pingshen_platform::db::Engine;
 pub use pingshen_testkit::logged_in;
+use pingshen_testkit::TestPlatform;
+
+/// The engine of the modules declared here.
+pub const ENGINE: Engine = Engine::Sqlite;
+
+/// A demo platform on [`ENGINE`]: each module's tests call `super::demo()`.
+pub async fn demo() -> TestPlatform {
+    TestPlatform::demo_on(ENGINE).await
+}

@@ -91,7 +91,7 @@ fn code<T: std::fmt::Debug>(r: Result<T, pingshen_client::ClientError>) -> Strin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sitting_panel_votes_and_a_simple_majority_decides() {
-    let p = TestPlatform::demo().await;
+    let p = super::demo().await;
     let mut experts = Vec::new();
     for id in ["E001", "E002", "E003", "E004"] {
         experts.push(seated(&p, id, DeclarationDecision::NoConflict).await);
@@ -213,7 +213,7 @@ async fn a_bid_rejected_by_vote_leaves_the_ranking_and_the_prices() {
     use pingshen_rules::cells::build_sheet;
     use pingshen_rules::BidStatus;
 
-    let p = TestPlatform::demo().await;
+    let p = super::demo().await;
     let mut experts = Vec::new();
     for id in ["E001", "E002", "E003", "E004", "E005"] {
         experts.push(seated(&p, id, DeclarationDecision::NoConflict).await);

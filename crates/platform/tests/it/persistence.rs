@@ -39,13 +39,18 @@ async fn staff_client(platform: &RunningPlatform) -> PlatformClient {
 #[tokio::test]
 async fn data_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let first = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let database = pingshen_testkit::database_for(super::ENGINE);
+    let first = RunningPlatform::start_demo_on(dir.path(), &database)
+        .await
+        .unwrap();
     let first_id = first.state.platform_id.clone();
     let staff = staff_client(&first).await;
     staff.create_project(&project()).await.unwrap();
     first.stop().await;
 
-    let second = RunningPlatform::start_demo(dir.path()).await.unwrap();
+    let second = RunningPlatform::start_demo_on(dir.path(), &database)
+        .await
+        .unwrap();
     assert_eq!(second.state.platform_id, first_id, "platform id is stable");
     let detail: ProjectDetail = staff_client(&second)
         .await
@@ -59,7 +64,7 @@ async fn data_survives_a_restart() {
 
 #[tokio::test]
 async fn openapi_document_is_served_and_lists_the_routes() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let doc: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", platform.url()))
         .await
         .unwrap()
@@ -80,7 +85,7 @@ async fn openapi_document_is_served_and_lists_the_routes() {
 
 #[tokio::test]
 async fn malformed_json_gets_the_api_error_body() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let resp = reqwest::Client::new()
         .post(format!("{}/api/v1/auth/challenge", platform.url()))
         .header("content-type", "application/json")

@@ -40,7 +40,7 @@ async fn new_project(staff: &PlatformClient, id: &str) {
 
 #[tokio::test]
 async fn staff_publish_versions_until_evaluation_starts() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let s001 = signer(&platform, "S001");
     let staff = client(&platform, &s001).await;
     new_project(&staff, "NEW-1").await;
@@ -123,7 +123,7 @@ async fn staff_publish_versions_until_evaluation_starts() {
 
 #[tokio::test]
 async fn only_staff_publish_and_only_what_they_signed() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let s001 = signer(&platform, "S001");
     let e001 = signer(&platform, "E001");
     let staff = client(&platform, &s001).await;

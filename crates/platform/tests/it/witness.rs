@@ -93,7 +93,7 @@ fn verifying(p: &RunningPlatform) -> Verifying {
 
 #[tokio::test]
 async fn a_batch_syncs_once_and_a_retry_gets_the_same_receipts() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let w001 = signer(&platform, WITNESS);
     let witness = client(&platform, &w001).await;
     let entries = chain(&w001, None, 3);
@@ -156,7 +156,7 @@ async fn a_batch_syncs_once_and_a_retry_gets_the_same_receipts() {
 
 #[tokio::test]
 async fn gaps_forks_edits_and_foreign_signers_are_refused() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let w001 = signer(&platform, WITNESS);
     let e001 = signer(&platform, "E001");
     let witness = client(&platform, &w001).await;
@@ -271,7 +271,7 @@ fn named(sealed: &SealedEntry, position: Option<usize>) -> Option<EntryRef> {
 
 #[tokio::test]
 async fn an_export_verifies_offline_and_names_each_tampered_entry() {
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let w001 = signer(&platform, WITNESS);
     let witness = client(&platform, &w001).await;
     let mut entries = chain(&w001, None, 4);
@@ -367,7 +367,7 @@ async fn the_elected_panel_leader_reads_the_log_other_experts_do_not() {
         LEADER_VOTE_TYP,
     };
     use pingshen_client::sign_document;
-    let platform = pingshen_testkit::TestPlatform::demo().await;
+    let platform = super::demo().await;
     let w001 = signer(&platform, WITNESS);
     let witness = client(&platform, &w001).await;
     witness
