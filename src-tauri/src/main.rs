@@ -12,6 +12,7 @@ mod settings;
 mod startup;
 mod state;
 mod webkit;
+mod window;
 
 use settings::Settings;
 use state::DesktopState;
@@ -47,6 +48,7 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let webview_dir = window::webview_dir(&settings.data_dir);
     // The state (the data folder, the HTTP client with its TLS roots, the
     // recognised CAs and cached CRLs: ≈ 0.1 s) is made on a thread of its
     // own while GTK starts and the window is built; Tauri's setup, which
@@ -59,6 +61,7 @@ fn main() {
     let result = tauri::Builder::default()
         .setup(move |app| {
             startup::mark("tauri setup");
+            window::open(app, &webview_dir)?;
             match state.join() {
                 Ok(Ok(state)) => {
                     app.manage(state);
