@@ -26,6 +26,6 @@ pub mod softhsm;
 pub use link::{Fault, Link, LinkStats};
 pub use long_pdf::{long_bid, long_bid_with, PageLayout};
 pub use platform::{
-    chain, database_for, logged_in, login_at, project_rules, seated_panel, signer, Expert,
-    ProjectRules, TestPlatform, DEMO,
+    chain, database_for, logged_in, login_at, no_conflict, project_rules, seated_panel, signer,
+    Expert, ProjectRules, TestPlatform, DEMO,
 };

@@ -140,24 +140,26 @@ pub struct Expert {
     pub client: PlatformClient,
 }
 
+/// Demo expert `id`'s declaration of no conflict on the demo project.
+pub fn no_conflict(id: &str) -> pingshen_api::Declaration {
+    pingshen_api::Declaration {
+        project_id: DEMO.into(),
+        expert_id: id.into(),
+        statement: pingshen_api::DECLARATION_TEXT.into(),
+        decision: pingshen_api::DeclarationDecision::NoConflict,
+        reason: None,
+    }
+}
+
 /// The demo panel (E001–E005) seated on the demo project: each declared
 /// no conflict and voted `leader` panel leader.
 pub async fn seated_panel(p: &TestPlatform, leader: &str) -> Vec<Expert> {
-    use pingshen_api::{
-        Declaration, DeclarationDecision, LeaderVote, DECLARATION_TEXT, DECLARATION_TYP,
-        LEADER_VOTE_TYP,
-    };
+    use pingshen_api::{LeaderVote, DECLARATION_TYP, LEADER_VOTE_TYP};
     use pingshen_client::sign_document;
     let mut out = Vec::new();
     for id in ["E001", "E002", "E003", "E004", "E005"] {
         let (signer, client) = p.person(id).await;
-        let d = Declaration {
-            project_id: DEMO.into(),
-            expert_id: id.into(),
-            statement: DECLARATION_TEXT.into(),
-            decision: DeclarationDecision::NoConflict,
-            reason: None,
-        };
+        let d = no_conflict(id);
         client
             .declare(DEMO, sign_document(&signer, DECLARATION_TYP, &d).unwrap())
             .await

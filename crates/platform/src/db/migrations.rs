@@ -164,7 +164,14 @@ const POSTGRES_PLATFORM_ASKS: &str = "
 /// A migration's PostgreSQL text: the same schema.
 fn postgres_text(name: &str, sqlite: &str) -> String {
     // The schema's only other SQLite-specific words are its column types.
-    let types = |s: &str| s.replace("INTEGER", "BIGINT").replace("BLOB", "BYTEA");
+    // Text compares byte by byte as in SQLite (the "C" collation), whatever
+    // the database's locale: canonical orders (ids, times) must not change
+    // with the engine.
+    let types = |s: &str| {
+        s.replace("INTEGER", "BIGINT")
+            .replace("BLOB", "BYTEA")
+            .replace(" TEXT", " TEXT COLLATE \"C\"")
+    };
     match name {
         "0005_witness" => {
             let table = sqlite.split("CREATE TRIGGER").next().unwrap_or(sqlite);
@@ -288,6 +295,24 @@ mod tests {
             [],
         );
         assert!(orphan.is_err(), "{orphan:?}");
+    }
+
+    #[test]
+    fn postgres_runs_each_migration_with_its_own_types_and_byte_order() {
+        for (name, sql) in MIGRATIONS {
+            let pg = postgres_text(name, sql);
+            for sqlite_only in ["INTEGER", "BLOB", "RAISE(", "strftime"] {
+                assert!(!pg.contains(sqlite_only), "{name}: {sqlite_only}");
+            }
+            // Every text column compares as SQLite's do.
+            assert_eq!(
+                pg.matches(" TEXT").count(),
+                pg.matches(" TEXT COLLATE \"C\"").count(),
+                "{name}"
+            );
+        }
+        assert!(postgres_text("0005_witness", super::super::witness::SCHEMA)
+            .contains("EXECUTE FUNCTION witness_entries_append_only()"));
     }
 
     #[test]

@@ -49,22 +49,44 @@ fn unusable_data_dir_is_refused() {
     assert_eq!(std::fs::read(&file).unwrap(), b"keep");
 }
 
-#[test]
-fn port_in_use_is_a_clear_error() {
-    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = held.local_addr().unwrap().to_string();
+/// `serve --demo` on the shared demo PKI and a fresh data folder, with
+/// `args`: what it wrote to stderr, after checking that it failed.
+fn demo_serve_fails(args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let pki = pingshen_platform::running::shared_demo_pki().unwrap();
     let out = platform()
-        .args(["serve", "--demo", "--listen", &addr, "--data"])
+        .args(["serve", "--demo"])
+        .args(args)
+        .arg("--data")
         .arg(dir.path())
         .arg("--pki")
         .arg(pki)
         .output()
         .unwrap();
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn port_in_use_is_a_clear_error() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let err = demo_serve_fails(&["--listen", &addr]);
     assert!(err.contains("无法监听"), "{err}");
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error_without_its_password() {
+    // Nothing listens on the port a listener just let go of.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://pingshen:s3cret-pw@127.0.0.1:{port}/pingshen");
+    let err = demo_serve_fails(&["--listen", "127.0.0.1:0", "--database", &url]);
+    assert!(err.contains("数据库错误：PostgreSQL"), "{err}");
+    assert!(!err.contains("s3cret-pw"), "{err}");
 }
 
 #[test]

@@ -105,7 +105,7 @@ fn sheet_for(rules: &Rules, expert: &str, tweak: u32) -> ExpertSheet {
     }
 }
 
-fn score_sheet(
+pub(super) fn score_sheet(
     rules: &Rules,
     rules_version: u32,
     rules_sha: &str,

@@ -24,6 +24,8 @@ mod error_shape;
 mod evaluation;
 #[path = "idempotency.rs"]
 mod idempotency;
+#[path = "instances.rs"]
+mod instances;
 #[path = "motions.rs"]
 mod motions;
 #[path = "persistence.rs"]
