@@ -179,7 +179,7 @@ async fn run() {
         platform
             .state
             .db
-            .with(|c| Ok(c.pragma_update(None, "synchronous", synchronous)?))
+            .with_sqlite(|c| c.pragma_update(None, "synchronous", synchronous))
             .unwrap();
         let s = signer(&platform, who);
         let client = login(&url, &s).await;
@@ -245,7 +245,7 @@ async fn run() {
     platform
         .state
         .db
-        .with(|c| Ok(c.pragma_update(None, "synchronous", "FULL")?))
+        .with_sqlite(|c| c.pragma_update(None, "synchronous", "FULL"))
         .unwrap();
     submission_bounds(&platform, &sm2_rates);
 

@@ -158,6 +158,26 @@ impl Db {
         }
     }
 
+    /// The SQLite connection itself, outside any transaction (what a
+    /// transaction cannot change, such as `PRAGMA synchronous`, which a
+    /// benchmark varies). Refused on PostgreSQL.
+    pub fn with_sqlite<R>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<R>,
+    ) -> Result<R, PlatformError> {
+        match &*self.store {
+            Store::Sqlite(conn) => {
+                let guard = conn
+                    .lock()
+                    .map_err(|_| PlatformError::Internal("数据库连接锁已损坏".into()))?;
+                Ok(f(&guard).map_err(sql::DbError::from)?)
+            }
+            Store::Postgres(_) => Err(PlatformError::Internal(
+                "该操作只适用于 SQLite 数据库".into(),
+            )),
+        }
+    }
+
     fn run<R>(
         &self,
         transaction: bool,
