@@ -440,3 +440,37 @@ async fn the_elected_panel_leader_reads_the_log_other_experts_do_not() {
     );
     platform.stop().await;
 }
+
+/// The table itself refuses to change a stored entry, on either engine
+/// (SQLite's triggers, PostgreSQL's PL/pgSQL ones): not even a bug in the
+/// platform's code can rewrite the log.
+#[tokio::test]
+async fn a_stored_entry_cannot_be_updated_or_deleted_even_by_sql() {
+    let platform = super::demo().await;
+    let db = &platform.state.db;
+    db.with(|c| {
+        c.execute(
+            "INSERT INTO witness_entries (project_id, witness_id, seq, entry_id, entry_hash,
+                 prev_hash, envelope, received_at, receipt)
+             VALUES ('JA-2026-0117', 'W001', 1, 'e1', 'h1', '', '{}', 't', '{}')",
+            [],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    for sql in [
+        "UPDATE witness_entries SET receipt = 'x' WHERE entry_id = 'e1'",
+        "DELETE FROM witness_entries WHERE entry_id = 'e1'",
+    ] {
+        let refused = db.with(|c| Ok(c.execute(sql, [])?)).unwrap_err();
+        assert!(
+            refused.to_string().contains("append-only"),
+            "{sql}: {refused}"
+        );
+    }
+    let kept: i64 = db
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM witness_entries", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(kept, 1);
+    platform.stop().await;
+}
