@@ -4,6 +4,9 @@
 //! the same files again on PostgreSQL (a throw-away cluster, a database
 //! per test), where `instances::` also runs two instances on one database.
 
+// `postgres` loads each module file a second time, on purpose.
+#![allow(clippy::duplicate_mod)]
+
 mod auth;
 mod authorization;
 mod bad_input;
