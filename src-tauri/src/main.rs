@@ -48,7 +48,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let webview_dir = window::webview_dir(&settings.data_dir);
+    let webview_dir = window::in_data_folder(&settings.data_dir);
     // The state (the data folder, the HTTP client with its TLS roots, the
     // recognised CAs and cached CRLs: ≈ 0.1 s) is made on a thread of its
     // own while GTK starts and the window is built; Tauri's setup, which

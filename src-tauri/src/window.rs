@@ -9,8 +9,16 @@
 use std::path::{Path, PathBuf};
 use tauri::{App, WebviewWindowBuilder};
 
-/// Where the web data of the data folder `data_dir` lives.
-pub fn webview_dir(data_dir: &Path) -> PathBuf {
+/// Keeps what the app and the libraries it loads write in the data folder
+/// `data_dir`, and answers where the web data goes (`<data dir>/webview`).
+///
+/// GTK, fontconfig and dconf write caches to `$XDG_CACHE_HOME` (a font
+/// cache for the fonts it finds without a system cache, dconf's `user`
+/// file when there is no `$XDG_RUNTIME_DIR`): for this process and its
+/// children that is `<data dir>/cache`. Call before any thread starts (the
+/// environment is not thread-safe) and before GTK reads it.
+pub fn in_data_folder(data_dir: &Path) -> PathBuf {
+    std::env::set_var("XDG_CACHE_HOME", data_dir.join("cache"));
     data_dir.join("webview")
 }
 
