@@ -19,8 +19,13 @@ pub struct AppDriver {
 impl AppDriver {
     /// Opens the app with the given command-line arguments.
     pub async fn launch(args: &[String]) -> anyhow::Result<Self> {
+        Self::launch_program(&binary("pingshen-desktop")?, args).await
+    }
+
+    /// Opens `app` (the workspace's binary, or an installed one: a program
+    /// that runs it, such as an AppImage or a script entering a chroot).
+    pub async fn launch_program(app: &std::path::Path, args: &[String]) -> anyhow::Result<Self> {
         let display = Display::ensure()?;
-        let app = binary("pingshen-desktop")?;
         let port = free_port()?;
         let native_port = free_port()?;
         let child = Command::new("tauri-driver")

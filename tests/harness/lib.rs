@@ -14,6 +14,7 @@
 mod app;
 mod display;
 mod framebuffer;
+pub mod installed;
 mod paths;
 mod platform;
 mod process;
