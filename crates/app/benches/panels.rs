@@ -1,7 +1,12 @@
-//! Many panels sitting at once across a province (issue 16, item 3, the
-//! SQLite half): 40 projects × 5 experts = 200 concurrent expert clients
-//! against the real sandbox platform in this process (127.0.0.1:0, a temp
-//! SQLite data dir). Each expert is its own task with its own
+//! Many panels sitting at once across a province (issue 16, item 3): 40
+//! projects × 5 experts = 200 concurrent expert clients against (a) the
+//! real sandbox platform in this process (127.0.0.1:0, a temp SQLite data
+//! dir), then (b) two release `pingshen-platform serve` processes sharing
+//! one PostgreSQL database (a throw-away cluster from
+//! `pingshen_testkit::postgres`) and one data folder, every client
+//! alternating between them request by request (the login's challenge
+//! from one, its session opened at the other), and one table with both
+//! runs side by side. Each expert is its own task with its own
 //! `PlatformClient`, its own certificate (a third RSA, a third P-256 from
 //! the Hubei demo CA, a third SM2 from the SM demo CA, issued with the demo
 //! PKI at start-up) and its own encrypted desktop store, and lives one
@@ -26,8 +31,10 @@
 //! outbox is drained again, as the desktop's sender does, while it holds a
 //! transient failure (those re-sends are counted too).
 //!
-//! Run: `cargo bench -p pingshen-app --bench panels`. Sizes:
-//! `PINGSHEN_BENCH_CLIENTS` (default 200; a multiple of 5).
+//! Run: `cargo build --release -p pingshen-platform` (the serve processes
+//! are that binary, beside this bench), then `cargo bench -p pingshen-app
+//! --bench panels`. Sizes: `PINGSHEN_BENCH_CLIENTS` (default 200; a
+//! multiple of 5); `PINGSHEN_BENCH_ENGINE=sqlite|postgres` runs one.
 
 use pingshen_api::{DeclarationDecision, NewBidder, NewProject, Person, Role, Stage, RULES_TYP};
 use pingshen_app::evaluation::{self, RulesInForce};
@@ -37,7 +44,7 @@ use pingshen_app::PlatformTrust;
 use pingshen_client::{sign_challenge, sign_document, PlatformClient};
 use pingshen_pki::demo::{DemoAlg, DemoCa, DemoOptions, DemoPeople, DemoPerson};
 use pingshen_pki::{Pkcs12Signer, Signer};
-use pingshen_platform::{demo, AppState, Config, RunningPlatform};
+use pingshen_platform::{demo, AppState, Config, Database, RunningPlatform};
 use pingshen_rules::cells::Cell;
 use pingshen_rules::Rules;
 use std::collections::BTreeMap;
@@ -88,7 +95,8 @@ struct Expert {
 }
 
 struct Shared {
-    url: String,
+    /// The platform's instances: one on SQLite, two on PostgreSQL.
+    urls: Vec<String>,
     trust: Arc<PlatformTrust>,
     platform_id: String,
     rules: Rules,
@@ -98,6 +106,64 @@ struct Shared {
     cells: Vec<Cell>,
     extractor: Arc<pingshen_docs::Extractor>,
     tally: Mutex<Tally>,
+}
+
+/// Where the platform keeps its records in one run.
+#[derive(Clone, Copy, PartialEq)]
+enum Engine {
+    /// The in-process platform on one SQLite file (item 3(a)).
+    Sqlite,
+    /// Two `pingshen-platform serve` processes on one PostgreSQL database
+    /// and one data folder (item 3(b)).
+    Postgres,
+}
+
+impl Engine {
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite, 1 in process",
+            Engine::Postgres => "PostgreSQL, 2 processes",
+        }
+    }
+}
+
+/// What the runs share: the demo PKI with every bench expert.
+struct Setup {
+    clients: usize,
+    projects: usize,
+    assets: std::path::PathBuf,
+    pki_dir: std::path::PathBuf,
+    pki: pingshen_pki::demo::DemoPki,
+    bench_people: Vec<DemoPerson>,
+}
+
+/// What one engine's run measured.
+struct Run {
+    engine: Engine,
+    load_before: String,
+    days_completed: usize,
+    wall: f64,
+    requests: usize,
+    errors: usize,
+    error_detail: String,
+    resends: usize,
+    /// step → (p50, p95, p99, max) in ms.
+    steps: BTreeMap<&'static str, [f64; 4]>,
+    /// Core-seconds: this process (clients, and the platform on SQLite),
+    /// the platform processes, PostgreSQL's server, the whole machine.
+    cpu_bench: f64,
+    cpu_instances: f64,
+    cpu_postgres: f64,
+    cpu_machine: f64,
+    sm2_requests: usize,
+    sheet_p95: Option<Duration>,
 }
 
 fn main() {
@@ -111,13 +177,28 @@ fn main() {
         .block_on(run());
 }
 
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 async fn run() {
     let clients = env_num("PINGSHEN_BENCH_CLIENTS", 200).max(PANEL) / PANEL * PANEL;
     let projects = clients / PANEL;
+    let engines = match std::env::var("PINGSHEN_BENCH_ENGINE").as_deref() {
+        Ok("sqlite") => vec![Engine::Sqlite],
+        Ok("postgres") => vec![Engine::Postgres],
+        Ok("") | Err(_) => vec![Engine::Sqlite, Engine::Postgres],
+        Ok(other) => panic!("PINGSHEN_BENCH_ENGINE={other}: sqlite, postgres or unset (both)"),
+    };
     let setup = Instant::now();
 
     // The demo people plus the bench experts, from one demo PKI (its two
-    // CAs are what the platform trusts).
+    // CAs are what the platform trusts), shared by both runs.
     let assets = demo::default_assets_dir();
     let mut people = DemoPeople::from_project_toml(
         &std::fs::read_to_string(assets.join("demo/project.toml")).unwrap(),
@@ -143,24 +224,180 @@ async fn run() {
     }
     let pki_dir = pingshen_platform::running::test_dir("panels-pki").unwrap();
     let pki = pingshen_pki::demo::init_with(&pki_dir, &people, &DemoOptions::default()).unwrap();
-    let pki_secs = setup.elapsed().as_secs_f64();
+    println!(
+        "panels: demo PKI with {clients} experts {:.1} s; engines: {}",
+        setup.elapsed().as_secs_f64(),
+        engines
+            .iter()
+            .map(|e| e.title())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let setup = Setup {
+        clients,
+        projects,
+        assets,
+        pki_dir,
+        pki,
+        bench_people,
+    };
 
+    let mut runs = Vec::new();
+    for engine in engines {
+        runs.push(run_on(engine, &setup).await);
+    }
+    side_by_side(clients, &runs);
+
+    // The SM2 references, measured after the runs (not during them).
+    let signer = experts_sm2_signer(&setup.pki, &setup.bench_people);
+    let (raw, speed) = common::sm2_verify_rates(&signer);
+    for r in &runs {
+        sm2_cost(r, raw, speed);
+    }
+    let probe = tempfile::tempdir().unwrap();
+    fsync_bound(probe.path());
+}
+
+/// A `pingshen-platform serve` process (the release binary beside this
+/// bench); killed when dropped.
+struct Instance {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Instance {
+    fn start(data: &std::path::Path, pki: &std::path::Path, database: &str) -> Instance {
+        use std::io::BufRead;
+        let bin = pingshen_testkit::cli::bin("pingshen-platform");
+        let mut child = std::process::Command::new(&bin)
+            .arg("serve")
+            .arg("--demo")
+            .args(["--listen", "127.0.0.1:0", "--database", database])
+            .arg("--data")
+            .arg(data)
+            .arg("--pki")
+            .arg(pki)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("pingshen-platform listening on ")
+            .unwrap_or_else(|| panic!("no address on the platform's first line: {line:?}"))
+            .to_string();
+        Instance { child, url }
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// user + system seconds of process `pid` (0 when it is gone).
+fn proc_cpu(pid: u32) -> f64 {
+    proc_stat(pid).map_or(0.0, |(_, cpu)| cpu)
+}
+
+/// (parent pid, user + system seconds) of `pid`.
+fn proc_stat(pid: u32) -> Option<(u32, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // state 3, ppid 4, utime 14, stime 15 (fields after the name from 3).
+    let ppid = f.get(1)?.parse().ok()?;
+    let cpu = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some((ppid, cpu / 100.0))
+}
+
+/// CPU seconds of the PostgreSQL server listening on `port`: its
+/// postmaster and every process it started (backends, writers).
+fn postgres_cpu(port: &str) -> f64 {
+    let pids: Vec<u32> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let postmaster = pids.iter().copied().find(|pid| {
+        let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            return false;
+        };
+        let args: Vec<&[u8]> = cmd.split(|b| *b == 0).collect();
+        args.first().is_some_and(|a| a.ends_with(b"postgres"))
+            && args
+                .windows(2)
+                .any(|w| w[0] == b"-p" && w[1] == port.as_bytes())
+    });
+    let Some(pm) = postmaster else {
+        return 0.0;
+    };
+    pids.iter()
+        .filter_map(|&pid| proc_stat(pid).map(|(ppid, cpu)| (pid, ppid, cpu)))
+        .filter(|&(pid, ppid, _)| pid == pm || ppid == pm)
+        .map(|(_, _, cpu)| cpu)
+        .sum()
+}
+
+/// Busy CPU seconds of the whole machine (every core), from /proc/stat.
+fn machine_busy() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(line) = stat.lines().next() else {
+        return 0.0;
+    };
+    let v: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: busy = all but idle, iowait.
+    let busy: f64 = v
+        .iter()
+        .take(8)
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .map(|(_, x)| x)
+        .sum();
+    busy / 100.0
+}
+
+async fn run_on(engine: Engine, setup: &Setup) -> Run {
+    let clients = setup.clients;
+    let started = Instant::now();
     let data = tempfile::tempdir().unwrap();
-    let state = AppState::open(&Config {
-        data_dir: data.path().to_path_buf(),
-        pki_dir: pki_dir.clone(),
-        platform_name: "压测平台".into(),
-        demo: true,
-    })
+    let (database, pg_url) = match engine {
+        Engine::Sqlite => (Database::Sqlite, None),
+        Engine::Postgres => {
+            let url = pingshen_testkit::postgres::database();
+            (Database::Postgres(url.clone()), Some(url))
+        }
+    };
+    let state = AppState::open_on(
+        &Config {
+            data_dir: data.path().to_path_buf(),
+            pki_dir: setup.pki_dir.clone(),
+            platform_name: "压测平台".into(),
+            demo: true,
+        },
+        &database,
+    )
     .unwrap();
-    demo::load(&state, &assets).unwrap();
+    demo::load(&state, &setup.assets).unwrap();
     // The bench experts, registered as the demo's are.
     let now = time::OffsetDateTime::now_utc();
     state
         .db
         .with(|c| {
-            for p in &bench_people {
-                let identity = pki.people.iter().find(|i| i.id == p.id).unwrap();
+            for p in &setup.bench_people {
+                let identity = setup.pki.people.iter().find(|i| i.id == p.id).unwrap();
                 pingshen_platform::db::people::upsert_person(
                     c,
                     &Person {
@@ -182,6 +419,8 @@ async fn run() {
             Ok(())
         })
         .unwrap();
+    // The projects are set up through an in-process platform on the same
+    // records; on PostgreSQL it stops before the two serve processes start.
     let platform = RunningPlatform::start_with(state).await.unwrap();
     let url = platform.url();
 
@@ -196,10 +435,10 @@ async fn run() {
         .unwrap();
     let demo_project = staff.project("JA-2026-0117").await.unwrap();
     let published = staff.rules("JA-2026-0117").await.unwrap();
-    let tender = std::fs::read(assets.join("demo/tender.pdf")).unwrap();
+    let tender = std::fs::read(setup.assets.join("demo/tender.pdf")).unwrap();
     let stored = pingshen_platform::files::put(&platform.state.data_dir, &tender).unwrap();
     let mut project_ids = Vec::new();
-    for p in 0..projects {
+    for p in 0..setup.projects {
         let id = format!("PANEL-{p:03}");
         staff
             .create_project(&NewProject {
@@ -243,7 +482,7 @@ async fn run() {
             .publish_rules(&id, sign_document(&staff_signer, RULES_TYP, &doc).unwrap())
             .await
             .unwrap();
-        for e in &bench_people[p * PANEL..(p + 1) * PANEL] {
+        for e in &setup.bench_people[p * PANEL..(p + 1) * PANEL] {
             staff.assign(&id, &e.id).await.unwrap();
         }
         staff.change_stage(&id, Stage::Evaluating).await.unwrap();
@@ -253,6 +492,23 @@ async fn run() {
     // The rules and bidders are the same on every bench project.
     let bidders: Vec<String> = demo_project.bidders.iter().map(|b| b.id.clone()).collect();
     let cells = pingshen_platform::demo_run::full_marks(&rules, &bidders);
+    let platform_id = platform.state.platform_id.clone();
+
+    // SQLite: the in-process platform serves. PostgreSQL: two release
+    // `serve` processes on the same database and data folder.
+    let (in_process, instances) = match &pg_url {
+        None => (Some(platform), Vec::new()),
+        Some(db_url) => {
+            platform.stop().await;
+            let a = Instance::start(data.path(), &setup.pki_dir, db_url);
+            let b = Instance::start(data.path(), &setup.pki_dir, db_url);
+            (None, vec![a, b])
+        }
+    };
+    let urls: Vec<String> = match &in_process {
+        Some(p) => vec![p.url()],
+        None => instances.iter().map(|i| i.url.clone()).collect(),
+    };
 
     // Each expert's own identity and desktop store. A store stands for a
     // laptop of its own, so it lives in memory (/dev/shm): 200 clients'
@@ -260,11 +516,10 @@ async fn run() {
     // would in a province. PINGSHEN_BENCH_CLIENT_DIR=/tmp puts them there.
     let client_root =
         std::env::var("PINGSHEN_BENCH_CLIENT_DIR").unwrap_or_else(|_| "/dev/shm".into());
-    println!("panels: client stores under {client_root}");
     let mut experts = Vec::new();
-    for p in &bench_people {
+    for p in &setup.bench_people {
         let signer = Arc::new(
-            Pkcs12Signer::from_file(&pki.p12_path(&p.id).unwrap(), "pingshen-demo").unwrap(),
+            Pkcs12Signer::from_file(&setup.pki.p12_path(&p.id).unwrap(), "pingshen-demo").unwrap(),
         );
         let dir = tempfile::tempdir_in(&client_root).unwrap();
         let store = pingshen_store::Vault::new(dir.path())
@@ -279,12 +534,12 @@ async fn run() {
         });
     }
     let shared = Arc::new(Shared {
-        url: url.clone(),
+        urls: urls.clone(),
         trust: Arc::new(PlatformTrust::new(
-            pingshen_pki::demo::load_trust(&pki_dir).unwrap(),
-            pingshen_pki::demo::platform_pins(&pki_dir).unwrap(),
+            pingshen_pki::demo::load_trust(&setup.pki_dir).unwrap(),
+            pingshen_pki::demo::platform_pins(&setup.pki_dir).unwrap(),
         )),
-        platform_id: platform.state.platform_id.clone(),
+        platform_id,
         rules,
         rules_version: published.version,
         rules_sha256: published.sha256.clone(),
@@ -293,28 +548,58 @@ async fn run() {
         extractor: Arc::new(pingshen_docs::Extractor::with_worker("/bin/false")),
         tally: Mutex::new(Tally::default()),
     });
+    let e = engine.name();
+    let load_before = load_average();
     println!(
-        "panels: set-up {:.1} s (demo PKI with {clients} experts {pki_secs:.1} s), {projects} projects x {PANEL} experts, sandbox platform {url}, {} cores, load before: {}",
-        setup.elapsed().as_secs_f64(),
+        "panels: {e} set-up {:.1} s, {} projects x {PANEL} experts, client stores under {client_root}, platform {}{}, {} cores, load before: {load_before}",
+        started.elapsed().as_secs_f64(),
+        setup.projects,
+        urls.join(" + "),
+        if instances.is_empty() {
+            " (in this process)".to_string()
+        } else {
+            format!(
+                " ({} release serve processes, one PostgreSQL database of a throw-away cluster: fsync=off, synchronous_commit=off; one data folder; each client alternates request by request)",
+                instances.len()
+            )
+        },
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
     );
 
     // Every expert at once.
-    let cpu_before = cpu_seconds();
+    let pg_port = pg_url
+        .as_deref()
+        .and_then(|u| u.rsplit_once(':'))
+        .and_then(|(_, rest)| rest.split('/').next())
+        .unwrap_or("")
+        .to_string();
+    let cpu_of_instances = || {
+        instances
+            .iter()
+            .map(|i| proc_cpu(i.child.id()))
+            .sum::<f64>()
+    };
+    let cpu_of_postgres = || {
+        if pg_port.is_empty() {
+            0.0
+        } else {
+            postgres_cpu(&pg_port)
+        }
+    };
+    let (cpu_before, inst_before, pg_before, machine_before) = (
+        cpu_seconds(),
+        cpu_of_instances(),
+        cpu_of_postgres(),
+        machine_busy(),
+    );
     let start = Instant::now();
     let mut tasks = Vec::new();
-    let mut experts = experts.into_iter();
+    let mut experts = experts.into_iter().enumerate();
     for project in &project_ids {
         let barrier = Arc::new(tokio::sync::Barrier::new(PANEL));
         let sheets_in = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         for _ in 0..PANEL {
-            let expert = experts.next().unwrap();
+            let (k, expert) = experts.next().unwrap();
             let (shared, barrier, project, sheets_in) = (
                 shared.clone(),
                 barrier.clone(),
@@ -322,7 +607,7 @@ async fn run() {
                 sheets_in.clone(),
             );
             tasks.push(tokio::spawn(async move {
-                expert_day(&shared, &expert, &project, &barrier, &sheets_in).await;
+                expert_day(&shared, &expert, k, &project, &barrier, &sheets_in).await;
             }));
         }
     }
@@ -333,7 +618,10 @@ async fn run() {
         }
     }
     let wall = start.elapsed().as_secs_f64();
-    let cpu = cpu_seconds() - cpu_before;
+    let cpu_bench = cpu_seconds() - cpu_before;
+    let cpu_instances = cpu_of_instances() - inst_before;
+    let cpu_postgres = cpu_of_postgres() - pg_before;
+    let cpu_machine = machine_busy() - machine_before;
 
     let tally = shared.tally.lock().unwrap();
     let requests: usize = tally
@@ -349,15 +637,17 @@ async fn run() {
         .sum::<usize>();
     let errors: usize = tally.errors.values().sum();
     println!(
-        "panels: {clients} clients, {} of {clients} expert-days completed in {wall:.2} s; {requests} requests = {:.1} requests/s ({REQUESTS_PER_DAY} a day), {:.2} expert-days/s",
+        "panels: {e} {clients} clients, {} of {clients} expert-days completed in {wall:.2} s; {requests} requests = {:.1} requests/s ({REQUESTS_PER_DAY} a day), {:.2} expert-days/s",
         tally.days_completed,
         requests as f64 / wall,
         tally.days_completed as f64 / wall
     );
     println!(
-        "panels: cpu {cpu:.1} core-s in {wall:.1} s = {:.2} of 2 cores (platform and {clients} clients together)",
-        cpu / wall
+        "panels: {e} cpu, core-s in {wall:.1} s: this process {cpu_bench:.1} ({}{clients} clients), platform processes {cpu_instances:.1}, PostgreSQL server {cpu_postgres:.1}; whole machine {cpu_machine:.1} = {:.2} of 2 cores (other engineers' work included)",
+        if engine == Engine::Sqlite { "platform and " } else { "" },
+        cpu_machine / wall
     );
+    let mut steps = BTreeMap::new();
     for step in STEPS {
         let mut all: Vec<Duration> = tally
             .latencies
@@ -366,7 +656,7 @@ async fn run() {
             .flat_map(|(_, v)| v.iter().copied())
             .collect();
         if all.is_empty() {
-            println!("panels: {step:11} no successful step");
+            println!("panels: {e} {step:11} no successful step");
             continue;
         }
         all.sort();
@@ -378,15 +668,22 @@ async fn run() {
                 by_alg.push_str(&format!("  {alg} p50 {:.0}", ms(percentile(&v, 0.5))));
             }
         }
-        println!(
-            "panels: {step:11} n {:3}  p50 {:7.1} ms  p95 {:7.1} ms  p99 {:7.1} ms  max {:7.1} ms ({})",
-            all.len(),
+        let figures = [
             ms(percentile(&all, 0.5)),
             ms(percentile(&all, 0.95)),
             ms(percentile(&all, 0.99)),
             ms(*all.last().unwrap()),
+        ];
+        println!(
+            "panels: {e} {step:11} n {:3}  p50 {:7.1} ms  p95 {:7.1} ms  p99 {:7.1} ms  max {:7.1} ms ({})",
+            all.len(),
+            figures[0],
+            figures[1],
+            figures[2],
+            figures[3],
             by_alg.trim()
         );
+        steps.insert(step, figures);
     }
     let sheet_p95 = {
         let mut v: Vec<Duration> = tally
@@ -398,69 +695,129 @@ async fn run() {
         v.sort();
         (!v.is_empty()).then(|| percentile(&v, 0.95))
     };
+    let error_detail = tally
+        .errors
+        .iter()
+        .map(|((step, code), n)| format!("{step} {code}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     println!(
-        "panels: errors {errors}{}; outbox drains repeated after a transient failure {}",
+        "panels: {e} errors {errors}{}; outbox drains repeated after a transient failure {}",
         if errors == 0 {
             String::new()
         } else {
-            format!(
-                " ({})",
-                tally
-                    .errors
-                    .iter()
-                    .map(|((step, code), n)| format!("{step} {code}: {n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!(" ({error_detail})")
         },
         tally.resends
     );
     if tally.waiting_on_panel > 0 {
         println!(
-            "panels: {} experts left without a report to sign because a panel member's day failed (not counted as errors)",
+            "panels: {e} {} experts left without a report to sign because a panel member's day failed (not counted as errors)",
             tally.waiting_on_panel
         );
     }
-    println!(
-        "panels: targets: 0 errors {}, p95 click-to-receipt < 200 ms {}",
-        if errors == 0 { "met" } else { "MISSED" },
-        match sheet_p95 {
-            Some(p) if p < Duration::from_millis(200) => format!("met ({:.1} ms)", ms(p)),
-            Some(p) => format!("MISSED ({:.1} ms)", ms(p)),
-            None => "MISSED (no sheet)".into(),
-        }
-    );
     let sm2_requests = tally
         .latencies
         .iter()
         .filter(|((s, a), _)| *a == "SM2SM3" && *s != "sync")
         .map(|(_, v)| v.len())
         .sum::<usize>();
-    drop(tally);
-    sm2_cost(
-        &experts_sm2_signer(&pki, &bench_people),
-        sm2_requests,
+    let run = Run {
+        engine,
+        load_before,
+        days_completed: tally.days_completed,
         wall,
-        cpu,
-    );
-    fsync_bound(&platform.state.data_dir, &data_dir_cells(&shared));
-    platform.stop().await;
+        requests,
+        errors,
+        error_detail,
+        resends: tally.resends,
+        steps,
+        cpu_bench,
+        cpu_instances,
+        cpu_postgres,
+        cpu_machine,
+        sm2_requests,
+        sheet_p95,
+    };
+    drop(tally);
+    if let Some(p) = in_process {
+        p.stop().await;
+    }
+    drop(instances);
+    run
 }
 
-fn data_dir_cells(shared: &Shared) -> String {
-    format!(
-        "{} cells per sheet, each saved to the expert's store in its own commit before the click",
-        shared.cells.len()
-    )
+/// The figures of every engine's run, one column each.
+fn side_by_side(clients: usize, runs: &[Run]) {
+    let row = |label: &str, cell: &dyn Fn(&Run) -> String| {
+        let mut line = format!("panels: | {label:38} |");
+        for r in runs {
+            line.push_str(&format!(" {:>32} |", cell(r)));
+        }
+        println!("{line}");
+    };
+    row(&format!("{clients} clients"), &|r| {
+        r.engine.title().to_string()
+    });
+    row("load average before", &|r| r.load_before.clone());
+    row("expert-days completed", &|r| {
+        format!("{} of {clients}", r.days_completed)
+    });
+    row("wall s / requests/s / expert-days/s", &|r| {
+        format!(
+            "{:.1} / {:.1} / {:.2}",
+            r.wall,
+            r.requests as f64 / r.wall,
+            r.days_completed as f64 / r.wall
+        )
+    });
+    for step in STEPS {
+        let label = if step == "sheet" {
+            "sheet click-to-receipt p50/p95/p99 ms".to_string()
+        } else {
+            format!("{step} p50/p95/p99 ms")
+        };
+        row(&label, &|r| match r.steps.get(step) {
+            Some(f) => format!("{:.0} / {:.0} / {:.0}", f[0], f[1], f[2]),
+            None => "-".into(),
+        });
+    }
+    row("errors (outbox re-drains)", &|r| {
+        if r.errors == 0 {
+            format!("0 ({})", r.resends)
+        } else {
+            format!("{} ({}) ({})", r.errors, r.error_detail, r.resends)
+        }
+    });
+    row("cpu core-s: bench / platform / pg", &|r| {
+        format!(
+            "{:.1} / {:.1} / {:.1}",
+            r.cpu_bench, r.cpu_instances, r.cpu_postgres
+        )
+    });
+    row("machine busy, of 2 cores", &|r| {
+        format!("{:.2}", r.cpu_machine / r.wall)
+    });
+    row("targets: 0 errors; sheet p95 < 200 ms", &|r| {
+        format!(
+            "{}; {}",
+            if r.errors == 0 { "met" } else { "MISSED" },
+            match r.sheet_p95 {
+                Some(p) if p < Duration::from_millis(200) => format!("met ({:.1} ms)", ms(p)),
+                Some(p) => format!("MISSED ({:.0} ms)", ms(p)),
+                None => "MISSED (no sheet)".into(),
+            }
+        )
+    });
 }
 
-/// One durable commit's cost where the platform's SQLite lives (append +
-/// fdatasync, as a WAL commit with synchronous=FULL does): the platform
-/// writes through one connection, so its commits queue behind each other.
-/// The experts' stores (also synchronous=FULL) share the same disk here.
-fn fsync_bound(data_dir: &std::path::Path, cells: &str) {
-    let rate = common::fsync_rate(data_dir);
-    println!("panels: bounds: 4 KiB append+fdatasync {rate:.0} /s on the data disk; {cells}");
+/// 4 KiB append + fdatasync per second in the temp dir, where the SQLite
+/// run's platform file lives (as a WAL commit with synchronous=FULL
+/// does): the platform writes through one connection, so its commits
+/// queue behind each other.
+fn fsync_bound(dir: &std::path::Path) {
+    let rate = common::fsync_rate(dir);
+    println!("panels: bounds: 4 KiB append+fdatasync {rate:.0} /s in the temp dir (the SQLite file's disk); each client saves its sheet's cells to its own store, each in its own commit, before the click");
 }
 
 fn experts_sm2_signer(pki: &pingshen_pki::demo::DemoPki, people: &[DemoPerson]) -> Pkcs12Signer {
@@ -469,17 +826,30 @@ fn experts_sm2_signer(pki: &pingshen_pki::demo::DemoPki, people: &[DemoPerson]) 
 }
 
 /// The SM2 verify rate in this process and `openssl speed sm2` in the same
-/// run; what the signed SM2 requests of the run cost the platform in
+/// run; what the signed SM2 requests of a run cost the platform in
 /// verifies (signature, leaf certificate and intermediate: three each).
-fn sm2_cost(s: &Pkcs12Signer, sm2_requests: usize, wall: f64, cpu: f64) {
-    let (raw, speed) = common::sm2_verify_rates(s);
+fn sm2_cost(r: &Run, raw: f64, speed: Option<f64>) {
     let verify_us = 1e6 / raw;
     let per_request_us = 3.0 * verify_us;
+    let platform_cpu = match r.engine {
+        Engine::Sqlite => r.cpu_bench,
+        Engine::Postgres => r.cpu_instances,
+    };
+    let core_s = r.sm2_requests as f64 * per_request_us / 1e6;
     println!(
-        "panels: SM2 verify {verify_us:.0} µs in process ({raw:.0} /s), openssl speed sm2 verify {} ; per signed SM2 request ~3 verifies = {per_request_us:.0} µs; {sm2_requests} signed SM2 requests = {:.2} core-s = {:.1}% of the run's cpu ({cpu:.1} core-s in {wall:.1} s)",
+        "panels: {} SM2 verify {verify_us:.0} µs in process ({raw:.0} /s), openssl speed sm2 verify {} ; per signed SM2 request ~3 verifies = {per_request_us:.0} µs; {} signed SM2 requests = {core_s:.2} core-s = {:.1}% of the platform's cpu ({platform_cpu:.1} core-s{}), {:.1}% of the machine's ({:.1} core-s in {:.1} s)",
+        r.engine.name(),
         speed.map_or("?".to_string(), |v| format!("{:.0} µs ({v:.0} /s)", 1e6 / v)),
-        sm2_requests as f64 * per_request_us / 1e6,
-        100.0 * sm2_requests as f64 * per_request_us / 1e6 / cpu.max(1e-9)
+        r.sm2_requests,
+        100.0 * core_s / platform_cpu.max(1e-9),
+        if r.engine == Engine::Sqlite {
+            ", with the clients: one process"
+        } else {
+            ""
+        },
+        100.0 * core_s / r.cpu_machine.max(1e-9),
+        r.cpu_machine,
+        r.wall
     );
 }
 
@@ -489,6 +859,7 @@ fn sm2_cost(s: &Pkcs12Signer, sm2_requests: usize, wall: f64, cpu: f64) {
 async fn expert_day(
     shared: &Shared,
     expert: &Expert,
+    k: usize,
     project: &str,
     barrier: &tokio::sync::Barrier,
     sheets_in: &std::sync::atomic::AtomicUsize,
@@ -522,13 +893,37 @@ async fn expert_day(
             .iter()
             .map(|c| c.to_der().unwrap())
             .collect();
-        let client = PlatformClient::new(&shared.url)
-            .map_err(|e| ("login", e.code().to_string()))?
-            .login(&chain, |c| sign_challenge(expert.signer.as_ref(), c))
-            .await
-            .map_err(|e| ("login", e.code().to_string()))?
-            .0;
+        // The challenge from one instance, the session opened at the next
+        // (the same one on SQLite); every later request goes to the next
+        // instance in turn, so no instance holds anything of this expert.
+        let n = shared.urls.len();
+        let login_err = |e: pingshen_client::ClientError| ("login", e.code().to_string());
+        let asked = PlatformClient::new(&shared.urls[k % n]).map_err(login_err)?;
+        let challenge = asked.request_challenge(&chain).await.map_err(login_err)?;
+        let opened = if n == 1 {
+            asked
+        } else {
+            asked
+                .with_base_url(&shared.urls[(k + 1) % n])
+                .map_err(login_err)?
+        };
+        let signed = sign_challenge(expert.signer.as_ref(), &challenge).map_err(login_err)?;
+        let session = opened.open_session(signed).await.map_err(login_err)?;
+        let at = opened.with_session(&session);
+        let mut instances = Vec::new();
+        for i in 0..n {
+            instances.push(if i == (k + 1) % n {
+                at.clone()
+            } else {
+                at.with_base_url(&shared.urls[i]).map_err(login_err)?
+            });
+        }
         record("login", t.elapsed());
+        let mut turn = k + 2;
+        let mut next = move || {
+            turn += 1;
+            instances[(turn - 1) % n].clone()
+        };
 
         // 2. Declaration through the outbox.
         let t = Instant::now();
@@ -544,14 +939,14 @@ async fn expert_day(
             )
             .map_err(|e| ("declaration", e.code.to_string()))?;
         }
-        deliver(shared, expert, &client, "declaration").await?;
+        deliver(shared, expert, &next(), "declaration").await?;
         record("declaration", t.elapsed());
 
         // 3. Sync: signed manifest, the document, verified and cached.
         let t = Instant::now();
         let ctx = SyncContext::new(
             expert.store.clone(),
-            client.clone(),
+            next(),
             shared.trust.clone(),
             shared.platform_id.clone(),
         );
@@ -593,9 +988,9 @@ async fn expert_day(
             )
             .map_err(|e| ("sheet", e.code.to_string()))?;
         }
-        deliver(shared, expert, &client, "sheet").await?;
+        deliver(shared, expert, &next(), "sheet").await?;
         record("sheet", t.elapsed());
-        Ok::<_, (&'static str, String)>(client)
+        Ok::<_, (&'static str, String)>(next)
     };
     let ready = before_panel.await;
     match &ready {
@@ -606,7 +1001,7 @@ async fn expert_day(
     }
     // The panel's five sheets are in (or someone's day failed).
     barrier.wait().await;
-    let Ok(client) = ready else {
+    let Ok(mut next) = ready else {
         return;
     };
     if sheets_in.load(std::sync::atomic::Ordering::SeqCst) < PANEL {
@@ -619,7 +1014,7 @@ async fn expert_day(
     // 5. The report: its hash, signed, through the outbox.
     let t = Instant::now();
     let signed = async {
-        let status = client
+        let status = next()
             .report_status(project)
             .await
             .map_err(|e| ("report", e.code().to_string()))?;
@@ -634,7 +1029,7 @@ async fn expert_day(
             )
             .map_err(|e| ("report", e.code.to_string()))?;
         }
-        deliver(shared, expert, &client, "report").await
+        deliver(shared, expert, &next(), "report").await
     };
     match signed.await {
         Ok(()) => {
