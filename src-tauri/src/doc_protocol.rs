@@ -68,7 +68,13 @@ pub async fn serve(app: tauri::AppHandle, req: Request<Vec<u8>>) -> Response<Vec
         );
     };
     let (project, file_id) = (project.to_string(), file_id.to_string());
-    let state = app.state::<DesktopState>();
+    // Before the first-run setup there is no state (and nothing to read).
+    let Some(state) = app.try_state::<DesktopState>() else {
+        return reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "尚未完成首次设置".as_bytes().to_vec(),
+        );
+    };
     // The viewer names its range in the query (`?range=bytes=a-b`): a
     // `Range` header would make WebKit send a CORS preflight first.
     let range = req

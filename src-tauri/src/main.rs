@@ -6,7 +6,9 @@
 mod commands;
 mod doc_protocol;
 mod error;
+mod gate;
 mod identity;
+mod logging;
 mod sender;
 mod settings;
 mod startup;
@@ -49,19 +51,38 @@ fn main() {
         }
     };
     let webview_dir = window::in_data_folder(&settings.data_dir);
+    logging::init(&settings.log_file(), settings.log_level);
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        commit = commands::diagnostics::COMMIT,
+        "start"
+    );
+    if let Some(problem) = &settings.file_problem {
+        tracing::warn!("{problem}");
+    }
+    // On a first run (no platform configured) only the gate exists until
+    // the person finishes the setup; see `gate`.
+    let first_run = settings.needs_setup();
+    let gate = gate::Gate::new(settings.clone(), !first_run);
     // The state (the data folder, the HTTP client with its TLS roots, the
     // recognised CAs and cached CRLs: ≈ 0.1 s) is made on a thread of its
     // own while GTK starts and the window is built; Tauri's setup, which
     // runs before the page can call any command, waits for it.
-    let state = std::thread::spawn(move || {
-        let state = DesktopState::new(settings);
-        startup::mark("state ready");
-        state
+    let state = (!first_run).then(|| {
+        std::thread::spawn(move || {
+            let state = DesktopState::new(settings);
+            startup::mark("state ready");
+            state
+        })
     });
     let result = tauri::Builder::default()
         .setup(move |app| {
             startup::mark("tauri setup");
             window::open(app, &webview_dir)?;
+            app.manage(gate);
+            let Some(state) = state else {
+                return Ok(());
+            };
             match state.join() {
                 Ok(Ok(state)) => {
                     app.manage(state);

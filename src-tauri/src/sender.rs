@@ -53,13 +53,8 @@ pub fn spawn(app: tauri::AppHandle) {
                 Err(e) if e.code.is_session_gone() => {
                     let _ = state.renew_session().await;
                 }
-                Err(e) => tracing_free_log(&e.message),
+                Err(e) => tracing::warn!(code = %e.code, "outbox: {}", e.message),
             }
         }
     });
-}
-
-/// The shell has no logging framework: a line on stderr, never with secrets.
-fn tracing_free_log(message: &str) {
-    eprintln!("发送队列：{message}");
 }

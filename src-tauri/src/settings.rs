@@ -1,11 +1,27 @@
 //! Where the app points and where it keeps data. Precedence: command-line
-//! argument, then environment, then default — so tests can own both.
+//! argument, then environment, then the settings file the first-run setup
+//! and the 设置 screen write (`pingshen_app::settings_file`), then default —
+//! so a centre's launcher and the tests can fix any value.
 
+use pingshen_api::SettingSource;
+use pingshen_app::settings_file::{self, Language, LogLevel, SavedSettings};
 use std::path::PathBuf;
 
+/// The sandbox's address, used until a platform is configured (the
+/// first-run setup asks for one before anything talks to it).
 pub const DEFAULT_PLATFORM_URL: &str = "http://127.0.0.1:8620";
 pub const DEFAULT_PKCS11_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
+
+/// Where each editable setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sources {
+    pub platform_url: SettingSource,
+    pub pkcs11_module: SettingSource,
+    pub data_dir: SettingSource,
+    pub language: SettingSource,
+    pub log_level: SettingSource,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -23,6 +39,16 @@ pub struct Settings {
     /// configured it (`--platform-cert`, `PINGSHEN_PLATFORM_CERT_SHA256`).
     /// Without it the first contact pins what the platform presents.
     pub platform_cert: Option<String>,
+    pub language: Language,
+    pub log_level: LogLevel,
+    /// The settings file (`--config-dir`, `PINGSHEN_CONFIG_DIR`, else the
+    /// XDG configuration folder).
+    pub config_file: PathBuf,
+    /// What the file held when the app started.
+    pub saved: SavedSettings,
+    pub sources: Sources,
+    /// Why the settings file was ignored, if it was.
+    pub file_problem: Option<String>,
 }
 
 impl Settings {
@@ -37,6 +63,7 @@ impl Settings {
         let mut cert_dir = None;
         let mut trust_dir = None;
         let mut platform_cert = None;
+        let mut config_dir = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (key, inline) = match arg.split_once('=') {
@@ -55,17 +82,40 @@ impl Settings {
                 "--cert-dir" => cert_dir = Some(PathBuf::from(value()?)),
                 "--trust-dir" => trust_dir = Some(PathBuf::from(value()?)),
                 "--platform-cert" => platform_cert = Some(value()?),
+                "--config-dir" => config_dir = Some(PathBuf::from(value()?)),
                 // WebKit and the test driver may pass their own switches.
                 other if other.starts_with("--") => {}
                 other => return Err(format!("无法识别的参数：{other}")),
             }
         }
-        let platform_url = platform_url
-            .or_else(|| env("PINGSHEN_PLATFORM_URL"))
-            .unwrap_or_else(|| DEFAULT_PLATFORM_URL.to_string());
-        let data_dir = match data_dir.or_else(|| env("PINGSHEN_DATA_DIR").map(PathBuf::from)) {
-            Some(d) => d,
-            None => default_data_dir(&env)?,
+        let config_dir = config_dir
+            .or_else(|| env("PINGSHEN_CONFIG_DIR").map(PathBuf::from))
+            .or_else(|| settings_file::default_config_dir(&env))
+            .ok_or_else(|| {
+                "无法确定设置文件位置：请设置 PINGSHEN_CONFIG_DIR 或 --config-dir".to_string()
+            })?;
+        let config_file = config_dir.join(settings_file::FILE_NAME);
+        // A file that cannot be read is reported and ignored: the person
+        // then sees the first-run setup, which writes a good one.
+        let (saved, file_problem) = match settings_file::load(&config_file) {
+            Ok(saved) => (saved, None),
+            Err(e) => (SavedSettings::default(), Some(e.message)),
+        };
+
+        let (platform_url, platform_url_source) = pick(
+            platform_url,
+            env("PINGSHEN_PLATFORM_URL"),
+            saved.platform_url.clone(),
+            || DEFAULT_PLATFORM_URL.to_string(),
+        );
+        let (data_dir, data_dir_source) = match pick(
+            data_dir,
+            env("PINGSHEN_DATA_DIR").map(PathBuf::from),
+            saved.data_dir.clone(),
+            || PathBuf::new(),
+        ) {
+            (_, SettingSource::Default) => (default_data_dir(&env)?, SettingSource::Default),
+            chosen => chosen,
         };
         let cert_dir = cert_dir
             .or_else(|| env("PINGSHEN_CERT_DIR").map(PathBuf::from))
@@ -73,8 +123,12 @@ impl Settings {
         let trust_dir = trust_dir
             .or_else(|| env("PINGSHEN_TRUST_DIR").map(PathBuf::from))
             .unwrap_or_else(|| data_dir.join("trust"));
-        let pkcs11_module =
-            env("PINGSHEN_PKCS11_MODULE").unwrap_or_else(|| DEFAULT_PKCS11_MODULE.to_string());
+        let (pkcs11_module, pkcs11_module_source) = pick(
+            None,
+            env("PINGSHEN_PKCS11_MODULE"),
+            saved.pkcs11_module.clone(),
+            || DEFAULT_PKCS11_MODULE.to_string(),
+        );
         let idle_lock_minutes =
             match env("PINGSHEN_IDLE_LOCK_MINUTES") {
                 Some(v) => v.parse::<u32>().ok().filter(|m| *m >= 1).ok_or_else(|| {
@@ -83,6 +137,12 @@ impl Settings {
                 None => DEFAULT_IDLE_LOCK_MINUTES,
             };
         let platform_cert = platform_cert.or_else(|| env("PINGSHEN_PLATFORM_CERT_SHA256"));
+        let env_level = env("PINGSHEN_LOG_LEVEL")
+            .map(|l| LogLevel::parse(&l).map_err(|e| format!("PINGSHEN_LOG_LEVEL：{}", e.message)))
+            .transpose()?;
+        let (log_level, log_level_source) =
+            pick(None, env_level, saved.log_level, LogLevel::default);
+        let (language, language_source) = pick(None, None, saved.language, Language::default);
         Ok(Self {
             platform_url,
             data_dir,
@@ -91,7 +151,45 @@ impl Settings {
             pkcs11_module,
             idle_lock_minutes,
             platform_cert,
+            language,
+            log_level,
+            config_file,
+            saved,
+            sources: Sources {
+                platform_url: platform_url_source,
+                pkcs11_module: pkcs11_module_source,
+                data_dir: data_dir_source,
+                language: language_source,
+                log_level: log_level_source,
+            },
+            file_problem,
         })
+    }
+
+    /// True until someone has said which platform to talk to: the UI then
+    /// shows the first-run setup before anything else.
+    pub fn needs_setup(&self) -> bool {
+        self.sources.platform_url == SettingSource::Default
+    }
+
+    /// The desktop's log file (its level is a setting).
+    pub fn log_file(&self) -> PathBuf {
+        self.data_dir.join("logs").join("pingshen-desktop.log")
+    }
+}
+
+/// The first value present, by precedence, and where it came from.
+fn pick<T>(
+    argument: Option<T>,
+    environment: Option<T>,
+    file: Option<T>,
+    default: impl FnOnce() -> T,
+) -> (T, SettingSource) {
+    match (argument, environment, file) {
+        (Some(v), _, _) => (v, SettingSource::Argument),
+        (None, Some(v), _) => (v, SettingSource::Environment),
+        (None, None, Some(v)) => (v, SettingSource::File),
+        (None, None, None) => (default(), SettingSource::Default),
     }
 }
 
@@ -149,5 +247,91 @@ mod tests {
         assert!(Settings::resolve(args(&["--platform-url"]), &env).is_err());
         assert!(Settings::resolve(args(&["stray"]), &env).is_err());
         assert!(Settings::resolve(args(&[]), env_of(&[])).is_err());
+    }
+
+    fn env_with(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    #[test]
+    fn the_settings_file_comes_after_arguments_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("conf");
+        let saved = SavedSettings {
+            platform_url: Some("https://ggzy.example".into()),
+            pkcs11_module: Some("/opt/key/libkey-p11.so".into()),
+            data_dir: Some(dir.path().join("data")),
+            language: None,
+            log_level: Some(LogLevel::Debug),
+        };
+        settings_file::save(&conf.join("settings.toml"), &saved).unwrap();
+        let conf_s = conf.display().to_string();
+
+        let s = Settings::resolve(
+            args(&[]),
+            env_with(vec![("PINGSHEN_CONFIG_DIR", conf_s.clone())]),
+        )
+        .unwrap();
+        assert!(!s.needs_setup());
+        assert_eq!(s.platform_url, "https://ggzy.example");
+        assert_eq!(s.sources.platform_url, SettingSource::File);
+        assert_eq!(s.pkcs11_module, "/opt/key/libkey-p11.so");
+        assert_eq!(s.data_dir, dir.path().join("data"));
+        assert_eq!(s.cert_dir, dir.path().join("data/certs"));
+        assert_eq!(s.log_level, LogLevel::Debug);
+        assert_eq!(s.sources.language, SettingSource::Default);
+        assert_eq!(s.saved, saved);
+
+        let s = Settings::resolve(
+            args(&[
+                "--config-dir",
+                &conf_s,
+                "--platform-url",
+                "http://127.0.0.1:1",
+            ]),
+            env_with(vec![
+                ("PINGSHEN_PKCS11_MODULE", "/env/p11.so".into()),
+                ("PINGSHEN_LOG_LEVEL", "error".into()),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.platform_url, "http://127.0.0.1:1");
+        assert_eq!(s.sources.platform_url, SettingSource::Argument);
+        assert_eq!(s.pkcs11_module, "/env/p11.so");
+        assert_eq!(s.sources.pkcs11_module, SettingSource::Environment);
+        assert_eq!(s.log_level, LogLevel::Error);
+    }
+
+    #[test]
+    fn without_a_platform_or_with_a_bad_file_the_setup_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().display().to_string();
+        let s = Settings::resolve(args(&[]), env_with(vec![("HOME", home.clone())])).unwrap();
+        assert!(s.needs_setup());
+        assert_eq!(
+            s.config_file,
+            dir.path().join(".config/pingshen/settings.toml")
+        );
+        assert_eq!(s.file_problem, None);
+
+        std::fs::create_dir_all(dir.path().join(".config/pingshen")).unwrap();
+        std::fs::write(&s.config_file, "platform_url = \"http://ggzy.example\"").unwrap();
+        let s = Settings::resolve(args(&[]), env_with(vec![("HOME", home)])).unwrap();
+        assert!(s.needs_setup());
+        let problem = s.file_problem.unwrap();
+        assert!(problem.contains("settings.toml"), "{problem}");
+        assert!(Settings::resolve(
+            args(&[]),
+            env_with(vec![
+                ("HOME", "/h".into()),
+                ("PINGSHEN_LOG_LEVEL", "loud".into())
+            ])
+        )
+        .is_err());
     }
 }

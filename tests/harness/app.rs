@@ -14,6 +14,9 @@ pub struct AppDriver {
     // display go away.
     _driver: Guarded,
     display: Display,
+    /// The app's settings folder when the test did not choose one: a
+    /// person's own `~/.config/pingshen` never leaks into a test.
+    _config: Option<tempfile::TempDir>,
 }
 
 impl AppDriver {
@@ -25,6 +28,21 @@ impl AppDriver {
     /// Opens `app` (the workspace's binary, or an installed one: a program
     /// that runs it, such as an AppImage or a script entering a chroot).
     pub async fn launch_program(app: &std::path::Path, args: &[String]) -> anyhow::Result<Self> {
+        Self::launch_with_env(app, args, &[]).await
+    }
+
+    /// Opens `app` with extra environment variables (e.g. another `HOME`).
+    /// Unless `env` names `PINGSHEN_CONFIG_DIR`, the app's settings folder
+    /// is a fresh temporary one.
+    pub async fn launch_with_env(
+        app: &std::path::Path,
+        args: &[String],
+        env: &[(&str, String)],
+    ) -> anyhow::Result<Self> {
+        let config = match env.iter().any(|(k, _)| *k == "PINGSHEN_CONFIG_DIR") {
+            true => None,
+            false => Some(tempfile::tempdir()?),
+        };
         let display = Display::ensure()?;
         let port = free_port()?;
         let native_port = free_port()?;
@@ -38,6 +56,8 @@ impl AppDriver {
             .env("DISPLAY", &display.name)
             // No GPU under Xvfb: software GL.
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .envs(config.iter().map(|c| ("PINGSHEN_CONFIG_DIR", c.path())))
             // The app runs as installed: WebKit's accelerated compositing
             // off (src-tauri/src/webkit.rs). Screenshots therefore come
             // from the X screen (see `screenshot`).
@@ -63,6 +83,7 @@ impl AppDriver {
             client,
             _driver: driver,
             display,
+            _config: config,
         })
     }
 

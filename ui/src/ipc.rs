@@ -10,7 +10,10 @@
 //! `@tauri-apps/api/core` and `/event` do.
 
 use pingshen_api::ipc::{cmd, AppError, AppInfo, IdentityFile, LoginRequest, LoginState};
-use pingshen_api::{Diagnostics, Health, ProjectDetail, ProjectSummary};
+use pingshen_api::{
+    Diagnostics, Health, PlatformIdentity, ProjectDetail, ProjectSummary, SettingsChange,
+    SettingsView, SetupAnswers, SetupDetection, SetupStatus,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -68,6 +71,52 @@ pub async fn diagnostics() -> Result<Diagnostics, AppError> {
 /// Writes the diagnostics bundle; its path.
 pub async fn export_diagnostics() -> Result<String, AppError> {
     call(cmd::EXPORT_DIAGNOSTICS, &NoArgs {}).await
+}
+
+pub async fn setup_status() -> Result<SetupStatus, AppError> {
+    call(cmd::SETUP_STATUS, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct UrlArg<'a> {
+    url: &'a str,
+}
+
+/// Asks the platform at `url` who it is (nothing is saved).
+pub async fn check_platform(url: &str) -> Result<PlatformIdentity, AppError> {
+    call(cmd::CHECK_PLATFORM, &UrlArg { url }).await
+}
+
+/// The USB-key drivers and certificate files on this computer.
+pub async fn detect() -> Result<SetupDetection, AppError> {
+    call(cmd::DETECT, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct AnswersArg<'a> {
+    answers: &'a SetupAnswers,
+}
+
+pub async fn finish_setup(answers: &SetupAnswers) -> Result<(), AppError> {
+    call(cmd::FINISH_SETUP, &AnswersArg { answers }).await
+}
+
+pub async fn get_settings() -> Result<SettingsView, AppError> {
+    call(cmd::GET_SETTINGS, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ChangeArg<'a> {
+    change: &'a SettingsChange,
+}
+
+pub async fn save_settings(change: &SettingsChange) -> Result<SettingsView, AppError> {
+    call(cmd::SAVE_SETTINGS, &ChangeArg { change }).await
+}
+
+/// Restarts the app (the window closes and opens again).
+pub async fn restart() -> Result<(), AppError> {
+    call(cmd::RESTART, &NoArgs {}).await
 }
 
 pub async fn list_identity_files() -> Result<Vec<IdentityFile>, AppError> {

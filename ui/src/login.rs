@@ -39,10 +39,11 @@ pub fn LoginPage(info: LocalResource<Result<AppInfo, AppError>>) -> impl IntoVie
                 }
             }
         }
+    });
+    // The driver in force (设置 may change it while this screen is open).
+    Effect::new(move |_| {
         if let Some(Ok(i)) = info.get() {
-            if module.get_untracked().is_empty() {
-                module.set(i.pkcs11_module.clone());
-            }
+            module.set(i.pkcs11_module.clone());
         }
     });
 

@@ -12,11 +12,13 @@ mod projects;
 mod reload;
 mod rules_view;
 mod session;
+mod settings;
+mod setup;
 mod staff;
 mod status;
 mod witness;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(app::Root);
 }

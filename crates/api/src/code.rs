@@ -137,6 +137,15 @@ error_codes! {
     // This machine.
     StoreUnavailable = "store_unavailable",
     DataDirUnusable = "data_dir_unusable",
+    // Settings and the first-run setup.
+    BadSetting = "bad_setting",
+    BadTokenModule = "bad_token_module",
+    SettingsFileInvalid = "settings_file_invalid",
+    /// The platform presents another certificate than the one the person
+    /// confirmed a moment ago.
+    FingerprintNotConfirmed = "fingerprint_not_confirmed",
+    /// The platform address is not configured yet (first run).
+    SetupNeeded = "setup_needed",
     IoError = "io_error",
     ExportFailed = "export_failed",
     ReportWriteFailed = "report_write_failed",

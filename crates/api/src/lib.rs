@@ -23,6 +23,7 @@ mod receipt;
 mod records;
 mod rules;
 mod screening;
+mod settings;
 mod witness;
 
 pub use auth::{
@@ -68,6 +69,10 @@ pub use records::{
 pub use rules::{PublishRules, PublishedRules, RulesDocument, RULES_TYP};
 pub use screening::{
     RecordedScreenDecision, ScreenDecision, ScreenDecisions, ScreenVerdict, SCREEN_DECISION_TYP,
+};
+pub use settings::{
+    FoundCertificateFile, PlatformIdentity, SettingSource, SettingValue, SettingsChange,
+    SettingsView, SetupAnswers, SetupDetection, SetupStatus,
 };
 pub use witness::*;
 

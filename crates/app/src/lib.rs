@@ -19,6 +19,8 @@ pub mod project_list;
 pub mod ranges;
 mod rate;
 pub mod screening;
+pub mod settings_file;
+pub mod setup;
 pub mod sync;
 pub mod token_modules;
 pub mod trust_files;

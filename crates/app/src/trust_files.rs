@@ -175,7 +175,7 @@ fn changed(pinned: &str, seen: &str, configured: bool) -> AppError {
     )
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| io(path, e))

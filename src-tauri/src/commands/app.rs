@@ -2,9 +2,11 @@ use crate::state::DesktopState;
 use pingshen_api::ipc::{AppError, AppInfo};
 use pingshen_api::Health;
 
+/// From the settings in force (the USB-key driver chosen in 设置 applies at
+/// once).
 #[tauri::command]
-pub fn app_info(state: tauri::State<'_, DesktopState>) -> AppInfo {
-    let s = &state.settings;
+pub fn app_info(gate: tauri::State<'_, crate::gate::Gate>) -> AppInfo {
+    let s = &gate.settings();
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         platform_url: s.platform_url.clone(),

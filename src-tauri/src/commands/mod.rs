@@ -10,5 +10,6 @@ pub mod motions;
 pub mod projects;
 pub mod report;
 pub mod screening;
+pub mod setup;
 pub mod staff;
 pub mod witness;
