@@ -47,6 +47,7 @@ use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::{demo, AppState, Config, Database, RunningPlatform};
 use pingshen_rules::cells::Cell;
 use pingshen_rules::Rules;
+use pingshen_testkit::ServeProcess;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -258,49 +259,6 @@ async fn run() {
     fsync_bound(probe.path());
 }
 
-/// A `pingshen-platform serve` process (the release binary beside this
-/// bench); killed when dropped.
-struct Instance {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Instance {
-    fn start(data: &std::path::Path, pki: &std::path::Path, database: &str) -> Instance {
-        use std::io::BufRead;
-        let bin = pingshen_testkit::cli::bin("pingshen-platform");
-        let mut child = std::process::Command::new(&bin)
-            .arg("serve")
-            .arg("--demo")
-            .args(["--listen", "127.0.0.1:0", "--database", database])
-            .arg("--data")
-            .arg(data)
-            .arg("--pki")
-            .arg(pki)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("pingshen-platform listening on ")
-            .unwrap_or_else(|| panic!("no address on the platform's first line: {line:?}"))
-            .to_string();
-        Instance { child, url }
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// user + system seconds of process `pid` (0 when it is gone).
 fn proc_cpu(pid: u32) -> f64 {
     proc_stat(pid).map_or(0.0, |(_, cpu)| cpu)
@@ -500,9 +458,9 @@ async fn run_on(engine: Engine, setup: &Setup) -> Run {
         None => (Some(platform), Vec::new()),
         Some(db_url) => {
             platform.stop().await;
-            let a = Instance::start(data.path(), &setup.pki_dir, db_url);
-            let b = Instance::start(data.path(), &setup.pki_dir, db_url);
-            (None, vec![a, b])
+            let bin = pingshen_testkit::cli::bin("pingshen-platform");
+            let start = || ServeProcess::start(&bin, data.path(), &setup.pki_dir, db_url);
+            (None, vec![start(), start()])
         }
     };
     let urls: Vec<String> = match &in_process {

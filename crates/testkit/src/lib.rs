@@ -3,7 +3,8 @@
 //!
 //! - [`platform`]: a real platform with the demo project on 127.0.0.1:0
 //!   over a temporary database ([`TestPlatform`]), the demo people's
-//!   identities and logged-in clients.
+//!   identities and logged-in clients; a `pingshen-platform serve`
+//!   process as another instance on a shared database ([`ServeProcess`]).
 //! - [`postgres`]: a throw-away PostgreSQL cluster per test process, a
 //!   fresh database per test ([`TestPlatform::demo_on`]).
 //! - [`cli`]: the workspace's binaries run as a user would, scratch folders
@@ -27,5 +28,5 @@ pub use link::{Fault, Link, LinkStats};
 pub use long_pdf::{long_bid, long_bid_with, PageLayout};
 pub use platform::{
     chain, database_for, logged_in, login_at, no_conflict, project_rules, seated_panel, signer,
-    Expert, ProjectRules, TestPlatform, DEMO,
+    Expert, ProjectRules, ServeProcess, TestPlatform, DEMO,
 };

@@ -183,3 +183,53 @@ pub async fn seated_panel(p: &TestPlatform, leader: &str) -> Vec<Expert> {
     }
     out
 }
+
+/// A `pingshen-platform serve --demo` process (the binary at `bin`) on
+/// 127.0.0.1:0 over `data`, the demo PKI `pki` and the PostgreSQL
+/// `database`: another instance of the same platform for each one started
+/// alike. Killed when dropped (a failing test or bench leaves none).
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, from the process's first line.
+    pub url: String,
+}
+
+impl ServeProcess {
+    pub fn start(
+        bin: &std::path::Path,
+        data: &std::path::Path,
+        pki: &std::path::Path,
+        database: &str,
+    ) -> ServeProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(bin)
+            .arg("serve")
+            .arg("--demo")
+            .args(["--listen", "127.0.0.1:0", "--database", database])
+            .arg("--data")
+            .arg(data)
+            .arg("--pki")
+            .arg(pki)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("pingshen-platform listening on ")
+            .unwrap_or_else(|| panic!("no address on the platform's first line: {line:?}"))
+            .to_string();
+        ServeProcess { child, url }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -11,8 +11,7 @@ use pingshen_client::{sign_challenge, sign_document, ClientError, PlatformClient
 use pingshen_pki::{Pkcs12Signer, Signer};
 use pingshen_platform::db::{Db, Engine};
 use pingshen_platform::Database;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use pingshen_testkit::ServeProcess;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -22,45 +21,16 @@ const EXPERTS: [&str; 5] = ["E001", "E002", "E003", "E004", "E005"];
 /// the experts' documents are in flight.
 const KILL_AFTER: usize = 30;
 
-/// A platform process; killed when dropped (a failing test leaves none).
-struct Instance {
-    child: Child,
-    url: String,
-}
-
-impl Instance {
-    fn start(data: &std::path::Path, database: &str) -> Instance {
-        let pki = pingshen_platform::running::shared_demo_pki().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pingshen-platform"))
-            .arg("serve")
-            .arg("--demo")
-            .args(["--listen", "127.0.0.1:0", "--database", database])
-            .arg("--data")
-            .arg(data)
-            .arg("--pki")
-            .arg(&pki)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("pingshen-platform listening on ")
-            .unwrap_or_else(|| panic!("no address on the platform's first line: {line:?}"))
-            .to_string();
-        Instance { child, url }
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A platform process on the shared demo PKI; killed when dropped (a
+/// failing test leaves none).
+fn instance(data: &std::path::Path, database: &str) -> ServeProcess {
+    let pki = pingshen_platform::running::shared_demo_pki().unwrap();
+    ServeProcess::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_pingshen-platform")),
+        data,
+        &pki,
+        database,
+    )
 }
 
 /// One expert's clients, one per instance, sharing one session; each
@@ -238,8 +208,8 @@ async fn two_instances_one_killed_store_every_document_once_with_one_receipt() {
     };
     // Started together: both migrate and load the demo on one new database.
     let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| Instance::start(dir.path(), &url));
-        let b = s.spawn(|| Instance::start(dir.path(), &url));
+        let a = s.spawn(|| instance(dir.path(), &url));
+        let b = s.spawn(|| instance(dir.path(), &url));
         (a.join().unwrap(), b.join().unwrap())
     });
     let urls = vec![a.url.clone(), b.url.clone()];
