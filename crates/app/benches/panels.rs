@@ -581,7 +581,8 @@ async fn run_on(engine: Engine, setup: &Setup) -> Run {
     let cpu_postgres = cpu_of_postgres() - pg_before;
     let cpu_machine = machine_busy() - machine_before;
 
-    let tally = shared.tally.lock().unwrap();
+    // Every task has ended: the tally is taken, no lock held from here on.
+    let tally = std::mem::take(&mut *shared.tally.lock().unwrap());
     let requests: usize = tally
         .latencies
         .iter()
@@ -697,7 +698,6 @@ async fn run_on(engine: Engine, setup: &Setup) -> Run {
         sm2_requests,
         sheet_p95,
     };
-    drop(tally);
     if let Some(p) = in_process {
         p.stop().await;
     }
