@@ -70,8 +70,20 @@ async fn asked_answered_in_time_late_unsolicited_and_forged() {
 
     // Only the leader asks; the same signed question again is a retry.
     let q = question("c-b02-fee", "E001", "B02", now + Duration::hours(2));
-    let first = ask(&experts[0], &q).await.unwrap();
-    assert_eq!(ask(&experts[0], &q).await.unwrap().receipt, first.receipt);
+    // The very same envelope sent twice (signing again would be another
+    // document: its header carries the signing time).
+    let signed = sign_document(&experts[0].signer, CLARIFICATION_QUESTION_TYP, &q).unwrap();
+    let first = experts[0]
+        .client
+        .ask_clarification(DEMO, signed.clone())
+        .await
+        .unwrap();
+    let again = experts[0]
+        .client
+        .ask_clarification(DEMO, signed)
+        .await
+        .unwrap();
+    assert_eq!(again.receipt, first.receipt);
     assert_eq!(
         code(
             ask(
