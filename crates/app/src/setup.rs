@@ -4,6 +4,7 @@
 //! and certificate files are here.
 
 use crate::settings_file::{check_platform_url, find_certificate_files};
+pub use crate::trust_files::normalise;
 use crate::AppError;
 use pingshen_api::{FoundCertificateFile, PlatformIdentity, SetupDetection};
 use pingshen_client::PlatformClient;
@@ -69,14 +70,6 @@ pub fn detect(root: &Path, home: Option<&Path>, cert_dir: &Path) -> SetupDetecti
         certificate_files,
         cert_dir: cert_dir.display().to_string(),
     }
-}
-
-/// Lower-case hex without separators, as pins are stored.
-pub fn normalise(fingerprint: &str) -> String {
-    fingerprint
-        .trim()
-        .replace([':', ' '], "")
-        .to_ascii_lowercase()
 }
 
 /// A fingerprint in groups of four, as a person reads it aloud to compare.

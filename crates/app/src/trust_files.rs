@@ -45,8 +45,10 @@ fn io(path: &Path, e: std::io::Error) -> AppError {
     AppError::new("io_error", format!("无法读写 {}：{e}", path.display()))
 }
 
-fn normalise(fp: &str) -> String {
-    fp.trim().replace(':', "").to_ascii_lowercase()
+/// A fingerprint as pins are stored: lower-case hex without the colons or
+/// spaces people and tools group it with.
+pub fn normalise(fp: &str) -> String {
+    fp.trim().replace([':', ' '], "").to_ascii_lowercase()
 }
 
 impl TrustFiles {
