@@ -146,6 +146,24 @@ error_codes! {
     FingerprintNotConfirmed = "fingerprint_not_confirmed",
     /// The platform address is not configured yet (first run).
     SetupNeeded = "setup_needed",
+    // Signed updates (软件更新).
+    /// No update has been published on this platform.
+    NoUpdatePublished = "no_update_published",
+    /// The manifest's signature does not hold, or its key is not one this
+    /// build trusts.
+    UpdateSignatureInvalid = "update_signature_invalid",
+    /// The manifest is signed but unusable (format, product, version, file).
+    UpdateManifestInvalid = "update_manifest_invalid",
+    /// The downloaded file is not the one the manifest names.
+    UpdateFileMismatch = "update_file_mismatch",
+    /// The offered version is not newer than the running one.
+    UpdateNotNewer = "update_not_newer",
+    /// A submission waits in the outbox (or cannot be checked): installing
+    /// now could strand it.
+    UpdateBlockedOutbox = "update_blocked_outbox",
+    /// This copy was not installed from a package the app can update.
+    UpdateNotInstallable = "update_not_installable",
+    UpdateInstallFailed = "update_install_failed",
     IoError = "io_error",
     ExportFailed = "export_failed",
     ReportWriteFailed = "report_write_failed",

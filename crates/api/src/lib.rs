@@ -24,6 +24,7 @@ mod records;
 mod rules;
 mod screening;
 mod settings;
+mod update;
 mod witness;
 
 pub use auth::{
@@ -73,6 +74,10 @@ pub use screening::{
 pub use settings::{
     FoundCertificateFile, PlatformIdentity, SettingSource, SettingValue, SettingsChange,
     SettingsView, SetupAnswers, SetupDetection, SetupStatus,
+};
+pub use update::{
+    ArtifactKind, InstallKind, SignedUpdateManifest, UpdateArtifact, UpdateCheck, UpdateInstalled,
+    UpdateManifest, UpdateOffer, UPDATE_MANIFEST_FORMAT, UPDATE_PRODUCT, UPDATE_SIGNING_CONTEXT,
 };
 pub use witness::*;
 
