@@ -59,6 +59,8 @@ pub struct AppState {
     pub platform_id: String,
     pub platform_name: String,
     pub data_dir: PathBuf,
+    /// One report renderer per project at a time in this instance.
+    pub(crate) report_renders: Arc<crate::routes::report::RenderLocks>,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             platform_id,
             platform_name: config.platform_name.clone(),
             data_dir: config.data_dir.clone(),
+            report_renders: Arc::default(),
         })
     }
 }

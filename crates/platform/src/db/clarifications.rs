@@ -3,7 +3,7 @@
 
 use crate::db::projects::{format_time, parse_time};
 use crate::db::sql::{params, Conn, OptionalExtension};
-use crate::db::{recorded, signed_rows, SignedRow};
+use crate::db::{all_rows, recorded, signed_rows, SignedRow};
 use crate::submission::{Receipted, Stored};
 use crate::PlatformError;
 use pingshen_api::{ClarificationAnswer, ClarificationQuestion, SignedEnvelope};
@@ -172,6 +172,32 @@ pub fn questions(
          WHERE project_id = ?1 ORDER BY received_at, rowid",
         [project],
     )
+}
+
+/// The deadlines of the questions not answered yet: one that has passed
+/// dates the evaluation report (the question expired), and the report's
+/// version check reads these rather than every question and answer.
+pub fn unanswered_deadlines(
+    conn: &Conn,
+    project: &str,
+) -> Result<Vec<OffsetDateTime>, PlatformError> {
+    // The signed question's own deadline, as the report lists it (the
+    // column is the same instant, kept for queries by date).
+    all_rows(
+        conn,
+        "SELECT question_json FROM clarifications q WHERE q.project_id = ?1 AND NOT EXISTS
+             (SELECT 1 FROM clarification_answers a
+              WHERE a.project_id = q.project_id AND a.clarification_id = q.clarification_id)",
+        [project],
+        |r| r.get::<_, String>(0),
+    )?
+    .iter()
+    .map(|json| {
+        serde_json::from_str::<ClarificationQuestion>(json)
+            .map(|q| q.deadline)
+            .map_err(json_err)
+    })
+    .collect()
 }
 
 pub fn recorded_answer(

@@ -435,36 +435,114 @@ pub fn insert_reopening(
 
 // ---------------------------------------------------------------- report
 
-pub fn report(
-    conn: &Conn,
-    project: &str,
-) -> Result<Option<(String, u64, OffsetDateTime)>, PlatformError> {
-    let row: Option<(String, i64, String)> = conn
-        .query_row(
-            "SELECT sha256, size, generated_at FROM reports WHERE project_id = ?1",
-            [project],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    row.map(|(s, n, t)| Ok((s, n as u64, parse_time(&t)?)))
-        .transpose()
+/// What the current version of the report is made from, in brief: read
+/// in one query, so that knowing whether the stored report is still
+/// current costs one query instead of reading and aggregating the records.
+pub struct ReportBasis {
+    /// When each kind of record the report is dated by last arrived: the
+    /// latest version of each expert's sheet, motions, their votes,
+    /// clarification questions and answers.
+    pub arrivals: Vec<OffsetDateTime>,
+    /// How many of each record the report is rendered from there are, and
+    /// K. Records are only ever added, so a count changes with every
+    /// arrival, even one within the second its time is written at.
+    pub counts: String,
 }
 
-pub fn set_report(
-    conn: &Conn,
-    project: &str,
-    sha256: &str,
-    size: u64,
-    at: OffsetDateTime,
-) -> Result<(), PlatformError> {
+pub fn report_basis(conn: &Conn, project: &str) -> Result<ReportBasis, PlatformError> {
+    // Each table's times are written by `format_time` (UTC, whole
+    // seconds): its text maximum is its latest.
+    let (latest, counts): ([Option<String>; 5], String) = conn.query_row(
+        "SELECT
+             (SELECT MAX(received_at) FROM sheets s WHERE s.project_id = ?1 AND s.version =
+                 (SELECT MAX(version) FROM sheets t WHERE t.project_id = s.project_id
+                                                     AND t.expert_id = s.expert_id)),
+             (SELECT MAX(received_at) FROM motions WHERE project_id = ?1),
+             (SELECT MAX(received_at) FROM motion_votes WHERE project_id = ?1),
+             (SELECT MAX(received_at) FROM clarifications WHERE project_id = ?1),
+             (SELECT MAX(received_at) FROM clarification_answers WHERE project_id = ?1),
+             (SELECT k_value FROM projects WHERE id = ?1),
+             (SELECT COUNT(*) FROM sheets WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM motions WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM motion_votes WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM clarifications WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM clarification_answers WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM declarations WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM assignments WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM rules_versions WHERE project_id = ?1),
+             (SELECT COUNT(*) FROM credit_records WHERE project_id = ?1)",
+        [project],
+        |r| {
+            let latest = [r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?];
+            let k: Option<String> = r.get(5)?;
+            let counts = (6..15)
+                .map(|i| r.get::<_, i64>(i).map(|n| n.to_string()))
+                .collect::<SqlResult<Vec<_>>>()?;
+            Ok((
+                latest,
+                format!("{} k={}", counts.join(","), k.unwrap_or_default()),
+            ))
+        },
+    )?;
+    Ok(ReportBasis {
+        arrivals: latest
+            .iter()
+            .flatten()
+            .map(|t| parse_time(t))
+            .collect::<Result<_, _>>()?,
+        counts,
+    })
+}
+
+/// The stored report: its file's hash and size, its date, and the
+/// [`ReportBasis`] it was rendered from (none for a report stored before
+/// the basis was kept: such a one is rendered again once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReport {
+    pub sha256: String,
+    pub size: u64,
+    pub generated_at: OffsetDateTime,
+    pub basis: Option<String>,
+}
+
+pub fn report(conn: &Conn, project: &str) -> Result<Option<StoredReport>, PlatformError> {
+    let row: Option<(String, i64, String, Option<String>)> = conn
+        .query_row(
+            "SELECT sha256, size, generated_at, basis FROM reports WHERE project_id = ?1",
+            [project],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    row.map(|(sha256, size, at, basis)| {
+        Ok(StoredReport {
+            sha256,
+            size: size as u64,
+            generated_at: parse_time(&at)?,
+            basis,
+        })
+    })
+    .transpose()
+}
+
+pub fn set_report(conn: &Conn, project: &str, r: &StoredReport) -> Result<(), PlatformError> {
     conn.execute(
-        "INSERT INTO reports (project_id, sha256, size, generated_at) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO reports (project_id, sha256, size, generated_at, basis)
+         VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(project_id) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
-             generated_at = excluded.generated_at",
-        params![project, sha256, size as i64, format_time(at)?],
+             generated_at = excluded.generated_at, basis = excluded.basis",
+        params![
+            project,
+            r.sha256,
+            r.size as i64,
+            format_time(r.generated_at)?,
+            r.basis
+        ],
     )?;
     Ok(())
 }
+
+/// The stored report's basis, kept beside it since migration 0013.
+pub const REPORT_BASIS: &str = "ALTER TABLE reports ADD COLUMN basis TEXT;";
 
 pub fn report_signers(
     conn: &Conn,

@@ -140,6 +140,9 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_platform_questions",
         super::clarifications::PLATFORM_ASKS,
     ),
+    // The report row names what it was rendered from, so that whether it
+    // is current is read, not re-computed.
+    ("0013_report_basis", super::evaluation::REPORT_BASIS),
 ];
 
 /// PostgreSQL's triggers for the witness table (SQLite's are written

@@ -4,6 +4,7 @@
 //! auditor needs to re-verify the evaluation offline with `pingshen verify`.
 
 use crate::clock::now;
+use crate::db::projects::format_time;
 use crate::db::sql::Conn;
 use crate::db::{evaluation as ev, projects, rules as rules_db};
 use crate::evaluation as logic;
@@ -22,6 +23,8 @@ use pingshen_api::{
     Accepted, ErrorBody, EvaluationPackage, ReportSignature, ReportStatus, Role, SignedSubmission,
     SignedWithReceipt, Stage, EVALUATION_PACKAGE_FORMAT,
 };
+use std::collections::HashMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -32,109 +35,224 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects/{id}/package", get(package))
 }
 
-/// The current report: rendered from the current sheets (re-rendered when a
-/// sheet changed, which changes its hash and so asks for new signatures).
-struct Current {
-    sha256: String,
-    size: u64,
-    generated_at: OffsetDateTime,
+/// A version of the report, as stored (its row) and its bytes.
+struct Report {
+    row: ev::StoredReport,
     bytes: Vec<u8>,
-    result: pingshen_rules::PanelResult,
 }
 
-fn current(
+/// Renderers of this instance, one lock per project: the panel's members
+/// ask for the report together once the last sheet is in, and one of them
+/// renders it while the others wait for it. Another instance may render
+/// the same version meanwhile, harmlessly: the same records make the same
+/// bytes, stored under their hash, and the same report row.
+#[derive(Default)]
+pub(crate) struct RenderLocks(std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl RenderLocks {
+    fn of(&self, project: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        locks.entry(project.to_string()).or_default().clone()
+    }
+}
+
+/// What the current records make of the report: its date and its basis.
+struct Version {
+    /// The last record that goes into the report: the last sheet, or a
+    /// motion or vote after it, or a clarification asked, answered or
+    /// expired (a deadline that passed unanswered is an event: once passed
+    /// it stays passed, so the date is stable). Never the clock otherwise,
+    /// so re-rendering the same records gives the same bytes.
+    date: Option<OffsetDateTime>,
+    /// What the stored report row must name to be this version: the
+    /// records' counts, the expired questions (listed as such) and the date.
+    basis: String,
+}
+
+fn version(conn: &Conn, project: &str, now: OffsetDateTime) -> Result<Version, PlatformError> {
+    let basis = ev::report_basis(conn, project)?;
+    let expired: Vec<OffsetDateTime> =
+        crate::db::clarifications::unanswered_deadlines(conn, project)?
+            .into_iter()
+            .filter(|deadline| now > *deadline)
+            .collect();
+    let date = basis
+        .arrivals
+        .into_iter()
+        .chain(expired.iter().copied())
+        .max();
+    let at = date.map(format_time).transpose()?.unwrap_or_default();
+    Ok(Version {
+        date,
+        basis: format!("{} expired={} at={at}", basis.counts, expired.len()),
+    })
+}
+
+fn panel_incomplete() -> PlatformError {
+    PlatformError::conflict("panel_incomplete", "尚有专家未提交评分表，评标报告尚未生成")
+}
+
+/// The stored report row and whether it is the current version: the
+/// panel has all submitted (else `panel_incomplete`) and the row names the
+/// current records' basis. A few small reads; nothing is aggregated,
+/// rendered or written, so a signature's transaction can afford it.
+fn stored_version(
     conn: &Conn,
-    data_dir: &std::path::Path,
     project: &str,
-) -> Result<Current, PlatformError> {
+    now: OffsetDateTime,
+) -> Result<Option<(ev::StoredReport, bool)>, PlatformError> {
     if !logic::all_submitted(conn, project)? {
-        return Err(PlatformError::conflict(
-            "panel_incomplete",
-            "尚有专家未提交评分表，评标报告尚未生成",
-        ));
+        return Err(panel_incomplete());
+    }
+    let Some(row) = ev::report(conn, project)? else {
+        return Ok(None);
+    };
+    let current = row.basis.as_deref() == Some(version(conn, project, now)?.basis.as_str());
+    Ok(Some((row, current)))
+}
+
+/// The stored file `sha256`, if it is there whole (a missing or damaged
+/// file is rendered again).
+fn stored_bytes(data_dir: &std::path::Path, sha256: &str) -> Option<Vec<u8>> {
+    let bytes = std::fs::read(crate::files::path(data_dir, sha256)).ok()?;
+    (hex::encode(openssl::sha::sha256(&bytes)) == sha256).then_some(bytes)
+}
+
+/// Everything one version of the report is rendered from, read together.
+struct Inputs {
+    detail: pingshen_api::ProjectDetail,
+    experts: Vec<(String, String)>,
+    rules: pingshen_api::PublishedRules,
+    sheets: Vec<pingshen_rules::ExpertSheet>,
+    result: pingshen_rules::PanelResult,
+    motions: Vec<pingshen_api::MotionStatus>,
+    clarifications: Vec<pingshen_api::Clarification>,
+    generated_at: OffsetDateTime,
+    basis: String,
+}
+
+fn inputs(conn: &Conn, project: &str, now: OffsetDateTime) -> Result<Inputs, PlatformError> {
+    if !logic::all_submitted(conn, project)? {
+        return Err(panel_incomplete());
     }
     let motions = crate::evaluation::motion_statuses(conn, project)?;
     let (result, sheets, _) = logic::aggregate_given(conn, project, &motions)?;
     let detail = projects::get(conn, project)?;
     let rules = rules_db::get(conn, project, None)?
         .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
-    // The report is dated by the last sheet that went into it: never the clock.
-    // A motion or vote after the last sheet is in the report too: it is
-    // dated by the latest of them.
-    // Clarifications are listed as of the report's date, not the clock, so
-    // re-rendering is stable; an answer arriving later changes the date.
-    let last_motion = motions
-        .iter()
-        .flat_map(|m| std::iter::once(m.proposed_at).chain(m.votes.iter().map(|v| v.received_at)))
-        .max();
-    let clarifications =
-        crate::routes::clarifications::clarifications(conn, project, crate::clock::now())?;
-    // A deadline that passed unanswered is an event too (the question
-    // expired): once passed, it stays passed, so the date is stable.
-    let last_clarification = clarifications
-        .iter()
-        .flat_map(|c| {
-            let expired = (c.state == pingshen_api::ClarificationState::Expired)
-                .then_some(c.question.deadline);
-            [
-                Some(c.asked_at),
-                c.answer.as_ref().map(|a| a.received_at),
-                expired,
-            ]
-        })
-        .flatten()
-        .max();
-    let generated_at = ev::latest_sheets(conn, project)?
-        .iter()
-        .map(|s| s.received_at)
-        .chain(last_motion)
-        .chain(last_clarification)
-        .max()
-        .unwrap_or(detail.summary.opening_time);
-    // Rendering loads the CJK fonts (~19 MB): the stored report is reused
-    // while its date — the last sheet's arrival — is unchanged, since the
-    // same sheets render the same bytes.
-    if let Some((sha256, size, at)) = ev::report(conn, project)? {
-        if at == generated_at {
-            if let Ok(bytes) = std::fs::read(crate::files::path(data_dir, &sha256)) {
-                if crate::files::digests(&bytes)?.0 == sha256 {
-                    return Ok(Current {
-                        sha256,
-                        size,
-                        generated_at,
-                        bytes,
-                        result,
-                    });
-                }
-            }
-        }
-    }
-    let experts: Vec<(String, String)> = logic::sitting(conn, project)?
+    // Clarifications are listed in their state at the same instant the
+    // report is dated at (an expired one is both listed so and dates it).
+    let clarifications = crate::routes::clarifications::clarifications(conn, project, now)?;
+    let version = version(conn, project, now)?;
+    // Unreachable with every sitting member's sheet in.
+    let generated_at = version.date.unwrap_or(detail.summary.opening_time);
+    let experts = logic::sitting(conn, project)?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let bytes = crate::report_pdf::render(
-        &detail,
-        &experts,
-        &rules,
-        &sheets,
-        &result,
-        &motions,
-        &clarifications,
-        generated_at,
-    )?;
-    let stored = crate::files::put(data_dir, &bytes)?;
-    ev::set_report(conn, project, &stored.sha256, stored.size, generated_at)?;
-    Ok(Current {
-        sha256: stored.sha256,
-        size: stored.size,
-        generated_at,
-        bytes,
+    Ok(Inputs {
+        detail,
+        experts,
+        rules,
+        sheets,
         result,
+        motions,
+        clarifications,
+        generated_at,
+        basis: version.basis,
     })
 }
 
-fn status_of(conn: &Conn, project: &str, c: &Current) -> Result<ReportStatus, PlatformError> {
+/// Renders `inputs` (the CJK fonts, ~19 MB, are loaded: never inside a
+/// transaction) and stores the PDF under its hash.
+fn render(data_dir: &std::path::Path, inputs: &Inputs) -> Result<Report, PlatformError> {
+    let bytes = crate::report_pdf::render(
+        &inputs.detail,
+        &inputs.experts,
+        &inputs.rules,
+        &inputs.sheets,
+        &inputs.result,
+        &inputs.motions,
+        &inputs.clarifications,
+        inputs.generated_at,
+    )?;
+    let stored = crate::files::put(data_dir, &bytes)?;
+    Ok(Report {
+        row: ev::StoredReport {
+            sha256: stored.sha256,
+            size: stored.size,
+            generated_at: inputs.generated_at,
+            basis: Some(inputs.basis.clone()),
+        },
+        bytes,
+    })
+}
+
+/// Records `report` as the project's report if it is still the current
+/// version (a sheet may have arrived while it was rendered: then the row is
+/// left for the renderer of the newer one); a row already naming it is
+/// left untouched, so renderers that raced write once.
+fn store_if_current(
+    conn: &Conn,
+    project: &str,
+    row: &ev::StoredReport,
+) -> Result<(), PlatformError> {
+    let current = version(conn, project, crate::clock::now())?.basis;
+    if row.basis.as_deref() != Some(current.as_str()) {
+        return Ok(());
+    }
+    if ev::report(conn, project)?.as_ref() != Some(row) {
+        ev::set_report(conn, project, row)?;
+    }
+    Ok(())
+}
+
+/// The current version of the stored report, if it is stored and its file
+/// is whole.
+async fn stored_current(state: &AppState, project: &str) -> Result<Option<Report>, PlatformError> {
+    let p = project.to_string();
+    let row = state.db.call(move |c| stored_version(c, &p, now())).await?;
+    let Some((row, true)) = row else {
+        return Ok(None);
+    };
+    let data_dir = state.data_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        stored_bytes(&data_dir, &row.sha256).map(|bytes| Report { row, bytes })
+    })
+    .await
+    .map_err(|e| PlatformError::Internal(e.to_string()))
+}
+
+/// The current report: the stored one while the records it was made from
+/// are unchanged (a few reads), otherwise rendered from the current records
+/// — a changed sheet changes its hash and so asks for new signatures — and
+/// stored, outside any transaction.
+async fn current(state: &AppState, project: &str) -> Result<Report, PlatformError> {
+    if let Some(report) = stored_current(state, project).await? {
+        return Ok(report);
+    }
+    let lock = state.report_renders.of(project);
+    let _rendering = lock.lock().await;
+    // Whoever held the lock may just have rendered this very version.
+    if let Some(report) = stored_current(state, project).await? {
+        return Ok(report);
+    }
+    let p = project.to_string();
+    let inputs = state.db.call(move |c| inputs(c, &p, now())).await?;
+    let data_dir = state.data_dir.clone();
+    let report = tokio::task::spawn_blocking(move || render(&data_dir, &inputs))
+        .await
+        .map_err(|e| PlatformError::Internal(e.to_string()))??;
+    let (p, row) = (project.to_string(), report.row.clone());
+    state
+        .db
+        .write(move |tx| store_if_current(tx, &p, &row))
+        .await?;
+    Ok(report)
+}
+
+fn status_of(conn: &Conn, project: &str, c: &Report) -> Result<ReportStatus, PlatformError> {
+    let c = &c.row;
     let signed_by = ev::report_signers(conn, project, &c.sha256)?;
     let sitting = logic::sitting(conn, project)?;
     let complete = !sitting.is_empty() && sitting.iter().all(|p| signed_by.contains(&p.id));
@@ -165,13 +283,10 @@ pub async fn status(
     caller
         .require_panel(&state, &project_id, "评标报告")
         .await?;
-    let data_dir = state.data_dir.clone();
+    let cur = current(&state, &project_id).await?;
     let status = state
         .db
-        .call(move |c| {
-            let cur = current(c, &data_dir, &project_id)?;
-            status_of(c, &project_id, &cur)
-        })
+        .call(move |c| status_of(c, &project_id, &cur))
         .await?;
     Ok(Json(status))
 }
@@ -192,14 +307,10 @@ pub async fn pdf(
     caller
         .require_panel(&state, &project_id, "评标报告")
         .await?;
-    let data_dir = state.data_dir.clone();
-    let cur = state
-        .db
-        .call(move |c| current(c, &data_dir, &project_id))
-        .await?;
+    let cur = current(&state, &project_id).await?;
     Response::builder()
         .header(header::CONTENT_TYPE, "application/pdf")
-        .header(header::ETAG, format!("\"{}\"", cur.sha256))
+        .header(header::ETAG, format!("\"{}\"", cur.row.sha256))
         .body(Body::from(cur.bytes))
         .map_err(|e| PlatformError::Internal(e.to_string()))
 }
@@ -228,10 +339,7 @@ pub async fn sign(
             "确认的项目或专家与请求不符",
         ));
     }
-    let record = SignatureRecord {
-        doc,
-        data_dir: state.data_dir.clone(),
-    };
+    let record = SignatureRecord { doc };
     let (status, receipt) = record_once(&state, body, record).await?;
     Ok((status, Json(Accepted { receipt })))
 }
@@ -242,7 +350,6 @@ pub async fn sign(
 #[derive(Clone)]
 struct SignatureRecord {
     doc: ReportSignature,
-    data_dir: std::path::PathBuf,
 }
 
 impl Record for SignatureRecord {
@@ -274,13 +381,16 @@ impl Record for SignatureRecord {
                 format!("项目当前处于“{}”阶段，不能签署评标报告", stage.label_zh()),
             ));
         }
-        if current(tx, &self.data_dir, &self.doc.project_id)?.sha256 != self.doc.report_sha256 {
-            return Err(PlatformError::conflict(
-                "report_changed",
-                "评标报告已更新（有评分表变更），请重新查看后签名",
-            ));
+        // The signed hash against the stored current version: a few reads,
+        // never a rendering (the expert took the hash from a status call,
+        // which rendered and stored it first).
+        let changed = |message: &str| PlatformError::conflict("report_changed", message);
+        match stored_version(tx, &self.doc.project_id, now())? {
+            Some((row, true)) if row.sha256 == self.doc.report_sha256 => Ok(()),
+            // Another hash, or the stored report is older than the records.
+            Some(_) => Err(changed("评标报告已更新（有评分表变更），请重新查看后签名")),
+            None => Err(changed("评标报告尚未生成，请先查看评标报告后签名")),
         }
-        Ok(())
     }
     fn insert(&self, tx: &Conn, r: &Receipted) -> Result<Self::Answer, PlatformError> {
         ev::insert_report_signature(
@@ -314,6 +424,8 @@ pub async fn package(
     caller
         .require_leader(&state, &project_id, "评标档案包")
         .await?;
+    // Rendered, when the records changed, before the package's reads.
+    current(&state, &project_id).await?;
     let st = state.clone();
     let package = state
         .db
@@ -330,7 +442,23 @@ pub(crate) fn build_package(
     project_id: &str,
 ) -> Result<EvaluationPackage, PlatformError> {
     let at = now();
-    let cur = current(c, &state.data_dir, project_id)?;
+    // The report stored as current; rendered here only when the records
+    // changed since (the route rendered it just before).
+    let stored = match stored_version(c, project_id, at)? {
+        Some((row, true)) => {
+            stored_bytes(&state.data_dir, &row.sha256).map(|bytes| Report { row, bytes })
+        }
+        _ => None,
+    };
+    let cur = match stored {
+        Some(cur) => cur,
+        None => {
+            let report = render(&state.data_dir, &inputs(c, project_id, at)?)?;
+            store_if_current(c, project_id, &report.row)?;
+            report
+        }
+    };
+    let (result, _, _) = logic::aggregate(c, project_id)?;
     let rules = rules_db::get(c, project_id, None)?
         .ok_or_else(|| PlatformError::conflict("conflict", "该项目尚未发布评标办法"))?;
     let parse =
@@ -358,7 +486,7 @@ pub(crate) fn build_package(
         .collect();
     let mut report_signatures = Vec::new();
     for (_, sha256, envelope, receipt) in ev::report_signatures(c, project_id)? {
-        if sha256 == cur.sha256 {
+        if sha256 == cur.row.sha256 {
             report_signatures.push(SignedWithReceipt {
                 envelope: parse(&envelope)?,
                 receipt: parse(&receipt)?,
@@ -415,9 +543,9 @@ pub(crate) fn build_package(
         declarations,
         leader_votes,
         sheets,
-        result: cur.result,
+        result,
         report_pdf_base64: base64::engine::general_purpose::STANDARD.encode(&cur.bytes),
-        report_sha256: cur.sha256,
+        report_sha256: cur.row.sha256,
         report_signatures,
         witness_logs,
         motions,

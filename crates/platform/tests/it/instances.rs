@@ -286,3 +286,51 @@ async fn two_instances_one_killed_store_every_document_once_with_one_receipt() {
         .unwrap();
     assert_eq!((projects, ids), (1, 1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_render_one_version_and_take_the_panels_signatures_at_once() {
+    // The report is rendered outside the signatures' transactions, once per
+    // version: two renderers racing store the same bytes and row, and the
+    // signatures' checks read that row rather than render.
+    let p = super::demo().await;
+    let other = p.another_instance().await;
+    let experts = super::report::panel_with_sheets(&p).await;
+    let mut at_other = Vec::new();
+    for e in &experts {
+        at_other.push(pingshen_testkit::login_at(&other.url(), &e.signer).await);
+    }
+
+    // The whole panel asks both instances at once for the report nobody
+    // has rendered yet: one version, whoever renders it.
+    let asked: Vec<_> = experts
+        .iter()
+        .map(|e| e.client.clone())
+        .chain(at_other.iter().cloned())
+        .map(|c| tokio::spawn(async move { c.report_status(DEMO).await }))
+        .collect();
+    let mut statuses = Vec::new();
+    for t in asked {
+        statuses.push(t.await.unwrap().unwrap());
+    }
+    assert!(statuses.iter().all(|s| s == &statuses[0]), "{statuses:#?}");
+    let sha256 = statuses[0].sha256.clone();
+
+    // Every member signs at once, alternately at each instance.
+    let sent = experts
+        .iter()
+        .zip(&at_other)
+        .enumerate()
+        .map(|(i, (e, there))| {
+            let client = if i % 2 == 0 { &e.client } else { there };
+            (client.clone(), super::report::signature(e, &sha256))
+        })
+        .collect();
+    for (e, r) in experts.iter().zip(super::report::sign_at_once(sent).await) {
+        r.unwrap_or_else(|err| panic!("{}: {err:?}", e.id));
+    }
+    let done = at_other[0].report_status(DEMO).await.unwrap();
+    assert!(done.complete, "{done:?}");
+    assert_eq!(done.sha256, sha256);
+    other.stop().await;
+    p.stop().await;
+}

@@ -17,6 +17,7 @@ mod idempotency;
 mod motions;
 mod persistence;
 mod postgres;
+mod report;
 mod rules_publish;
 mod witness;
 

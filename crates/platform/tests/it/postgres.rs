@@ -30,6 +30,8 @@ mod instances;
 mod motions;
 #[path = "persistence.rs"]
 mod persistence;
+#[path = "report.rs"]
+mod report;
 #[path = "rules_publish.rs"]
 mod rules_publish;
 #[path = "witness.rs"]
