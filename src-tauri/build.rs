@@ -21,6 +21,7 @@ fn main() {
     if let Some(commit) = git(&["rev-parse", "--short=12", "HEAD"]) {
         println!("cargo:rustc-env=PINGSHEN_COMMIT={commit}");
     }
+    println!("cargo:rerun-if-env-changed=PINGSHEN_VERSION");
     println!("cargo:rerun-if-changed=../.git/HEAD");
     println!("cargo:rerun-if-changed=../.git/refs/heads");
     let attrs = tauri_build::Attributes::new()

@@ -36,7 +36,7 @@ fn main() {
     if std::env::args().nth(1).as_deref() == Some("--version") {
         println!(
             "pingshen-desktop {} ({})",
-            env!("CARGO_PKG_VERSION"),
+            commands::diagnostics::VERSION,
             commands::diagnostics::COMMIT
         );
         return;
@@ -53,7 +53,7 @@ fn main() {
     let webview_dir = window::in_data_folder(&settings.data_dir);
     logging::init(&settings.log_file(), settings.log_level);
     tracing::info!(
-        version = env!("CARGO_PKG_VERSION"),
+        version = commands::diagnostics::VERSION,
         commit = commands::diagnostics::COMMIT,
         "start"
     );

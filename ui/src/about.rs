@@ -28,6 +28,7 @@ pub fn AboutPage(on_close: Callback<()>) -> impl IntoView {
                 <h2>"关于 / 诊断"</h2>
                 <button class="link" id="about-close" on:click=move |_| on_close.run(())>"关闭"</button>
             </div>
+            <crate::update::UpdatePanel />
             {move || match facts.get() {
                 None => view! { <p class="muted">"正在收集诊断信息…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="notice">{e.message.clone()}</p> }.into_any(),

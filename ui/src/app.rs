@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
             <Brand />
             <div class="topbar-right">
                 <PlatformStatus health=health on_retry=refresh />
+                <crate::update::UpdateBadge on_open=Callback::new(move |()| about_open.set(true)) />
                 <button class="link topbar-about" id="settings-button"
                     on:click=move |_| settings_open.update(|open| *open = !*open)>"设置"</button>
                 <button class="link topbar-about" id="about-button"

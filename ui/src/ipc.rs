@@ -12,7 +12,7 @@
 use pingshen_api::ipc::{cmd, AppError, AppInfo, IdentityFile, LoginRequest, LoginState};
 use pingshen_api::{
     Diagnostics, Health, PlatformIdentity, ProjectDetail, ProjectSummary, SettingsChange,
-    SettingsView, SetupAnswers, SetupDetection, SetupStatus,
+    SettingsView, SetupAnswers, SetupDetection, SetupStatus, UpdateCheck, UpdateInstalled,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -71,6 +71,21 @@ pub async fn diagnostics() -> Result<Diagnostics, AppError> {
 /// Writes the diagnostics bundle; its path.
 pub async fn export_diagnostics() -> Result<String, AppError> {
     call(cmd::EXPORT_DIAGNOSTICS, &NoArgs {}).await
+}
+
+/// The platform's signed update for this copy, verified (`offer` when newer).
+pub async fn check_update() -> Result<UpdateCheck, AppError> {
+    call(cmd::CHECK_UPDATE, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct VersionArg<'a> {
+    version: &'a str,
+}
+
+/// Downloads, verifies and installs `version` (refused while the outbox holds anything).
+pub async fn install_update(version: &str) -> Result<UpdateInstalled, AppError> {
+    call(cmd::INSTALL_UPDATE, &VersionArg { version }).await
 }
 
 pub async fn setup_status() -> Result<SetupStatus, AppError> {

@@ -16,6 +16,7 @@ mod settings;
 mod setup;
 mod staff;
 mod status;
+mod update;
 mod witness;
 
 fn main() {

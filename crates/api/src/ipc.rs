@@ -115,6 +115,8 @@ macro_rules! for_each_command {
             PLATFORM_HEALTH = app::platform_health,
             DIAGNOSTICS = diagnostics::diagnostics,
             EXPORT_DIAGNOSTICS = diagnostics::export_diagnostics,
+            CHECK_UPDATE = update::check_update,
+            INSTALL_UPDATE = update::install_update,
             SETUP_STATUS = setup::setup_status,
             CHECK_PLATFORM = setup::check_platform,
             DETECT = setup::detect,

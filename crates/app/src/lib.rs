@@ -24,6 +24,7 @@ pub mod setup;
 pub mod sync;
 pub mod token_modules;
 pub mod trust_files;
+pub mod update;
 pub mod witness;
 pub mod witness_report;
 pub mod workspace;

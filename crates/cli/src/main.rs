@@ -10,6 +10,7 @@ mod cmd_package;
 mod cmd_pki;
 mod cmd_rules;
 mod cmd_screen;
+mod cmd_update;
 mod cmd_witness;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +50,9 @@ enum Command {
     /// Open data (开放数据): an evaluation package as an OCDS release package.
     #[command(subcommand)]
     Export(cmd_export::ExportCommand),
+    /// Desktop updates (软件更新): sign and lay out a publication, or check one.
+    #[command(subcommand)]
+    Update(cmd_update::UpdateCommand),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Screen(a) => cmd_screen::run(a),
         Command::Bidder(c) => cmd_bidder::run(c),
         Command::Export(c) => cmd_export::run(c),
+        Command::Update(c) => cmd_update::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

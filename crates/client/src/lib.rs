@@ -13,6 +13,7 @@ mod motions;
 mod records;
 mod screening;
 mod signing;
+mod updates;
 mod witness;
 
 pub use documents::Download;

@@ -57,6 +57,8 @@ use utoipa::OpenApi;
         crate::routes::records::panel_record,
         crate::routes::records::crls,
         crate::routes::open_data::ocds,
+        crate::routes::updates::latest,
+        crate::routes::updates::file,
     ),
     components(schemas(
         pingshen_api::ApiError,
@@ -150,6 +152,7 @@ use utoipa::OpenApi;
         (name = "clarification", description = "澄清：评标组长签名提问，投标人以其数字证书签名答复，逾期不收"),
         (name = "motions", description = "表决：在席评标专家提议、签名表决，过半数通过"),
         (name = "screening", description = "串标分析：评标委员会对疑点的签名结论"),
+        (name = "updates", description = "客户端更新：中心离线签名的更新清单与文件（客户端以内置公钥验证，平台不持有更新密钥）"),
         (name = "open_data", description = "开放数据：评标结束后以 OCDS 1.1 发布招标、投标与中标候选人信息（以公开促公平公正）"),
     )
 )]

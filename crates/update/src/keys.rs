@@ -71,6 +71,11 @@ impl TrustedKeys {
     }
 }
 
+/// Whether `id` is the public demo key's.
+pub fn is_demo_key(id: &str) -> bool {
+    demo_id().is_some_and(|demo| demo == id)
+}
+
 fn demo_id() -> Option<String> {
     let key = PKey::public_key_from_pem(DEMO.as_bytes()).ok()?;
     key_id(&key).ok()

@@ -8,7 +8,7 @@ use pingshen_api::Health;
 pub fn app_info(gate: tauri::State<'_, crate::gate::Gate>) -> AppInfo {
     let s = &gate.settings();
     AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
+        version: crate::commands::diagnostics::VERSION.to_string(),
         platform_url: s.platform_url.clone(),
         data_dir: s.data_dir.display().to_string(),
         cert_dir: s.cert_dir.display().to_string(),

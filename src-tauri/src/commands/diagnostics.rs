@@ -8,6 +8,13 @@ use pingshen_app::diagnostics::{self, Setup};
 use std::path::Path;
 use std::time::Instant;
 
+/// The build's version: what a centre stamped (`PINGSHEN_VERSION` at build
+/// time, `scripts/package`), else the workspace's. Updates compare with it.
+pub const VERSION: &str = match option_env!("PINGSHEN_VERSION") {
+    Some(v) => v,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 /// The build's commit, when `build.rs` could ask git.
 pub const COMMIT: &str = match option_env!("PINGSHEN_COMMIT") {
     Some(c) => c,
@@ -35,7 +42,7 @@ async fn gather(state: &DesktopState) -> Result<Diagnostics, AppError> {
     let s = state.settings.clone();
     tokio::task::spawn_blocking(move || {
         let setup = Setup {
-            app_version: env!("CARGO_PKG_VERSION"),
+            app_version: VERSION,
             commit: COMMIT,
             platform_url: &s.platform_url,
             data_dir: &s.data_dir,

@@ -12,4 +12,5 @@ pub mod report;
 pub mod screening;
 pub mod setup;
 pub mod staff;
+pub mod update;
 pub mod witness;

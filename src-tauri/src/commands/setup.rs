@@ -213,7 +213,7 @@ fn copy_missing(from: &Path, to: &Path) -> Result<(), AppError> {
 #[tauri::command]
 pub fn restart(app: tauri::AppHandle) {
     tracing::info!("restart asked for by the person");
-    app.restart()
+    super::update::relaunch(&app)
 }
 
 fn editable(source: SettingSource, label: &str) -> Result<(), AppError> {

@@ -15,4 +15,5 @@ mod purge_archive;
 mod screening;
 mod sync;
 mod trust;
+mod update;
 mod witness_log;

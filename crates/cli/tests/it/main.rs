@@ -9,4 +9,5 @@ mod package_cli;
 mod pki_cli;
 mod rules_cli;
 mod screen_cli;
+mod update_cli;
 mod witness_cli;

@@ -12,6 +12,7 @@ pub(crate) mod records;
 pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod screening;
+pub(crate) mod updates;
 pub(crate) mod witness;
 
 use crate::AppState;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(report::routes())
         .merge(records::routes())
         .merge(open_data::routes())
+        .merge(updates::routes())
         .route("/auth/challenge", post(auth::challenge))
         .route("/auth/session", post(auth::session).delete(auth::logout))
         .route(

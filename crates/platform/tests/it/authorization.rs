@@ -238,6 +238,12 @@ fn table() -> Vec<Row> {
         // (evaluating; archived with the report unsigned): 409 for anyone.
         row("GET", "/api/v1/projects/{id}/ocds", Plain,                            "409   409   409   409   409   409   409   409",
                                                                                     "409   409   409   409   409   409   409   409"),
+        // Open to anyone (an expert whose login fails must still update);
+        // nothing is published on this platform.
+        row("GET", "/api/v1/updates/latest", Plain,                                "404   404   404   404   404   404   404   404",
+                                                                                    "404   404   404   404   404   404   404   404"),
+        row("GET", "/api/v1/updates/files/{file}", Plain,                          "404   404   404   404   404   404   404   404",
+                                                                                    "404   404   404   404   404   404   404   404"),
     ]
 }
 
@@ -660,7 +666,8 @@ async fn every_route_answers_each_situation_as_the_table_says() {
                     .replace("{version}", "1")
                     .replace("{expert}", "E001")
                     .replace("{motion_id}", "m-none")
-                    .replace("{clarification_id}", "c-none");
+                    .replace("{clarification_id}", "c-none")
+                    .replace("{file}", "Pingshen-9.9.9-x86_64.AppImage");
                 assert!(!path.contains('{'), "unknown parameter in {}", r.path);
                 let url = format!("{}{path}", platform.url());
                 let method = reqwest::Method::from_bytes(r.method.as_bytes()).unwrap();
