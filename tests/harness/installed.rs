@@ -30,7 +30,18 @@ pub fn target_dir() -> anyhow::Result<PathBuf> {
 /// The one package in `<target>/packages` whose name ends with `suffix`
 /// (`.deb`, `.AppImage`), built from the commit checked out.
 pub fn package(suffix: &str) -> anyhow::Result<PathBuf> {
-    let dir = target_dir()?.join("packages");
+    package_in("packages", suffix)
+}
+
+/// The same from `<target>/packages-next`: the same commit stamped one
+/// patch version newer (`scripts/package --version`), which the update
+/// test publishes.
+pub fn newer_package(suffix: &str) -> anyhow::Result<PathBuf> {
+    package_in("packages-next", suffix)
+}
+
+fn package_in(folder: &str, suffix: &str) -> anyhow::Result<PathBuf> {
+    let dir = target_dir()?.join(folder);
     let found: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| anyhow::anyhow!("{}: {e} (run scripts/package first)", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))

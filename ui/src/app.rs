@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
         reload.bump();
     });
 
+    crate::update::UpdateState::provide();
     let about_open = RwSignal::new(false);
     let close_about = Callback::new(move |()| about_open.set(false));
     let settings_open = RwSignal::new(false);

@@ -5,13 +5,27 @@ use crate::format::beijing_seconds;
 use crate::ipc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pingshen_api::ipc::AppError;
 use pingshen_api::{InstallKind, UpdateCheck, UpdateInstalled, UpdateOffer};
 
-/// The top bar's note that a newer version is published (checked once at
-/// start); a click opens 关于/诊断, where it is installed.
+/// The latest update check, shared by the top bar and 关于/诊断: made once
+/// at start and again whenever the person asks, so both always agree.
+#[derive(Clone, Copy)]
+pub struct UpdateState(LocalResource<Result<UpdateCheck, AppError>>);
+
+impl UpdateState {
+    pub fn provide() -> Self {
+        let state = UpdateState(LocalResource::new(ipc::check_update));
+        provide_context(state);
+        state
+    }
+}
+
+/// The top bar's note that a newer, verified version is published; a click
+/// opens 关于/诊断, where it is installed.
 #[component]
 pub fn UpdateBadge(on_open: Callback<()>) -> impl IntoView {
-    let check = LocalResource::new(ipc::check_update);
+    let check = expect_context::<UpdateState>().0;
     move || {
         check.get().and_then(|r| r.ok()).and_then(|c| c.offer).map(|offer| {
             view! {
@@ -25,7 +39,7 @@ pub fn UpdateBadge(on_open: Callback<()>) -> impl IntoView {
 
 #[component]
 pub fn UpdatePanel() -> impl IntoView {
-    let check = LocalResource::new(ipc::check_update);
+    let check = expect_context::<UpdateState>().0;
     let installing = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<UpdateInstalled, String>>);
     let install = move |version: String| {
