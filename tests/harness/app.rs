@@ -260,6 +260,19 @@ impl AppDriver {
         Ok(path)
     }
 
+    /// Saves what the screen shows without asking the page (a window this
+    /// driver does not control, e.g. the app started again by an update);
+    /// `None` on a display that is not our own Xvfb.
+    pub fn screen(&self, name: &str) -> anyhow::Result<Option<PathBuf>> {
+        let Some(screen) = self.display.framebuffer() else {
+            return Ok(None);
+        };
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, crate::framebuffer::png_of_xwd(&screen)?)?;
+        println!("screenshot: {}", path.display());
+        Ok(Some(path))
+    }
+
     pub async fn close(self) -> anyhow::Result<()> {
         self.client.clone().close().await?;
         Ok(())

@@ -41,6 +41,7 @@ pub fn UpdateBadge(on_open: Callback<()>) -> impl IntoView {
 pub fn UpdatePanel() -> impl IntoView {
     let check = expect_context::<UpdateState>().0;
     let installing = RwSignal::new(false);
+    let installed = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<UpdateInstalled, String>>);
     let install = move |version: String| {
         installing.set(true);
@@ -49,6 +50,9 @@ pub fn UpdatePanel() -> impl IntoView {
             let r = ipc::install_update(&version)
                 .await
                 .map_err(|e| format!("{}（{}）", e.message, e.code.as_str()));
+            // Once installed, the button stays off: the app is restarting or
+            // the system installer has the package.
+            installed.set(r.is_ok());
             installing.set(false);
             outcome.set(Some(r));
         });
@@ -66,7 +70,7 @@ pub fn UpdatePanel() -> impl IntoView {
                 Some(Err(e)) => view! {
                     <p class="notice" id="update-error">{format!("{}（{}）", e.message, e.code.as_str())}</p>
                 }.into_any(),
-                Some(Ok(c)) => view! { <Checked c=c installing=installing on_install=Callback::new(install) /> }.into_any(),
+                Some(Ok(c)) => view! { <Checked c=c installing=installing installed=installed on_install=Callback::new(install) /> }.into_any(),
             }}
             {move || outcome.get().map(|r| match r {
                 Ok(UpdateInstalled::Restarting { version }) => view! {
@@ -91,6 +95,7 @@ pub fn UpdatePanel() -> impl IntoView {
 fn Checked(
     c: UpdateCheck,
     installing: RwSignal<bool>,
+    installed: RwSignal<bool>,
     on_install: Callback<String>,
 ) -> impl IntoView {
     let how = match &c.install {
@@ -111,7 +116,7 @@ fn Checked(
         {demo}
         {match c.offer {
             None => view! { <p class="muted" id="update-none">"已是最新版本。"</p> }.into_any(),
-            Some(offer) => view! { <Offer offer=offer unmanaged=unmanaged installing=installing on_install=on_install /> }.into_any(),
+            Some(offer) => view! { <Offer offer=offer unmanaged=unmanaged installing=installing installed=installed on_install=on_install /> }.into_any(),
         }}
     }
 }
@@ -121,6 +126,7 @@ fn Offer(
     offer: UpdateOffer,
     unmanaged: bool,
     installing: RwSignal<bool>,
+    installed: RwSignal<bool>,
     on_install: Callback<String>,
 ) -> impl IntoView {
     let version = offer.version.clone();
@@ -137,9 +143,15 @@ fn Offer(
             </p>
             <p class="muted">"有尚待发送的提交时不会安装更新；安装前需先登录。"</p>
             <button class="primary" id="update-install"
-                disabled=move || unmanaged || installing.get()
+                disabled=move || unmanaged || installing.get() || installed.get()
                 on:click=move |_| on_install.run(version.clone())>
-                {move || if installing.get() { "正在下载并校验…" } else { "下载并安装" }}
+                {move || if installing.get() {
+                    "正在下载并校验…"
+                } else if installed.get() {
+                    "已安装"
+                } else {
+                    "下载并安装"
+                }}
             </button>
         </div>
     }
