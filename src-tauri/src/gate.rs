@@ -15,6 +15,9 @@ use std::sync::Mutex;
 pub struct Gate {
     settings: Mutex<Settings>,
     ready: AtomicBool,
+    /// Held while the state is built: a second `open` waits for the first
+    /// and then finds the state managed, never "ready" before it exists.
+    opening: Mutex<()>,
 }
 
 impl Gate {
@@ -22,6 +25,7 @@ impl Gate {
         Gate {
             settings: Mutex::new(settings),
             ready: AtomicBool::new(ready),
+            opening: Mutex::new(()),
         }
     }
 
@@ -48,18 +52,13 @@ impl Gate {
     /// Builds the desktop's state from the settings in force and hands it
     /// to Tauri; after this the app works as on any later start.
     pub fn open<R: tauri::Runtime>(&self, app: &impl tauri::Manager<R>) -> Result<(), AppError> {
-        if self.ready.swap(true, Ordering::SeqCst) {
+        let _one_at_a_time = self.opening.lock().unwrap_or_else(|e| e.into_inner());
+        if self.ready() {
             return Ok(());
         }
-        match DesktopState::new(self.settings()) {
-            Ok(state) => {
-                app.manage(state);
-                Ok(())
-            }
-            Err(e) => {
-                self.ready.store(false, Ordering::SeqCst);
-                Err(e)
-            }
-        }
+        let state = DesktopState::new(self.settings())?;
+        app.manage(state);
+        self.ready.store(true, Ordering::SeqCst);
+        Ok(())
     }
 }
