@@ -33,6 +33,9 @@ async fn the_about_page_shows_the_state_and_exports_a_bundle_without_secrets() -
     app.wait_text("#about-platform", "可连接", WAIT).await?;
     app.wait_text("#about-modules", "libsofthsm2.so", WAIT)
         .await?;
+    // The update keys this build trusts: here the public demo key, named so.
+    app.wait_text("#about-update-keys", "演示密钥", WAIT).await?;
+    app.wait_text("#update-current", "开发版本", WAIT).await?;
     app.wait_text(&format!("#about-project-{PROJECT}"), "7 / 7", WAIT)
         .await?;
     app.click("#export-diagnostics").await?;
@@ -53,6 +56,9 @@ async fn the_about_page_shows_the_state_and_exports_a_bundle_without_secrets() -
     let bundle = std::fs::read_to_string(&path)?;
     let json: serde_json::Value = serde_json::from_str(&bundle)?;
     assert_eq!(json["projects"][0]["documents_verified"], 7);
+    assert_eq!(json["app"]["install"]["kind"], "unmanaged");
+    assert_eq!(json["app"]["demo_update_key"], true);
+    assert_eq!(json["app"]["update_keys"].as_array().map(Vec::len), Some(1));
     // The PIN typed at login, the key's PEM armour, and text of a bid.
     for secret in ["pingshen-demo", "PRIVATE KEY", "CERTIFICATE", "投标函"] {
         assert!(!bundle.contains(secret), "the bundle holds “{secret}”");

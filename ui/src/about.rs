@@ -78,6 +78,20 @@ fn Facts(d: Diagnostics) -> impl IntoView {
             })
             .collect()
     };
+    let update_keys = {
+        let ids: Vec<String> = d
+            .app
+            .update_keys
+            .iter()
+            .map(|k| format!("{}…", &k[..16.min(k.len())]))
+            .collect();
+        let demo = if d.app.demo_update_key {
+            "（含公开的演示密钥，仅供测试）"
+        } else {
+            ""
+        };
+        format!("{}{demo}", ids.join("、"))
+    };
     let module_note = if d.settings.pkcs11_module_present {
         "（存在）"
     } else {
@@ -88,6 +102,7 @@ fn Facts(d: Diagnostics) -> impl IntoView {
             <tbody>
                 <tr><th>"版本"</th><td id="about-version">{format!("Pingshen {}（{}）", d.app.version, d.app.commit)}</td></tr>
                 <tr><th>"系统"</th><td>{format!("{} · {} · {}", d.app.os.clone().unwrap_or_else(|| "未知".into()), d.app.kernel.clone().unwrap_or_default(), d.app.arch)}</td></tr>
+                <tr><th>"更新密钥"</th><td id="about-update-keys">{update_keys}</td></tr>
                 <tr><th>"评标平台"</th><td><code>{d.settings.platform_url.clone()}</code></td></tr>
                 <tr><th>"平台连接"</th><td id="about-platform">{platform}</td></tr>
                 <tr><th>"默认 USB Key 驱动"</th><td><code>{d.settings.pkcs11_module.clone()}</code>{module_note}</td></tr>

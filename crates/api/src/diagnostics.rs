@@ -34,6 +34,13 @@ pub struct AppFacts {
     pub os: Option<String>,
     pub kernel: Option<String>,
     pub arch: String,
+    /// How this copy was installed (how an update would be applied).
+    pub install: crate::InstallKind,
+    /// Ids (hex SHA-256 of the public key) of the update keys this build
+    /// trusts: a help desk compares them with the centre's.
+    pub update_keys: Vec<String>,
+    /// Whether one of them is the public demo key (a test build).
+    pub demo_update_key: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

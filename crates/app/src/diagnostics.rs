@@ -30,6 +30,7 @@ pub struct Setup<'a> {
     pub data_dir: &'a Path,
     pub cert_dir: &'a Path,
     pub pkcs11_module: &'a str,
+    pub install: &'a pingshen_api::InstallKind,
 }
 
 /// Gathers the facts. `store` is the logged-in person's (or `None`);
@@ -50,6 +51,8 @@ pub fn collect(
         Some(store) => Some(projects(store)?),
         None => None,
     };
+    // Compiled in: only unreadable if the build itself is broken.
+    let keys = pingshen_update::TrustedKeys::compiled().ok();
     Ok(Diagnostics {
         format: FORMAT.to_string(),
         generated_at: OffsetDateTime::now_utc(),
@@ -59,6 +62,12 @@ pub fn collect(
             os,
             kernel: read("proc/sys/kernel/osrelease").map(|k| k.trim().to_string()),
             arch: std::env::consts::ARCH.to_string(),
+            install: setup.install.clone(),
+            update_keys: keys
+                .as_ref()
+                .map(|k| k.ids().map(str::to_string).collect())
+                .unwrap_or_default(),
+            demo_update_key: keys.as_ref().is_some_and(|k| k.includes_demo()),
         },
         settings: SettingsFacts {
             platform_url: bare_url(setup.platform_url),

@@ -41,6 +41,7 @@ async fn gather(state: &DesktopState) -> Result<Diagnostics, AppError> {
     let store = state.store().await.ok().map(|(store, _, _)| store);
     let s = state.settings.clone();
     tokio::task::spawn_blocking(move || {
+        let install = super::update::install_kind();
         let setup = Setup {
             app_version: VERSION,
             commit: COMMIT,
@@ -48,6 +49,7 @@ async fn gather(state: &DesktopState) -> Result<Diagnostics, AppError> {
             data_dir: &s.data_dir,
             cert_dir: &s.cert_dir,
             pkcs11_module: &s.pkcs11_module,
+            install: &install,
         };
         let store = store.as_deref().map(pingshen_app::lock).transpose()?;
         diagnostics::collect(&setup, platform, store.as_deref(), Path::new("/"))

@@ -7,16 +7,21 @@ use pingshen_api::{UpdateCheck, UpdateInstalled};
 use pingshen_app::update::{self, ThisCopy};
 use std::path::Path;
 
+/// How this copy was installed: from an AppImage, by the .deb, or neither.
+pub fn install_kind() -> pingshen_api::InstallKind {
+    let exe = std::env::current_exe().unwrap_or_default();
+    pingshen_update::detect_install(
+        std::env::var_os("APPIMAGE").as_deref(),
+        &exe,
+        Path::new("/var/lib/dpkg/info"),
+    )
+}
+
 /// What this copy is: its version, how it was installed, where downloads go.
 fn this_copy(state: &DesktopState) -> ThisCopy {
-    let exe = std::env::current_exe().unwrap_or_default();
     ThisCopy {
         version: super::diagnostics::VERSION.to_string(),
-        install: pingshen_update::detect_install(
-            std::env::var_os("APPIMAGE").as_deref(),
-            &exe,
-            Path::new("/var/lib/dpkg/info"),
-        ),
+        install: install_kind(),
         arch: pingshen_update::ARCH.to_string(),
         download_dir: state.settings.data_dir.join("cache").join("updates"),
         // A centre may name its desktops' installer (e.g. deepin-deb-installer);

@@ -53,6 +53,7 @@ async fn the_diagnostics_bundle_tells_the_state_and_holds_no_secret_or_content()
         data_dir,
         cert_dir: &cert_dir,
         pkcs11_module: "/usr/lib/softhsm/libsofthsm2.so",
+        install: &pingshen_api::InstallKind::Unmanaged,
     };
     let bundle_dir = tempfile::tempdir().unwrap();
     let bundle = bundle_dir.path().join("pingshen-diagnostics.json");
