@@ -34,7 +34,8 @@ async fn the_about_page_shows_the_state_and_exports_a_bundle_without_secrets() -
     app.wait_text("#about-modules", "libsofthsm2.so", WAIT)
         .await?;
     // The update keys this build trusts: here the public demo key, named so.
-    app.wait_text("#about-update-keys", "演示密钥", WAIT).await?;
+    app.wait_text("#about-update-keys", "演示密钥", WAIT)
+        .await?;
     app.wait_text("#update-current", "开发版本", WAIT).await?;
     app.wait_text(&format!("#about-project-{PROJECT}"), "7 / 7", WAIT)
         .await?;
