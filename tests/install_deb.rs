@@ -7,6 +7,15 @@
 //! remove` must then leave nothing outside the expert's data folder
 //! (`~/.local/share/pingshen`): no file of the package and nothing the app
 //! wrote elsewhere.
+//!
+//! Between the two, the centre publishes the same commit stamped one patch
+//! newer (`scripts/package --version`, signed with the demo update key):
+//! the installed app offers it, downloads and verifies the .deb and hands
+//! it to the system installer (here a stand-in that keeps the file, as the
+//! person's confirmation in the real installer is not ours to click); the
+//! test checks it is the published package and installs it with apt-get as
+//! that installer would, after which the installed program is the newer
+//! version.
 
 use pingshen_e2e::installed::{self, run, tree};
 use pingshen_e2e::{workspace_root, AppDriver, PlatformProcess};
@@ -14,6 +23,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(60);
 
 /// Mount points inside the root (mounted only in the namespace of each
 /// command; on the host side they are empty folders).
@@ -96,12 +107,20 @@ async fn the_deb_installs_runs_an_expert_day_and_removes_cleanly() -> anyhow::Re
     run(Command::new("chown").args(["-R", "1000:1000"]).arg(&home))?;
     let before = tree(&root, NOT_WALKED)?;
 
+    // The system installer the app hands a .deb to: a stand-in that keeps
+    // the file it was given (outside the tree compared below).
+    let installer = root.join("usr/local/bin/system-installer");
+    std::fs::write(&installer, "#!/bin/sh\ncp \"$1\" /tmp/handed-over.deb\n")?;
+    std::fs::set_permissions(&installer, std::fs::Permissions::from_mode(0o755))?;
+
     // The installed binary, entered through the root for WebDriver.
     let launcher = scratch.path().join("pingshen-desktop-in-root");
     std::fs::write(
         &launcher,
         format!(
-            "#!/bin/sh\nexec '{}' user '{}' /usr/bin/pingshen-desktop \"$@\"\n",
+            "#!/bin/sh\nexec '{}' user '{}' /usr/bin/env \
+             PINGSHEN_DEB_INSTALLER=/usr/local/bin/system-installer \
+             /usr/bin/pingshen-desktop \"$@\"\n",
             debian_root().display(),
             root.display()
         ),
@@ -111,9 +130,53 @@ async fn the_deb_installs_runs_an_expert_day_and_removes_cleanly() -> anyhow::Re
         AppDriver::launch_program(&launcher, &["--platform-url".into(), platform.url.clone()])
             .await?;
     installed::expert_day(&app, "/home/expert/E001.p12", "install-deb").await?;
+
+    // The update, published while the expert works; the sheet is delivered,
+    // so nothing waits in the outbox.
+    let newer = installed::newer_package(".deb")?;
+    let new_version = newer
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split('_').nth(1))
+        .unwrap()
+        .to_string();
+    let notes = scratch.path().join("notes.txt");
+    std::fs::write(&notes, "修复若干问题。\n")?;
+    run(Command::new(pingshen_e2e::binary("pingshen")?)
+        .args(["update", "publish", "--key"])
+        .arg(workspace_root().join("packaging/demo-update-key/private.pem"))
+        .args(["--version", &new_version, "--notes"])
+        .arg(&notes)
+        .arg("--deb")
+        .arg(&newer)
+        .arg("--out")
+        .arg(platform.data_dir.join("updates")))?;
+    app.click("#about-button").await?;
+    app.click("#update-check").await?;
+    app.wait_text("#update-version", &new_version, WAIT).await?;
+    app.wait_text("#update-current", "deb 安装包", WAIT).await?;
+    app.click("#update-install").await?;
+    app.wait_text("#update-installed", "已交给系统安装程序", WAIT)
+        .await?;
+    app.screenshot("install-deb-update-handed-over").await?;
     app.close().await?;
     installed::sheet_received(&platform).await?;
     wait_for_no_process_in(&root, Duration::from_secs(30))?;
+    let handed = root.join("tmp/handed-over.deb");
+    anyhow::ensure!(
+        std::fs::read(&handed)? == std::fs::read(&newer)?,
+        "the installer was handed the published package"
+    );
+    run(in_root(
+        &root,
+        "run",
+        &["apt-get", "install", "-y", "-qq", "/tmp/handed-over.deb"],
+    ))?;
+    std::fs::remove_file(&handed)?;
+    let version = run(in_root(&root, "user", &["pingshen-desktop", "--version"]))?;
+    assert!(version.contains(&new_version), "updated: {version}");
+    let status = run(in_root(&root, "run", &["dpkg-query", "-W", "pingshen"]))?;
+    assert_eq!(status.trim(), format!("pingshen\t{new_version}"));
     assert!(
         root.join(DATA_DIR.trim_start_matches('/'))
             .join("trust")
