@@ -172,7 +172,9 @@ async fn the_deb_installs_runs_an_expert_day_and_removes_cleanly() -> anyhow::Re
         "run",
         &["apt-get", "install", "-y", "-qq", "/tmp/handed-over.deb"],
     ))?;
+    // The stand-in installer is the test's, not something the app left.
     std::fs::remove_file(&handed)?;
+    std::fs::remove_file(&installer)?;
     let version = run(in_root(&root, "user", &["pingshen-desktop", "--version"]))?;
     assert!(version.contains(&new_version), "updated: {version}");
     let status = run(in_root(&root, "run", &["dpkg-query", "-W", "pingshen"]))?;
