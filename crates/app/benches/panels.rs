@@ -759,10 +759,10 @@ async fn run_on(engine: Engine, setup: &Setup) -> Vec<Run> {
         let mut tasks = Vec::new();
         for (p, project) in projects.iter().enumerate() {
             let panel = Arc::new(Panel::new());
-            for k in p * PANEL..(p + 1) * PANEL {
+            for (k, expert) in experts.iter().enumerate().skip(p * PANEL).take(PANEL) {
                 let (shared, expert, panel, project) = (
                     shared.clone(),
-                    experts[k].clone(),
+                    expert.clone(),
                     panel.clone(),
                     project.clone(),
                 );
@@ -1402,8 +1402,8 @@ async fn wait_until(shared: &Shared, when: Instant, lag: bool) {
     }
 }
 
-/// 1. The login handshake. The challenge from one instance, the session
-/// opened at the next (the same one on SQLite); every later request goes
+/// Step 1, the login handshake. The challenge from one instance, the
+/// session opened at the next (the same one on SQLite); every later request goes
 /// to the next instance in turn, so no instance holds anything of this
 /// expert.
 async fn login(shared: &Shared, expert: &Expert, k: usize) -> Result<Session, StepError> {
