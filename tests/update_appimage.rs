@@ -111,6 +111,16 @@ async fn an_older_appimage_updates_itself_to_the_newer_one_and_restarts() -> any
         "the old version's start is logged the same way:\n{text}"
     );
     stop(&processes_of(&home));
+    // Both runs' mounts are gone (the runtimes unmounted and removed them).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !mount_points()?.is_empty() {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "left mounted: {:?}",
+            mount_points()?
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     assert!(
         restarted,
         "the new version never started; log:\n{}",
@@ -219,13 +229,45 @@ fn processes_of(home: &Path) -> Vec<i32> {
     pids
 }
 
+/// Stops the app as its window's close would: the processes run from the
+/// image's mount get SIGTERM; the runtime's watcher then sees them gone,
+/// unmounts and removes the mount point. Whatever is left after 30 s is
+/// killed.
 fn stop(pids: &[i32]) {
-    for sig in ["-TERM", "-KILL"] {
-        for pid in pids {
-            let _ = Command::new("kill").arg(sig).arg(pid.to_string()).status();
-        }
-        std::thread::sleep(Duration::from_secs(1));
+    let from_mount = |pid: &i32| {
+        std::fs::read_link(format!("/proc/{pid}/exe"))
+            .is_ok_and(|exe| exe.to_string_lossy().contains("/.mount_Pingshen"))
+    };
+    for pid in pids.iter().filter(|p| from_mount(p)) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status();
     }
+    let alive = |pid: &i32| Path::new(&format!("/proc/{pid}")).exists();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pids.iter().any(alive) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for pid in pids.iter().filter(|p| alive(p)) {
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg(pid.to_string())
+            .status();
+    }
+}
+
+/// The AppImage runtime's mount points in the temporary folder.
+fn mount_points() -> anyhow::Result<Vec<PathBuf>> {
+    Ok(std::fs::read_dir(std::env::temp_dir())?
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".mount_Pingshen")
+        })
+        .map(|e| e.path())
+        .collect())
 }
 
 fn sha256(path: &Path) -> anyhow::Result<String> {
