@@ -75,8 +75,8 @@
 //! - `PINGSHEN_BENCH_LOGIN_S` — the paced logins' spread (default 20);
 //! - `PINGSHEN_BENCH_SEED` — the offsets' seed (default 16).
 //!
-//! The default invocation takes about 3–5 minutes an engine on the 2-core
-//! VM, under 10 for both: the PKI and set-up (~40 s), the burst (10–40 s),
+//! The default invocation takes about 4–5½ minutes an engine on the
+//! 2-core VM, under 10 for both: the PKI and set-up (~40 s), the burst (10–40 s),
 //! 20 s of logins, then paced windows of 60 s and, as the search goes,
 //! 45, 30 and 15 s (while they meet) or 120 s (when 60 s missed).
 
