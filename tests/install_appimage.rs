@@ -100,16 +100,7 @@ async fn the_appimage_extracts_runs_an_expert_day_and_leaves_nothing_behind() ->
     let before = tree(&home, &[])?;
     let mounts_before = image_mounts()?;
     let launcher = scratch.path().join("pingshen-appimage");
-    std::fs::write(
-        &launcher,
-        format!(
-            "#!/bin/sh\nexec env -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_CONFIG_HOME \
-             -u XDG_RUNTIME_DIR -u PINGSHEN_DATA_DIR HOME='{}' '{}' \"$@\"\n",
-            home.display(),
-            image.display()
-        ),
-    )?;
-    std::fs::set_permissions(&launcher, std::fs::Permissions::from_mode(0o755))?;
+    installed::appimage_launcher(&launcher, &home, &image, "")?;
     let app =
         AppDriver::launch_program(&launcher, &["--platform-url".into(), platform.url.clone()])
             .await?;

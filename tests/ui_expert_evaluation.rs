@@ -58,12 +58,7 @@ async fn an_expert_declares_scores_two_bidders_submits_and_sees_the_receipt() ->
     app.wait_text("#leader", "评标组长：李娜", WAIT).await?;
 
     // 初步评审: every criterion passed for both bidders.
-    app.click("#tab-preliminary").await?;
-    for b in ["B01", "B02"] {
-        app.click(&format!("#pass-all-{b}")).await?;
-        app.click(&format!("#pass-all-{b}")).await?;
-    }
-    app.wait_text("#save-status", "已自动保存", WAIT).await?;
+    app.pass_all(&["B01", "B02"]).await?;
 
     // 详细评审: one deduction typed with the keyboard, with its reason; the rest full marks.
     app.click("#tab-detailed").await?;

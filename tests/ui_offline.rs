@@ -74,24 +74,8 @@ async fn cold_start_offline_scores_signs_and_sends_once_when_the_platform_return
     app.wait_text("#offline-tag", "离线", WAIT).await?;
 
     // Everything up to signing, offline.
-    app.click("#tab-preliminary").await?;
-    for b in BIDDERS {
-        app.click(&format!("#pass-all-{b}")).await?;
-        app.click(&format!("#pass-all-{b}")).await?;
-    }
-    app.wait_text("#save-status", "已自动保存", WAIT).await?;
-    app.click("#tab-detailed").await?;
-    for b in BIDDERS {
-        app.click(&format!("#no-deduction-{b}")).await?;
-        app.click(&format!("#no-deduction-{b}")).await?;
-    }
-    app.wait_text("#save-status", "已自动保存", WAIT).await?;
-    app.click("#tab-submit").await?;
-    app.wait_text("#sheet-complete", "可以签名提交", WAIT)
-        .await?;
-    app.click("#submit-sheet").await?;
-    app.wait_text("#submit-sheet", "确认提交", WAIT).await?;
-    app.click("#submit-sheet").await?;
+    app.full_marks(&BIDDERS).await?;
+    app.sign_and_submit().await?;
     app.wait_text("#receipt-pending", "等待发送到平台", WAIT)
         .await?;
     app.screenshot("offline-sheet-waiting").await?;

@@ -62,16 +62,12 @@ async fn an_older_appimage_updates_itself_to_the_newer_one_and_restarts() -> any
     std::fs::write(updates.join("manifest.json"), tampered.to_string())?;
 
     let launcher = scratch.path().join("pingshen-appimage");
-    std::fs::write(
+    installed::appimage_launcher(
         &launcher,
-        format!(
-            "#!/bin/sh\nexec env -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_CONFIG_HOME \
-             -u XDG_RUNTIME_DIR -u PINGSHEN_DATA_DIR -u APPIMAGE PINGSHEN_LOG_LEVEL=info HOME='{}' '{}' \"$@\"\n",
-            home.display(),
-            image.display()
-        ),
+        &home,
+        &image,
+        "-u APPIMAGE PINGSHEN_LOG_LEVEL=info",
     )?;
-    std::fs::set_permissions(&launcher, std::fs::Permissions::from_mode(0o755))?;
     let app =
         AppDriver::launch_program(&launcher, &["--platform-url".into(), platform.url.clone()])
             .await?;

@@ -260,6 +260,45 @@ impl AppDriver {
         Ok(path)
     }
 
+    /// 初步评审: every criterion passed for `bidders` (two clicks each: ask,
+    /// confirm), and saved.
+    pub async fn pass_all(&self, bidders: &[&str]) -> anyhow::Result<()> {
+        let wait = Duration::from_secs(40);
+        self.click("#tab-preliminary").await?;
+        for b in bidders {
+            self.click(&format!("#pass-all-{b}")).await?;
+            self.click(&format!("#pass-all-{b}")).await?;
+        }
+        self.wait_text("#save-status", "已自动保存", wait).await?;
+        Ok(())
+    }
+
+    /// A whole sheet without a deduction: [`Self::pass_all`], then 详细评审
+    /// at full marks for `bidders`, saved and shown complete on the submit tab.
+    pub async fn full_marks(&self, bidders: &[&str]) -> anyhow::Result<()> {
+        let wait = Duration::from_secs(40);
+        self.pass_all(bidders).await?;
+        self.click("#tab-detailed").await?;
+        for b in bidders {
+            self.click(&format!("#no-deduction-{b}")).await?;
+            self.click(&format!("#no-deduction-{b}")).await?;
+        }
+        self.wait_text("#save-status", "已自动保存", wait).await?;
+        self.click("#tab-submit").await?;
+        self.wait_text("#sheet-complete", "可以签名提交", wait)
+            .await?;
+        Ok(())
+    }
+
+    /// 签名提交 (two clicks: submit, confirm).
+    pub async fn sign_and_submit(&self) -> anyhow::Result<()> {
+        self.click("#submit-sheet").await?;
+        self.wait_text("#submit-sheet", "确认提交", Duration::from_secs(40))
+            .await?;
+        self.click("#submit-sheet").await?;
+        Ok(())
+    }
+
     /// Saves what the screen shows without asking the page (a window this
     /// driver does not control, e.g. the app started again by an update);
     /// `None` on a display that is not our own Xvfb.

@@ -158,27 +158,29 @@ pub async fn expert_day(app: &AppDriver, p12: &str, shot: &str) -> anyhow::Resul
     app.wait_text("#vote-E001", "推选为组长", WAIT).await?;
     app.click("#vote-E001").await?;
     app.wait_text("#leader", "评标组长：张伟", WAIT).await?;
-    app.click("#tab-preliminary").await?;
-    for b in ["B01", "B02"] {
-        app.click(&format!("#pass-all-{b}")).await?;
-        app.click(&format!("#pass-all-{b}")).await?;
-    }
-    app.wait_text("#save-status", "已自动保存", WAIT).await?;
-    app.click("#tab-detailed").await?;
-    for b in ["B01", "B02"] {
-        app.click(&format!("#no-deduction-{b}")).await?;
-        app.click(&format!("#no-deduction-{b}")).await?;
-    }
-    app.wait_text("#save-status", "已自动保存", WAIT).await?;
-    app.click("#tab-submit").await?;
-    app.wait_text("#sheet-complete", "可以签名提交", WAIT)
-        .await?;
-    app.click("#submit-sheet").await?;
-    app.wait_text("#submit-sheet", "确认提交", WAIT).await?;
-    app.click("#submit-sheet").await?;
+    app.full_marks(&["B01", "B02"]).await?;
+    app.sign_and_submit().await?;
     app.wait_text("#receipt", "平台签名回执已验证", WAIT)
         .await?;
     app.screenshot(&format!("{shot}-receipt")).await?;
+    Ok(())
+}
+
+/// A script at `path` that starts the AppImage `image` as the expert whose
+/// home is `home` (the developer's XDG folders and data folder unset),
+/// with `env` (`NAME=value` words) added.
+pub fn appimage_launcher(path: &Path, home: &Path, image: &Path, env: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(
+        path,
+        format!(
+            "#!/bin/sh\nexec env -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_CONFIG_HOME \
+             -u XDG_RUNTIME_DIR -u PINGSHEN_DATA_DIR {env} HOME='{}' '{}' \"$@\"\n",
+            home.display(),
+            image.display()
+        ),
+    )?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
     Ok(())
 }
 
