@@ -1,8 +1,10 @@
 //! Turns positioned glyphs, in content-stream order, into lines of text: a
 //! line break where the baseline moves by more than half the font size or the
 //! writing direction turns, a space where a new run of text starts clear of
-//! the previous glyph, duplicates (fake bold, shadows: the same text drawn
-//! again a hair's breadth away) dropped.
+//! the previous glyph, a glyph drawn right before the previous one (digits
+//! placed right to left: "18" as "8", then "1" on its left) put before it,
+//! duplicates (fake bold, shadows: the same text drawn again a hair's breadth
+//! away) dropped.
 
 use super::fxhash::FxHashMap;
 
@@ -55,6 +57,19 @@ struct Last {
     size: f64,
 }
 
+impl Last {
+    fn of(g: &Placed, size: f64) -> Last {
+        Last {
+            x: g.x,
+            y: g.y,
+            dx: g.dx,
+            dy: g.dy,
+            end: g.advance,
+            size,
+        }
+    }
+}
+
 /// (text hash, grid column, grid row).
 type Cell = (u64, i64, i64);
 
@@ -62,6 +77,9 @@ type Cell = (u64, i64, i64);
 pub struct Layout {
     text: String,
     last: Option<Last>,
+    /// Where the previous glyph's text starts in `text`, if it was a glyph
+    /// (not a blank, not after a forced line break).
+    last_at: Option<usize>,
     pending_space: bool,
     /// Glyphs written so far, by (text hash, grid cell of `CELL` units):
     /// their number in writing order and exact position.
@@ -191,6 +209,17 @@ impl Layout {
             if !same_direction || v.abs() > LINE_SHIFT * scale {
                 self.newline();
             } else {
+                // Ends where the previous glyph starts: drawn right to left.
+                let before =
+                    u < 0.0 && g.advance > 0.0 && (u + g.advance).abs() <= WORD_GAP * scale;
+                if before && !blank && !self.pending_space {
+                    if let Some(at) = self.last_at {
+                        self.text.insert_str(at, text);
+                        self.remember(text, g);
+                        self.last = Some(Last::of(g, size));
+                        return;
+                    }
+                }
                 let gap = u - last.end;
                 if g.run_start && (gap > WORD_GAP * scale || gap < -scale) {
                     self.pending_space = true;
@@ -201,22 +230,17 @@ impl Layout {
             if !self.text.is_empty() && !self.text.ends_with('\n') {
                 self.pending_space = true;
             }
+            self.last_at = None;
         } else {
             if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
                 self.text.push(' ');
             }
             self.pending_space = false;
+            self.last_at = Some(self.text.len());
             self.text.push_str(text);
             self.remember(text, g);
         }
-        self.last = Some(Last {
-            x: g.x,
-            y: g.y,
-            dx: g.dx,
-            dy: g.dy,
-            end: g.advance,
-            size,
-        });
+        self.last = Some(Last::of(g, size));
     }
 
     fn remember(&mut self, text: &str, g: &Placed) {
@@ -235,6 +259,7 @@ impl Layout {
     /// A forced line break.
     pub fn newline(&mut self) {
         self.pending_space = false;
+        self.last_at = None;
         if !self.text.is_empty() && !self.text.ends_with('\n') {
             self.text.push('\n');
         }
@@ -304,6 +329,30 @@ mod tests {
             let mut layout = Layout::new();
             for &(text, x, y) in draws.iter() {
                 run(&mut layout, text, x, y);
+            }
+            assert_eq!(layout.finish(), *want, "{draws:?}");
+        }
+    }
+
+    #[test]
+    fn glyphs_drawn_right_to_left() {
+        // (glyphs as drawn: text and x, each its own run; text expected)
+        let cases: &[(&[(&str, f64)], &str)] = &[
+            // A page number drawn last digit first (PDFium output).
+            (&[("8", 106.0), ("1", 100.0)], "18\n"),
+            (
+                &[("p", 80.0), ("3", 112.0), ("2", 106.0), ("1", 100.0)],
+                "p 123\n",
+            ),
+            // A word further left, clear of the previous one: order kept.
+            (&[("b", 100.0), ("a", 80.0)], "b a\n"),
+            // Text continuing to the right after the reversed digits.
+            (&[("8", 106.0), ("1", 100.0), ("x", 130.0)], "18 x\n"),
+        ];
+        for (draws, want) in cases {
+            let mut layout = Layout::new();
+            for &(text, x) in draws.iter() {
+                layout.add(text, at(x, 700.0, true));
             }
             assert_eq!(layout.finish(), *want, "{draws:?}");
         }

@@ -3,15 +3,17 @@
 //! real-world test-suite files (tests/corpus/cjk, see its README).
 
 use crate::common::corpus::{self, PageSpec};
-use crate::common::extractor;
+use crate::common::{cjk_written, extractor};
 use pingshen_docs::normalize::squeeze;
 use pingshen_docs::{Extraction, TextSource};
 use std::path::PathBuf;
 
+fn cjk_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/cjk")
+}
+
 fn cjk(name: &str) -> Extraction {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/corpus/cjk")
-        .join(name);
+    let path = cjk_dir().join(name);
     let pdf = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     extractor()
         .extract(&pdf)
@@ -54,10 +56,15 @@ fn a_font_with_a_built_in_encoding_falls_back_to_pdf_extract() {
 
 #[test]
 fn cjk_test_suite_files_read_through_the_content_stream() {
-    // (file, phrase on the page, page): Identity-H with ToUnicode (WPS),
-    // STSong-Light with UniGB-UCS2-H and SimSun with UniGB-UTF16-H not
-    // embedded (iText), Identity-H without ToUnicode through the embedded
-    // TrueType font's cmap, an embedded encoding CMap, legacy CMaps, vertical.
+    // (file, phrase on the page, page): Identity-H with ToUnicode (WPS);
+    // non-embedded Adobe CID fonts named with predefined Unicode CMaps as
+    // iText writes them (STSong-Light with UniGB-UCS2-H, MSung-Light with
+    // UniCNS-UCS2-H, KozMinPro-Regular with UniJIS-UCS2-H: our own files)
+    // and SimSun with UniGB-UTF16-H without ToUnicode (an Acrobat header);
+    // Identity-H without ToUnicode through the embedded TrueType font's
+    // cmap; ToUnicode maps with narrow codespaces, one that lacks the codes
+    // drawn, and a page number drawn right to left (PDFium); legacy CMaps;
+    // vertical.
     // Pages with fewer than 12 letters count as having no text layer (they
     // keep their text, marked needs_ocr): those are checked for text only.
     let cases: &[(&str, &str, u32)] = &[
@@ -66,19 +73,45 @@ fn cjk_test_suite_files_read_through_the_content_stream() {
             "东北电气发展股份有限公司",
             1,
         ),
-        ("itext-SameCidForDifferentCodes.pdf", "借款服务合同", 1),
-        ("itext-HeaderFooter.pdf", "众安在线财产保险股份有限公司", 1),
-        ("itext-cmp_mSungLightFontRanges.pdf", "飛月長", 1),
+        (
+            "pingshen-STSong-Light-UniGB-UCS2-H.pdf",
+            "青石县第二中学教学楼维修工程招标公告",
+            1,
+        ),
+        (
+            "pingshen-STSong-Light-UniGB-UCS2-H.pdf",
+            "在青石县公共资源交易中心(县行政服务中心三楼)获取招标文件",
+            2,
+        ),
+        ("pingshen-STSong-Light-UniGB-UCS2-H.pdf", "第2页共2页", 2),
+        (
+            "pdfpig-Rotation 45.pdf",
+            "学习更多课程请加微信:adcadc2023",
+            1,
+        ),
+        (
+            "pingshen-MSung-Light-UniCNS-UCS2-H.pdf",
+            "松柏區立圖書館場地借用須知",
+            1,
+        ),
+        (
+            "pingshen-KozMinPro-Regular-UniJIS-UCS2-H.pdf",
+            "インターネットで予約できます",
+            1,
+        ),
         (
             "pdfjs-javauninstall-7r.pdf",
             "プログラムのアンインストール",
             1,
         ),
         (
-            "itext-notDefaultCodespacesChinese.pdf",
-            "友達光電股份有限公司",
+            "pdfpig-cmap-parsing-exception.pdf",
+            "产品系统功能层次再制造分解示意框图",
             1,
         ),
+        ("pdfpig-cmap-parsing-exception.pdf", "18再制造技术与工艺", 1),
+        // GBK-EUC-H under a ToUnicode map that lacks the codes drawn.
+        ("pdfpig-cmap-parsing-exception.pdf", "产品(系统级)", 1),
         ("pdfjs-noembed-sjis.pdf", "あいうえお", 1),
         ("pdfjs-noembed-eucjp.pdf", "あいうえお", 1),
         ("pdfjs-noembed-jis7.pdf", "abcあいうえお1231", 1),
@@ -108,6 +141,24 @@ fn cjk_test_suite_files_read_through_the_content_stream() {
             squeeze(&page.text).contains(phrase),
             "{file}: {phrase} not in {:?}",
             page.text
+        );
+    }
+}
+
+#[test]
+fn the_cjk_files_we_write_match_their_writer() {
+    // tests/corpus/cjk/pingshen-*.pdf are written by common/cjk_written.rs;
+    // PINGSHEN_WRITE_CJK_CORPUS=1 rewrites them.
+    let write = std::env::var_os("PINGSHEN_WRITE_CJK_CORPUS").is_some();
+    for (name, pdf) in cjk_written::files() {
+        let path = cjk_dir().join(name);
+        if write {
+            std::fs::write(&path, &pdf).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        let committed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            committed == pdf,
+            "{name} is not what common/cjk_written.rs writes: rerun with PINGSHEN_WRITE_CJK_CORPUS=1"
         );
     }
 }

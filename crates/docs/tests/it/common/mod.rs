@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cjk_written;
 pub mod corpus;
 
 use pingshen_docs::Extractor;
