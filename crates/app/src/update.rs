@@ -151,13 +151,21 @@ async fn download(
         client
             .download_update(&offer.file, &part, offer.size)
             .await?;
-        pingshen_update::verify_file(&part, offer).map_err(|e| {
-            tracing::warn!(code = %e.code(), file = %offer.file, "update file refused");
-            from_update(e)
-        })?;
-        // Verified under its final name: that is the file installed.
-        std::fs::rename(&part, &done).map_err(io)?;
-        pingshen_update::verify_file(&done, offer).map_err(from_update)
+        // Hashing 17 MB or more is blocking work: off the async workers.
+        let (staged, checked) = (part.clone(), offer.clone());
+        let verified =
+            tokio::task::spawn_blocking(move || pingshen_update::verify_file(&staged, &checked))
+                .await
+                .map_err(|e| {
+                    AppError::new("internal_error", format!("校验更新文件的任务中断：{e}"))
+                })?
+                .map_err(|e| {
+                    tracing::warn!(code = %e.code(), file = %offer.file, "update file refused");
+                    from_update(e)
+                })?;
+        // Renamed to its final name with its verification kept; the
+        // AppImage install hashes the copy it puts in place once more.
+        verified.move_to(&done).map_err(from_update)
     }
     .await;
     if result.is_err() {

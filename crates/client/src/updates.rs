@@ -3,8 +3,8 @@
 
 use crate::{ClientError, PlatformClient};
 use pingshen_api::SignedUpdateManifest;
-use std::io::Write;
 use std::path::Path;
+use tokio::io::AsyncWriteExt;
 
 impl PlatformClient {
     /// The latest published update, or `None` when the platform has none.
@@ -42,7 +42,8 @@ impl PlatformClient {
         }
         let io =
             |e: std::io::Error| ClientError::Internal(format!("无法写入 {}：{e}", dest.display()));
-        let mut out = std::fs::File::create(dest).map_err(io)?;
+        // tokio's file: the writes go to the blocking pool, not this worker.
+        let mut out = tokio::fs::File::create(dest).await.map_err(io)?;
         let mut written = 0u64;
         while let Some(chunk) = resp
             .chunk()
@@ -55,9 +56,10 @@ impl PlatformClient {
                     reason: format!("更新文件超过清单所列的 {max_len} 字节"),
                 });
             }
-            out.write_all(&chunk).map_err(io)?;
+            out.write_all(&chunk).await.map_err(io)?;
         }
-        out.sync_all().map_err(io)?;
+        out.flush().await.map_err(io)?;
+        out.sync_all().await.map_err(io)?;
         Ok(written)
     }
 }

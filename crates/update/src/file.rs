@@ -29,6 +29,23 @@ impl VerifiedFile {
     pub fn sha256(&self) -> &str {
         &self.sha256
     }
+
+    /// Renames the verified file to `dest` (same file system) and keeps its
+    /// verification: a rename moves the name, not the bytes, so hashing
+    /// again would only repeat the same read.
+    pub fn move_to(self, dest: &Path) -> Result<VerifiedFile> {
+        std::fs::rename(&self.path, dest).map_err(|e| {
+            UpdateError::File(format!(
+                "无法将 {} 改名为 {}：{e}",
+                self.path.display(),
+                dest.display()
+            ))
+        })?;
+        Ok(VerifiedFile {
+            path: dest.to_path_buf(),
+            ..self
+        })
+    }
 }
 
 /// Hashes `path` and compares it with `offer`.
