@@ -17,17 +17,106 @@
 ///   compositing neither WebKit's DMA-BUF renderer nor GTK's GL is used;
 ///   left on, they set up GL buffers and contexts in the app's process
 ///   (≈ 5-8 MB at the login screen).
+/// - `WEBKIT_WEB_RENDER_DEVICE_FILE`: see [`render_device`].
+/// - `MALLOC_ARENA_MAX`: see [`limit_malloc_arenas`].
 pub fn set_defaults() {
+    limit_malloc_arenas();
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some_and(|v| v == "0") {
         return;
     }
     set_default("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     set_default("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     set_default("GDK_GL", "disable");
+    set_default("WEBKIT_WEB_RENDER_DEVICE_FILE", &render_device());
+}
+
+/// The DRM render node WebKit hands to its web process. Left unset, WebKit
+/// finds it by opening an EGL display in this (the app's) process just to
+/// ask which device the display uses, and nothing else in this process
+/// ever uses that display once compositing is off. Opening it loads Mesa's
+/// driver and, through it, libLLVM: ≈ 20 MB of relocated pages and static
+/// initialisers, every start (docs/performance.md, "Window (item 5)").
+/// Named here, the app never opens EGL; the web process opens the node
+/// itself when it needs GL (WebGL) and, if the node does not exist or is
+/// not a GPU (no `/dev/dri` under Xvfb or in a VM, hence `/dev/null`),
+/// falls back to its own EGL display without a device.
+fn render_device() -> String {
+    render_device_in(std::path::Path::new("/dev/dri"))
+}
+
+fn render_device_in(dri: &std::path::Path) -> String {
+    let mut nodes: Vec<_> = std::fs::read_dir(dri)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("renderD"))
+        })
+        .collect();
+    nodes.sort();
+    nodes
+        .first()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "/dev/null".to_owned())
 }
 
 fn set_default(key: &str, value: &str) {
     if std::env::var_os(key).is_none() {
         std::env::set_var(key, value);
+    }
+}
+
+/// At most two glibc malloc arenas per process, for this process and for
+/// WebKit's web and network processes, unless the person set
+/// `MALLOC_ARENA_MAX` themselves. glibc gives each thread that allocates
+/// an arena of its own, up to 8 per core; the app runs GTK's, WebKit's,
+/// tokio's and the worker's threads, whose arenas each keep freed memory
+/// dirty. Two arenas cost nothing measurable in speed for a window that
+/// mostly waits for the person (docs/performance.md, "Window (item 5)").
+///
+/// The variable reaches the children, which read it when they start; this
+/// process's allocator has started before `main`, so it gets `mallopt`.
+fn limit_malloc_arenas() {
+    const ARENAS: &str = "2";
+    let own = match std::env::var("MALLOC_ARENA_MAX") {
+        Ok(v) => v,
+        Err(_) => {
+            std::env::set_var("MALLOC_ARENA_MAX", ARENAS);
+            ARENAS.to_owned()
+        }
+    };
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if let Ok(n) = own.trim().parse::<libc::c_int>() {
+        if n > 0 {
+            // SAFETY: mallopt only sets a limit in glibc's allocator; it is
+            // called before this process starts any thread of its own.
+            unsafe {
+                libc::mallopt(libc::M_ARENA_MAX, n);
+            }
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = own;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_device_in;
+
+    #[test]
+    fn the_first_render_node_or_a_device_that_is_no_gpu() {
+        let dri = tempfile::tempdir().unwrap();
+        assert_eq!(render_device_in(dri.path()), "/dev/null");
+        assert_eq!(render_device_in(&dri.path().join("absent")), "/dev/null");
+        for name in ["card0", "card1", "renderD129", "renderD128", "by-path"] {
+            std::fs::write(dri.path().join(name), b"").unwrap();
+        }
+        assert_eq!(
+            render_device_in(dri.path()),
+            dri.path().join("renderD128").display().to_string()
+        );
     }
 }
