@@ -78,28 +78,19 @@ fn set_default(key: &str, value: &str) {
 /// mostly waits for the person (docs/performance.md, "Window (item 5)").
 ///
 /// The variable reaches the children, which read it when they start; this
-/// process's allocator has started before `main`, so it gets `mallopt`.
+/// process's allocator has started before `main`, so it gets `mallopt`. A
+/// value the person set was read by glibc when this process started.
 fn limit_malloc_arenas() {
-    const ARENAS: &str = "2";
-    let own = match std::env::var("MALLOC_ARENA_MAX") {
-        Ok(v) => v,
-        Err(_) => {
-            std::env::set_var("MALLOC_ARENA_MAX", ARENAS);
-            ARENAS.to_owned()
-        }
-    };
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if let Ok(n) = own.trim().parse::<libc::c_int>() {
-        if n > 0 {
-            // SAFETY: mallopt only sets a limit in glibc's allocator; it is
-            // called before this process starts any thread of its own.
-            unsafe {
-                libc::mallopt(libc::M_ARENA_MAX, n);
-            }
-        }
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
     }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    let _ = own;
+    std::env::set_var("MALLOC_ARENA_MAX", "2");
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a limit in glibc's allocator; it is called
+    // before this process starts any thread of its own.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
 
 #[cfg(test)]
